@@ -1,0 +1,3 @@
+from cas_plan.cli import main
+
+main()

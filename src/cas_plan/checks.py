@@ -1,0 +1,357 @@
+"""Cross-file checks: small functions `validate_<rule>(context) -> list[Diagnostic]`, listed once.
+
+The schema checks of single files happen in the loader; these see the whole plan at once
+(ids, references between files, the plan period, the order of progress entries).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from cas_plan.deadlines import Continuous, events_of, fixed_span
+from cas_plan.diagnostics import Diagnostic, error_at, sort_key, warning_at
+from cas_plan.effective import ActivityView, all_views, units_by_id
+from cas_plan.funds import parse_serbian_number
+from cas_plan.loader import LoadResult, Plan, load_plan, locate_all
+from cas_plan.model import Activity, Funding
+
+Pointer = tuple[str | int, ...]
+
+
+@dataclass
+class CheckContext:
+    plan: Plan
+    views: list[ActivityView]
+    as_of: dt.date
+
+    @property
+    def activity_ids(self) -> set[str]:
+        return {view.id for view in self.views}
+
+    @property
+    def measure_ids(self) -> set[str]:
+        return {measure.model.id for measure in self.plan.measures}
+
+    def broken(self, identifier: str) -> bool:
+        """True when the id may live in a file that did not load (so 'unknown' would mislead)."""
+        measure = ".".join(identifier.split(".")[:2])
+        goal = identifier.split(".")[0]
+        return f"goal-{goal}/measure-{measure}.yaml" in self.plan.broken_files
+
+
+def _suggest(word: str, candidates: set[str] | list[str]) -> str | None:
+    close = difflib.get_close_matches(word, sorted(candidates), n=3, cutoff=0.6)
+    return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?" if close else None
+
+
+def validate_file_layout(ctx: CheckContext) -> list[Diagnostic]:
+    """A measure lives in the file named after it, in its goal's directory, beside goal.yaml."""
+    out = []
+    goal_dirs = {PurePosixPath(goal.path).parent.name: goal for goal in ctx.plan.goals}
+    for goal in ctx.plan.goals:
+        directory = PurePosixPath(goal.path).parent.name
+        if directory != f"goal-{goal.model.id}":
+            out.append(error_at(goal.path, ("id",), f"goal {goal.model.id} is in directory "
+                                f"'{directory}'", hint=f"move it to goal-{goal.model.id}/goal.yaml"))
+    for measure in ctx.plan.measures:
+        file = PurePosixPath(measure.path)
+        expected = f"measure-{measure.model.id}.yaml"
+        if file.name != expected:
+            out.append(error_at(measure.path, ("id",), f"measure {measure.model.id} is in a file "
+                                f"named '{file.name}'", hint=f"rename the file to {expected}"))
+        goal_dir = f"goal-{measure.model.id.split('.')[0]}"
+        if file.parent.name != goal_dir:
+            out.append(error_at(measure.path, ("id",), f"measure {measure.model.id} is in "
+                                f"directory '{file.parent.name}'", hint=f"move it to {goal_dir}/"))
+        elif goal_dir not in goal_dirs and not any(
+            broken.startswith(goal_dir + "/") for broken in ctx.plan.broken_files
+        ):
+            out.append(error_at(measure.path, ("id",), f"goal {goal_dir.removeprefix('goal-')} of "
+                                f"measure {measure.model.id} has no {goal_dir}/goal.yaml"))
+    return out
+
+
+def validate_unique_ids(ctx: CheckContext) -> list[Diagnostic]:
+    """Ids name one thing each: goals, measures, activities, units and events."""
+    out: list[Diagnostic] = []
+
+    def unique(items: Iterator[tuple[str, str, Pointer]], what: str) -> None:
+        first: dict[str, str] = {}
+        for identifier, path, pointer in items:
+            if identifier in first:
+                out.append(error_at(path, pointer, f"duplicate {what} id '{identifier}' "
+                                    f"(also in {first[identifier]})"))
+            else:
+                first[identifier] = path
+
+    unique(((g.model.id, g.path, ("id",)) for g in ctx.plan.goals), "goal")
+    unique(((m.model.id, m.path, ("id",)) for m in ctx.plan.measures), "measure")
+    unique(((v.id, v.path, (*v.pointer, "id")) for v in ctx.views), "activity")
+    if ctx.plan.organization:
+        org = ctx.plan.organization
+        unique(((u.id, org.path, ("units", i, "id")) for i, u in enumerate(org.model.units)), "unit")
+    if ctx.plan.events:
+        ev = ctx.plan.events
+        unique(((e.id, ev.path, ("events", i, "id")) for i, e in enumerate(ev.model.events)), "event")
+    return out
+
+
+def validate_activity_ids(ctx: CheckContext) -> list[Diagnostic]:
+    """An activity's id extends its measure's id; a sub-activity's id extends its parent's."""
+    out = []
+    for view in ctx.views:
+        expected_prefix = view.parent_id or view.measure_id
+        parts = view.id.split(".")
+        if parts[:-1] != expected_prefix.split("."):
+            owner = f"sub-activity of {view.parent_id}" if view.parent_id else f"activity of measure {view.measure_id}"
+            out.append(error_at(view.path, (*view.pointer, "id"),
+                                f"'{view.id}' is not numbered as an {owner}",
+                                hint=f"its id should be {expected_prefix}.N"))
+    return out
+
+
+def validate_unit_registry(ctx: CheckContext) -> list[Diagnostic]:
+    """Parents and collectives in the registry point at units that exist; no unit is its own ancestor."""
+    org = ctx.plan.organization
+    if org is None:
+        return []
+    out = []
+    units = units_by_id(ctx.plan)
+    for index, unit in enumerate(org.model.units):
+        if unit.parent is not None and unit.parent not in units:
+            out.append(error_at(org.path, ("units", index, "parent"), f"unknown parent unit "
+                                f"'{unit.parent}'", hint=_suggest(unit.parent, set(units))))
+        for j, covered in enumerate(unit.covers):
+            if covered not in units:
+                out.append(error_at(org.path, ("units", index, "covers", j),
+                                    f"unknown unit '{covered}'", hint=_suggest(covered, set(units))))
+        if unit.covers and unit.kind != "collective":
+            out.append(error_at(org.path, ("units", index, "covers"),
+                                "only a collective unit covers other units",
+                                hint="set kind: collective or remove covers"))
+        seen = {unit.id}
+        parent = unit.parent
+        while parent is not None and parent in units:
+            if parent in seen:
+                out.append(error_at(org.path, ("units", index, "parent"),
+                                    f"unit '{unit.id}' is its own ancestor"))
+                break
+            seen.add(parent)
+            parent = units[parent].parent
+    return out
+
+
+def validate_unit_references(ctx: CheckContext) -> list[Diagnostic]:
+    """Every unit a responsibility cell names is in the organization registry."""
+    if ctx.plan.organization is None:
+        return []
+    units = set(units_by_id(ctx.plan))
+    out = []
+    for view in ctx.views:
+        if view.responsible.written_on != view.id or view.responsible.value is None:
+            continue
+        for index, entry in enumerate(view.responsible.value.units):
+            if entry.unit not in units:
+                out.append(error_at(
+                    view.path, (*view.pointer, "responsible", "units", index, "unit"),
+                    f"unknown unit '{entry.unit}'",
+                    hint=_suggest(entry.unit, units) or "add it to organization.yaml",
+                ))
+    return out
+
+
+def _written_funds(view: ActivityView) -> Funding | None:
+    return view.funds.value if view.funds.written_on == view.id else None
+
+
+def validate_funds_references(ctx: CheckContext) -> list[Diagnostic]:
+    """'Stated under 2.1.3' points at an activity or measure that exists, and not at itself."""
+    known = ctx.activity_ids | ctx.measure_ids
+    out = []
+    for view in ctx.views:
+        funds = _written_funds(view)
+        if funds is None:
+            continue
+        refs: list[tuple[str, Pointer]] = [
+            (ref, (*view.pointer, "funds", "see", i)) for i, ref in enumerate(funds.see)
+        ]
+        refs += [
+            (amount.counted_under, (*view.pointer, "funds", "amounts", i, "counted_under"))
+            for i, amount in enumerate(funds.amounts)
+            if amount.counted_under
+        ]
+        for ref, pointer in refs:
+            if ref == view.id:
+                out.append(error_at(view.path, pointer, f"the funds of {view.id} refer to itself"))
+            elif ref not in known and not ctx.broken(ref):
+                out.append(error_at(view.path, pointer, f"funds refer to '{ref}', which is "
+                                    "neither an activity nor a measure of the plan",
+                                    hint=_suggest(ref, known)))
+    return out
+
+
+_NUMBER = re.compile(r"\d[\d.,]*\d|\d")
+
+
+def validate_amounts_match_text(ctx: CheckContext) -> list[Diagnostic]:
+    """An amount agrees with the number in its `as_written` text, unless marked uncertain."""
+    out = []
+    for view in ctx.views:
+        funds = _written_funds(view)
+        if funds is None:
+            continue
+        for index, amount in enumerate(funds.amounts):
+            if amount.as_written is None or amount.uncertain:
+                continue
+            numbers = [parse_serbian_number(token) for token in _NUMBER.findall(amount.as_written)]
+            if amount.amount.amount not in numbers:
+                out.append(error_at(
+                    view.path, (*view.pointer, "funds", "amounts", index, "amount"),
+                    f"amount {amount.amount} does not match the text '{amount.as_written}'",
+                    hint="correct the amount, or say why the text is read differently in "
+                         "'uncertain'",
+                ))
+    return out
+
+
+def validate_event_references(ctx: CheckContext) -> list[Diagnostic]:
+    """A deadline that depends on an event names an event of events.yaml."""
+    events = {e.id for e in ctx.plan.events.model.events} if ctx.plan.events else set()
+    broken_events = any(path == "events.yaml" for path in ctx.plan.broken_files)
+    out = []
+    for view in ctx.views:
+        if view.due.written_on != view.id or view.due.value is None:
+            continue
+        for event in events_of(view.due.value.when):
+            if event not in events and not broken_events:
+                out.append(error_at(view.path, (*view.pointer, "due", "when"),
+                                    f"unknown event '{event}' in the deadline",
+                                    hint=_suggest(event, events) or "add it to events.yaml"))
+    return out
+
+
+def validate_deadlines_in_period(ctx: CheckContext) -> list[Diagnostic]:
+    """A dated deadline falls inside the plan period (open-ended ones are written as outside it)."""
+    if ctx.plan.plan is None:
+        return []
+    period = ctx.plan.plan.model.period
+    out = []
+    for view in ctx.views:
+        if view.due.written_on != view.id or view.due.value is None:
+            continue
+        span = fixed_span(view.due.value.when)
+        if span and (span[0] < period.start or span[1] > period.end):
+            out.append(error_at(
+                view.path, (*view.pointer, "due", "when"),
+                f"deadline {view.due.value.when.spell()} is outside the plan period "
+                f"{period.start}..{period.end}",
+                hint="check the year; a deadline that runs past the plan is written open-ended, "
+                     "e.g. 2020..",
+            ))
+    return out
+
+
+def validate_cells_stated(ctx: CheckContext) -> list[Diagnostic]:
+    """Every activity ends up with responsible units and a due date (its own or continued)."""
+    out = []
+    for view in ctx.views:
+        for cell in ("responsible", "due"):
+            if getattr(view, cell).value is None:
+                out.append(error_at(
+                    view.path, (*view.pointer, "id"),
+                    f"activity {view.id} has no {'responsible unit' if cell == 'responsible' else 'due date'}",
+                    hint=f"state '{cell}' on this activity or on a row above it in the measure",
+                ))
+    return out
+
+
+def validate_progress(ctx: CheckContext) -> list[Diagnostic]:
+    """Progress entries: in date order, not in the future, values only for the activity's indicators."""
+    out = []
+    for view in ctx.views:
+        activity: Activity = view.activity
+        previous = None
+        indicators = view.indicator_texts
+        for index, entry in enumerate(activity.progress):
+            here = (*view.pointer, "progress", index)
+            if previous is not None and entry.date < previous:
+                out.append(error_at(view.path, (*here, "date"),
+                                    f"progress entry of {entry.date} comes after one of {previous}",
+                                    hint="keep progress entries in date order, oldest first"))
+            if entry.date > ctx.as_of:
+                out.append(error_at(view.path, (*here, "date"),
+                                    f"progress entry dated {entry.date}, after {ctx.as_of}",
+                                    hint="progress is recorded once it has happened"))
+            if entry.status == "completed" and view.due.value and isinstance(
+                view.due.value.when, Continuous
+            ):
+                out.append(error_at(view.path, (*here, "status"),
+                                    f"{view.id} is continuous and cannot be completed",
+                                    hint="report continuous activities per year with in_progress"))
+            for key in entry.values:
+                if key not in indicators:
+                    out.append(error_at(view.path, (*here, "values", key),
+                                        f"'{key}' is not an indicator of {view.id}",
+                                        hint=_suggest(key, indicators)
+                                        or f"indicators: {'; '.join(indicators) or 'none'}",
+                                        at_key=True))
+            previous = entry.date
+    return out
+
+
+def validate_uncertain(ctx: CheckContext) -> list[Diagnostic]:
+    """Interpretations marked uncertain are warnings: visible, and failures under --strict."""
+    out = []
+    for view in ctx.views:
+        activity = view.activity
+        for cell in ("indicators", "responsible", "funds", "due"):
+            value = getattr(activity, cell)
+            if value is None:
+                continue
+            if value.uncertain:
+                out.append(warning_at(view.path, (*view.pointer, cell, "uncertain"),
+                                      f"uncertain {cell} of {view.id}: {value.uncertain}", at_key=True))
+            for index, amount in enumerate(getattr(value, "amounts", [])):
+                if amount.uncertain:
+                    out.append(warning_at(
+                        view.path, (*view.pointer, cell, "amounts", index, "uncertain"),
+                        f"uncertain amount of {view.id}: {amount.uncertain}", at_key=True,
+                    ))
+    return out
+
+
+CHECKS: list[Callable[[CheckContext], list[Diagnostic]]] = [
+    validate_file_layout,
+    validate_unique_ids,
+    validate_activity_ids,
+    validate_unit_registry,
+    validate_unit_references,
+    validate_funds_references,
+    validate_amounts_match_text,
+    validate_event_references,
+    validate_deadlines_in_period,
+    validate_cells_stated,
+    validate_progress,
+    validate_uncertain,
+]
+
+
+def run_checks(plan: Plan, as_of: dt.date) -> list[Diagnostic]:
+    ctx = CheckContext(plan, all_views(plan), as_of)
+    return [d for check in CHECKS for d in check(ctx)]
+
+
+def check_plan(root: Path, shown_root: str, as_of: dt.date) -> LoadResult:
+    """Load a plan directory and run every check; all diagnostics located and in file order.
+
+    Raises PlanDirectoryError when the directory itself is unusable.
+    """
+    result = load_plan(root, shown_root)
+    diagnostics = result.diagnostics + run_checks(result.plan, as_of)
+    result.diagnostics = sorted(locate_all(diagnostics), key=sort_key)
+    return result

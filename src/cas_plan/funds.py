@@ -1,0 +1,93 @@
+"""Money: exact decimal amounts with an ISO 4217 currency, and the source's number notation.
+
+Amounts are never floats and never added across currencies: a `Money` knows its currency and
+refuses to be summed with another one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+# Active ISO 4217 codes; an unknown code is almost always a typo ("ERU", "DIN").
+ISO_4217 = frozenset(
+    """
+    AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP
+    BYN BZD CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP
+    GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR
+    KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK
+    MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR
+    SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS
+    UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XOF XPF YER ZAR ZMW ZWG
+    """.split()
+)
+
+_MONEY = re.compile(r"^\s*(\d+(?:\.\d+)?)\s+([A-Za-z]{3})\s*$")
+MONEY_HELP = "write an amount as text: digits, an optional '.' and decimals, then an ISO currency, e.g. '2677411.58 EUR'"
+
+
+class MoneySyntaxError(ValueError):
+    """An amount that is not `<digits>[.<decimals>] <ISO currency>`."""
+
+
+class CurrencyMismatch(TypeError):
+    """Raised when amounts in different currencies would be added together."""
+
+
+@dataclass(frozen=True, order=True)
+class Money:
+    currency: str
+    amount: Decimal
+
+    def __add__(self, other: Money) -> Money:
+        if other.currency != self.currency:
+            raise CurrencyMismatch(f"cannot add {other.currency} to {self.currency}")
+        return Money(self.currency, self.amount + other.amount)
+
+    def spell(self) -> str:
+        return f"{self.amount} {self.currency}"
+
+    def __str__(self) -> str:
+        return self.spell()
+
+
+def parse_money(value: object) -> Money:
+    """Parse '2677411.58 EUR'; refuse floats, which cannot hold money exactly."""
+    if isinstance(value, Money):
+        return value
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        raise MoneySyntaxError(f"the amount {value} has no currency")
+    if not isinstance(value, str):
+        raise MoneySyntaxError(f"an amount is text, not {type(value).__name__}")
+    m = _MONEY.match(value)
+    if not m:
+        raise MoneySyntaxError(f"'{value}' is not an amount")
+    currency = m[2].upper()
+    if currency not in ISO_4217:
+        raise MoneySyntaxError(f"'{m[2]}' is not an ISO 4217 currency code (for example RSD, EUR)")
+    try:
+        amount = Decimal(m[1])
+    except InvalidOperation:  # pragma: no cover - the pattern admits only valid decimals
+        raise MoneySyntaxError(f"'{value}' is not an amount; {MONEY_HELP}") from None
+    return Money(currency, amount)
+
+
+# Serbian notation groups thousands with '.' and writes decimals after ','.
+_SERBIAN = re.compile(r"^\d{1,3}(?:\.\d{3})*(?:,\d+)?$")
+
+
+def parse_serbian_number(text: str) -> Decimal | None:
+    """'2.677.411,58' -> 2677411.58; None when the text is not well-formed Serbian notation."""
+    text = text.strip()
+    if not _SERBIAN.match(text):
+        return None
+    return Decimal(text.replace(".", "").replace(",", "."))
+
+
+def sum_by_currency(amounts: list[Money]) -> dict[str, Decimal]:
+    """Totals per currency, in currency order; RSD and EUR stay apart."""
+    totals: dict[str, Decimal] = {}
+    for money in amounts:
+        totals[money.currency] = totals.get(money.currency, Decimal(0)) + money.amount
+    return dict(sorted(totals.items()))

@@ -1,0 +1,350 @@
+"""The plan's vocabulary as pydantic models: one model per YAML file kind and per table cell.
+
+Every model is frozen and forbids unknown keys, so a typo'd key is an error, not a silent loss.
+Values that came from a cell of the source table keep the cell text in `as_written` beside
+their structured form, so a reviewer can check each interpretation.
+"""
+
+from __future__ import annotations
+
+import re
+import datetime as dt
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    WithJsonSchema,
+    model_validator,
+)
+
+from cas_plan.deadlines import SPELLINGS_HELP, DeadlineSpec, parse_deadline
+from cas_plan.funds import MONEY_HELP, Money, parse_money
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+
+def _id_text(value: object) -> object:
+    """Ids are text, but `id: 1` in YAML is a number: accept it as '1'."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+def _pattern(regex: str, what: str, example: str) -> AfterValidator:
+    compiled = re.compile(regex)
+
+    def check(value: str) -> str:
+        if not compiled.match(value):
+            raise ValueError(f"'{value}' is not a valid {what} (expected something like {example})")
+        return value
+
+    return AfterValidator(check)
+
+
+GoalId = Annotated[str, BeforeValidator(_id_text), _pattern(r"^[1-9]\d*$", "goal id", "'3'")]
+MeasureId = Annotated[
+    str, BeforeValidator(_id_text), _pattern(r"^[1-9]\d*\.[1-9]\d*$", "measure id", "'3.5'")
+]
+ActivityId = Annotated[
+    str,
+    BeforeValidator(_id_text),
+    _pattern(r"^[1-9]\d*\.[1-9]\d*(\.[1-9]\d*)+$", "activity id", "'3.5.1' or '3.5.1.1'"),
+]
+# A reference to indicative funds stated under an activity or a whole measure.
+FundsRef = Annotated[
+    str,
+    BeforeValidator(_id_text),
+    _pattern(r"^[1-9]\d*\.[1-9]\d*(\.[1-9]\d*)*$", "measure or activity id", "'2.1.3' or '8.2'"),
+]
+Slug = Annotated[
+    str, _pattern(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$", "id", "'tariff-affairs-division'")
+]
+Text = Annotated[str, Field(min_length=1)]
+
+Deadline_ = Annotated[
+    DeadlineSpec,
+    PlainValidator(parse_deadline),
+    PlainSerializer(lambda spec: spec.spell(), return_type=str),
+    WithJsonSchema({"type": ["string", "integer"], "description": SPELLINGS_HELP}),
+]
+MoneyField = Annotated[
+    Money,
+    PlainValidator(parse_money),
+    PlainSerializer(lambda money: money.spell(), return_type=str),
+    WithJsonSchema(
+        {"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s+[A-Za-z]{3}\s*$", "description": MONEY_HELP}
+    ),
+]
+
+
+def _check_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or " " in value:
+        raise ValueError(f"'{value}' is not a web address (expected https://...)")
+    return value
+
+
+Url = Annotated[str, AfterValidator(_check_url)]
+
+
+# --- cells -----------------------------------------------------------------------------------
+
+
+class Deadline(Strict):
+    """The Due Date cell: its text, and the deadline form it means."""
+
+    as_written: str | None = None
+    when: Deadline_
+    uncertain: Text | None = Field(
+        default=None, description="Why this interpretation is not certain (a warning in validate)."
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare(cls, value: object) -> object:
+        """`due: 2018-Q4` is short for `due: {when: 2018-Q4}`."""
+        return value if isinstance(value, dict) else {"when": value}
+
+
+class Indicators(Strict):
+    """The Indicators cell: its text and the list of indicators in it."""
+
+    as_written: str | None = None
+    items: list[Text] = Field(default_factory=list)
+    uncertain: Text | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_list(cls, value: object) -> object:
+        return {"items": value} if isinstance(value, list) else value
+
+
+class UnitRole(Strict):
+    """One responsible unit, and the person in it that the cell names."""
+
+    unit: Slug
+    role: Text | None = None
+    scope: Text | None = Field(default=None, description="A limit the cell puts on the unit's part.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare(cls, value: object) -> object:
+        """`- hr-division` is short for `- unit: hr-division`."""
+        return value if isinstance(value, dict) else {"unit": value}
+
+
+class Responsibility(Strict):
+    """The responsible org. unit/person cell."""
+
+    as_written: str | None = None
+    units: list[UnitRole] = Field(default_factory=list)
+    listed_under_sub_activities: bool = False
+    uncertain: Text | None = None
+
+    @model_validator(mode="after")
+    def _someone(self) -> Responsibility:
+        if not self.units and not self.listed_under_sub_activities:
+            raise ValueError(
+                "a responsibility names at least one unit "
+                "(or sets listed_under_sub_activities: true)"
+            )
+        return self
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_list(cls, value: object) -> object:
+        return {"units": value} if isinstance(value, list) else value
+
+
+class Amount(Strict):
+    """One amount of indicative funds, as exact money with a currency."""
+
+    amount: MoneyField
+    year: int | None = Field(default=None, ge=1900, le=2200)
+    annual: bool = False
+    procurement: Literal["budgeted", "unprocured"] | None = None
+    source: Text | None = None
+    of_which: bool = Field(
+        default=False, description="Part of the amount before it (not added to totals again)."
+    )
+    counted_under: FundsRef | None = Field(
+        default=None, description="Included in the funds of this measure or activity."
+    )
+    as_written: str | None = None
+    uncertain: Text | None = None
+
+    @model_validator(mode="after")
+    def _annual_or_year(self) -> Amount:
+        if self.annual and self.year is not None:
+            raise ValueError("an amount is either for one year or annual, not both")
+        return self
+
+
+class Funding(Strict):
+    """The Indicative funds cell. Compound cells set several of these facets at once."""
+
+    as_written: str | None = None
+    no_extra_cost: bool = Field(
+        default=False, description="Conducted as part of regular activities."
+    )
+    amounts: list[Amount] = Field(default_factory=list)
+    see: list[FundsRef] = Field(
+        default_factory=list, description="Funds stated under these activities or measures."
+    )
+    sources: list[Text] = Field(
+        default_factory=list, description="Financing sources named without an amount."
+    )
+    external: Text | None = Field(
+        default=None, description="Funds established in another document."
+    )
+    undetermined: bool = Field(default=False, description="Cannot be established at this time, TBD.")
+    uncertain: Text | None = None
+
+    @model_validator(mode="after")
+    def _says_something(self) -> Funding:
+        stated = (
+            self.no_extra_cost or self.amounts or self.see or self.sources or self.external
+            or self.undetermined
+        )
+        if not stated and self.as_written:
+            raise ValueError(
+                "funds with text must say what it means: set no_extra_cost, amounts, see, "
+                "sources, external or undetermined"
+            )
+        return self
+
+    @property
+    def stated(self) -> bool:
+        return bool(self.as_written) or bool(self.amounts or self.see or self.sources)
+
+
+Status = Literal["not_started", "in_progress", "completed", "delayed", "cancelled"]
+STATUSES: tuple[str, ...] = ("not_started", "in_progress", "completed", "delayed", "cancelled")
+
+
+class ProgressEntry(Strict):
+    """What a unit reported about an activity on a date."""
+
+    date: dt.date
+    status: Status
+    note: Text | None = None
+    values: dict[Text, Text] = Field(
+        default_factory=dict, description="Reported values, keyed by the indicator's text."
+    )
+    evidence: list[Url] = Field(default_factory=list)
+    reported_by: Text | None = None
+
+
+# --- files -----------------------------------------------------------------------------------
+
+
+class Activity(Strict):
+    """One row of the table. A cell left out continues the merged cell of the row above."""
+
+    id: ActivityId
+    title: Text
+    title_as_written: str | None = None
+    unnumbered: bool = Field(default=False, description="The source prints no number for it.")
+    indicators: Indicators | None = None
+    responsible: Responsibility | None = None
+    funds: Funding | None = None
+    due: Deadline | None = None
+    progress: list[ProgressEntry] = Field(default_factory=list)
+    sub_activities: list[Activity] = Field(default_factory=list)
+
+
+class MeasureFile(Strict):
+    """`plan/goal-N/measure-N.M.yaml`: one measure and its activities."""
+
+    id: MeasureId
+    title: Text
+    title_as_written: str | None = None
+    activities: list[Activity] = Field(min_length=1)
+
+
+class GoalFile(Strict):
+    """`plan/goal-N/goal.yaml`."""
+
+    id: GoalId
+    title: Text
+    title_as_written: str | None = None
+
+
+class Period(Strict):
+    start: dt.date
+    end: dt.date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Period:
+        if self.end < self.start:
+            raise ValueError("the period ends before it starts")
+        return self
+
+
+class PlanFile(Strict):
+    """`plan/plan.yaml`: what the plan is and the period it covers."""
+
+    title: Text
+    institution: Text | None = None
+    period: Period
+    source: Text
+
+
+UnitKind = Literal[
+    "bureau", "division", "department", "group", "section", "centre", "laboratory", "office",
+    "collective",
+]
+
+
+class Unit(Strict):
+    """An organizational unit the plan names as responsible."""
+
+    id: Slug
+    name: Text
+    kind: UnitKind
+    parent: Slug | None = None
+    head: Text | None = Field(default=None, description="The title of the unit's head.")
+    also_written: list[Text] = Field(
+        default_factory=list, description="Other spellings of the name in the source."
+    )
+    covers: list[Slug] = Field(
+        default_factory=list, description="For a collective ('all divisions'): the units it covers."
+    )
+    review: Text | None = Field(default=None, description="Review handle, e.g. @org/team.")
+
+
+class OrganizationFile(Strict):
+    """`plan/organization.yaml`: the registry of units."""
+
+    institution: Text | None = None
+    units: list[Unit] = Field(min_length=1)
+
+
+class Event(Strict):
+    """An external event some deadlines depend on; its date is recorded once it is known."""
+
+    id: Slug
+    name: Text
+    date: dt.date | None = None
+    as_written: str | None = None
+
+
+class EventsFile(Strict):
+    """`plan/events.yaml`."""
+
+    events: list[Event] = Field(default_factory=list)
+
+
+class AbbreviationsFile(Strict):
+    """`plan/abbreviations.yaml`: section II of the source."""
+
+    abbreviations: dict[Text, Text]

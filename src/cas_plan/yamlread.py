@@ -1,0 +1,323 @@
+"""Reading plan YAML safely: plain data out, problems as diagnostics, and a way back to line:col.
+
+We compose YAML into nodes and build Python values ourselves instead of using a YAML
+constructor, for three reasons: no tag can ever construct an object; every duplicate key is
+reported (not just the first); and the meaning of a plain scalar is ours, the same whichever YAML
+library or version parsed it (`yes` stays text, `1.10` stays '1.10', never a float).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cas_plan.diagnostics import Diagnostic
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 50
+MAX_EXPANDED_NODES = 200_000
+
+YamlPath = tuple[str | int, ...]
+
+_STANDARD = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {f"{_STANDARD}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_INT = re.compile(r"^[-+]?[0-9]+$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_NULLS = {"", "~", "null", "Null", "NULL"}
+_TRUE = {"true", "True", "TRUE"}
+_FALSE = {"false", "False", "FALSE"}
+
+
+class _Problem(Exception):
+    def __init__(self, message: str, line: int, col: int, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message, self.line, self.col, self.hint = message, line, col, hint
+
+
+def plain_scalar(text: str) -> Any:
+    """The meaning of an unquoted scalar: null, true/false, integer, date, or else text."""
+    if text in _NULLS:
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    if _INT.match(text):
+        return int(text)
+    if _DATE.match(text):
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            return text
+    return text
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag[len(_STANDARD) :] if tag.startswith(_STANDARD) else tag
+
+
+def _mark(node: Any) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+@dataclass
+class ReadResult:
+    data: Any
+    diagnostics: list[Diagnostic]
+    # Places where a refused value (a forbidden tag) was replaced by null, so that schema
+    # checks of the rest of the file go on without repeating the same problem.
+    replaced: set[YamlPath] = field(default_factory=set)
+
+    @property
+    def ok(self) -> bool:
+        return not any(d.is_error for d in self.diagnostics)
+
+
+def decode(raw: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
+    """UTF-8 text of a file (a BOM is allowed); a non-UTF-8 byte is reported at its line:col."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = len(before) - (before.rfind(b"\n") + 1) + 1
+        return None, [
+            Diagnostic(
+                path, line, col,
+                f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x})",
+                hint="save the file as UTF-8",
+            )
+        ]
+
+
+def _compose(text: str) -> Any:
+    from ruamel.yaml import YAML
+
+    return YAML(typ="rt", pure=True).compose(io.StringIO(text))
+
+
+def read_yaml_text(text: str, path: str) -> ReadResult:
+    """Compose and build plain data from YAML text, collecting every problem found."""
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    if not text.strip() or all(
+        not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
+    ):
+        return ReadResult(None, [Diagnostic(path, 1, 1, "the file is empty",
+                                            hint="a plan file holds a YAML mapping")])
+    try:
+        root = _compose(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        if "expected a single document" in message:
+            message = "the file holds more than one YAML document ('---'); keep one"
+        return ReadResult(None, [Diagnostic(path, line, col, f"YAML syntax: {message}")])
+    except RecursionError:
+        return ReadResult(None, [Diagnostic(path, 1, 1, "the YAML is nested too deeply")])
+    except YAMLError as exc:
+        return ReadResult(None, [Diagnostic(path, 1, 1, f"YAML syntax: {exc}")])
+    if root is None:
+        return ReadResult(None, [Diagnostic(path, 1, 1, "the file is empty")])
+    builder = _Builder(path)
+    try:
+        builder.check_size(root)
+        data = builder.build(root, ())
+    except _Problem as problem:
+        builder.diagnostics.append(
+            Diagnostic(path, problem.line, problem.col, problem.message, hint=problem.hint)
+        )
+        return ReadResult(None, builder.diagnostics)
+    return ReadResult(data, builder.diagnostics, builder.replaced)
+
+
+def read_yaml_file(file: Path, shown_as: str) -> ReadResult:
+    """Read one plan file from disk, refusing oversize and non-UTF-8 files."""
+    try:
+        size = file.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return ReadResult(None, [Diagnostic(
+                shown_as, 1, 1,
+                f"the file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit for a plan file",
+                hint="split the measure or remove what does not belong in the plan",
+            )])
+        raw = file.read_bytes()
+    except OSError as exc:
+        return ReadResult(None, [Diagnostic(shown_as, 1, 1, f"cannot read the file: {exc.strerror}")])
+    text, problems = decode(raw, shown_as)
+    if text is None:
+        return ReadResult(None, problems)
+    return read_yaml_text(text, shown_as)
+
+
+class _Builder:
+    """Turns composed nodes into dicts, lists and scalars; records problems as it goes."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.diagnostics: list[Diagnostic] = []
+        self.replaced: set[YamlPath] = set()
+
+    def refuse(self, problem: _Problem, where: YamlPath) -> None:
+        """Report a value we will not build, and go on with null in its place."""
+        self.diagnostics.append(
+            Diagnostic(self.path, problem.line, problem.col, problem.message, hint=problem.hint)
+        )
+        self.replaced.add(where)
+
+    def check_size(self, root: Any) -> None:
+        """Refuse alias bombs before building: count nodes as aliases would expand them."""
+        sizes: dict[int, int] = {}
+        stack: list[tuple[Any, bool]] = [(root, False)]
+        while stack:
+            node, children_done = stack.pop()
+            key = id(node)
+            if key in sizes:
+                continue
+            children = _children(node)
+            if not children_done:
+                stack.append((node, True))
+                stack.extend((child, False) for child in children if id(child) not in sizes)
+                continue
+            total = 1 + sum(sizes.get(id(child), 1) for child in children)
+            if total > MAX_EXPANDED_NODES:
+                line, col = _mark(node)
+                raise _Problem(
+                    f"aliases expand to more than {MAX_EXPANDED_NODES:,} values "
+                    "(an alias bomb?); write the values out",
+                    line, col,
+                )
+            sizes[key] = total
+
+    def build(self, node: Any, where: YamlPath) -> Any:
+        from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+        if len(where) > MAX_DEPTH:
+            raise _Problem(f"the YAML is nested more than {MAX_DEPTH} levels deep", *_mark(node))
+        tag = str(node.tag)
+        allowed = {ScalarNode: _SCALAR_TAGS, SequenceNode: {f"{_STANDARD}seq"},
+                   MappingNode: {f"{_STANDARD}map"}}.get(type(node), set())
+        if tag not in allowed:
+            self.refuse(_tag_problem(node, tag), where)
+            return None
+        if isinstance(node, ScalarNode):
+            if node.style is not None or tag == f"{_STANDARD}str":
+                if node.style is None and not isinstance(plain_scalar(node.value), str):
+                    return str(node.value)  # an explicit !!str on a plain number or date
+                return str(node.value) if node.style is not None else plain_scalar(node.value)
+            return plain_scalar(node.value)
+        if isinstance(node, SequenceNode):
+            return [self.build(item, (*where, index)) for index, item in enumerate(node.value)]
+        return self._mapping(node, where)
+
+    def _mapping(self, node: Any, where: YamlPath) -> dict[str, Any]:
+        from ruamel.yaml.nodes import ScalarNode
+
+        result: dict[str, Any] = {}
+        first_seen: dict[str, tuple[int, int]] = {}
+        for key_node, value_node in node.value:
+            if str(key_node.tag) == f"{_STANDARD}merge":
+                self.refuse(_Problem("merge keys ('<<') are not supported in plan files; "
+                                     "write the keys out", *_mark(key_node)), where)
+                continue
+            if not isinstance(key_node, ScalarNode):
+                self.refuse(_Problem("a key must be plain text, not a list or mapping",
+                                     *_mark(key_node)), where)
+                continue
+            if str(key_node.tag) not in _SCALAR_TAGS:
+                self.refuse(_tag_problem(key_node, str(key_node.tag)), where)
+                continue
+            key = str(key_node.value)
+            if key in first_seen:
+                line, col = first_seen[key]
+                self.diagnostics.append(Diagnostic(
+                    self.path, *_mark(key_node),
+                    f"duplicate key '{key}' (first at line {line})",
+                    hint="keep one of the two; YAML would silently drop the other",
+                ))
+                continue
+            first_seen[key] = _mark(key_node)
+            result[key] = self.build(value_node, (*where, key))
+        return result
+
+
+def _children(node: Any) -> list[Any]:
+    value = node.value
+    if isinstance(value, list):
+        out: list[Any] = []
+        for item in value:
+            if isinstance(item, tuple):
+                out.extend(item)
+            else:
+                out.append(item)
+        return out
+    return []
+
+
+def _tag_problem(node: Any, tag: str) -> _Problem:
+    return _Problem(
+        f"YAML tag '{_short_tag(tag)}' is not allowed in a plan file (nothing was constructed)",
+        *_mark(node),
+        hint="remove the tag; plan files hold only text, numbers, dates, lists and mappings",
+    )
+
+
+# --- locating a path in a file, for diagnostics raised after parsing ---------------------------
+
+
+def locate(text: str, path: YamlPath, *, key: bool = False) -> tuple[int, int]:
+    """Line and column of the value (or, with key=True, of the key) at `path`.
+
+    Walks as far down the path as the file goes: a missing key resolves to its mapping, and a
+    step that a short form leaves out (`due: 2018-Q4` for `due: {when: 2018-Q4}`) is skipped.
+    """
+    try:
+        node = _compose(text)
+    except Exception:  # a file that does not parse was reported when it was read
+        return 1, 1
+    if node is None:
+        return 1, 1
+    position = _mark(node)
+    for step in path:
+        found = next((pair for candidate, pair in _steps(node) if candidate == step), None)
+        if found is None:
+            if isinstance(step, str) and not _is_mapping(node):
+                continue  # a short form: the value stands where the mapping would
+            return position
+        key_node, value_node = found
+        position = _mark(key_node) if key_node is not None else _mark(value_node)
+        node = value_node
+    if not key and (_is_scalar(node) or getattr(node, "flow_style", False)):
+        position = _mark(node)
+    return position
+
+
+def _steps(node: Any) -> Iterator[tuple[str | int, tuple[Any, Any]]]:
+    from ruamel.yaml.nodes import MappingNode, SequenceNode
+
+    if isinstance(node, MappingNode):
+        for key_node, value_node in node.value:
+            yield str(key_node.value), (key_node, value_node)
+    elif isinstance(node, SequenceNode):
+        for index, item in enumerate(node.value):
+            yield index, (None, item)
+
+
+def _is_mapping(node: Any) -> bool:
+    from ruamel.yaml.nodes import MappingNode
+
+    return isinstance(node, MappingNode)
+
+
+def _is_scalar(node: Any) -> bool:
+    from ruamel.yaml.nodes import ScalarNode
+
+    return isinstance(node, ScalarNode)

@@ -1,0 +1,233 @@
+"""`casplan validate`: the real plan passes; each category of problem is one exact line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import MEASURE_YAML, REAL_PLAN, minimal_files, write_plan
+
+
+def headlines(output: str) -> list[str]:
+    return [line for line in output.splitlines() if ": error: " in line or ": warning: " in line]
+
+
+def test_real_plan_is_valid_with_its_five_uncertain_readings(invoke):
+    result = invoke("validate", "--plan", str(REAL_PLAN))
+    assert result.exit_code == 0, result.output
+    lines = headlines(result.output)
+    assert [line.split(": warning: ")[1].split(":")[0] for line in lines] == [
+        "uncertain amount of 2.1.3",
+        "uncertain due of 3.8.5",
+        "uncertain funds of 5.5.4.5",
+        "uncertain amount of 5.5.6",
+        "uncertain responsible of 6.5.1",
+    ]
+    assert result.output.splitlines()[-1] == (
+        f"{REAL_PLAN}: valid: 45 measures, 238 activities; 0 errors, 5 warnings"
+    )
+
+
+def test_strict_fails_on_the_warnings(invoke):
+    result = invoke("validate", "--plan", str(REAL_PLAN), "--strict")
+    assert result.exit_code == 1
+
+
+def test_minimal_fixture_is_valid(invoke, tmp_path):
+    plan = write_plan(tmp_path / "p", minimal_files())
+    result = invoke("validate", "--plan", str(plan))
+    assert result.exit_code == 0, result.output
+    assert result.output == f"{plan}: valid: 1 measures, 2 activities; 0 errors, 0 warnings\n"
+
+
+def broken(tmp_path: Path, measure: str, **extra: str) -> Path:
+    files: dict[str, str | bytes] = dict(minimal_files())
+    files["goal-1/measure-1.1.yaml"] = measure
+    files.update(extra)
+    return write_plan(tmp_path / "p", files)
+
+
+def run_broken(invoke, plan: Path) -> list[str]:
+    result = invoke("validate", "--plan", str(plan))
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    return headlines(result.output)
+
+
+M = "goal-1/measure-1.1.yaml"
+
+
+def test_unknown_key_suggests_the_right_one(invoke, tmp_path):
+    plan = broken(tmp_path, MEASURE_YAML.replace("    title: Train", "    titel: Train"))
+    result = invoke("validate", "--plan", str(plan))
+    assert result.exit_code == 1
+    assert headlines(result.output) == [
+        f"{plan}/{M}:11:5: error: missing key 'title'",
+        f"{plan}/{M}:12:5: error: unknown key 'titel'",
+    ]
+    assert (
+        f"{plan}/{M}:12:5: error: unknown key 'titel'\n"
+        "  12 |     titel: Train the staff\n"
+        "     |     ^\n"
+        "  hint: did you mean 'title'?\n"
+    ) in result.output
+
+
+def test_syntax_error_points_at_the_line(invoke, tmp_path):
+    plan = broken(tmp_path, 'id: "1.1"\ntitle: [unclosed\nactivities: []\n')
+    (line,) = run_broken(invoke, plan)
+    assert line.startswith(f"{plan}/{M}:3:")
+    assert ": error: YAML syntax: " in line
+
+
+def test_wrong_type(invoke, tmp_path):
+    plan = broken(tmp_path, MEASURE_YAML.replace("    title: Write the rules", "    title: [a, b]"))
+    assert run_broken(invoke, plan) == [
+        f"{plan}/{M}:5:12: error: 'title' should be text, not a list"
+    ]
+
+
+def test_every_duplicate_key_is_reported(invoke, tmp_path):
+    text = MEASURE_YAML.replace("    title: Write the rules\n", "    title: Write the rules\n    title: Again\n")
+    text = text.replace("    due: continuous\n", "    due: continuous\n    due: 2018\n")
+    plan = broken(tmp_path, text)
+    assert run_broken(invoke, plan) == [
+        f"{plan}/{M}:6:5: error: duplicate key 'title' (first at line 5)",
+        f"{plan}/{M}:16:5: error: duplicate key 'due' (first at line 15)",
+    ]
+
+
+def test_python_tags_are_refused_not_executed(invoke, tmp_path):
+    marker = tmp_path / "pwned"
+    text = MEASURE_YAML.replace(
+        "    due: continuous", f'    due: !!python/object/apply:os.system ["touch {marker}"]'
+    )
+    plan = broken(tmp_path, text)
+    assert run_broken(invoke, plan) == [
+        f"{plan}/{M}:14:10: error: YAML tag '!!python/object/apply:os.system' is not allowed "
+        "in a plan file (nothing was constructed)"
+    ]
+    assert not marker.exists()
+
+
+def test_empty_file(invoke, tmp_path):
+    plan = broken(tmp_path, "# nothing here\n")
+    assert run_broken(invoke, plan) == [f"{plan}/{M}:1:1: error: the file is empty"]
+
+
+def test_non_utf8_file(invoke, tmp_path):
+    files: dict[str, str | bytes] = dict(minimal_files())
+    files[M] = MEASURE_YAML.replace("Train the staff", "Train the st\xe4ff").encode("latin-1")
+    plan = write_plan(tmp_path / "p", files)
+    assert run_broken(invoke, plan) == [
+        f"{plan}/{M}:12:24: error: the file is not UTF-8 text (byte 0xe4)"
+    ]
+
+
+def test_bad_deadline_and_amount_and_status_in_one_run(invoke, tmp_path):
+    text = MEASURE_YAML.replace("due: 2018-12-31", "due: 2018-13").replace(
+        "      no_extra_cost: true", "      amounts:\n        - amount: 3.5"
+    )
+    plan = broken(tmp_path, text)
+    assert run_broken(invoke, plan) == [
+        f"{plan}/{M}:10:19: error: '3.5' is not an amount",
+        f"{plan}/{M}:11:10: error: '2018-13': month 13 is not between 01 and 12",
+    ]
+
+
+def test_cross_reference_problems(invoke, tmp_path):
+    text = MEASURE_YAML.replace("responsible: [hr-division]", "responsible: [hr-divison]")
+    text = text.replace("      no_extra_cost: true", "      see: ['9.9.9']")
+    text = text.replace('  - id: "1.1.2"', '  - id: "1.2.2"')
+    text = text.replace("due: continuous", "due: 2y after projekt-start")
+    plan = broken(tmp_path, text)
+    assert run_broken(invoke, plan) == [
+        f"{plan}/{M}:7:19: error: unknown unit 'hr-divison'",
+        f"{plan}/{M}:9:13: error: funds refer to '9.9.9', which is neither an activity nor a measure of the plan",
+        f"{plan}/{M}:11:9: error: '1.2.2' is not numbered as an activity of measure 1.1",
+        f"{plan}/{M}:14:10: error: unknown event 'projekt-start' in the deadline",
+    ]
+
+
+def test_duplicate_activity_ids_and_deadline_outside_period(invoke, tmp_path):
+    text = MEASURE_YAML.replace('"1.1.2"', '"1.1.1"').replace("2018-12-31", "2021-03-31")
+    plan = broken(tmp_path, text)
+    assert run_broken(invoke, plan) == [
+        f"{plan}/{M}:10:10: error: deadline 2021-03-31 is outside the plan period 2017-01-01..2020-12-31",
+        f"{plan}/{M}:11:9: error: duplicate activity id '1.1.1' (also in {plan}/{M})",
+    ]
+
+
+def test_progress_out_of_order_and_unknown_indicator(invoke, tmp_path):
+    text = MEASURE_YAML + (
+        "    progress:\n"
+        "      - date: 2018-05-01\n"
+        "        status: in_progress\n"
+        "      - date: 2018-03-01\n"
+        "        status: delayed\n"
+        "        values:\n"
+        "          Trainings held: '3'\n"
+    )
+    plan = broken(tmp_path, text)
+    result = invoke("validate", "--plan", str(plan), "--as-of", "2019-01-01")
+    assert headlines(result.output) == [
+        f"{plan}/{M}:18:15: error: progress entry of 2018-03-01 comes after one of 2018-05-01",
+        f"{plan}/{M}:21:11: error: 'Trainings held' is not an indicator of 1.1.2",
+    ]
+    assert "  hint: did you mean 'Training held'?" in result.output
+
+
+def test_missing_directory_is_a_usage_error(invoke, tmp_path):
+    result = invoke("validate", "--plan", str(tmp_path / "nowhere"))
+    assert result.exit_code == 2
+    assert result.output == f"casplan: error: plan directory '{tmp_path / 'nowhere'}' does not exist\n"
+
+
+def test_unknown_format_is_a_usage_error(invoke):
+    result = invoke("validate", "--plan", str(REAL_PLAN), "--format", "xml")
+    assert result.exit_code == 2
+    assert result.output == "casplan: error: --format: 'xml' is not one of text, json, github\n"
+
+
+def test_stray_and_missing_files(invoke, tmp_path):
+    files: dict[str, str | bytes] = dict(minimal_files())
+    del files["organization.yaml"]
+    files["goal-1/measure-1.1.yml"] = MEASURE_YAML
+    plan = write_plan(tmp_path / "p", files)
+    lines = run_broken(invoke, plan)
+    assert f"{plan}/goal-1/measure-1.1.yml:1:1: error: not a plan file name" in lines
+    assert f"{plan}/organization.yaml:1:1: error: missing plan file" in lines
+
+
+def test_json_format(invoke, tmp_path):
+    plan = broken(tmp_path, MEASURE_YAML.replace("    title: Train", "    titel: Train"))
+    result = invoke("validate", "--plan", str(plan), "--format", "json")
+    assert result.exit_code == 1
+    problems = json.loads(result.output)
+    assert {"file": f"{plan}/{M}", "line": 12, "column": 5, "severity": "error",
+            "message": "unknown key 'titel'", "hint": "did you mean 'title'?"} in problems
+
+
+def test_github_format_escapes_and_is_chosen_by_the_environment(invoke, tmp_path, monkeypatch):
+    plan = broken(tmp_path, MEASURE_YAML.replace("    title: Train", "    titel: Train"))
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    result = invoke("validate", "--plan", str(plan))
+    assert result.exit_code == 1
+    assert (
+        f"::error file={plan}/{M},line=12,col=5,title=casplan validate::unknown key 'titel'"
+        "%0Adid you mean 'title'?"
+    ) in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("text", "escaped"),
+    [("a:b,c", "a%3Ab%2Cc"), ("50%\nnext", "50%25%0Anext")],
+)
+def test_github_property_escaping(text, escaped):
+    from cas_plan.diagnostics import Diagnostic, render_github
+
+    line = render_github([Diagnostic(text, 1, 2, text)])
+    assert line.startswith(f"::error file={escaped},line=1,col=2,")
+    assert line.endswith("::" + text.replace("%", "%25").replace("\n", "%0A"))
