@@ -1,0 +1,67 @@
+"""Money is Decimal with an ISO currency; Serbian notation is read exactly; currencies never mix."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from cas_plan.funds import (
+    CurrencyMismatch,
+    Money,
+    MoneySyntaxError,
+    parse_money,
+    parse_serbian_number,
+    sum_by_currency,
+)
+
+
+def test_parse_money():
+    assert parse_money("2677411.58 EUR") == Money("EUR", Decimal("2677411.58"))
+    assert parse_money("13200000 rsd") == Money("RSD", Decimal("13200000"))
+    assert parse_money("1.10 EUR").spell() == "1.10 EUR"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (3.5, "the amount 3.5 has no currency"),
+        (100, "the amount 100 has no currency"),
+        ("3.5", "'3.5' is not an amount"),
+        ("2.677.411,58 EUR", "'2.677.411,58 EUR' is not an amount"),
+        ("100 ERU", "'ERU' is not an ISO 4217 currency code (for example RSD, EUR)"),
+        ("-5 EUR", "'-5 EUR' is not an amount"),
+        (["5 EUR"], "an amount is text, not list"),
+    ],
+)
+def test_bad_amounts(value, message):
+    with pytest.raises(MoneySyntaxError) as caught:
+        parse_money(value)
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("2.677.411,58", Decimal("2677411.58")),
+        ("13.200.000", Decimal("13200000")),
+        ("250.000", Decimal("250000")),
+        ("300.000,00", Decimal("300000.00")),
+        ("1.190.784.024", Decimal("1190784024")),
+        ("40,713.020,00", None),
+        ("973.455.54", None),
+    ],
+)
+def test_serbian_notation(text, value):
+    assert parse_serbian_number(text) == value
+
+
+def test_currencies_are_never_added_together():
+    rsd, eur = parse_money("100 RSD"), parse_money("1 EUR")
+    assert rsd + parse_money("0.50 RSD") == Money("RSD", Decimal("100.50"))
+    with pytest.raises(CurrencyMismatch):
+        rsd + eur
+    assert sum_by_currency([eur, rsd, parse_money("2 EUR")]) == {
+        "EUR": Decimal("3"),
+        "RSD": Decimal("100"),
+    }
