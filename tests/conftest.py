@@ -105,3 +105,83 @@ def invoke(runner: CliRunner, monkeypatch: pytest.MonkeyPatch):
         return runner.invoke(app, list(args), catch_exceptions=False)
 
     return run
+
+
+# A fixture plan with every deadline form and some progress (test data, not the real plan).
+FORMS_MEASURE_YAML = """\
+id: "1.1"
+title: Every deadline form
+activities:
+  - id: "1.1.1"
+    title: A day
+    indicators: [Rules adopted]
+    responsible: [hr-division]
+    funds:
+      no_extra_cost: true
+    due: 2018-12-31
+    progress:
+      - date: 2018-11-01
+        status: completed
+        note: Adopted by the board
+  - id: "1.1.2"
+    title: A month
+    responsible: [training-department]
+    due: 2018-07
+  - id: "1.1.3"
+    title: A quarter
+    responsible: [audit-department]
+    due: 2018-Q2
+    progress:
+      - date: 2018-05-01
+        status: in_progress
+  - id: "1.1.4"
+    title: A year
+    due: 2019
+  - id: "1.1.5"
+    title: A range
+    responsible: [hr-division, audit-department]
+    due: 2017-03-28..2017-03-30
+  - id: "1.1.6"
+    title: Continuous work
+    due: continuous
+  - id: "1.1.7"
+    title: Each November
+    due: yearly 11
+    progress:
+      - date: 2017-11-20
+        status: completed
+  - id: "1.1.8"
+    title: Each March 31
+    due: yearly 03-31
+  - id: "1.1.9"
+    title: Two years after the start
+    due: 2y after project-start
+  - id: "1.1.10"
+    title: Between two events
+    due: chapter-opening..accession
+  - id: "1.1.11"
+    title: 2020 and later
+    due: 2020..
+  - id: "1.1.12"
+    title: As the agency says
+    due: by agency-dynamics
+"""
+FORMS_EVENTS_YAML = """\
+events:
+  - id: project-start
+    name: Start of the project
+    date: 2017-01-10
+  - id: chapter-opening
+    name: Opening of the chapter
+  - id: accession
+    name: Accession
+  - id: agency-dynamics
+    name: Dynamics set by the agency
+"""
+
+
+def forms_files() -> dict[str, str]:
+    files = minimal_files()
+    files["goal-1/measure-1.1.yaml"] = FORMS_MEASURE_YAML
+    files["events.yaml"] = FORMS_EVENTS_YAML
+    return files

@@ -78,8 +78,8 @@ def test_list_table(invoke, tmp_path):
     lines = [line.rstrip() for line in result.output.splitlines()]
     assert lines[0].split() == ["id", "activity", "responsible", "due", "status"]
     assert lines[1].split()[:4] == ["1.1.1", "Write", "the", "rules"]
-    assert lines[1].endswith("Human Resources Division  2018-12-31  not_reported")
-    assert lines[2].endswith("continuous  not_reported")
+    assert lines[1].endswith("Human Resources Division  2018-12-31  not reported")
+    assert lines[2].endswith("continuous  not reported")
     assert "\x1b[" not in result.output
 
 

@@ -86,22 +86,19 @@ def load_checked(plan: Path, as_of: dt.date) -> LoadResult:
         fail(str(exc))
 
 
-def load_for_query(plan: Path, as_of: dt.date, no_validate: bool) -> tuple[LoadResult, list[ActivityView]]:
-    """Queries answer only from a plan that validates, unless --no-validate says otherwise."""
+def load_for_query(plan: Path, no_validate: bool) -> tuple[LoadResult, list[ActivityView]]:
+    """Queries answer only from a plan that validates, unless --no-validate says otherwise.
+
+    The plan is checked as of today: a query's --as-of looks at the past state of a valid plan.
+    """
     from cas_plan.effective import all_views
 
-    result = load_checked(plan, as_of)
+    result = load_checked(plan, dt.date.today())
     if result.errors and not no_validate:
         count = len(result.errors)
         fail(f"the plan in '{plan}' has {count} problem{'s' if count != 1 else ''}; "
              f"run 'casplan validate --plan {plan}' (or pass --no-validate)", EXIT_PROBLEMS)
     return result, all_views(result.plan)
-
-
-def console(width: int | None = None):  # type: ignore[no-untyped-def]  # rich is imported lazily
-    from rich.console import Console
-
-    return Console(highlight=False, soft_wrap=False, width=width)
 
 
 def version_callback(value: bool) -> None:
@@ -176,37 +173,272 @@ def list_activities(
     no_validate: NoValidate = False,
 ) -> None:
     """Print every activity with its effective values (merged cells resolved)."""
-    import json
-
     from cas_plan.queries import list_records
 
     choose(output_format, "--format", ("table", "json"))
     day = parse_date(as_of, "--as-of")
-    result, views = load_for_query(plan, day, no_validate)
+    result, views = load_for_query(plan, no_validate)
     records = list_records(result.plan, views, day)
     if output_format == "json":
-        typer.echo(json.dumps(records, indent=2, ensure_ascii=False))
+        print_json(records)
         return
-    from rich.table import Table
+    from cas_plan.render import make_console, print_activities
 
-    table = Table(box=None, pad_edge=False, header_style="bold")
-    for column, options in (
-        ("id", {"no_wrap": True}),
-        ("activity", {"ratio": 3, "overflow": "ellipsis", "no_wrap": True}),
-        ("responsible", {"ratio": 2, "overflow": "ellipsis", "no_wrap": True}),
-        ("due", {"no_wrap": True}),
-        ("status", {"no_wrap": True}),
-    ):
-        table.add_column(column, **options)  # type: ignore[arg-type]
-    for record in records:
-        table.add_row(
-            record["id"],
-            record["title"],
-            ", ".join(r["name"] for r in record["responsible"]) or (record["responsible_as_written"] or ""),
-            record["due"]["spelling"] or "",
-            record["status"],
-        )
-    console().print(table)
+    print_activities(make_console(), records)
+
+
+def print_json(data: object) -> None:
+    import json
+
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def unit_names(result: LoadResult) -> dict[str, str]:
+    from cas_plan.effective import units_by_id
+
+    return {unit_id: unit.name for unit_id, unit in units_by_id(result.plan).items()}
+
+
+def find_unit(result: LoadResult, query: str) -> str:
+    """A unit id from an id or an unambiguous part of a name; exit 2 with the closest matches."""
+    from cas_plan.effective import units_by_id
+    from cas_plan.organization import Organization, UnitLookupError
+
+    try:
+        return Organization.of(units_by_id(result.plan).values()).find(query).id
+    except UnitLookupError as exc:
+        fail(str(exc))
+
+
+DUE_FORMATS = ("table", "json", "csv", "md", "ics")
+
+
+@app.command()
+def due(
+    before: Annotated[str, typer.Option("--before", help="Deadlines on or before this date (YYYY-MM-DD).",
+                                        show_default=False)],
+    after: Annotated[str | None, typer.Option("--after", help="Deadlines on or after this date "
+                                              "(default: the start of the plan period).",
+                                              show_default=False)] = None,
+    owner: Annotated[str | None, typer.Option("--owner", help="Only activities of this unit "
+                                              "(id or part of its name), with its sub-units.",
+                                              show_default=False)] = None,
+    goal: Annotated[str | None, typer.Option("--goal", help="Only this goal (e.g. 3).",
+                                             show_default=False)] = None,
+    measure: Annotated[str | None, typer.Option("--measure", help="Only this measure (e.g. 3.5).",
+                                                show_default=False)] = None,
+    status: Annotated[str | None, typer.Option("--status", help="Only activities with this status "
+                                               "on --as-of (not_reported, not_started, in_progress, "
+                                               "completed, delayed, cancelled).",
+                                               show_default=False)] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only deadlines passed on --as-of "
+                                          "whose activity is not completed or cancelled.")] = False,
+    continuous: Annotated[bool, typer.Option("--continuous", help="Also list continuous "
+                                             "activities, in a section of their own.")] = False,
+    as_of: AsOf = None,
+    output_format: Annotated[str, typer.Option("--format", help="table, json, csv, md or ics.")] = "table",
+    plan: PlanDir = Path("plan"),
+    no_validate: NoValidate = False,
+) -> None:
+    """What falls due: deadlines in a window, by unit, goal, measure or status."""
+    from cas_plan.model import STATUSES
+    from cas_plan.queries import NOT_REPORTED, DueQuery, due_records, due_rows
+
+    choose(output_format, "--format", DUE_FORMATS)
+    before_day = parse_date(before, "--before")
+    after_day = parse_date(after, "--after") if after else None
+    day = parse_date(as_of, "--as-of")
+    if status is not None:
+        choose(status, "--status", (NOT_REPORTED, *STATUSES))
+    if after_day and after_day > before_day:
+        fail(f"--after {after_day} is later than --before {before_day}")
+    result, views = load_for_query(plan, no_validate)
+    scope = None
+    if owner is not None:
+        from cas_plan.effective import units_by_id
+        from cas_plan.organization import Organization
+
+        scope = frozenset(Organization.of(units_by_id(result.plan).values()).scope(
+            find_unit(result, owner)))
+    check_filter(result, goal=goal, measure=measure)
+    query = DueQuery(before=before_day, after=after_day, as_of=day, scope=scope, goal=goal,
+                     measure=measure, status=status, overdue_only=overdue,
+                     include_continuous=continuous)
+    rows = due_rows(result.plan, views, query)
+    names = unit_names(result)
+    if output_format == "json":
+        print_json(due_records(result.plan, rows, day))
+    elif output_format == "csv":
+        from cas_plan.exports import due_csv
+
+        typer.echo(due_csv(rows, names), nl=False)
+    elif output_format == "md":
+        from cas_plan.exports import due_markdown
+
+        typer.echo(due_markdown(rows, names), nl=False)
+    elif output_format == "ics":
+        from cas_plan.exports import due_ics
+
+        title = result.plan.plan.model.title if result.plan.plan else "casplan"
+        sys.stdout.buffer.write(due_ics(rows, names, title, day).encode("utf-8"))
+        sys.stdout.flush()
+    else:
+        from cas_plan.render import make_console, print_due
+
+        print_due(make_console(), rows, names)
+
+
+def check_filter(result: LoadResult, goal: str | None = None, measure: str | None = None) -> None:
+    """An unknown --goal or --measure is a usage error, not an empty answer."""
+    import difflib
+
+    goals = {g.model.id for g in result.plan.goals}
+    measures = {m.model.id for m in result.plan.measures}
+    for value, known, option in ((goal, goals, "--goal"), (measure, measures, "--measure")):
+        if value is not None and value not in known:
+            close = difflib.get_close_matches(value, sorted(known), n=3, cutoff=0.5)
+            hint = f"; did you mean {' or '.join(close)}?" if close else ""
+            fail(f"{option}: no {option[2:]} has the id '{value}'{hint}")
+
+
+@app.command()
+def units(
+    plan: PlanDir = Path("plan"),
+    output_format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    no_validate: NoValidate = False,
+) -> None:
+    """The organization registry as a tree, with the activities each unit leads."""
+    from cas_plan.queries import unit_tree
+
+    choose(output_format, "--format", ("table", "json"))
+    result, views = load_for_query(plan, no_validate)
+    lines = unit_tree(result.plan, views)
+    if output_format == "json":
+        print_json([
+            {"id": line.unit.id, "name": line.unit.name, "kind": line.unit.kind,
+             "parent": line.unit.parent, "head": line.unit.head, "depth": line.depth,
+             "covers": line.unit.covers, "leads": line.direct, "leads_with_sub_units": line.total}
+            for line in lines
+        ])
+        return
+    from cas_plan.render import make_console, print_units
+
+    print_units(make_console(), lines)
+
+
+@app.command()
+def who(
+    unit: Annotated[str, typer.Argument(help="A unit id, or an unambiguous part of its name.",
+                                        show_default=False)],
+    plan: PlanDir = Path("plan"),
+    output_format: Annotated[str, typer.Option("--format", help="table, json or md.")] = "table",
+    as_of: AsOf = None,
+    no_validate: NoValidate = False,
+) -> None:
+    """The activities a unit is responsible for (with its sub-units), by goal and measure."""
+    from cas_plan.queries import who as who_query
+
+    choose(output_format, "--format", ("table", "json", "md"))
+    day = parse_date(as_of, "--as-of")
+    result, views = load_for_query(plan, no_validate)
+    unit_id = find_unit(result, unit)
+    rows = who_query(result.plan, views, unit_id, day)
+    names = unit_names(result)
+    goal_titles = {g.model.id: g.model.title for g in result.plan.goals}
+    measure_titles = {m.model.id: m.model.title for m in result.plan.measures}
+    if output_format == "json":
+        print_json({
+            "unit": unit_id,
+            "name": names[unit_id],
+            "activities": [
+                {"id": row.view.id, "goal": row.view.goal_id, "measure": row.view.measure_id,
+                 "title": row.view.title,
+                 "due": row.view.due.value.when.spell() if row.view.due.value else None,
+                 "status": row.status, "via": row.via, "shared_with": row.shared_with}
+                for row in rows
+            ],
+        })
+        return
+    if output_format == "md":
+        from cas_plan.exports import md_escape, md_table
+
+        typer.echo(f"# {md_escape(names[unit_id])}\n")
+        typer.echo(md_table(
+            ["id", "measure", "activity", "due", "status", "shared with"],
+            [[row.view.id, row.view.measure_id, row.view.title,
+              row.view.due.value.when.spell() if row.view.due.value else "",
+              row.status.replace("_", " "), ", ".join(names.get(u, u) for u in row.shared_with)]
+             for row in rows],
+        ))
+        return
+    from cas_plan.render import make_console, print_who
+
+    console_ = make_console()
+    console_.print(f"{names[unit_id]} [{unit_id}]: {len(rows)} activities")
+    console_.print()
+    print_who(console_, rows, names, goal_titles, measure_titles)
+
+
+@app.command()
+def show(
+    identifier: Annotated[str, typer.Argument(metavar="ID", help="A goal, measure or activity id.",
+                                              show_default=False)],
+    plan: PlanDir = Path("plan"),
+    output_format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    as_of: AsOf = None,
+    no_validate: NoValidate = False,
+) -> None:
+    """The full record of a goal, measure or activity, with where each value comes from."""
+    from cas_plan.queries import UnknownIdError, show_record
+
+    choose(output_format, "--format", ("text", "json"))
+    day = parse_date(as_of, "--as-of")
+    result, views = load_for_query(plan, no_validate)
+    try:
+        record = show_record(result.plan, views, identifier, day)
+    except UnknownIdError as exc:
+        fail(str(exc))
+    if output_format == "json":
+        print_json(record)
+        return
+    from cas_plan.render import show_text
+
+    typer.echo(show_text(record))
+
+
+@app.command()
+def budget(
+    year: Annotated[int | None, typer.Option("--year", help="Only amounts stated for this year "
+                                             "(and annual ones).", show_default=False)] = None,
+    by: Annotated[str, typer.Option("--by", help="goal, measure, unit or source.")] = "goal",
+    output_format: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+    plan: PlanDir = Path("plan"),
+    no_validate: NoValidate = False,
+) -> None:
+    """Indicative funds summed per currency, each amount once, years and procurement apart."""
+    from cas_plan.budget import GROUPINGS, budget_record, compute_budget
+
+    choose(by, "--by", GROUPINGS)
+    choose(output_format, "--format", ("table", "json", "csv"))
+    result, views = load_for_query(plan, no_validate)
+    record = budget_record(compute_budget(result.plan, views, by, year))
+    if output_format == "json":
+        print_json(record)
+    elif output_format == "csv":
+        import csv
+        import io
+
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow([by, "name", "currency", "basis", "procurement", "total", "activities"])
+        for line in record["lines"]:
+            writer.writerow([line["group"], line["name"], line["currency"], line["basis"],
+                             line["procurement"], line["total"], " ".join(line["activities"])])
+        typer.echo(buffer.getvalue(), nl=False)
+    else:
+        from cas_plan.render import make_console, print_budget
+
+        print_budget(make_console(), record)
 
 
 def main() -> None:
