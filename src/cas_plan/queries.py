@@ -10,7 +10,15 @@ import difflib
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from cas_plan.deadlines import Continuous, DeadlineSpec, OpenEnded, Yearly, events_of, span
+from cas_plan.deadlines import (
+    Continuous,
+    DeadlineSpec,
+    OpenEnded,
+    Yearly,
+    describe,
+    events_of,
+    span,
+)
 from cas_plan.effective import ActivityView, id_sort_key, status_on, units_by_id
 from cas_plan.loader import Plan
 from cas_plan.model import Amount, Deadline, Funding, Responsibility, Unit
@@ -28,12 +36,13 @@ def event_dates(plan: Plan) -> dict[str, dt.date]:
 
 def due_record(deadline: Deadline | None, events: dict[str, dt.date]) -> dict[str, Any]:
     if deadline is None:
-        return {"kind": None, "spelling": None, "first_day": None, "last_day": None,
+        return {"kind": None, "spelling": None, "description": None, "first_day": None, "last_day": None,
                 "as_written": None, "events": [], "uncertain": None}
     first, last = span(deadline.when, events)
     return {
         "kind": deadline.when.kind,
         "spelling": deadline.when.spell(),
+        "description": describe(deadline.when),
         "first_day": first.isoformat() if first else None,
         "last_day": last.isoformat() if last else None,
         "as_written": deadline.as_written,

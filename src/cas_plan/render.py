@@ -248,7 +248,7 @@ def show_text(record: dict[str, Any]) -> str:
     if r["responsible_as_written"]:
         lines.append(f"  as written: {r['responsible_as_written']}")
     due = r["due"]
-    lines += ["", f"Due ({_cell_source(r, 'due')}): {due['spelling']} ({due['kind']})"]
+    lines += ["", f"Due ({_cell_source(r, 'due')}): {due['spelling']}, {due['description']}"]
     if due["first_day"] or due["last_day"]:
         lines.append(f"  from {due['first_day'] or '?'} to {due['last_day'] or 'open'}")
     if due["events"]:

@@ -1,0 +1,150 @@
+"""`casplan budget`: sums per currency that reconcile with the source's own figures."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+from ruamel.yaml import YAML
+
+from conftest import REAL_PLAN, minimal_files, write_plan
+
+
+def budget(invoke, plan, *args):
+    result = invoke("budget", "--plan", str(plan), "--format", "json", *args)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def totals(record):
+    return {(t["currency"], t["basis"], t["procurement"]): Decimal(t["total"])
+            for t in record["totals"]}
+
+
+# The amounts as the source prints them (section III, Indicative funds column), in Serbian notation.
+SOURCE_FIGURES = {
+    ("EUR", "2017", "unspecified"): ["2.677.411,58"],
+    ("EUR", "2018", "unspecified"): ["2.619.617,83", "506.409,24"],
+    ("EUR", "2019", "unspecified"): ["1.207.368,00", "1.015.145,78"],
+    ("EUR", "2020", "unspecified"): ["193.010,92", "973.455,54"],  # printed "973.455.54"
+    ("EUR", "plan period", "unspecified"): ["250.000"],  # 3.8.1; its 12.500 CAS share is part of it
+    ("RSD", "annual", "unspecified"): ["40.713.020,00"],  # printed "40,713.020,00"
+    ("RSD", "plan period", "budgeted"): ["1.293.644.408", "129.184.860"],
+    ("RSD", "plan period", "unprocured"): [
+        "519.450.000", "1.190.784.024", "711.996.885", "686.279.500", "75.000.000"],
+    ("RSD", "plan period", "unspecified"): ["13.200.000", "707.384.000", "73.107.000"],
+}
+
+
+def serbian(text: str) -> Decimal:
+    return Decimal(text.replace(".", "").replace(",", "."))
+
+
+def test_real_plan_totals_reconcile_with_the_source(invoke):
+    expected = {key: sum((serbian(n) for n in numbers), Decimal(0))
+                for key, numbers in SOURCE_FIGURES.items()}
+    assert totals(budget(invoke, REAL_PLAN)) == expected
+
+
+def test_totals_recomputed_from_the_yaml_files(invoke):
+    """An independent sum over plan/: every amount once per measure (a merged cell restated in
+    the same measure counts once), without the parts (`of_which`) and amounts counted elsewhere."""
+    yaml = YAML(typ="safe", pure=True)
+    seen, sums = set(), {}
+
+    def walk(measure_id, activities):
+        for activity in activities:
+            for amount in (activity.get("funds") or {}).get("amounts", []):
+                if amount.get("of_which") or amount.get("counted_under"):
+                    continue
+                key = (measure_id, amount["amount"], amount.get("year"), amount.get("as_written"))
+                if key in seen:
+                    continue
+                seen.add(key)
+                value, currency = str(amount["amount"]).split()
+                basis = str(amount["year"]) if amount.get("year") else (
+                    "annual" if amount.get("annual") else "plan period")
+                bucket = (currency, basis, amount.get("procurement") or "unspecified")
+                sums[bucket] = sums.get(bucket, Decimal(0)) + Decimal(value)
+            walk(measure_id, activity.get("sub_activities", []))
+
+    for path in sorted(Path(REAL_PLAN).glob("goal-*/measure-*.yaml")):
+        data = yaml.load(path.read_text(encoding="utf-8"))
+        walk(data["id"], data["activities"])
+    assert totals(budget(invoke, REAL_PLAN)) == sums
+
+
+def test_real_plan_by_goal_and_what_is_not_summed(invoke):
+    record = budget(invoke, REAL_PLAN)
+    goal8 = [(l["currency"], l["basis"], l["procurement"], l["total"]) for l in record["lines"]
+             if l["group"] == "8"]
+    assert goal8 == [("RSD", "plan period", "budgeted", "1422829268"),
+                     ("RSD", "plan period", "unprocured", "3183510409")]
+    assert record["excluded"] == [
+        {"activity": "2.4.3", "amount": "300000.00", "currency": "EUR", "basis": "plan period",
+         "as_written": "300.000,00 Euro", "reason": "counted under 8.2"},
+        {"activity": "3.8.1", "amount": "12500", "currency": "EUR", "basis": "plan period",
+         "as_written": "5% of which (12.500 Euro) was provided by CAS",
+         "reason": "part of the amount before it"},
+    ]
+    assert record["not_summed"]["no_extra_cost"]["count"] > 100
+    assert record["not_summed"]["not_stated"]["activities"] == ["5.5.7"]
+
+
+def test_year_keeps_only_that_year_and_annual_amounts(invoke):
+    record = budget(invoke, REAL_PLAN, "--year", "2018")
+    assert totals(record) == {
+        ("EUR", "2018", "unspecified"): Decimal("3126027.07"),
+        ("RSD", "annual", "unspecified"): Decimal("40713020.00"),
+    }
+    assert len(record["other_years"]) == 16
+
+
+def test_by_unit_and_by_source(invoke):
+    by_unit = budget(invoke, REAL_PLAN, "--by", "unit")
+    ict = {(l["basis"], l["procurement"]): l["total"] for l in by_unit["lines"]
+           if l["group"] == "ict-division"}
+    # 8.2, 8.5, 8.6 and 8.8 name the ICT Division; 8.3 names the Bureau and all divisions
+    assert ict[("plan period", "unprocured")] == str(519450000 + 711996885 + 686279500 + 75000000)
+    # 5.5.4 is "listed under individual projects": its amounts go to its sub-activities' units
+    assert any(l["group"] == "group-for-projects" and l["basis"] == "2017" for l in by_unit["lines"])
+    by_source = budget(invoke, REAL_PLAN, "--by", "source")
+    assert {l["group"] for l in by_source["lines"]} == {
+        "not stated", "State budget of the Republic of Serbia and other sources of funding"}
+
+
+def test_currencies_are_never_added(invoke, tmp_path):
+    files = minimal_files()
+    files["goal-1/measure-1.1.yaml"] = files["goal-1/measure-1.1.yaml"].replace(
+        "      no_extra_cost: true",
+        "      amounts:\n        - amount: 100.50 EUR\n          year: 2018\n"
+        "        - amount: 1000 RSD\n          year: 2018\n        - amount: 0.50 EUR\n"
+        "          year: 2018\n          procurement: unprocured",
+    )
+    plan = write_plan(tmp_path / "p", files)
+    record = budget(invoke, plan)
+    assert totals(record) == {
+        ("EUR", "2018", "unspecified"): Decimal("100.50"),
+        ("EUR", "2018", "unprocured"): Decimal("0.50"),
+        ("RSD", "2018", "unspecified"): Decimal("1000"),
+    }
+    # the merged cell continues on 1.1.2 but is summed once
+    assert record["lines"][0]["activities"] == ["1.1.1", "1.1.2"]
+
+
+def test_table_and_csv(invoke):
+    table = invoke("budget", "--plan", str(REAL_PLAN))
+    assert table.exit_code == 0
+    assert "RSD       plan period  unprocured   3,183,510,409" in table.output
+    assert "  no funds stated: 1 activity" in table.output
+    csv = invoke("budget", "--plan", str(REAL_PLAN), "--format", "csv", "--by", "measure")
+    lines = csv.output.splitlines()
+    assert lines[0] == "measure,name,currency,basis,procurement,total,activities"
+    assert "8.8,Improving IT knowledge,RSD,plan period,unprocured,75000000,8.8.1 8.8.2 8.8.3 8.8.4 8.8.5 8.8.6" in lines
+
+
+def test_bad_grouping(invoke):
+    result = invoke("budget", "--plan", str(REAL_PLAN), "--by", "division")
+    assert result.exit_code == 2
+    assert result.output == "casplan: error: --by: 'division' is not one of goal, measure, unit, source\n"
