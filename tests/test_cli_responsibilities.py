@@ -34,7 +34,7 @@ def test_units_of_the_real_plan(invoke):
     records = json.loads(invoke("units", "--plan", str(REAL_PLAN), "--format", "json").stdout)
     by_id = {r["id"]: r for r in records}
     assert len(records) == 24
-    assert by_id["tariff-affairs-division"]["leads"] == 10
+    assert by_id["tariff-affairs-division"]["leads"] == 15
     assert by_id["tariff-affairs-division"]["leads_with_sub_units"] == 15
     assert by_id["group-for-projects"]["parent"] == "bureau-of-director-general"
     assert by_id["audit-department"]["leads"] == 13
