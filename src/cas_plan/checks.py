@@ -346,12 +346,16 @@ def run_checks(plan: Plan, as_of: dt.date) -> list[Diagnostic]:
     return [d for check in CHECKS for d in check(ctx)]
 
 
-def check_plan(root: Path, shown_root: str, as_of: dt.date) -> LoadResult:
+def check_plan(
+    root: Path, shown_root: str, as_of: dt.date, overlay: dict[str, str] | None = None
+) -> LoadResult:
     """Load a plan directory and run every check; all diagnostics located and in file order.
 
+    `overlay` (relative path -> text) checks proposed file contents instead of those on disk.
     Raises PlanDirectoryError when the directory itself is unusable.
     """
-    result = load_plan(root, shown_root)
+    result = load_plan(root, shown_root, overlay)
     diagnostics = result.diagnostics + run_checks(result.plan, as_of)
-    result.diagnostics = sorted(locate_all(diagnostics), key=sort_key)
+    shown_texts = {result.plan.show(relative): text for relative, text in (overlay or {}).items()}
+    result.diagnostics = sorted(locate_all(diagnostics, shown_texts), key=sort_key)
     return result

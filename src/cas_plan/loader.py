@@ -30,7 +30,7 @@ from cas_plan.model import (
     OrganizationFile,
     PlanFile,
 )
-from cas_plan.yamlread import decode, locate, read_yaml_file
+from cas_plan.yamlread import decode, locate, read_yaml_file, read_yaml_text
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -246,8 +246,14 @@ def _plan_files(root: Path, plan: Plan, diagnostics: list[Diagnostic]) -> list[t
     return found
 
 
-def load_plan(root: Path, shown_root: str | None = None) -> LoadResult:
-    """Read and validate every file of a plan directory (no cross-file checks here)."""
+def load_plan(
+    root: Path, shown_root: str | None = None, overlay: dict[str, str] | None = None
+) -> LoadResult:
+    """Read and validate every file of a plan directory (no cross-file checks here).
+
+    `overlay` maps relative paths to text that stands in for the file on disk: a proposed edit
+    is validated with the rest of the plan before it is written.
+    """
     if not root.exists():
         raise PlanDirectoryError(f"plan directory '{root}' does not exist")
     if not root.is_dir():
@@ -269,7 +275,10 @@ def load_plan(root: Path, shown_root: str | None = None) -> LoadResult:
         if kind is None:
             diagnostics.append(Diagnostic(shown, 1, 1, "not a plan file name", hint=LAYOUT_HINT))
             continue
-        read = read_yaml_file(file, shown)
+        if overlay is not None and relative in overlay:
+            read = read_yaml_text(overlay[relative], shown)
+        else:
+            read = read_yaml_file(file, shown)
         diagnostics.extend(read.diagnostics)
         model = None
         if read.data is not None:
@@ -319,16 +328,21 @@ def _attach(plan: Plan, model: BaseModel, shown: str) -> None:
         plan.measures.append(Loaded(model, shown))
 
 
-def locate_all(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-    """Fill in line:col for diagnostics that carry only a YAML path, parsing each file once."""
-    texts: dict[str, str | None] = {}
+def locate_all(
+    diagnostics: list[Diagnostic], texts: dict[str, str] | None = None
+) -> list[Diagnostic]:
+    """Fill in line:col for diagnostics that carry only a YAML path, parsing each file once.
+
+    `texts` (shown path -> text) stands in for files whose proposed content is not on disk.
+    """
+    texts = dict(texts or {})
     out = []
     for d in diagnostics:
         if d.located:
             out.append(d)
             continue
         if d.path not in texts:
-            texts[d.path] = _read_text(d.path)
+            texts[d.path] = _read_text(d.path)  # type: ignore[assignment]  # None: unreadable
         text = texts[d.path]
         if text is None or d.pointer is None:
             out.append(d.at(1, 1))
