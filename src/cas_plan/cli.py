@@ -441,6 +441,60 @@ def budget(
         print_budget(make_console(), record)
 
 
+@app.command()
+def progress(
+    activity: Annotated[str, typer.Argument(metavar="ID", help="The activity's id, e.g. 3.5.1.6.",
+                                            show_default=False)],
+    status: Annotated[str, typer.Option("--status", help="not_started, in_progress, completed, "
+                                        "delayed or cancelled.", show_default=False)],
+    date: Annotated[str | None, typer.Option("--date", help="The day the progress is reported "
+                                             "for (YYYY-MM-DD; default today).",
+                                             show_default=False)] = None,
+    note: Annotated[str | None, typer.Option("--note", help="What was done.",
+                                             show_default=False)] = None,
+    value: Annotated[list[str] | None, typer.Option(
+        "--value", help="INDICATOR=VALUE, the indicator by its number (1, 2...), its text or the "
+        "start of its text; repeatable.", show_default=False)] = None,
+    evidence: Annotated[list[str] | None, typer.Option(
+        "--evidence", help="A web address of a document, decision or page; repeatable.",
+        show_default=False)] = None,
+    reported_by: Annotated[str | None, typer.Option("--by", help="Who reports it (a unit id or "
+                                                    "a name).", show_default=False)] = None,
+    plan: PlanDir = Path("plan"),
+) -> None:
+    """Append a progress entry to the activity's measure file (only new lines in git diff)."""
+    from cas_plan.diagnostics import render_text
+    from cas_plan.loader import PlanDirectoryError, SourceLines
+    from cas_plan.progress import ProgressError, ProgressRequest, record_progress
+
+    today = dt.date.today()
+    try:
+        day = dt.date.fromisoformat(date) if date else today
+    except ValueError:
+        fail(f"--date: '{date}' is not a date (expected YYYY-MM-DD, e.g. 2018-12-31); "
+             "nothing was written",
+             EXIT_PROBLEMS)
+    pairs = []
+    for item in value or []:
+        indicator, separator, reported = item.partition("=")
+        if not separator or not indicator.strip():
+            fail(f"--value: '{item}' is not INDICATOR=VALUE; nothing was written", EXIT_PROBLEMS)
+        pairs.append((indicator.strip(), reported.strip()))
+    request = ProgressRequest(activity, day, status, note, tuple(pairs), tuple(evidence or ()),
+                              reported_by)
+    try:
+        written = record_progress(plan, str(plan), request, today)
+    except PlanDirectoryError as exc:
+        fail(str(exc))
+    except ProgressError as exc:
+        if exc.problems:
+            typer.echo(render_text(exc.problems, SourceLines(exc.texts)), err=True)
+        fail(f"{exc}; nothing was written", EXIT_PROBLEMS)
+    typer.echo(f"{written.shown}: added a progress entry to {activity}:")
+    for line in written.added_lines:
+        typer.echo(f"+{line}")
+
+
 def main() -> None:
     """Entry point: never a traceback, always a documented exit code."""
     try:

@@ -362,8 +362,11 @@ def _read_text(path: str) -> str | None:
 class SourceLines:
     """Lines of the files problems point into, read once each, for showing problems in context."""
 
-    def __init__(self) -> None:
-        self._files: dict[str, list[str] | None] = {}
+    def __init__(self, texts: dict[str, str] | None = None) -> None:
+        """`texts` (shown path -> text) stands in for files whose proposed content is not on disk."""
+        self._files: dict[str, list[str] | None] = {
+            path: text.splitlines() for path, text in (texts or {}).items()
+        }
 
     def __call__(self, path: str, line: int) -> str | None:
         if path not in self._files:

@@ -1,0 +1,266 @@
+"""Recording progress: append an entry to a measure file so that `git diff` shows only new lines.
+
+The edit goes through ruamel.yaml's round-trip mode, and then only the lines it inserts are
+spliced into the original text, so comments, key order, quoting and layout elsewhere stay
+byte-for-byte as they were. The whole plan is validated with the new text before anything is
+written; the write is atomic (a temporary file in the same directory, then a rename) and refused
+if the file changed on disk in the meantime.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import hashlib
+import io
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cas_plan.diagnostics import Diagnostic
+from cas_plan.effective import ActivityView, all_views
+from cas_plan.yamlread import read_yaml_text
+
+
+class ProgressError(Exception):
+    """Nothing was written; `problems` says why, one line each."""
+
+    def __init__(
+        self, message: str, problems: list[Diagnostic] | None = None,
+        texts: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.problems = problems or []
+        self.texts = texts or {}  # proposed file contents the problems point into
+
+
+@dataclass(frozen=True)
+class ProgressRequest:
+    activity_id: str
+    date: dt.date
+    status: str
+    note: str | None = None
+    values: tuple[tuple[str, str], ...] = ()  # (indicator: its number, text or prefix; value)
+    evidence: tuple[str, ...] = ()
+    reported_by: str | None = None
+
+
+@dataclass(frozen=True)
+class ProgressWritten:
+    path: Path
+    shown: str
+    added_lines: list[str]
+
+
+def resolve_indicator(reference: str, indicators: list[str]) -> str:
+    """An indicator by its number (1-based), its exact text, or an unambiguous prefix."""
+    if reference.isdigit():
+        index = int(reference)
+        if 1 <= index <= len(indicators):
+            return indicators[index - 1]
+        raise ProgressError(f"indicator {reference} does not exist: the activity has "
+                            f"{len(indicators)} indicator{'s' if len(indicators) != 1 else ''}")
+    if reference in indicators:
+        return reference
+    needle = reference.casefold()
+    matches = [text for text in indicators if text.casefold().startswith(needle)]
+    if len(matches) == 1:
+        return matches[0]
+    listed = "; ".join(f"{i}. {text}" for i, text in enumerate(indicators, 1)) or "none"
+    if matches:
+        raise ProgressError(f"indicator '{reference}' is ambiguous; the indicators are: {listed}")
+    raise ProgressError(f"'{reference}' is not an indicator of this activity; "
+                        f"the indicators are: {listed}")
+
+
+def entry_data(request: ProgressRequest, view: ActivityView) -> dict[str, Any]:
+    """The entry as it will stand in YAML, keys in the documented order."""
+    data: dict[str, Any] = {"date": request.date, "status": request.status}
+    if request.note:
+        data["note"] = request.note
+    if request.values:
+        data["values"] = {
+            resolve_indicator(ref, view.indicator_texts): value for ref, value in request.values
+        }
+    if request.evidence:
+        data["evidence"] = list(request.evidence)
+    if request.reported_by:
+        data["reported_by"] = request.reported_by
+    return data
+
+
+def _round_trip_yaml() -> Any:
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 1_000_000  # never re-wrap long lines
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    # an explicit `null` (a cell blank on purpose) stays `null`, not an empty value
+    yaml.representer.add_representer(
+        type(None), lambda rep, _: rep.represent_scalar("tag:yaml.org,2002:null", "null")
+    )
+    return yaml
+
+
+def _dump_with_entry(text: str, pointer: tuple[str | int, ...], entry: dict[str, Any]) -> str:
+    """ruamel's round trip of the file with the entry appended (possibly restyling elsewhere)."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    yaml = _round_trip_yaml()
+    document = yaml.load(text)
+    activity = document
+    for step in pointer:
+        activity = activity[step]
+    new_entry = CommentedMap()
+    for key, value in entry.items():
+        if isinstance(value, dict):
+            value = CommentedMap(value)
+        elif isinstance(value, list):
+            value = CommentedSeq(value)
+        new_entry[key] = value
+    progress = activity.get("progress")
+    if isinstance(progress, list):
+        progress.append(new_entry)
+    else:
+        keys = list(activity.keys())
+        if "progress" in keys:  # `progress:` with nothing after it
+            position = keys.index("progress")
+            del activity["progress"]
+        else:
+            position = keys.index("sub_activities") if "sub_activities" in keys else len(keys)
+        activity.insert(position, "progress", CommentedSeq([new_entry]))
+    buffer = io.StringIO()
+    yaml.dump(document, buffer)
+    return buffer.getvalue()
+
+
+def insert_entry(text: str, pointer: tuple[str | int, ...], entry: dict[str, Any]) -> str:
+    """The file text with `entry` appended to the progress of the activity at `pointer`; only
+    the lines of the entry are new, every other line is kept byte for byte."""
+    newline = "\r\n" if "\r\n" in text else "\n"
+    plain = _open_empty_progress(text.replace("\r\n", "\n"), pointer)
+    if not plain.endswith("\n"):
+        plain += "\n"
+    full = _dump_with_entry(plain, pointer, entry)
+    spliced = _keep_only_insertions(plain, full)
+    if not _same_data(spliced, full):
+        raise ProgressError("the entry cannot be added without rewriting other lines of the "
+                            "file; add it by hand")
+    return spliced.replace("\n", newline)
+
+
+def _open_empty_progress(text: str, pointer: tuple[str | int, ...]) -> str:
+    """`progress: []` becomes `progress:`, the one line an entry may change besides adding its own."""
+    yaml = _round_trip_yaml()
+    activity = yaml.load(text)
+    for step in pointer:
+        activity = activity[step]
+    progress = activity.get("progress", None)
+    if not (isinstance(progress, list) and not progress):
+        return text
+    line, column = activity.lc.key("progress")
+    lines = text.split("\n")
+    after = lines[line][column:].split("[]", 1)[1]  # keep a trailing comment
+    lines[line] = lines[line][:column] + "progress:" + after
+    return "\n".join(lines)
+
+
+def _is_subsequence(short: list[str], long: list[str]) -> bool:
+    remaining = iter(long)
+    return all(any(line == candidate for candidate in remaining) for line in short)
+
+
+def _keep_only_insertions(old: str, new: str) -> str:
+    """The old text plus the lines the new text inserts. Any other change ruamel made (a
+    restyled scalar, say) is dropped, so the diff is exactly the new entry."""
+    old_lines = old.splitlines(keepends=True)
+    new_lines = new.splitlines(keepends=True)
+    out: list[str] = []
+    matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
+    for tag, a0, a1, b0, b1 in matcher.get_opcodes():
+        if tag == "insert" or (
+            tag == "replace" and _is_subsequence(old_lines[a0:a1], new_lines[b0:b1])
+        ):
+            out.extend(new_lines[b0:b1])
+        else:
+            out.extend(old_lines[a0:a1])
+    return "".join(out)
+
+
+def _same_data(left: str, right: str) -> bool:
+    a, b = read_yaml_text(left, "a"), read_yaml_text(right, "b")
+    return a.ok and b.ok and a.data == b.data
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def write_atomically(
+    path: Path, data: bytes, expected_digest: str,
+    before_rename: Callable[[Path], None] | None = None,
+) -> None:
+    """Write through a temporary file in the same directory and rename it over `path`.
+
+    Refuses, writing nothing, when the file on disk no longer has `expected_digest` (someone
+    changed it since it was read). On any failure the temporary file is removed and the original
+    is left as it was. `before_rename` is a hook for tests that inject a failure.
+    """
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, path.stat().st_mode & 0o7777)
+        if before_rename is not None:
+            before_rename(Path(temporary))
+        if digest(path.read_bytes()) != expected_digest:
+            raise ProgressError(f"{path} changed on disk while the entry was being prepared; "
+                                "nothing was written, run the command again")
+        os.replace(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def record_progress(
+    root: Path, shown_root: str, request: ProgressRequest, today: dt.date,
+    before_rename: Callable[[Path], None] | None = None,
+) -> ProgressWritten:
+    """Append one progress entry to the activity's measure file, or raise ProgressError."""
+    from cas_plan.checks import check_plan
+
+    current = check_plan(root, shown_root, today)
+    if current.errors:
+        count = len(current.errors)
+        raise ProgressError(f"the plan already has {count} problem{'s' if count != 1 else ''}; "
+                            "fix them first (see 'casplan validate')", current.errors)
+    views = {view.id: view for view in all_views(current.plan)}
+    if request.activity_id not in views:
+        close = difflib.get_close_matches(request.activity_id, list(views), n=3, cutoff=0.6)
+        hint = f"; did you mean {' or '.join(close)}?" if close else ""
+        raise ProgressError(f"no activity has the id '{request.activity_id}'{hint}")
+    view = views[request.activity_id]
+    relative = current.plan.relative(view.path)
+    file = root / relative
+    original = file.read_bytes()
+    text = original.decode("utf-8-sig")
+    new_text = insert_entry(text, view.pointer, entry_data(request, view))
+    proposed = check_plan(root, shown_root, today, overlay={relative: new_text})
+    if proposed.errors:
+        raise ProgressError("the entry would leave the plan invalid", proposed.errors,
+                            {view.path: new_text})
+    data = new_text.encode("utf-8")
+    if original.startswith(b"\xef\xbb\xbf"):
+        data = b"\xef\xbb\xbf" + data
+    write_atomically(file, data, digest(original), before_rename)
+    added = [line for line in new_text.splitlines() if line not in text.splitlines()]
+    return ProgressWritten(file, view.path, added)

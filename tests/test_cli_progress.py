@@ -1,0 +1,224 @@
+"""`casplan progress`: round-trip edits (only new lines), validation first, atomic writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from cas_plan.progress import ProgressError, ProgressRequest, record_progress
+from conftest import REAL_PLAN, minimal_files, write_plan
+
+COMMENTED_MEASURE = """\
+# yaml-language-server: $schema=../../schemas/measure.schema.json
+id: '1.1'   # single-quoted on purpose
+title: "First measure"
+activities:
+  # the first activity
+  - id: "1.1.1"
+    title: Write the rules, a title long enough that a YAML dumper with a default width of eighty columns would fold it
+    indicators: [Rules adopted, Rules published]
+    responsible: [hr-division]
+    funds:
+      no_extra_cost: true
+    due: 2018-12-31   # from the source
+    progress:
+      - date: 2018-03-01
+        status: in_progress
+        note: 'Drafting: started'
+  - id: "1.1.2"
+    title: Train the staff
+    indicators:
+      - Training held
+    due: continuous
+    sub_activities:
+      - id: "1.1.2.1"
+        title: Train the trainers
+"""
+
+
+def added_lines(before: str, after: str) -> list[str]:
+    diff = list(difflib.ndiff(before.splitlines(), after.splitlines()))
+    assert not [line for line in diff if line.startswith("- ")], "a line was changed or removed"
+    return [line[2:] for line in diff if line.startswith("+ ")]
+
+
+@pytest.fixture
+def plan(tmp_path):
+    files = minimal_files()
+    files["goal-1/measure-1.1.yaml"] = COMMENTED_MEASURE
+    return write_plan(tmp_path / "p", files)
+
+
+MEASURE = "goal-1/measure-1.1.yaml"
+
+
+def test_entry_is_appended_and_nothing_else_changes(invoke, plan):
+    before = (plan / MEASURE).read_text()
+    result = invoke("progress", "1.1.1", "--plan", str(plan), "--status", "completed",
+                    "--date", "2018-11-15", "--note", "Adopted: decision 12/2018",
+                    "--value", "1=yes", "--value", "Rules pub=on the intranet",
+                    "--evidence", "https://www.carina.rs/decision-12-2018.pdf", "--by", "hr-division")
+    assert result.exit_code == 0, result.output
+    after = (plan / MEASURE).read_text()
+    assert added_lines(before, after) == [
+        "      - date: 2018-11-15",
+        "        status: completed",
+        "        note: 'Adopted: decision 12/2018'",
+        "        values:",
+        "          Rules adopted: yes",
+        "          Rules published: on the intranet",
+        "        evidence:",
+        "          - https://www.carina.rs/decision-12-2018.pdf",
+        "        reported_by: hr-division",
+    ]
+    # inserted right after the existing entry, before the next activity
+    assert after.index("note: 'Drafting: started'") < after.index("2018-11-15") < after.index('"1.1.2"')
+    assert result.output == (
+        f"{plan}/{MEASURE}: added a progress entry to 1.1.1:\n"
+        + "".join(f"+{line}\n" for line in added_lines(before, after))
+    )
+    assert invoke("validate", "--plan", str(plan)).exit_code == 0
+    status = invoke("list", "--plan", str(plan), "--format", "json", "--as-of", "2018-12-01")
+    assert '"status": "completed"' in status.stdout
+
+
+def test_first_entry_goes_before_sub_activities(invoke, plan):
+    before = (plan / MEASURE).read_text()
+    result = invoke("progress", "1.1.2", "--plan", str(plan), "--status", "in_progress",
+                    "--date", "2018-02-01")
+    assert result.exit_code == 0, result.output
+    after = (plan / MEASURE).read_text()
+    assert added_lines(before, after) == [
+        "    progress:", "      - date: 2018-02-01", "        status: in_progress",
+    ]
+    assert after.index("status: in_progress\n    sub_activities:") > 0
+
+
+def test_sub_activity_entry(invoke, plan):
+    before = (plan / MEASURE).read_text()
+    result = invoke("progress", "1.1.2.1", "--plan", str(plan), "--status", "not_started",
+                    "--date", "2018-02-01")
+    assert result.exit_code == 0, result.output
+    assert added_lines(before, (plan / MEASURE).read_text()) == [
+        "        progress:", "          - date: 2018-02-01", "            status: not_started",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["1.1.1", "--status", "done", "--date", "2018-05-01"],
+         "'status' is 'done'; expected one of 'not_started', 'in_progress', 'completed', "
+         "'delayed' or 'cancelled'"),
+        (["1.1.1", "--status", "completed", "--date", "2018-01-01"],
+         "progress entry of 2018-01-01 comes after one of 2018-03-01"),
+        (["1.1.1", "--status", "completed", "--date", "2999-01-01"],
+         "progress entry dated 2999-01-01, after"),
+        (["1.1.2", "--status", "completed", "--date", "2018-05-01"],
+         "1.1.2 is continuous and cannot be completed"),
+        (["1.1.1", "--status", "completed", "--date", "2018-05-01", "--evidence", "carina.rs/x"],
+         "'carina.rs/x' is not a web address (expected https://...)"),
+        (["1.1.1", "--status", "completed", "--date", "2018-05-01", "--value", "Budget=1"],
+         "'Budget' is not an indicator of this activity; the indicators are: 1. Rules adopted; "
+         "2. Rules published"),
+        (["1.1.1", "--status", "completed", "--date", "2018-05-01", "--value", "Rules=1"],
+         "indicator 'Rules' is ambiguous"),
+        (["1.1.1", "--status", "completed", "--date", "2018-05-01", "--value", "3=1"],
+         "indicator 3 does not exist: the activity has 2 indicators"),
+        (["1.1.1", "--status", "completed", "--date", "2018-5-1"],
+         "--date: '2018-5-1' is not a date"),
+        (["1.1.1", "--status", "completed", "--date", "2018-05-01", "--value", "novalue"],
+         "--value: 'novalue' is not INDICATOR=VALUE"),
+        (["1.1.9", "--status", "completed"], "no activity has the id '1.1.9'"),
+    ],
+)
+def test_invalid_input_changes_nothing(invoke, plan, args, message):
+    before = (plan / MEASURE).read_bytes()
+    result = invoke("progress", *args, "--plan", str(plan))
+    assert result.exit_code == 1
+    assert message in result.output
+    assert result.output.rstrip().endswith("nothing was written")
+    assert "Traceback" not in result.output
+    assert (plan / MEASURE).read_bytes() == before
+    assert sorted(p.name for p in (plan / "goal-1").iterdir()) == ["goal.yaml", "measure-1.1.yaml"]
+
+
+def test_schema_error_points_into_the_proposed_entry(invoke, plan):
+    result = invoke("progress", "1.1.1", "--plan", str(plan), "--status", "done",
+                    "--date", "2018-05-01")
+    assert f"{plan}/{MEASURE}:18:17: error: 'status' is 'done'" in result.output
+    assert "  18 |         status: done\n" in result.output
+
+
+def test_failure_before_rename_leaves_the_file_and_no_temporary(plan):
+    before = (plan / MEASURE).read_bytes()
+
+    def crash(temporary: Path) -> None:
+        assert temporary.exists() and temporary.parent == plan / "goal-1"
+        raise OSError("disk unplugged")
+
+    with pytest.raises(OSError, match="disk unplugged"):
+        record_progress(plan, str(plan), ProgressRequest("1.1.1", dt.date(2018, 5, 1), "delayed"),
+                        dt.date(2019, 1, 1), before_rename=crash)
+    assert (plan / MEASURE).read_bytes() == before
+    assert sorted(p.name for p in (plan / "goal-1").iterdir()) == ["goal.yaml", "measure-1.1.yaml"]
+
+
+def test_file_changed_meanwhile_is_not_overwritten(plan):
+    def someone_else_edits(_: Path) -> None:
+        (plan / MEASURE).write_text(COMMENTED_MEASURE.replace("Train the staff", "Train everyone"))
+
+    with pytest.raises(ProgressError, match="changed on disk"):
+        record_progress(plan, str(plan), ProgressRequest("1.1.1", dt.date(2018, 5, 1), "delayed"),
+                        dt.date(2019, 1, 1), before_rename=someone_else_edits)
+    assert "Train everyone" in (plan / MEASURE).read_text()
+    assert sorted(p.name for p in (plan / "goal-1").iterdir()) == ["goal.yaml", "measure-1.1.yaml"]
+
+
+def test_crlf_bom_and_empty_flow_list_are_kept(invoke, tmp_path):
+    files: dict[str, str | bytes] = dict(minimal_files())
+    text = COMMENTED_MEASURE.replace(
+        "    progress:\n      - date: 2018-03-01\n        status: in_progress\n"
+        "        note: 'Drafting: started'\n", "    progress: []  # none yet\n")
+    files[MEASURE] = b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode()
+    plan = write_plan(tmp_path / "p", files)
+    result = invoke("progress", "1.1.1", "--plan", str(plan), "--status", "in_progress",
+                    "--date", "2018-05-01")
+    assert result.exit_code == 0, result.output
+    data = (plan / MEASURE).read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert b"\n" not in data.replace(b"\r\n", b"")
+    assert data.decode("utf-8-sig").replace("\r\n", "\n") == text.replace(
+        "    progress: []  # none yet\n",
+        "    progress:  # none yet\n      - date: 2018-05-01\n        status: in_progress\n")
+
+
+def test_every_real_measure_file_takes_an_entry_with_only_new_lines():
+    """The round-trip property on the real plan: for each measure file, an entry added to its
+    last activity changes no existing line, and the file then holds exactly that entry."""
+    from cas_plan.effective import all_views
+    from cas_plan.loader import load_plan
+    from cas_plan.progress import insert_entry
+    from cas_plan.yamlread import read_yaml_text
+
+    views = all_views(load_plan(REAL_PLAN).plan)
+    last_in_file = {view.path: view for view in views}
+    assert len(last_in_file) == 45
+    entry = {"date": dt.date(2019, 6, 30), "status": "in_progress",
+             "note": "Test entry: not real progress"}
+    for view in last_in_file.values():
+        before = Path(view.path).read_text(encoding="utf-8")
+        after = insert_entry(before, view.pointer, entry)
+        new = added_lines(before, after)
+        assert [line.strip() for line in new] == [
+            "progress:", "- date: 2019-06-30", "status: in_progress",
+            "note: 'Test entry: not real progress'",
+        ], view.id
+        activity = read_yaml_text(after, view.path).data
+        for step in view.pointer:
+            activity = activity[step]
+        assert activity["progress"] == [entry], view.id
