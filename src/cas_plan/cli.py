@@ -495,6 +495,38 @@ def progress(
         typer.echo(f"+{line}")
 
 
+@app.command()
+def report(
+    year: Annotated[int, typer.Option("--year", help="The reporting year.", show_default=False)],
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", help="Take the state on this date (default: the last day of the year).",
+        show_default=False)] = None,
+    template: Annotated[Path | None, typer.Option(
+        "--template", help="Your own Jinja2 template (runs in the sandbox).",
+        show_default=False)] = None,
+    output_format: Annotated[str, typer.Option("--format", help="md or html.")] = "md",
+    lang: Annotated[str, typer.Option("--lang", help="en or sr (Serbian, Latin script).")] = "en",
+    plan: PlanDir = Path("plan"),
+    no_validate: NoValidate = False,
+) -> None:
+    """The yearly implementation report for the Government, as Markdown or one HTML page."""
+    from cas_plan.report import ReportError, build_context, git_state, render
+    from cas_plan.words import LANGUAGES
+
+    choose(output_format, "--format", ("md", "html"))
+    choose(lang, "--lang", LANGUAGES)
+    day = parse_date(as_of, "--as-of", default=dt.date(year, 12, 31))
+    if template is not None and not template.is_file():
+        fail(f"--template: '{template}' is not a file")
+    result, views = load_for_query(plan, no_validate)
+    context = build_context(result.plan, views, year, day, lang, git_state(plan))
+    try:
+        text = render(context, output_format, template)
+    except ReportError as exc:
+        fail(str(exc), EXIT_PROBLEMS)
+    typer.echo(text, nl=not text.endswith("\n"))
+
+
 def main() -> None:
     """Entry point: never a traceback, always a documented exit code."""
     try:

@@ -86,9 +86,14 @@ MoneyField = Annotated[
 ]
 
 
+_URL_UNSAFE = re.compile(r"[\s<>\"`{}|\\^\x00-\x1f\x7f]")
+
+
 def _check_url(value: str) -> str:
+    """An http(s) address with none of the characters RFC 3986 leaves out (so it can be linked
+    in Markdown and HTML as it is)."""
     parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc or " " in value:
+    if parts.scheme not in ("http", "https") or not parts.netloc or _URL_UNSAFE.search(value):
         raise ValueError(f"'{value}' is not a web address (expected https://...)")
     return value
 

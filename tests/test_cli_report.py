@@ -1,0 +1,301 @@
+"""`casplan report`: exact summary lines, the overdue list, escaping, templates, languages."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from html.parser import HTMLParser
+
+import pytest
+
+from conftest import REAL_PLAN, minimal_files, write_plan
+
+# Test data with progress across several years (a fixture, not the real plan).
+REPORT_MEASURE = """\
+id: "1.1"
+title: Measure with progress
+activities:
+  - id: "1.1.1"
+    title: On time
+    indicators: [Rules adopted]
+    responsible: [hr-division]
+    funds:
+      amounts:
+        - amount: 1000.50 EUR
+          year: 2018
+    due: 2018-12-31
+    progress:
+      - date: 2018-11-01
+        status: completed
+        note: Adopted
+        values:
+          Rules adopted: "yes"
+        evidence:
+          - https://example.org/decision.pdf
+  - id: "1.1.2"
+    title: Late
+    funds:
+      no_extra_cost: true
+    due: 2018-07
+    progress:
+      - date: 2018-09-15
+        status: completed
+  - id: "1.1.3"
+    title: Running
+    responsible: [audit-department]
+    due: 2018-Q2
+    progress:
+      - date: 2018-05-01
+        status: in_progress
+  - id: "1.1.4"
+    title: "Pipes | <script>alert(1)</script> *stars* @org/team"
+    due: 2018
+    progress:
+      - date: 2018-10-01
+        status: delayed
+        note: "Waiting | for <b>budget</b>\\nline two"
+  - id: "1.1.5"
+    title: Forgotten range
+    due: 2017-03-28..2017-03-30
+  - id: "1.1.6"
+    title: Continuous training
+    indicators: [Training held]
+    due: continuous
+    progress:
+      - date: 2017-12-01
+        status: in_progress
+        note: One training
+      - date: 2018-06-30
+        status: in_progress
+        note: Two trainings held
+        values:
+          Training held: "2"
+  - id: "1.1.7"
+    title: "Yearly plan: next year"
+    due: yearly 11
+    progress:
+      - date: 2017-11-20
+        status: completed
+  - id: "1.1.8"
+    title: Next year
+    due: 2019-03-31
+  - id: "1.1.9"
+    title: As the agency says
+    due: by agency-dynamics
+  - id: "1.1.10"
+    title: Dropped
+    due: 2018-10-31
+    progress:
+      - date: 2018-02-01
+        status: cancelled
+  - id: "1.1.11"
+    title: Waiting to start
+    due: 2018-12-31
+    progress:
+      - date: 2018-01-15
+        status: not_started
+"""
+GOAL2 = 'id: "2"\ntitle: Second goal\n'
+MEASURE2 = """\
+id: "2.1"
+title: Other measure
+activities:
+  - id: "2.1.1"
+    title: Done early
+    responsible: [training-department]
+    funds:
+      amounts:
+        - amount: 500 RSD
+          annual: true
+    due: 2018-06-30
+    progress:
+      - date: 2018-06-01
+        status: completed
+"""
+EVENTS = "events:\n  - id: agency-dynamics\n    name: Set by the agency\n"
+
+
+@pytest.fixture
+def plan(tmp_path):
+    files = minimal_files()
+    files.update({
+        "goal-1/measure-1.1.yaml": REPORT_MEASURE, "goal-2/goal.yaml": GOAL2,
+        "goal-2/measure-2.1.yaml": MEASURE2, "events.yaml": EVENTS,
+    })
+    return write_plan(tmp_path / "p", files)
+
+
+def report(invoke, plan, *args):
+    result = invoke("report", "--plan", str(plan), "--year", "2018", *args)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def section(text: str, heading: str) -> list[str]:
+    lines = text.splitlines()
+    start = lines.index(heading)
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+    return [line for line in lines[start + 1 : end] if line]
+
+
+def test_plan_fixture_is_valid(invoke, plan):
+    assert invoke("validate", "--plan", str(plan)).exit_code == 0
+
+
+def test_header_says_year_state_and_source(invoke, plan):
+    text = report(invoke, plan)
+    assert text.startswith("# Implementation report 2018\n")
+    assert "| Reporting year | 2018 |" in text
+    assert "| State as of | 2018-12-31 |" in text
+    assert "| Generated from | not in a git repository, casplan 0.1.0 |" in text
+    assert "| State as of | 2018-06-30 |" in report(invoke, plan, "--as-of", "2018-06-30")
+
+
+def test_summary_counts_and_percentages(invoke, plan):
+    lines = section(report(invoke, plan), "## Summary")
+    assert lines[1:] == [
+        "| Goal | Due | Completed | Completed late | In progress | Delayed | Not started | "
+        "Not reported | Cancelled |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| 1. First goal | 7 | 1 (14%) | 1 (14%) | 1 (14%) | 1 (14%) | 1 (14%) | 1 (14%) | 1 (14%) |",
+        "| 2. Second goal | 1 | 1 (100%) | 0 (0%) | 0 (0%) | 0 (0%) | 0 (0%) | 0 (0%) | 0 (0%) |",
+        "| **Overall** | **8** | **2 (25%)** | **1 (13%)** | **1 (13%)** | **1 (13%)** | **1 (13%)** | "
+        "**1 (13%)** | **1 (13%)** |",
+    ]
+
+
+def test_overdue_list_covers_all_years(invoke, plan):
+    lines = section(report(invoke, plan), "## Overdue activities")
+    rows = [line.split(" | ")[:5] for line in lines if re.match(r"^\| \d", line)]
+    assert rows == [
+        ["| 1.1.5", "Forgotten range", "Audit Department", "2017-03-30", "Not reported"],
+        ["| 1.1.3", "Running", "Audit Department", "2018-06-30", "In progress"],
+        ["| 1.1.7", "Yearly plan: next year", "Audit Department", "2018-11-30", "Not reported"],
+    ]
+
+
+def test_activity_table_escapes_cells_and_shows_notes_values_evidence(invoke, plan):
+    text = report(invoke, plan)
+    assert (
+        "| 1.1.4 | Pipes \\| \\<script\\>alert(1)\\</script\\> \\*stars\\* @\u200borg/team | "
+        "Audit Department | 2018-12-31 | Delayed | Waiting \\| for \\<b\\>budget\\</b\\> line two |  |  |"
+    ) in text.splitlines()
+    assert (
+        "| 1.1.1 | On time | Human Resources Division | 2018-12-31 | Completed | Adopted | "
+        "Rules adopted: yes | [1](<https://example.org/decision.pdf>) |"
+    ) in text.splitlines()
+    assert "<script>" not in text
+
+
+def test_continuous_reports_next_year_unresolved_and_funds(invoke, plan):
+    text = report(invoke, plan)
+    assert section(text, "## Continuous activities")[2:] == [
+        "| 1.1.6 | Continuous training | Audit Department | 2018-06-30 In progress: Two "
+        "trainings held |",
+    ]
+    assert [line.split(" | ")[0] for line in section(text, "## Due next year (2019)")[2:]] == [
+        "| 1.1.8", "| 1.1.7"]
+    assert section(text, "## Deadlines that depend on events")[3:] == [
+        "| 1.1.9 | As the agency says | Audit Department | by agency-dynamics |",
+    ]
+    assert section(text, "## Indicative funds for the year")[-2:] == [
+        "| EUR | 2018 | unspecified | 1,000.50 |",
+        "| RSD | annual | unspecified | 500 |",
+    ]
+
+
+def test_mermaid_blocks_cannot_be_hijacked(invoke, plan):
+    text = report(invoke, plan)
+    gantt = text.split("```mermaid\ngantt\n", 1)[1].split("```", 1)[0]
+    assert "    1.1.7 Yearly plan next year :crit, milestone, m" in gantt
+    assert "    1.1.4 Pipes script alert(1) /script stars org/team :" in gantt
+    for line in gantt.splitlines()[3:]:
+        label = line.split(" :", 1)[0]
+        assert not set(label) & set(":;#`\"'<>[]{}|")
+    assert 'x-axis ["1", "2"]' in text and "bar [29, 100]" in text  # 2 of 7, 1 of 1
+
+
+def test_html_is_one_escaped_page(invoke, plan):
+    html = report(invoke, plan, "--format", "html")
+    assert html.startswith("<!DOCTYPE html>")
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert "<svg" in html and "<style>" in html and "<link" not in html
+
+    class Checker(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.stack, self.errors = [], []
+
+        def handle_starttag(self, tag, attrs):
+            if tag not in ("meta", "br", "link", "img", "input", "hr"):
+                self.stack.append(tag)
+
+        def handle_endtag(self, tag):
+            if not self.stack or self.stack.pop() != tag:
+                self.errors.append(tag)
+
+    checker = Checker()
+    checker.feed(html)
+    assert checker.errors == [] and checker.stack == []
+
+
+def test_serbian_words_plan_texts_as_written(invoke, plan):
+    text = report(invoke, plan, "--lang", "sr")
+    assert text.startswith("# Izveštaj o sprovođenju 2018\n")
+    assert "| Izveštajna godina | 2018 |" in text
+    assert "## Aktivnosti kojima je rok istekao" in text
+    assert "| 1.1.1 | On time | Human Resources Division | 2018-12-31 | Završeno | Adopted |" in text
+
+
+def test_user_template_runs_in_the_sandbox(invoke, plan, tmp_path):
+    good = tmp_path / "mine.md.j2"
+    good.write_text("{{ year }}: {{ summary.overall.counts.due }} due, {{ goals | length }} goals\n")
+    assert report(invoke, plan, "--template", str(good)) == "2018: 8 due, 2 goals\n"
+    evil = tmp_path / "evil.j2"
+    evil.write_text("{{ ''.__class__.__mro__[1].__subclasses__() }}\n")
+    result = invoke("report", "--plan", str(plan), "--year", "2018", "--template", str(evil))
+    assert result.exit_code == 1
+    assert result.output == (
+        "casplan: error: template evil.j2 (line 1): the sandbox forbids it: access to attribute "
+        "'__class__' of 'str' object is unsafe.\n"
+    )
+    assert result.output.count("\n") == 1
+    reader = tmp_path / "reader.j2"
+    reader.write_text("{% include '/etc/passwd' %}\n")
+    result = invoke("report", "--plan", str(plan), "--year", "2018", "--template", str(reader))
+    assert result.exit_code == 1 and "root:" not in result.output
+
+
+def test_undefined_variables_are_errors(invoke, plan, tmp_path):
+    typo = tmp_path / "typo.j2"
+    typo.write_text("{{ sumary }}\n")
+    result = invoke("report", "--plan", str(plan), "--year", "2018", "--template", str(typo))
+    assert result.exit_code == 1
+    assert result.output == "casplan: error: template typo.j2 (line 1): 'sumary' is undefined\n"
+
+
+def test_git_commit_and_dirty_state(invoke, plan):
+    def git(*args):
+        subprocess.run(["git", "-C", str(plan), *args], check=True, capture_output=True)
+
+    git("init", "-q")
+    git("-c", "user.name=t", "-c", "user.email=t@e", "add", ".")
+    git("-c", "user.name=t", "-c", "user.email=t@e", "commit", "-qm", "plan")
+    commit = subprocess.run(["git", "-C", str(plan), "rev-parse", "HEAD"], capture_output=True,
+                            text=True, check=True).stdout.strip()
+    assert f"| Generated from | commit `{commit[:12]}`, casplan" in report(invoke, plan)
+    (plan / "goal-2" / "goal.yaml").write_text(GOAL2.replace("Second", "2nd"))
+    assert f"commit `{commit[:12]}` (with uncommitted changes in the plan)" in report(invoke, plan)
+
+
+def test_real_plan_report_renders(invoke):
+    text = report(invoke, REAL_PLAN)
+    assert "| **Overall** | **25** | **0 (0%)** |" in text
+    assert report(invoke, REAL_PLAN, "--format", "html").rstrip().endswith("</html>")
+
+
+def test_bad_options(invoke, plan):
+    result = invoke("report", "--plan", str(plan), "--year", "2018", "--lang", "de")
+    assert result.exit_code == 2
+    assert result.output == "casplan: error: --lang: 'de' is not one of en, sr\n"
