@@ -31,13 +31,10 @@ class ReportError(Exception):
 
 
 def templates_dir() -> Path:
-    """templates/ of the repository, or the copy installed inside the package."""
-    source_tree = Path(__file__).resolve().parents[2] / "templates"
-    if source_tree.is_dir():
-        return source_tree
-    from importlib.resources import files
-
-    return Path(str(files("cas_plan.templates")))
+    """templates/ of the repository (a source checkout), or the copy installed in the package."""
+    here = Path(__file__).resolve().parent
+    source_tree = here.parents[1] / "templates"
+    return source_tree if (source_tree / "report.md.j2").is_file() else here / "templates"
 
 
 @dataclass(frozen=True)
