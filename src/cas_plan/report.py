@@ -216,7 +216,11 @@ def build_context(plan: Plan, views: list[ActivityView], year: int, as_of: dt.da
     budget = budget_record(compute_budget(plan, views, "goal", year))
 
     def listing(row: DueRow) -> dict[str, Any]:
-        return _activity_row(row.view, row.deadline, row.status, year, as_of, units)
+        # a yearly deadline is reported anew each year: show the reports of its own year
+        yearly = row.deadline is not None and row.view.due.value is not None and (
+            row.view.due.value.when.kind == "yearly")
+        notes_year = row.deadline.year if yearly and row.deadline else year
+        return _activity_row(row.view, row.deadline, row.status, notes_year, as_of, units)
 
     gantt = [
         {"id": row.view.id, "label": mermaid_text(f"{row.view.id} {row.view.title}"),
