@@ -357,5 +357,5 @@ def check_plan(
     result = load_plan(root, shown_root, overlay)
     diagnostics = result.diagnostics + run_checks(result.plan, as_of)
     shown_texts = {result.plan.show(relative): text for relative, text in (overlay or {}).items()}
-    result.diagnostics = sorted(locate_all(diagnostics, shown_texts), key=sort_key)
+    result.diagnostics = sorted(locate_all(diagnostics, shown_texts, result.plan), key=sort_key)
     return result

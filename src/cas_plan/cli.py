@@ -18,6 +18,7 @@ import typer
 from cas_plan import __version__
 
 if TYPE_CHECKING:
+    from cas_plan.diagnostics import Diagnostic
     from cas_plan.effective import ActivityView
     from cas_plan.loader import LoadResult
 
@@ -76,12 +77,12 @@ def choose(value: str, option: str, choices: tuple[str, ...]) -> str:
     return value
 
 
-def load_checked(plan: Path, as_of: dt.date) -> LoadResult:
+def load_checked(plan: Path, as_of: dt.date, shown: str | None = None) -> LoadResult:
     from cas_plan.checks import check_plan
     from cas_plan.loader import PlanDirectoryError
 
     try:
-        return check_plan(plan, str(plan), as_of)
+        return check_plan(plan, shown if shown is not None else str(plan), as_of)
     except PlanDirectoryError as exc:
         fail(str(exc))
 
@@ -126,6 +127,8 @@ def validate(
                      "$GITHUB_ACTIONS is set, else text).", show_default=False),
     ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
+    check_codeowners: Annotated[bool, typer.Option(
+        "--codeowners", help="Also fail when .github/CODEOWNERS is out of date.")] = False,
     as_of: AsOf = None,
 ) -> None:
     """Check every file of the plan and the references between them."""
@@ -137,6 +140,8 @@ def validate(
     choose(output_format, "--format", ("text", "json", "github"))
     day = parse_date(as_of, "--as-of")
     result = load_checked(plan, day)
+    if check_codeowners and not result.errors:
+        result.diagnostics.extend(codeowners_problems(result, plan))
     problems = result.diagnostics
     failed = bool(result.errors) or (strict and bool(result.warnings))
     if output_format == "json":
@@ -151,6 +156,24 @@ def validate(
             typer.echo("")
         typer.echo(summary(result, plan))
     raise typer.Exit(EXIT_PROBLEMS if failed else EXIT_OK)
+
+
+def codeowners_problems(result: LoadResult, plan: Path) -> list[Diagnostic]:
+    from cas_plan.codeowners import codeowners_text
+    from cas_plan.diagnostics import Diagnostic
+
+    path, plan_path = codeowners_path(plan)
+    expected = codeowners_text(result.plan, plan_path)
+    shown = os.path.relpath(path)
+    if not path.is_file():
+        return [Diagnostic(shown, 1, 1, "CODEOWNERS is missing", hint="run 'casplan codeowners'")]
+    actual = path.read_text(encoding="utf-8", errors="replace")
+    if actual == expected:
+        return []
+    line = next((i for i, (a, b) in enumerate(zip(actual.splitlines(), expected.splitlines()), 1)
+                 if a != b), min(len(actual.splitlines()), len(expected.splitlines())) + 1)
+    return [Diagnostic(shown, line, 1, "CODEOWNERS is out of date with the plan",
+                       hint="run 'casplan codeowners' and commit the result")]
 
 
 def summary(result: LoadResult, plan: Path) -> str:
@@ -525,6 +548,117 @@ def report(
     except ReportError as exc:
         fail(str(exc), EXIT_PROBLEMS)
     typer.echo(text, nl=not text.endswith("\n"))
+
+
+@app.command()
+def diff(
+    base: Annotated[str | None, typer.Argument(help="Base revision (default: the merge base "
+                                               "with main).", show_default=False)] = None,
+    head: Annotated[str | None, typer.Argument(help="Head revision (default: the working "
+                                               "tree).", show_default=False)] = None,
+    plan: PlanDir = Path("plan"),
+    output_format: Annotated[str, typer.Option("--format", help="text, md or json.")] = "text",
+) -> None:
+    """What changed in meaning between two revisions of the plan (for pull requests)."""
+    from contextlib import ExitStack
+
+    from cas_plan.gitplan import GitError, default_base, plan_at, repository_root, resolve_revision
+    from cas_plan.plandiff import diff_plans, diff_record, render_markdown, render_text
+
+    choose(output_format, "--format", ("text", "md", "json"))
+    if not plan.is_dir():
+        fail(f"plan directory '{plan}' does not exist")
+    today = dt.date.today()
+    try:
+        root = repository_root(plan)
+        plan_path = plan.resolve().relative_to(root.resolve()).as_posix()
+        base_rev = resolve_revision(root, base) if base else default_base(root)
+        head_rev = resolve_revision(root, head) if head else None
+        with ExitStack() as stack:
+            base_dir = stack.enter_context(plan_at(root, base_rev, plan_path))
+            head_dir = stack.enter_context(plan_at(root, head_rev, plan_path)) if head_rev else plan
+            base_label = base or f"merge-base {base_rev[:12]}"
+            head_label = head or "working tree"
+            result = diff_plans(load_checked(base_dir, today, shown=f"{base_label}:{plan_path}"),
+                                load_checked(head_dir, today, shown=f"{head_label}:{plan_path}"
+                                             if head_rev else str(plan)),
+                                base_label, head_label)
+    except GitError as exc:
+        fail(str(exc))
+    if output_format == "json":
+        print_json(diff_record(result))
+    elif output_format == "md":
+        typer.echo(render_markdown(result), nl=False)
+    else:
+        typer.echo(render_text(result))
+    if not result.loaded:
+        raise typer.Exit(EXIT_PROBLEMS)
+
+
+def codeowners_path(plan: Path) -> tuple[Path, str]:
+    """The repository's .github/CODEOWNERS and the plan directory's path inside the repository."""
+    from cas_plan.gitplan import GitError, repository_root
+
+    try:
+        root = repository_root(plan)
+    except GitError:
+        root = plan.resolve().parent
+    return root / ".github" / "CODEOWNERS", plan.resolve().relative_to(root.resolve()).as_posix()
+
+
+@app.command()
+def codeowners(
+    plan: PlanDir = Path("plan"),
+    out: Annotated[Path | None, typer.Option("--out", help="Where to write (default: "
+                                             ".github/CODEOWNERS of the repository; '-' for "
+                                             "standard output).", show_default=False)] = None,
+    no_validate: NoValidate = False,
+) -> None:
+    """Write CODEOWNERS: each measure file owned by the review handles of its units."""
+    from cas_plan.codeowners import codeowners_text
+
+    result, _ = load_for_query(plan, no_validate)
+    default_out, plan_path = codeowners_path(plan)
+    text = codeowners_text(result.plan, plan_path)
+    if out is not None and str(out) == "-":
+        typer.echo(text, nl=False)
+        return
+    target = out or default_out
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    typer.echo(f"wrote {target} ({text.count(chr(10)) - 2} rules)")
+
+
+@app.command()
+def schema(
+    plan: PlanDir = Path("plan"),
+    out: Annotated[Path | None, typer.Option("--out", help="Directory for the schema files "
+                                             "(default: schemas/ in the plan directory).",
+                                             show_default=False)] = None,
+) -> None:
+    """Write JSON Schema files for plan files (editors validate and complete with them)."""
+    from cas_plan.schema import SCHEMA_DIR, write_schemas
+
+    for path in write_schemas(out or plan / SCHEMA_DIR):
+        typer.echo(f"wrote {path}")
+
+
+@app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(metavar="DIR", help="Where to create the plan.",
+                                              show_default=False)],
+    title: Annotated[str, typer.Option("--title", help="The plan's title.")] = "Action plan",
+) -> None:
+    """Create a new, valid plan with the same layout (one goal, one measure, one unit)."""
+    from cas_plan.scaffold import InitError, init_plan
+
+    try:
+        written = init_plan(directory, title)
+    except InitError as exc:
+        fail(str(exc))
+    for path in written:
+        typer.echo(f"created {path}")
+    typer.echo(f"next: casplan validate --plan {directory}")
 
 
 def main() -> None:

@@ -329,11 +329,13 @@ def _attach(plan: Plan, model: BaseModel, shown: str) -> None:
 
 
 def locate_all(
-    diagnostics: list[Diagnostic], texts: dict[str, str] | None = None
+    diagnostics: list[Diagnostic], texts: dict[str, str] | None = None,
+    plan: Plan | None = None,
 ) -> list[Diagnostic]:
     """Fill in line:col for diagnostics that carry only a YAML path, parsing each file once.
 
-    `texts` (shown path -> text) stands in for files whose proposed content is not on disk.
+    `texts` (shown path -> text) stands in for files whose proposed content is not on disk;
+    `plan` maps shown paths back to the files (they differ when a revision is shown).
     """
     texts = dict(texts or {})
     out = []
@@ -342,7 +344,8 @@ def locate_all(
             out.append(d)
             continue
         if d.path not in texts:
-            texts[d.path] = _read_text(d.path)  # type: ignore[assignment]  # None: unreadable
+            on_disk = plan.root / plan.relative(d.path) if plan is not None else Path(d.path)
+            texts[d.path] = _read_text(str(on_disk))  # type: ignore[assignment]  # None: unreadable
         text = texts[d.path]
         if text is None or d.pointer is None:
             out.append(d.at(1, 1))

@@ -50,23 +50,24 @@ def _pattern(regex: str, what: str, example: str) -> AfterValidator:
     return AfterValidator(check)
 
 
-GoalId = Annotated[str, BeforeValidator(_id_text), _pattern(r"^[1-9]\d*$", "goal id", "'3'")]
-MeasureId = Annotated[
-    str, BeforeValidator(_id_text), _pattern(r"^[1-9]\d*\.[1-9]\d*$", "measure id", "'3.5'")
-]
-ActivityId = Annotated[
-    str,
-    BeforeValidator(_id_text),
-    _pattern(r"^[1-9]\d*\.[1-9]\d*(\.[1-9]\d*)+$", "activity id", "'3.5.1' or '3.5.1.1'"),
-]
+def _id_type(regex: str, what: str, example: str, *, integer: bool = False) -> object:
+    """Text matching `regex`; a YAML number is read as its text (`id: 1` is '1')."""
+    text_schema = {"type": "string", "pattern": regex}
+    schema = {"anyOf": [text_schema, {"type": "integer", "minimum": 1}]} if integer else text_schema
+    return Annotated[str, BeforeValidator(_id_text), _pattern(regex, what, example),
+                     WithJsonSchema(schema)]
+
+
+GoalId = _id_type(r"^[1-9]\d*$", "goal id", "'3'", integer=True)
+MeasureId = _id_type(r"^[1-9]\d*\.[1-9]\d*$", "measure id", "'3.5'")
+ActivityId = _id_type(r"^[1-9]\d*\.[1-9]\d*(\.[1-9]\d*)+$", "activity id", "'3.5.1' or '3.5.1.1'")
 # A reference to indicative funds stated under an activity or a whole measure.
-FundsRef = Annotated[
-    str,
-    BeforeValidator(_id_text),
-    _pattern(r"^[1-9]\d*\.[1-9]\d*(\.[1-9]\d*)*$", "measure or activity id", "'2.1.3' or '8.2'"),
-]
+FundsRef = _id_type(r"^[1-9]\d*\.[1-9]\d*(\.[1-9]\d*)*$", "measure or activity id",
+                    "'2.1.3' or '8.2'")
 Slug = Annotated[
-    str, _pattern(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$", "id", "'tariff-affairs-division'")
+    str,
+    _pattern(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$", "id", "'tariff-affairs-division'"),
+    WithJsonSchema({"type": "string", "pattern": r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"}),
 ]
 Text = Annotated[str, Field(min_length=1)]
 
@@ -302,6 +303,9 @@ class PlanFile(Strict):
     institution: Text | None = None
     period: Period
     source: Text
+    review: Text | None = Field(
+        default=None, description="Review handle of the plan coordinator, e.g. @org/team."
+    )
 
 
 UnitKind = Literal[

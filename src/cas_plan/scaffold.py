@@ -1,0 +1,78 @@
+"""`casplan init`: a new, valid, empty plan with the same layout, for another institution."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from cas_plan.schema import schema_line, write_schemas
+
+
+def starter_files(title: str, start_year: int) -> dict[str, str]:
+    end_year = start_year + 3
+    files = {
+        "plan.yaml": f"""\
+title: {title}
+institution: Your institution
+period:
+  start: {start_year}-01-01
+  end: {end_year}-12-31
+source: The adopted action plan document (name, number, date of adoption)
+# review: "@your-org/plan-coordinators"   # review handle of the plan coordinator
+""",
+        "organization.yaml": """\
+# The units the plan names as responsible: id, name, kind, parent, head, review.
+units:
+  - id: strategy-department
+    name: Strategy Department
+    kind: department
+    head: Head of Department
+    # review: "@your-org/strategy"   # asked for review on pull requests (casplan codeowners)
+""",
+        "events.yaml": """\
+# External events that some deadlines depend on; record a date once it is known.
+events: []
+""",
+        "abbreviations.yaml": """\
+abbreviations:
+  AP: Action Plan
+""",
+        "goal-1/goal.yaml": """\
+id: "1"
+title: First goal of the plan
+""",
+        "goal-1/measure-1.1.yaml": f"""\
+id: "1.1"
+title: First measure of the goal
+activities:
+  - id: "1.1.1"
+    title: First activity of the measure
+    indicators:
+      - What shows that the activity is done
+    responsible:
+      - unit: strategy-department
+        role: Head of Department
+    funds:
+      no_extra_cost: true
+    due: {start_year}-12-31
+""",
+    }
+    return {path: schema_line(path) + "\n" + text for path, text in files.items()}
+
+
+class InitError(Exception):
+    """The target exists and is not empty: nothing was written."""
+
+
+def init_plan(directory: Path, title: str = "Action plan", today: dt.date | None = None) -> list[Path]:
+    if directory.exists() and any(directory.iterdir()):
+        raise InitError(f"'{directory}' exists and is not empty; nothing was written")
+    start_year = (today or dt.date.today()).year
+    written = []
+    for relative, text in starter_files(title, start_year).items():
+        path = directory / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    written += write_schemas(directory / "schemas")
+    return written

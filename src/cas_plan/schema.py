@@ -1,0 +1,89 @@
+"""JSON Schema files derived from the pydantic models, so editors validate and complete plan
+files while people type (`# yaml-language-server: $schema=...` at the top of each file).
+
+The models accept a few short forms (`due: 2018-Q4`, `indicators: [Training held]`,
+`responsible: [hr-division]`) through validators that JSON Schema cannot see; they are added here
+as `anyOf` alternatives, and a test keeps the schemas and the models in agreement.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from cas_plan.model import (
+    AbbreviationsFile,
+    EventsFile,
+    GoalFile,
+    MeasureFile,
+    OrganizationFile,
+    PlanFile,
+)
+
+FILE_KINDS: dict[str, type[BaseModel]] = {
+    "measure": MeasureFile,
+    "goal": GoalFile,
+    "plan": PlanFile,
+    "organization": OrganizationFile,
+    "events": EventsFile,
+    "abbreviations": AbbreviationsFile,
+}
+SCHEMA_DIR = "schemas"
+
+
+def _short_forms(definitions: dict[str, Any]) -> None:
+    text_list = {"type": "array", "items": {"type": "string", "minLength": 1}}
+    short = {
+        "Deadline": lambda d: d["properties"]["when"],
+        "Indicators": lambda d: text_list,
+        "UnitRole": lambda d: d["properties"]["unit"],
+        "Responsibility": lambda d: {"type": "array", "items": {"$ref": "#/$defs/UnitRole"}},
+    }
+    for name, make in short.items():
+        if name in definitions:
+            full = definitions[name]
+            definitions[name] = {
+                "title": full.get("title", name),
+                "description": full.get("description", ""),
+                "anyOf": [copy.deepcopy(make(full)), {k: v for k, v in full.items()
+                                                       if k not in ("title", "description")}],
+            }
+
+
+def json_schema(kind: str) -> dict[str, Any]:
+    model = FILE_KINDS[kind]
+    schema = model.model_json_schema()
+    _short_forms(schema.get("$defs", {}))
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = f"https://casplan.invalid/schemas/{kind}.schema.json"
+    return schema
+
+
+def schema_texts() -> dict[str, str]:
+    """File name -> JSON text, for every kind of plan file."""
+    return {
+        f"{kind}.schema.json": json.dumps(json_schema(kind), indent=2, ensure_ascii=False) + "\n"
+        for kind in FILE_KINDS
+    }
+
+
+def write_schemas(directory: Path) -> list[Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in schema_texts().items():
+        path = directory / name
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def schema_line(relative: str) -> str:
+    """The yaml-language-server line for a plan file at `relative` inside the plan directory."""
+    depth = relative.count("/")
+    kind = "measure" if relative.split("/")[-1].startswith("measure-") else (
+        "goal" if relative.endswith("goal.yaml") else relative.removesuffix(".yaml"))
+    return f"# yaml-language-server: $schema={'../' * depth}{SCHEMA_DIR}/{kind}.schema.json"
