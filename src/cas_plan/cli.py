@@ -164,7 +164,7 @@ def codeowners_problems(result: LoadResult, plan: Path) -> list[Diagnostic]:
 
     path, plan_path = codeowners_path(plan)
     expected = codeowners_text(result.plan, plan_path)
-    shown = os.path.relpath(path)
+    shown = str(path) if plan.is_absolute() else os.path.relpath(path)
     if not path.is_file():
         return [Diagnostic(shown, 1, 1, "CODEOWNERS is missing", hint="run 'casplan codeowners'")]
     actual = path.read_text(encoding="utf-8", errors="replace")

@@ -1,0 +1,152 @@
+"""Editor schemas agree with the pydantic models; CODEOWNERS and `init` for other plans."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from pydantic import ValidationError
+
+from cas_plan.loader import _file_kind
+from cas_plan.schema import FILE_KINDS, json_schema, schema_texts
+from cas_plan.yamlread import read_yaml_text
+from conftest import MEASURE_YAML, REAL_PLAN, REPO, minimal_files, write_plan
+
+
+def as_json(value):
+    """What an editor's YAML server sees: dates are text."""
+    if isinstance(value, dict):
+        return {k: as_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [as_json(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def kind_of(relative: str) -> str:
+    model = _file_kind(relative)
+    return next(kind for kind, m in FILE_KINDS.items() if m is model)
+
+
+def validator(kind: str) -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(json_schema(kind))
+
+
+def test_committed_schemas_are_up_to_date():
+    for name, text in schema_texts().items():
+        assert (REAL_PLAN / "schemas" / name).read_text(encoding="utf-8") == text, name
+
+
+def test_schemas_accept_every_file_of_the_plan():
+    files = sorted(REAL_PLAN.rglob("*.yaml"))
+    assert len(files) == 57
+    for file in files:
+        relative = file.relative_to(REAL_PLAN).as_posix()
+        data = read_yaml_text(file.read_text(encoding="utf-8"), relative).data
+        errors = list(validator(kind_of(relative)).iter_errors(as_json(data)))
+        assert errors == [], (relative, errors[:1])
+
+
+def test_every_plan_file_names_its_schema():
+    for file in REAL_PLAN.rglob("*.yaml"):
+        relative = file.relative_to(REAL_PLAN).as_posix()
+        first = file.read_text(encoding="utf-8").splitlines()[0]
+        target = first.removeprefix("# yaml-language-server: $schema=")
+        assert (file.parent / target).resolve() == (
+            REAL_PLAN / "schemas" / f"{kind_of(relative)}.schema.json").resolve(), relative
+
+
+INVALID_MEASURES = {
+    "unknown key": MEASURE_YAML.replace("    title: Train", "    titel: Train"),
+    "missing title": MEASURE_YAML.replace("title: First measure\n", ""),
+    "wrong type": MEASURE_YAML.replace("title: Write the rules", "title: [a, b]"),
+    "bad status": MEASURE_YAML + "    progress:\n      - date: 2018-01-01\n        status: done\n",
+    "float amount": MEASURE_YAML.replace("      no_extra_cost: true",
+                                         "      amounts:\n        - amount: 3.5"),
+    "bad unit id": MEASURE_YAML.replace("[hr-division]", "[HR Division]"),
+    "bad activity id": MEASURE_YAML.replace('"1.1.2"', '"1.1.x"'),
+    "bad procurement": MEASURE_YAML.replace(
+        "      no_extra_cost: true", "      amounts:\n        - amount: 1 EUR\n"
+        "          procurement: maybe"),
+    "empty activities": 'id: "1.1"\ntitle: M\nactivities: []\n',
+}
+
+
+@pytest.mark.parametrize("name", sorted(INVALID_MEASURES))
+def test_schema_and_models_reject_the_same_invalid_files(name):
+    from cas_plan.model import MeasureFile
+
+    data = read_yaml_text(INVALID_MEASURES[name], "m.yaml").data
+    with pytest.raises(ValidationError):
+        MeasureFile.model_validate(data)
+    assert list(validator("measure").iter_errors(as_json(data))), name
+
+
+def test_short_forms_are_accepted_by_both():
+    from cas_plan.model import MeasureFile
+
+    data = read_yaml_text(MEASURE_YAML, "m.yaml").data
+    MeasureFile.model_validate(data)
+    assert list(validator("measure").iter_errors(as_json(data))) == []
+
+
+def test_schema_command_writes_the_files(invoke, tmp_path):
+    result = invoke("schema", "--out", str(tmp_path / "s"))
+    assert result.exit_code == 0
+    assert sorted(p.name for p in (tmp_path / "s").iterdir()) == sorted(schema_texts())
+    assert json.loads((tmp_path / "s" / "measure.schema.json").read_text())["title"] == "MeasureFile"
+
+
+def test_codeowners_for_the_real_plan(invoke):
+    result = invoke("codeowners", "--plan", str(REAL_PLAN), "--out", "-")
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[2] == "/plan/ @cas-action-plan/plan-coordinator"
+    assert "/plan/goal-6/measure-6.3.yaml @cas-action-plan/plan-coordinator " \
+           "@cas-action-plan/internal-affairs-department" in lines
+    # 3.8 names the Tariff Affairs Division and the Customs Laboratory
+    assert "/plan/goal-3/measure-3.8.yaml @cas-action-plan/plan-coordinator " \
+           "@cas-action-plan/tariff-affairs-division @cas-action-plan/customs-laboratory" in lines
+    assert len(lines) == 2 + 1 + 45
+    assert result.output == (REPO / ".github" / "CODEOWNERS").read_text(encoding="utf-8")
+
+
+def test_validate_codeowners_fails_when_out_of_date(invoke, tmp_path):
+    files = minimal_files()
+    files["organization.yaml"] = files["organization.yaml"].replace(
+        "    kind: division\n", "    kind: division\n    review: \"@org/hr\"\n")
+    plan = write_plan(tmp_path / "repo" / "plan", files)
+    (tmp_path / "repo" / ".git").mkdir()  # not a repository: the plan's parent is used
+    result = invoke("validate", "--plan", str(plan), "--codeowners")
+    assert result.exit_code == 1
+    assert "CODEOWNERS is missing" in result.output
+    assert invoke("codeowners", "--plan", str(plan)).exit_code == 0
+    owners = (tmp_path / "repo" / ".github" / "CODEOWNERS").read_text()
+    assert "/plan/goal-1/measure-1.1.yaml @org/hr\n" in owners
+    assert invoke("validate", "--plan", str(plan), "--codeowners").exit_code == 0
+    (plan / "organization.yaml").write_text(files["organization.yaml"].replace("@org/hr", "@org/people"))
+    result = invoke("validate", "--plan", str(plan), "--codeowners")
+    assert result.exit_code == 1
+    assert result.output.startswith(
+        f"{tmp_path}/repo/.github/CODEOWNERS:3:1: error: CODEOWNERS is out of date with the plan\n")
+
+
+def test_init_then_validate(invoke, tmp_path):
+    target = tmp_path / "new-plan"
+    result = invoke("init", str(target), "--title", "Action plan of another institution")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*.yaml")) == [
+        "abbreviations.yaml", "events.yaml", "goal-1/goal.yaml", "goal-1/measure-1.1.yaml",
+        "organization.yaml", "plan.yaml",
+    ]
+    result = invoke("validate", "--plan", str(target), "--strict")
+    assert result.exit_code == 0, result.output
+    assert result.output.endswith("valid: 1 measures, 1 activities; 0 errors, 0 warnings\n")
+    assert "title: Action plan of another institution" in (target / "plan.yaml").read_text()
+    again = invoke("init", str(target))
+    assert again.exit_code == 2
+    assert again.output == f"casplan: error: '{target}' exists and is not empty; nothing was written\n"
