@@ -1,15 +1,16 @@
 """Reading plan YAML safely: plain data out, problems as diagnostics, and a way back to line:col.
 
-We compose YAML into nodes and build Python values ourselves instead of using a YAML
-constructor, for three reasons: no tag can ever construct an object; every duplicate key is
-reported (not just the first); and the meaning of a plain scalar is ours, the same whichever YAML
-library or version parsed it (`yes` stays text, `1.10` stays '1.10', never a float).
+We compose YAML into nodes with libyaml (PyYAML's C parser, the fastest YAML parser Python has)
+and build Python values ourselves instead of using a YAML constructor, for three reasons: no tag
+can ever construct an object; every duplicate key is reported (not just the first); and the
+meaning of a plain scalar is ours, the same whichever YAML library or version parsed it (`yes`
+stays text, `052` is 52, `1.10` stays '1.10', never a float). Round-trip editing uses ruamel.yaml
+(see progress.py); a test checks that both read every file the same.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,12 +21,15 @@ from cas_plan.diagnostics import Diagnostic
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 50
-MAX_EXPANDED_NODES = 200_000
+MAX_EXPANDED_NODES = 1_000_000
 
 YamlPath = tuple[str | int, ...]
 
 _STANDARD = "tag:yaml.org,2002:"
-_SCALAR_TAGS = {f"{_STANDARD}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_SCALAR_TAGS = frozenset(
+    f"{_STANDARD}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")
+)
+_STR, _SEQ, _MAP, _MERGE = (f"{_STANDARD}{t}" for t in ("str", "seq", "map", "merge"))
 _INT = re.compile(r"^[-+]?[0-9]+$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _NULLS = {"", "~", "null", "Null", "NULL"}
@@ -39,8 +43,14 @@ class _Problem(Exception):
         self.message, self.line, self.col, self.hint = message, line, col, hint
 
 
+_SPECIAL_WORDS = _NULLS | _TRUE | _FALSE
+
+
 def plain_scalar(text: str) -> Any:
     """The meaning of an unquoted scalar: null, true/false, integer, date, or else text."""
+    first = text[:1]
+    if first.isalpha() and text not in _SPECIAL_WORDS:
+        return text  # the common case, words
     if text in _NULLS:
         return None
     if text in _TRUE:
@@ -98,20 +108,15 @@ def decode(raw: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
 
 
 def _compose(text: str) -> Any:
-    from ruamel.yaml import YAML
+    import yaml
 
-    return YAML(typ="rt", pure=True).compose(io.StringIO(text))
+    return yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def read_yaml_text(text: str, path: str) -> ReadResult:
     """Compose and build plain data from YAML text, collecting every problem found."""
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    from yaml import MarkedYAMLError, YAMLError
 
-    if not text.strip() or all(
-        not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
-    ):
-        return ReadResult(None, [Diagnostic(path, 1, 1, "the file is empty",
-                                            hint="a plan file holds a YAML mapping")])
     try:
         root = _compose(text)
     except MarkedYAMLError as exc:
@@ -123,13 +128,13 @@ def read_yaml_text(text: str, path: str) -> ReadResult:
         return ReadResult(None, [Diagnostic(path, line, col, f"YAML syntax: {message}")])
     except RecursionError:
         return ReadResult(None, [Diagnostic(path, 1, 1, "the YAML is nested too deeply")])
-    except YAMLError as exc:
+    except (YAMLError, ValueError) as exc:  # libyaml reports some input errors as ValueError
         return ReadResult(None, [Diagnostic(path, 1, 1, f"YAML syntax: {exc}")])
     if root is None:
-        return ReadResult(None, [Diagnostic(path, 1, 1, "the file is empty")])
+        return ReadResult(None, [Diagnostic(path, 1, 1, "the file is empty",
+                                            hint="a plan file holds a YAML mapping")])
     builder = _Builder(path)
     try:
-        builder.check_size(root)
         data = builder.build(root, ())
     except _Problem as problem:
         builder.diagnostics.append(
@@ -162,9 +167,13 @@ class _Builder:
     """Turns composed nodes into dicts, lists and scalars; records problems as it goes."""
 
     def __init__(self, path: str) -> None:
+        from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
         self.path = path
         self.diagnostics: list[Diagnostic] = []
         self.replaced: set[YamlPath] = set()
+        self.built = 0
+        self.kinds = (ScalarNode, SequenceNode, MappingNode)
 
     def refuse(self, problem: _Problem, where: YamlPath) -> None:
         """Report a value we will not build, and go on with null in its place."""
@@ -173,93 +182,64 @@ class _Builder:
         )
         self.replaced.add(where)
 
-    def check_size(self, root: Any) -> None:
-        """Refuse alias bombs before building: count nodes as aliases would expand them."""
-        sizes: dict[int, int] = {}
-        stack: list[tuple[Any, bool]] = [(root, False)]
-        while stack:
-            node, children_done = stack.pop()
-            key = id(node)
-            if key in sizes:
-                continue
-            children = _children(node)
-            if not children_done:
-                stack.append((node, True))
-                stack.extend((child, False) for child in children if id(child) not in sizes)
-                continue
-            total = 1 + sum(sizes.get(id(child), 1) for child in children)
-            if total > MAX_EXPANDED_NODES:
-                line, col = _mark(node)
-                raise _Problem(
-                    f"aliases expand to more than {MAX_EXPANDED_NODES:,} values "
-                    "(an alias bomb?); write the values out",
-                    line, col,
-                )
-            sizes[key] = total
-
     def build(self, node: Any, where: YamlPath) -> Any:
-        from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
-
+        self.built += 1
+        if self.built > MAX_EXPANDED_NODES:  # aliases expand: an alias bomb stops here
+            raise _Problem(f"the file expands to more than {MAX_EXPANDED_NODES:,} values "
+                           "(an alias bomb?); write the values out", *_mark(node))
         if len(where) > MAX_DEPTH:
             raise _Problem(f"the YAML is nested more than {MAX_DEPTH} levels deep", *_mark(node))
-        tag = str(node.tag)
-        allowed = {ScalarNode: _SCALAR_TAGS, SequenceNode: {f"{_STANDARD}seq"},
-                   MappingNode: {f"{_STANDARD}map"}}.get(type(node), set())
-        if tag not in allowed:
+        scalar, sequence, _ = self.kinds
+        kind = node.__class__
+        tag = node.tag
+        if kind is scalar:
+            if tag not in _SCALAR_TAGS:
+                self.refuse(_tag_problem(node, tag), where)
+                return None
+            value = node.value
+            if node.style:  # quoted or block: text as written ('' or None is plain)
+                return value
+            meaning = plain_scalar(value)
+            if tag == _STR and meaning.__class__ is not str:
+                return value  # an explicit !!str on a plain number or date
+            return meaning
+        if kind is sequence:
+            if tag != _SEQ:
+                self.refuse(_tag_problem(node, tag), where)
+                return None
+            return [self.build(item, (*where, index)) for index, item in enumerate(node.value)]
+        if tag != _MAP:
             self.refuse(_tag_problem(node, tag), where)
             return None
-        if isinstance(node, ScalarNode):
-            if node.style is not None or tag == f"{_STANDARD}str":
-                if node.style is None and not isinstance(plain_scalar(node.value), str):
-                    return str(node.value)  # an explicit !!str on a plain number or date
-                return str(node.value) if node.style is not None else plain_scalar(node.value)
-            return plain_scalar(node.value)
-        if isinstance(node, SequenceNode):
-            return [self.build(item, (*where, index)) for index, item in enumerate(node.value)]
         return self._mapping(node, where)
 
     def _mapping(self, node: Any, where: YamlPath) -> dict[str, Any]:
-        from ruamel.yaml.nodes import ScalarNode
-
+        scalar = self.kinds[0]
         result: dict[str, Any] = {}
-        first_seen: dict[str, tuple[int, int]] = {}
+        first_seen: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            if str(key_node.tag) == f"{_STANDARD}merge":
-                self.refuse(_Problem("merge keys ('<<') are not supported in plan files; "
-                                     "write the keys out", *_mark(key_node)), where)
-                continue
-            if not isinstance(key_node, ScalarNode):
+            if key_node.__class__ is not scalar:
                 self.refuse(_Problem("a key must be plain text, not a list or mapping",
                                      *_mark(key_node)), where)
                 continue
-            if str(key_node.tag) not in _SCALAR_TAGS:
-                self.refuse(_tag_problem(key_node, str(key_node.tag)), where)
+            tag = key_node.tag
+            if tag not in _SCALAR_TAGS:
+                message = ("merge keys ('<<') are not supported in plan files; write the keys out"
+                           if tag == _MERGE else None)
+                self.refuse(_Problem(message, *_mark(key_node)) if message
+                            else _tag_problem(key_node, tag), where)
                 continue
-            key = str(key_node.value)
+            key = key_node.value
             if key in first_seen:
-                line, col = first_seen[key]
                 self.diagnostics.append(Diagnostic(
                     self.path, *_mark(key_node),
-                    f"duplicate key '{key}' (first at line {line})",
+                    f"duplicate key '{key}' (first at line {first_seen[key].start_mark.line + 1})",
                     hint="keep one of the two; YAML would silently drop the other",
                 ))
                 continue
-            first_seen[key] = _mark(key_node)
+            first_seen[key] = key_node
             result[key] = self.build(value_node, (*where, key))
         return result
-
-
-def _children(node: Any) -> list[Any]:
-    value = node.value
-    if isinstance(value, list):
-        out: list[Any] = []
-        for item in value:
-            if isinstance(item, tuple):
-                out.extend(item)
-            else:
-                out.append(item)
-        return out
-    return []
 
 
 def _tag_problem(node: Any, tag: str) -> _Problem:
@@ -301,7 +281,7 @@ def locate(text: str, path: YamlPath, *, key: bool = False) -> tuple[int, int]:
 
 
 def _steps(node: Any) -> Iterator[tuple[str | int, tuple[Any, Any]]]:
-    from ruamel.yaml.nodes import MappingNode, SequenceNode
+    from yaml.nodes import MappingNode, SequenceNode
 
     if isinstance(node, MappingNode):
         for key_node, value_node in node.value:
@@ -312,12 +292,12 @@ def _steps(node: Any) -> Iterator[tuple[str | int, tuple[Any, Any]]]:
 
 
 def _is_mapping(node: Any) -> bool:
-    from ruamel.yaml.nodes import MappingNode
+    from yaml.nodes import MappingNode
 
     return isinstance(node, MappingNode)
 
 
 def _is_scalar(node: Any) -> bool:
-    from ruamel.yaml.nodes import ScalarNode
+    from yaml.nodes import ScalarNode
 
     return isinstance(node, ScalarNode)
