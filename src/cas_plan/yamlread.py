@@ -113,13 +113,33 @@ def _compose(text: str) -> Any:
     return yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
-def read_yaml_text(text: str, path: str) -> ReadResult:
-    """Compose and build plain data from YAML text, collecting every problem found."""
+def _compose_ruamel(text: str) -> Any:
+    import io
+
+    from ruamel.yaml import YAML
+
+    return YAML(typ="rt", pure=True).compose(io.StringIO(text))
+
+
+def read_yaml_text(text: str, path: str, *, parser: str = "libyaml") -> ReadResult:
+    """Compose and build plain data from YAML text, collecting every problem found.
+
+    `parser="ruamel"` composes with ruamel.yaml instead (the library of round-trip editing);
+    the values built are the same, which a test checks on every plan file.
+    """
     from yaml import MarkedYAMLError, YAMLError
 
+    if parser == "ruamel":
+        from ruamel.yaml.error import MarkedYAMLError as RuamelMarked
+        from ruamel.yaml.error import YAMLError as RuamelError
+
+        compose, marked, errors = _compose_ruamel, (MarkedYAMLError, RuamelMarked), (
+            YAMLError, RuamelError, ValueError)
+    else:
+        compose, marked, errors = _compose, (MarkedYAMLError,), (YAMLError, ValueError)
     try:
-        root = _compose(text)
-    except MarkedYAMLError as exc:
+        root = compose(text)
+    except marked as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
@@ -128,12 +148,12 @@ def read_yaml_text(text: str, path: str) -> ReadResult:
         return ReadResult(None, [Diagnostic(path, line, col, f"YAML syntax: {message}")])
     except RecursionError:
         return ReadResult(None, [Diagnostic(path, 1, 1, "the YAML is nested too deeply")])
-    except (YAMLError, ValueError) as exc:  # libyaml reports some input errors as ValueError
+    except errors as exc:  # libyaml reports some input errors as ValueError
         return ReadResult(None, [Diagnostic(path, 1, 1, f"YAML syntax: {exc}")])
     if root is None:
         return ReadResult(None, [Diagnostic(path, 1, 1, "the file is empty",
                                             hint="a plan file holds a YAML mapping")])
-    builder = _Builder(path)
+    builder = _Builder(path, root)
     try:
         data = builder.build(root, ())
     except _Problem as problem:
@@ -166,8 +186,14 @@ def read_yaml_file(file: Path, shown_as: str) -> ReadResult:
 class _Builder:
     """Turns composed nodes into dicts, lists and scalars; records problems as it goes."""
 
-    def __init__(self, path: str) -> None:
-        from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+    def __init__(self, path: str, root: Any) -> None:
+        # ruamel.yaml marks the fold points of folded scalars with BEL characters, for its
+        # round trip; they are not part of the value
+        self.unfold = root.__class__.__module__.startswith("ruamel")
+        if self.unfold:
+            from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+        else:
+            from yaml.nodes import MappingNode, ScalarNode, SequenceNode  # type: ignore[assignment]
 
         self.path = path
         self.diagnostics: list[Diagnostic] = []
@@ -191,14 +217,14 @@ class _Builder:
             raise _Problem(f"the YAML is nested more than {MAX_DEPTH} levels deep", *_mark(node))
         scalar, sequence, _ = self.kinds
         kind = node.__class__
-        tag = node.tag
+        tag = node.tag if node.tag.__class__ is str else str(node.tag)
         if kind is scalar:
             if tag not in _SCALAR_TAGS:
                 self.refuse(_tag_problem(node, tag), where)
                 return None
             value = node.value
             if node.style:  # quoted or block: text as written ('' or None is plain)
-                return value
+                return value.replace("\a", "") if self.unfold and node.style == ">" else value
             meaning = plain_scalar(value)
             if tag == _STR and meaning.__class__ is not str:
                 return value  # an explicit !!str on a plain number or date
@@ -222,7 +248,7 @@ class _Builder:
                 self.refuse(_Problem("a key must be plain text, not a list or mapping",
                                      *_mark(key_node)), where)
                 continue
-            tag = key_node.tag
+            tag = key_node.tag if key_node.tag.__class__ is str else str(key_node.tag)
             if tag not in _SCALAR_TAGS:
                 message = ("merge keys ('<<') are not supported in plan files; write the keys out"
                            if tag == _MERGE else None)
