@@ -27,7 +27,8 @@ YamlPath = tuple[str | int, ...]
 
 _STANDARD = "tag:yaml.org,2002:"
 _SCALAR_TAGS = frozenset(
-    f"{_STANDARD}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")
+    [f"{_STANDARD}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")]
+    + ["tag:casplan,2024:plain"]
 )
 _STR, _SEQ, _MAP, _MERGE = (f"{_STANDARD}{t}" for t in ("str", "seq", "map", "merge"))
 _INT = re.compile(r"^[-+]?[0-9]+$")
@@ -107,10 +108,72 @@ def decode(raw: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
         ]
 
 
-def _compose(text: str) -> Any:
+IMPLICIT = "tag:casplan,2024:plain"  # an untagged plain scalar: its meaning is plain_scalar's
+
+
+def _composer() -> type:
+    """libyaml's parser with a resolver that leaves plain scalars for `plain_scalar`.
+
+    PyYAML's own resolver runs a list of regular expressions (YAML 1.1 rules) on every scalar;
+    we decide the meaning of plain scalars ourselves, so it only has to say which scalars were
+    plain and untagged. Explicit tags (`!!str`, `!!python/...`) pass through unresolved.
+    """
     import yaml
 
-    return yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    collection_tags = {yaml.nodes.SequenceNode: _SEQ, yaml.nodes.MappingNode: _MAP}
+    if yaml.__with_libyaml__:
+        from yaml._yaml import CParser
+
+        bases: tuple[type, ...] = (CParser,)
+
+        def setup(self: Any, stream: str) -> None:
+            CParser.__init__(self, stream)
+    else:  # pragma: no cover - PyYAML without libyaml: the same, in pure Python
+        from yaml.composer import Composer as PyComposer
+        from yaml.parser import Parser
+        from yaml.reader import Reader
+        from yaml.scanner import Scanner
+
+        bases = (Reader, Scanner, Parser, PyComposer)
+
+        def setup(self: Any, stream: str) -> None:
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
+            PyComposer.__init__(self)
+
+    class Composer(*bases):  # type: ignore[misc]
+        def __init__(self, stream: str) -> None:
+            setup(self, stream)
+
+        def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+            if kind is yaml.nodes.ScalarNode:
+                return IMPLICIT if implicit[0] else _STR
+            return collection_tags[kind]
+
+        def descend_resolver(self, *_: Any) -> None:
+            pass
+
+        def ascend_resolver(self) -> None:
+            pass
+
+    return Composer
+
+
+_COMPOSER: type | None = None
+
+
+def _compose(text: str) -> Any:
+    global _COMPOSER
+    if _COMPOSER is None:
+        _COMPOSER = _composer()
+    loader = _COMPOSER(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        dispose = getattr(loader, "dispose", None)
+        if dispose is not None:
+            dispose()
 
 
 def _compose_ruamel(text: str) -> Any:
@@ -225,6 +288,8 @@ class _Builder:
             value = node.value
             if node.style:  # quoted or block: text as written ('' or None is plain)
                 return value.replace("\a", "") if self.unfold and node.style == ">" else value
+            if tag is IMPLICIT or tag == IMPLICIT:
+                return plain_scalar(value)
             meaning = plain_scalar(value)
             if tag == _STR and meaning.__class__ is not str:
                 return value  # an explicit !!str on a plain number or date
@@ -249,6 +314,8 @@ class _Builder:
                                      *_mark(key_node)), where)
                 continue
             tag = key_node.tag if key_node.tag.__class__ is str else str(key_node.tag)
+            if tag == IMPLICIT and key_node.value == "<<":
+                tag = _MERGE  # a plain '<<' key is YAML's merge key
             if tag not in _SCALAR_TAGS:
                 message = ("merge keys ('<<') are not supported in plan files; write the keys out"
                            if tag == _MERGE else None)
