@@ -185,3 +185,10 @@ def forms_files() -> dict[str, str]:
     files["goal-1/measure-1.1.yaml"] = FORMS_MEASURE_YAML
     files["events.yaml"] = FORMS_EVENTS_YAML
     return files
+
+
+@pytest.fixture(autouse=True)
+def isolated_cache(tmp_path_factory, monkeypatch):
+    """Each test gets its own parse cache directory, never the user's."""
+    monkeypatch.setenv("CASPLAN_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.delenv("CASPLAN_NO_CACHE", raising=False)

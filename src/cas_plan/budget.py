@@ -99,11 +99,14 @@ def _units_of(views: list[ActivityView]) -> dict[str, list[str]]:
     """Responsible units per activity; a cell 'listed under individual projects' takes the
     units of its sub-activities."""
     units = {view.id: responsible_unit_ids(view) for view in views}
+    children: dict[str, list[str]] = {}
+    for view in views:
+        if view.parent_id is not None:
+            children.setdefault(view.parent_id, []).append(view.id)
     for view in views:
         responsibility = view.responsible.value
         if responsibility and responsibility.listed_under_sub_activities:
-            children = [v for v in views if v.parent_id == view.id]
-            units[view.id] = sorted({u for child in children for u in units[child.id]})
+            units[view.id] = sorted({u for child in children.get(view.id, []) for u in units[child]})
     return units
 
 

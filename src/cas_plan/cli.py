@@ -54,6 +54,11 @@ NoValidate = Annotated[
     bool,
     typer.Option("--no-validate", help="Answer even if the plan does not validate."),
 ]
+NoCache = Annotated[
+    bool,
+    typer.Option("--no-cache", help="Parse every file again instead of using the parse cache "
+                 "(also: CASPLAN_NO_CACHE=1)."),
+]
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
@@ -77,24 +82,28 @@ def choose(value: str, option: str, choices: tuple[str, ...]) -> str:
     return value
 
 
-def load_checked(plan: Path, as_of: dt.date, shown: str | None = None) -> LoadResult:
+def load_checked(plan: Path, as_of: dt.date, shown: str | None = None, *,
+                 use_cache: bool = True, locate: bool = True) -> LoadResult:
     from cas_plan.checks import check_plan
     from cas_plan.loader import PlanDirectoryError
 
     try:
-        return check_plan(plan, shown if shown is not None else str(plan), as_of)
+        return check_plan(plan, shown if shown is not None else str(plan), as_of,
+                          use_cache=use_cache, locate=locate)
     except PlanDirectoryError as exc:
         fail(str(exc))
 
 
-def load_for_query(plan: Path, no_validate: bool) -> tuple[LoadResult, list[ActivityView]]:
+def load_for_query(
+    plan: Path, no_validate: bool, no_cache: bool = False
+) -> tuple[LoadResult, list[ActivityView]]:
     """Queries answer only from a plan that validates, unless --no-validate says otherwise.
 
     The plan is checked as of today: a query's --as-of looks at the past state of a valid plan.
     """
     from cas_plan.effective import all_views
 
-    result = load_checked(plan, dt.date.today())
+    result = load_checked(plan, dt.date.today(), use_cache=not no_cache, locate=False)
     if result.errors and not no_validate:
         count = len(result.errors)
         fail(f"the plan in '{plan}' has {count} problem{'s' if count != 1 else ''}; "
@@ -130,6 +139,7 @@ def validate(
     check_codeowners: Annotated[bool, typer.Option(
         "--codeowners", help="Also fail when .github/CODEOWNERS is out of date.")] = False,
     as_of: AsOf = None,
+    no_cache: NoCache = False,
 ) -> None:
     """Check every file of the plan and the references between them."""
     from cas_plan.diagnostics import render_github, render_json, render_text
@@ -139,7 +149,7 @@ def validate(
         output_format = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     choose(output_format, "--format", ("text", "json", "github"))
     day = parse_date(as_of, "--as-of")
-    result = load_checked(plan, day)
+    result = load_checked(plan, day, use_cache=not no_cache)
     if check_codeowners and not result.errors:
         result.diagnostics.extend(codeowners_problems(result, plan))
     problems = result.diagnostics
@@ -194,13 +204,14 @@ def list_activities(
     output_format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
     as_of: AsOf = None,
     no_validate: NoValidate = False,
+    no_cache: NoCache = False,
 ) -> None:
     """Print every activity with its effective values (merged cells resolved)."""
     from cas_plan.queries import list_records
 
     choose(output_format, "--format", ("table", "json"))
     day = parse_date(as_of, "--as-of")
-    result, views = load_for_query(plan, no_validate)
+    result, views = load_for_query(plan, no_validate, no_cache)
     records = list_records(result.plan, views, day)
     if output_format == "json":
         print_json(records)
@@ -262,6 +273,7 @@ def due(
     output_format: Annotated[str, typer.Option("--format", help="table, json, csv, md or ics.")] = "table",
     plan: PlanDir = Path("plan"),
     no_validate: NoValidate = False,
+    no_cache: NoCache = False,
 ) -> None:
     """What falls due: deadlines in a window, by unit, goal, measure or status."""
     from cas_plan.model import STATUSES
@@ -275,7 +287,7 @@ def due(
         choose(status, "--status", (NOT_REPORTED, *STATUSES))
     if after_day and after_day > before_day:
         fail(f"--after {after_day} is later than --before {before_day}")
-    result, views = load_for_query(plan, no_validate)
+    result, views = load_for_query(plan, no_validate, no_cache)
     scope = None
     if owner is not None:
         from cas_plan.effective import units_by_id
@@ -329,12 +341,13 @@ def units(
     plan: PlanDir = Path("plan"),
     output_format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
     no_validate: NoValidate = False,
+    no_cache: NoCache = False,
 ) -> None:
     """The organization registry as a tree, with the activities each unit leads."""
     from cas_plan.queries import unit_tree
 
     choose(output_format, "--format", ("table", "json"))
-    result, views = load_for_query(plan, no_validate)
+    result, views = load_for_query(plan, no_validate, no_cache)
     lines = unit_tree(result.plan, views)
     if output_format == "json":
         print_json([
@@ -357,13 +370,14 @@ def who(
     output_format: Annotated[str, typer.Option("--format", help="table, json or md.")] = "table",
     as_of: AsOf = None,
     no_validate: NoValidate = False,
+    no_cache: NoCache = False,
 ) -> None:
     """The activities a unit is responsible for (with its sub-units), by goal and measure."""
     from cas_plan.queries import who as who_query
 
     choose(output_format, "--format", ("table", "json", "md"))
     day = parse_date(as_of, "--as-of")
-    result, views = load_for_query(plan, no_validate)
+    result, views = load_for_query(plan, no_validate, no_cache)
     unit_id = find_unit(result, unit)
     rows = who_query(result.plan, views, unit_id, day)
     names = unit_names(result)
@@ -410,13 +424,14 @@ def show(
     output_format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
     as_of: AsOf = None,
     no_validate: NoValidate = False,
+    no_cache: NoCache = False,
 ) -> None:
     """The full record of a goal, measure or activity, with where each value comes from."""
     from cas_plan.queries import UnknownIdError, show_record
 
     choose(output_format, "--format", ("text", "json"))
     day = parse_date(as_of, "--as-of")
-    result, views = load_for_query(plan, no_validate)
+    result, views = load_for_query(plan, no_validate, no_cache)
     try:
         record = show_record(result.plan, views, identifier, day)
     except UnknownIdError as exc:
@@ -437,13 +452,14 @@ def budget(
     output_format: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
     plan: PlanDir = Path("plan"),
     no_validate: NoValidate = False,
+    no_cache: NoCache = False,
 ) -> None:
     """Indicative funds summed per currency, each amount once, years and procurement apart."""
     from cas_plan.budget import GROUPINGS, budget_record, compute_budget
 
     choose(by, "--by", GROUPINGS)
     choose(output_format, "--format", ("table", "json", "csv"))
-    result, views = load_for_query(plan, no_validate)
+    result, views = load_for_query(plan, no_validate, no_cache)
     record = budget_record(compute_budget(result.plan, views, by, year))
     if output_format == "json":
         print_json(record)
@@ -531,6 +547,7 @@ def report(
     lang: Annotated[str, typer.Option("--lang", help="en or sr (Serbian, Latin script).")] = "en",
     plan: PlanDir = Path("plan"),
     no_validate: NoValidate = False,
+    no_cache: NoCache = False,
 ) -> None:
     """The yearly implementation report for the Government, as Markdown or one HTML page."""
     from cas_plan.report import ReportError, build_context, git_state, render
@@ -541,7 +558,7 @@ def report(
     day = parse_date(as_of, "--as-of", default=dt.date(year, 12, 31))
     if template is not None and not template.is_file():
         fail(f"--template: '{template}' is not a file")
-    result, views = load_for_query(plan, no_validate)
+    result, views = load_for_query(plan, no_validate, no_cache)
     context = build_context(result.plan, views, year, day, lang, git_state(plan))
     try:
         text = render(context, output_format, template)
@@ -613,11 +630,12 @@ def codeowners(
                                              ".github/CODEOWNERS of the repository; '-' for "
                                              "standard output).", show_default=False)] = None,
     no_validate: NoValidate = False,
+    no_cache: NoCache = False,
 ) -> None:
     """Write CODEOWNERS: each measure file owned by the review handles of its units."""
     from cas_plan.codeowners import codeowners_text
 
-    result, _ = load_for_query(plan, no_validate)
+    result, _ = load_for_query(plan, no_validate, no_cache)
     default_out, plan_path = codeowners_path(plan)
     text = codeowners_text(result.plan, plan_path)
     if out is not None and str(out) == "-":

@@ -7,7 +7,7 @@ it covers), plus the plan coordinator's handle from plan.yaml, who merges every 
 
 from __future__ import annotations
 
-from cas_plan.effective import all_views, id_sort_key, units_by_id
+from cas_plan.effective import ActivityView, all_views, id_sort_key, units_by_id
 from cas_plan.loader import Plan
 from cas_plan.model import Unit
 from cas_plan.organization import responsible_unit_ids
@@ -38,12 +38,12 @@ def codeowners_text(plan: Plan, plan_path: str) -> str:
     lines = [HEADER]
     if coordinator:
         lines.append(f"{prefix} {' '.join(coordinator)}\n")
-    views = all_views(plan)
+    by_measure: dict[str, list[ActivityView]] = {}
+    for view in all_views(plan):
+        by_measure.setdefault(view.measure_id, []).append(view)
     for measure in sorted(plan.measures, key=lambda m: id_sort_key(m.model.id)):
         handles: list[str] = []
-        for view in views:
-            if view.measure_id != measure.model.id:
-                continue
+        for view in by_measure.get(measure.model.id, []):
             for unit_id in responsible_unit_ids(view):
                 handles += [h for h in handles_of(unit_id, units) if h not in handles]
         owners = coordinator + [h for h in handles if h not in coordinator]

@@ -29,7 +29,7 @@ T = TypeVar("T")
 CELLS = ("indicators", "responsible", "funds", "due")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Cell(Generic[T]):
     """An effective cell value and the id of the activity whose row states it (None: nowhere)."""
 
@@ -37,9 +37,10 @@ class Cell(Generic[T]):
     written_on: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ActivityView:
-    """One activity with its place in the plan and its effective cells."""
+    """One activity with its place in the plan and its effective cells (not to be changed:
+    slots without `frozen`, because frozen dataclasses are slow to build by the ten thousand)."""
 
     activity: Activity
     goal_id: str
@@ -109,9 +110,11 @@ def id_sort_key(identifier: str) -> tuple[int, ...]:
 
 
 def all_views(plan: Plan) -> list[ActivityView]:
-    """Every activity of the plan, ordered by goal, measure and row."""
-    measures = sorted(plan.measures, key=lambda m: id_sort_key(m.model.id))
-    return [view for measure in measures for view in measure_views(measure)]
+    """Every activity of the plan, ordered by goal, measure and row (computed once per plan)."""
+    if plan.views is None:
+        measures = sorted(plan.measures, key=lambda m: id_sort_key(m.model.id))
+        plan.views = [view for measure in measures for view in measure_views(measure)]
+    return plan.views
 
 
 def status_on(progress: list[ProgressEntry], day: dt.date) -> ProgressEntry | None:

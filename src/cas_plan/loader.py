@@ -13,8 +13,10 @@ Layout of a plan directory:
 from __future__ import annotations
 
 import difflib
+import errno
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -30,7 +32,16 @@ from cas_plan.model import (
     OrganizationFile,
     PlanFile,
 )
-from cas_plan.yamlread import decode, locate, read_yaml_file, read_yaml_text
+from cas_plan.cache import ParseCache, digest
+from cas_plan.cache import enabled as cache_enabled
+from cas_plan.yamlread import (
+    ReadResult,
+    decode,
+    locate,
+    read_file_bytes,
+    read_yaml_bytes,
+    read_yaml_text,
+)
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -72,6 +83,8 @@ class Plan:
     goals: list[Loaded[GoalFile]] = field(default_factory=list)
     measures: list[Loaded[MeasureFile]] = field(default_factory=list)
     broken_files: set[str] = field(default_factory=set)
+    # the activities with their effective cells, computed once (see effective.all_views)
+    views: list[Any] | None = field(default=None, repr=False)
 
     def show(self, relative: str) -> str:
         return os.path.join(self.shown_root, relative)
@@ -223,31 +236,92 @@ def _validate(
 
 
 def _plan_files(root: Path, plan: Plan, diagnostics: list[Diagnostic]) -> list[tuple[Path, str]]:
-    """Every YAML file under the plan directory, in a stable order; stray files are reported."""
+    """Every YAML file under the plan directory, in a stable order; stray files are reported.
+
+    Nothing outside the plan directory is read, and nothing is skipped without a word: symbolic
+    links (to files or directories) that lead out of it or loop, directories that cannot be
+    listed, and files that are not regular files (a FIFO would block the read, a device would
+    never end it) are reported. A name with control characters or bytes that are not UTF-8 is
+    shown escaped (`\\n`, `\\xff`), so every problem stays on one line.
+    """
     found: list[tuple[Path, str]] = []
     resolved_root = root.resolve()
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
+
+    def refuse(path: Path, message: str, hint: str | None) -> None:
+        shown = plan.show(_printable(path.relative_to(root).as_posix()))
+        _NOT_SHOWN.add(shown)  # never shown with its text: it may be outside the plan, or endless
+        diagnostics.append(Diagnostic(shown, 1, 1, message, hint=hint))
+
+    def unlisted(error: OSError) -> None:
+        where = Path(error.filename) if error.filename else root
+        refuse(where, f"cannot read the directory: {error.strerror}",
+               "give the plan's directories read and search permission")
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unlisted, followlinks=False):
+        here = Path(dirpath)
+        kept = []
+        for name in sorted(dirnames):
             if name.startswith("."):
                 continue
-            file = Path(dirpath) / name
-            relative = file.relative_to(root).as_posix()
-            if not name.endswith((".yaml", ".yml")):
+            if (here / name).is_symlink():  # os.walk would pass over it in silence
+                refuse(here / name, *(_link_problem(here / name, resolved_root, "directory") or (
+                    "the directory is a symbolic link, which casplan does not follow",
+                    "move the files into the plan directory")))
                 continue
-            shown = plan.show(relative)
-            if file.is_symlink() and not file.resolve().is_relative_to(resolved_root):
-                diagnostics.append(Diagnostic(
-                    shown, 1, 1, "the file is a symbolic link to a place outside the plan directory",
-                    hint="copy the file into the plan instead of linking it",
-                ))
+            kept.append(name)
+        dirnames[:] = kept
+        for name in sorted(filenames):
+            if name.startswith(".") or not name.endswith((".yaml", ".yml")):
                 continue
-            found.append((file, relative))
+            file = here / name
+            try:
+                problem = _link_problem(file, resolved_root, "file") if file.is_symlink() else None
+                if problem is None and file.exists() and not stat.S_ISREG(file.stat().st_mode):
+                    problem = ("not a regular file (a FIFO, a device or a socket)",
+                               "a plan file is a plain text file")
+            except OSError as exc:
+                problem = (f"cannot read the file: {exc.strerror}", None)
+            if problem is not None:
+                refuse(file, *problem)
+                continue
+            found.append((file, _printable(file.relative_to(root).as_posix())))
     return found
 
 
+def _link_problem(link: Path, resolved_root: Path, what: str) -> tuple[str, str] | None:
+    """Why a symbolic link may not be followed: it loops, or it leads out of the plan."""
+    try:
+        target = Path(os.path.realpath(link, strict=True))
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return (f"the {what} is a symbolic link that loops (it leads back to itself)",
+                    "remove the link")
+        target = Path(os.path.realpath(link))  # dangling: reading it says so
+    if not target.is_relative_to(resolved_root):
+        return (f"the {what} is a symbolic link to a place outside the plan directory",
+                f"copy the {what} into the plan instead of linking it")
+    return None
+
+
+def _printable(name: str) -> str:
+    """A file name as shown: control characters and bytes that are not UTF-8 escaped."""
+    if name.isprintable():
+        return name
+    out = []
+    for char in name:
+        code = ord(char)
+        if 0xDC80 <= code <= 0xDCFF:  # a byte that is not UTF-8 (surrogateescape)
+            out.append(f"\\x{code - 0xDC00:02x}")
+        elif char.isprintable():
+            out.append(char)
+        else:
+            out.append(char.encode("unicode_escape").decode("ascii"))
+    return "".join(out)
+
+
 def load_plan(
-    root: Path, shown_root: str | None = None, overlay: dict[str, str] | None = None
+    root: Path, shown_root: str | None = None, overlay: dict[str, str] | None = None,
+    use_cache: bool = True,
 ) -> LoadResult:
     """Read and validate every file of a plan directory (no cross-file checks here).
 
@@ -261,6 +335,7 @@ def load_plan(
     if not os.access(root, os.R_OK | os.X_OK):
         raise PlanDirectoryError(f"plan directory '{root}' cannot be read")
     plan = Plan(root=root, shown_root=shown_root if shown_root is not None else str(root))
+    cache = ParseCache(root) if use_cache and cache_enabled() else None
     diagnostics: list[Diagnostic] = []
     files = _plan_files(root, plan, diagnostics)
     present = {relative for _, relative in files}
@@ -278,10 +353,10 @@ def load_plan(
         if overlay is not None and relative in overlay:
             read = read_yaml_text(overlay[relative], shown)
         else:
-            read = read_yaml_file(file, shown)
+            read = _read_cached(file, shown, cache)
         diagnostics.extend(read.diagnostics)
         model = None
-        if read.data is not None:
+        if read.data is not None or read.ok:  # a file of only `~` or `---` is no mapping either
             schema_problems: list[Diagnostic] = []
             model = _validate(kind, read.data, shown, schema_problems)
             diagnostics.extend(
@@ -291,7 +366,27 @@ def load_plan(
             plan.broken_files.add(relative)
             continue
         _attach(plan, model, shown)
+    if cache is not None:
+        cache.save()
     return LoadResult(plan, diagnostics)
+
+
+def _read_cached(file: Path, shown: str, cache: ParseCache | None) -> ReadResult:
+    """Parse a file, or take its parsed form from the cache when its bytes are unchanged."""
+    raw = read_file_bytes(file, shown)
+    if isinstance(raw, ReadResult) or cache is None:
+        return raw if isinstance(raw, ReadResult) else read_yaml_bytes(raw, shown)
+    key = digest(raw)
+    entry = cache.get(key)
+    if entry is not None:
+        data, problems, replaced = entry
+        return ReadResult(data, [Diagnostic(shown, line, col, message, severity, hint)  # type: ignore[arg-type]
+                                 for line, col, message, severity, hint in problems],
+                          set(replaced))
+    read = read_yaml_bytes(raw, shown)
+    cache.put(key, (read.data, [(d.line, d.col, d.message, d.severity, d.hint)
+                                for d in read.diagnostics], list(read.replaced)))
+    return read
 
 
 def _under_any(pointer: tuple[str | int, ...] | None, places: set[tuple[str | int, ...]]) -> bool:
@@ -305,10 +400,10 @@ def _file_kind(relative: str) -> type[BaseModel] | None:
     parts = relative.split("/")
     if len(parts) == 1:
         return TOP_FILES.get(parts[0])
-    if len(parts) == 2 and GOAL_DIR.match(parts[0]):
+    if len(parts) == 2 and GOAL_DIR.fullmatch(parts[0]):
         if parts[1] == "goal.yaml":
             return GoalFile
-        if MEASURE_FILE.match(parts[1]):
+        if MEASURE_FILE.fullmatch(parts[1]):
             return MeasureFile
     return None
 
@@ -354,12 +449,39 @@ def locate_all(
     return out
 
 
+# Shown paths of files the loader refused to read (links out of the plan, FIFOs, devices):
+# their text is never read to show a problem's line.
+_NOT_SHOWN: set[str] = set()
+
+
 def _read_text(path: str) -> str | None:
-    try:
-        text, _ = decode(Path(path).read_bytes(), path)
+    """The text of a file a problem points into, if it is a plan-sized regular file."""
+    from cas_plan.yamlread import MAX_FILE_BYTES
+
+    if path in _NOT_SHOWN:
+        return None
+    try:  # non-blocking, so that a FIFO put in place after loading cannot hang us
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError:
         return None
+    with os.fdopen(descriptor, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
+            return None
+        try:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+        except OSError:
+            return None
+    text, _ = decode(raw, path)
     return text
+
+
+def _lines(text: str) -> list[str]:
+    """Lines as editors count them: ended by \\r\\n, \\r or \\n (not by U+2028 and the like)."""
+    lines = re.split(r"\r\n|\r|\n", text)
+    if lines[-1] == "":
+        lines.pop()  # the break that ends the last line starts no new one
+    return lines
 
 
 class SourceLines:
@@ -368,13 +490,13 @@ class SourceLines:
     def __init__(self, texts: dict[str, str] | None = None) -> None:
         """`texts` (shown path -> text) stands in for files whose proposed content is not on disk."""
         self._files: dict[str, list[str] | None] = {
-            path: text.splitlines() for path, text in (texts or {}).items()
+            path: _lines(text) for path, text in (texts or {}).items()
         }
 
     def __call__(self, path: str, line: int) -> str | None:
         if path not in self._files:
             text = _read_text(path)
-            self._files[path] = text.splitlines() if text is not None else None
+            self._files[path] = _lines(text) if text is not None else None
         lines = self._files[path]
         if lines is None or not 0 < line <= len(lines):
             return None

@@ -85,7 +85,7 @@ def _names(view: ActivityView, units: dict[str, str]) -> list[str]:
 
 def _entries_in(view: ActivityView, year: int, as_of: dt.date) -> list[dict[str, Any]]:
     return [
-        entry.model_dump(mode="json", exclude_defaults=True)
+        entry.model_dump(mode="json")
         for entry in view.activity.progress
         if entry.date.year == year and entry.date <= as_of
     ]
@@ -188,16 +188,18 @@ def build_context(plan: Plan, views: list[ActivityView], year: int, as_of: dt.da
             status = occurrence_status(view, None, as_of)
             rows_by_activity[view.id] = _activity_row(view, None, status, year, as_of, units)
 
+    by_goal: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for view in views:  # plan order: goals, measures, rows
+        measure_rows = by_goal.setdefault(view.goal_id, {}).setdefault(view.measure_id, [])
+        if view.id in rows_by_activity:
+            measure_rows.append(rows_by_activity[view.id])
     goals = []
-    for goal_id in sorted({v.goal_id for v in views}, key=id_sort_key):
-        measures = []
-        for measure_id in sorted({v.measure_id for v in views if v.goal_id == goal_id},
-                                 key=id_sort_key):
-            activity_rows = [rows_by_activity[v.id] for v in views
-                             if v.measure_id == measure_id and v.id in rows_by_activity]
-            if activity_rows:
-                measures.append({"id": measure_id, "title": measure_titles.get(measure_id, ""),
-                                 "activities": activity_rows})
+    for goal_id in sorted(by_goal, key=id_sort_key):
+        measures = [
+            {"id": measure_id, "title": measure_titles.get(measure_id, ""), "activities": rows}
+            for measure_id, rows in sorted(by_goal[goal_id].items(), key=lambda m: id_sort_key(m[0]))
+            if rows
+        ]
         goals.append({"id": goal_id, "title": goal_titles.get(goal_id, ""), "measures": measures})
 
     summary = _summary([(row.view.goal_id, klass) for row, klass in classified])

@@ -10,6 +10,7 @@ stays text, `052` is 52, `1.10` stays '1.10', never a float). Round-trip editing
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections.abc import Iterator
@@ -59,7 +60,10 @@ def plain_scalar(text: str) -> Any:
     if text in _FALSE:
         return False
     if _INT.match(text):
-        return int(text)
+        try:
+            return int(text)
+        except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
+            return text
     if _DATE.match(text):
         try:
             return dt.date.fromisoformat(text)
@@ -74,6 +78,50 @@ def _short_tag(tag: str) -> str:
 
 def _mark(node: Any) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+# Line:col as editors, git and CI annotations count them: lines end at \r\n, \r or \n. The
+# parsers also end lines at U+0085, U+2028 and U+2029 (YAML 1.1 line breaks); in a file that
+# holds one, their line numbers run ahead, so the marks are recomputed from character indexes.
+_EDITOR_BREAK = re.compile(r"\r\n|\r|\n")
+_UNUSUAL_BREAK = re.compile("[\x85\u2028\u2029]")
+# Characters YAML does not allow in a stream (outside its printable set): libyaml stops at them.
+_NOT_PRINTABLE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
+
+
+class _EditorLines:
+    """Character index -> 1-based (line, column), lines ended by \\r\\n, \\r or \\n only."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [m.end() for m in _EDITOR_BREAK.finditer(text)]
+
+    def __call__(self, index: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.starts, index)
+        return line, index - self.starts[line - 1] + 1
+
+
+class _EditorMark:
+    __slots__ = ("line", "column", "index")
+
+    def __init__(self, lines: _EditorLines, index: int) -> None:
+        line, col = lines(index)
+        self.line, self.column, self.index = line - 1, col - 1, index
+
+
+def _editor_marks(root: Any, text: str) -> None:
+    """Give every node a start mark counted as editors count (for text with U+2028 and the like)."""
+    lines, seen, stack = _EditorLines(text), set(), [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        node.start_mark = _EditorMark(lines, node.start_mark.index)
+        if isinstance(node.value, list):
+            for item in node.value:
+                stack.extend(item if isinstance(item, tuple) else (item,))
 
 
 @dataclass
@@ -96,9 +144,8 @@ def decode(raw: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
     try:
         return raw.decode("utf-8"), []
     except UnicodeDecodeError as exc:
-        before = raw[: exc.start]
-        line = before.count(b"\n") + 1
-        col = len(before) - (before.rfind(b"\n") + 1) + 1
+        before = raw[: exc.start].decode("utf-8")  # valid up to the bad byte
+        line, col = _EditorLines(before)(len(before))  # the column in characters, as editors count
         return None, [
             Diagnostic(
                 path, line, col,
@@ -205,6 +252,8 @@ def read_yaml_text(text: str, path: str, *, parser: str = "libyaml") -> ReadResu
     except marked as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        if mark is not None and _UNUSUAL_BREAK.search(text):
+            line, col = _EditorLines(text)(mark.index)
         message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
         if "expected a single document" in message:
             message = "the file holds more than one YAML document ('---'); keep one"
@@ -212,10 +261,21 @@ def read_yaml_text(text: str, path: str, *, parser: str = "libyaml") -> ReadResu
     except RecursionError:
         return ReadResult(None, [Diagnostic(path, 1, 1, "the YAML is nested too deeply")])
     except errors as exc:  # libyaml reports some input errors as ValueError
-        return ReadResult(None, [Diagnostic(path, 1, 1, f"YAML syntax: {exc}")])
+        bad = _NOT_PRINTABLE.search(text)
+        if bad is not None:  # the reader stopped at a character YAML does not allow
+            return ReadResult(None, [Diagnostic(
+                path, *_EditorLines(text)(bad.start()),
+                f"the file holds the control character U+{ord(bad.group()):04X}, which YAML "
+                "does not allow",
+                hint="delete it (most editors do not show it)",
+            )])
+        message = " ".join(str(exc).split())  # one line, whatever the parser wrote
+        return ReadResult(None, [Diagnostic(path, 1, 1, f"YAML syntax: {message}")])
     if root is None:
         return ReadResult(None, [Diagnostic(path, 1, 1, "the file is empty",
                                             hint="a plan file holds a YAML mapping")])
+    if _UNUSUAL_BREAK.search(text):
+        _editor_marks(root, text)
     builder = _Builder(path, root)
     try:
         data = builder.build(root, ())
@@ -227,8 +287,8 @@ def read_yaml_text(text: str, path: str, *, parser: str = "libyaml") -> ReadResu
     return ReadResult(data, builder.diagnostics, builder.replaced)
 
 
-def read_yaml_file(file: Path, shown_as: str) -> ReadResult:
-    """Read one plan file from disk, refusing oversize and non-UTF-8 files."""
+def read_file_bytes(file: Path, shown_as: str) -> bytes | ReadResult:
+    """The bytes of a plan file, or the problem that stops us reading it (size, permissions)."""
     try:
         size = file.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -237,9 +297,12 @@ def read_yaml_file(file: Path, shown_as: str) -> ReadResult:
                 f"the file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit for a plan file",
                 hint="split the measure or remove what does not belong in the plan",
             )])
-        raw = file.read_bytes()
+        return file.read_bytes()
     except OSError as exc:
         return ReadResult(None, [Diagnostic(shown_as, 1, 1, f"cannot read the file: {exc.strerror}")])
+
+
+def read_yaml_bytes(raw: bytes, shown_as: str) -> ReadResult:
     text, problems = decode(raw, shown_as)
     if text is None:
         return ReadResult(None, problems)
@@ -358,6 +421,8 @@ def locate(text: str, path: YamlPath, *, key: bool = False) -> tuple[int, int]:
         return 1, 1
     if node is None:
         return 1, 1
+    if _UNUSUAL_BREAK.search(text):
+        _editor_marks(node, text)
     position = _mark(node)
     for step in path:
         found = next((pair for candidate, pair in _steps(node) if candidate == step), None)
