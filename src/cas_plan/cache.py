@@ -126,3 +126,80 @@ class ParseCache:
                 raise
         except OSError:
             pass  # a read-only or full disk costs speed, not correctness
+
+
+# --- results of whole commands -----------------------------------------------------------------
+#
+# A command asked again with the same options, on the same day, of byte-identical plan files
+# (and, for reports, the same git state and templates) prints the same output: it is stored
+# under a key made of all of these and replayed. Any change to any of them is a different key.
+
+RESULT_MAGIC = b"casplan result cache\n"
+MAX_RESULTS = 200
+
+
+def plan_fingerprint(root: Path) -> str | None:
+    """A digest of every YAML file the loader would read (paths, link targets, bytes), or None
+    when a file cannot be read (the command then runs without the cache)."""
+    lines = []
+    try:
+        for directory, dirnames, filenames in os.walk(root, followlinks=False):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in sorted(filenames):
+                if name.startswith(".") or not name.endswith((".yaml", ".yml")):
+                    continue
+                file = Path(directory) / name
+                target = str(file.resolve()) if file.is_symlink() else ""
+                raw = file.read_bytes()
+                lines.append(f"{file.relative_to(root).as_posix()}\0{target}\0"
+                             f"{hashlib.blake2b(raw, digest_size=20).hexdigest()}")
+    except OSError:
+        return None
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def result_key(*parts: str) -> str:
+    return hashlib.sha256("\0".join((FORMAT.decode(), *parts)).encode()).hexdigest()
+
+
+def _result_path(key: str) -> Path:
+    return cache_dir() / "results" / key
+
+
+def load_result(key: str) -> tuple[int, bytes] | None:
+    try:
+        with open(_result_path(key), "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if info.st_uid != os.getuid() or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+                return None
+            data = handle.read()
+    except OSError:
+        return None
+    header = RESULT_MAGIC + FORMAT
+    body = data[len(header) + 32:]
+    if not data.startswith(header) or hashlib.sha256(body).digest() != data[len(header):len(header) + 32]:
+        return None
+    if not body:
+        return None
+    return body[0], body[1:]
+
+
+def store_result(key: str, exit_code: int, output: bytes) -> None:
+    """Keep a command's output (atomically; the oldest results beyond MAX_RESULTS go)."""
+    body = bytes([exit_code & 0xFF]) + output
+    directory = _result_path(key).parent
+    try:
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        descriptor, temporary = tempfile.mkstemp(prefix=".result-", dir=directory)
+        try:
+            with os.fdopen(descriptor, "wb") as handle:
+                handle.write(RESULT_MAGIC + FORMAT + hashlib.sha256(body).digest() + body)
+            os.replace(temporary, _result_path(key))
+        except BaseException:
+            os.unlink(temporary)
+            raise
+        results = sorted(directory.iterdir(), key=lambda p: p.stat().st_mtime)
+        for old in results[:-MAX_RESULTS]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass

@@ -11,6 +11,7 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
@@ -19,6 +20,7 @@ from cas_plan import __version__
 
 if TYPE_CHECKING:
     from cas_plan.diagnostics import Diagnostic
+    from cas_plan.queries import DueQuery, DueRow
     from cas_plan.effective import ActivityView
     from cas_plan.loader import LoadResult
 
@@ -111,6 +113,41 @@ def load_for_query(
     return result, all_views(result.plan)
 
 
+def emit(data: bytes) -> None:
+    sys.stdout.buffer.write(data)
+    sys.stdout.flush()
+
+
+def replay_or_run(
+    plan: Path, no_cache: bool, parts: tuple[str, ...],
+    produce: Callable[[], tuple[bytes, int]],
+) -> NoReturn:
+    """Print the stored answer to the same question about byte-identical plan files, or work it
+    out, store it and print it (see cache.py; --no-cache or CASPLAN_NO_CACHE=1 to skip)."""
+    from cas_plan import cache
+
+    key = None
+    if not no_cache and cache.enabled():
+        fingerprint = cache.plan_fingerprint(plan)
+        if fingerprint is not None:
+            key = cache.result_key(fingerprint, str(plan), dt.date.today().isoformat(), *parts)
+            stored = cache.load_result(key)
+            if stored is not None:
+                emit(stored[1])
+                raise typer.Exit(stored[0])
+    output, code = produce()
+    if key is not None:
+        cache.store_result(key, code, output)
+    emit(output)
+    raise typer.Exit(code)
+
+
+def json_bytes(data: object) -> bytes:
+    import json
+
+    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
 def version_callback(value: bool) -> None:
     if value:
         typer.echo(f"casplan {__version__}")
@@ -149,23 +186,28 @@ def validate(
         output_format = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     choose(output_format, "--format", ("text", "json", "github"))
     day = parse_date(as_of, "--as-of")
-    result = load_checked(plan, day, use_cache=not no_cache)
-    if check_codeowners and not result.errors:
-        result.diagnostics.extend(codeowners_problems(result, plan))
-    problems = result.diagnostics
-    failed = bool(result.errors) or (strict and bool(result.warnings))
-    if output_format == "json":
-        typer.echo(render_json(problems))
-    elif output_format == "github":
-        if problems:
-            typer.echo(render_github(problems))
-        typer.echo(summary(result, plan), err=True)
-    else:
-        if problems:
-            typer.echo(render_text(problems, SourceLines()))
-            typer.echo("")
-        typer.echo(summary(result, plan))
-    raise typer.Exit(EXIT_PROBLEMS if failed else EXIT_OK)
+
+    def produce() -> tuple[bytes, int]:
+        result = load_checked(plan, day, use_cache=not no_cache)
+        if check_codeowners and not result.errors:
+            result.diagnostics.extend(codeowners_problems(result, plan))
+        problems = result.diagnostics
+        failed = bool(result.errors) or (strict and bool(result.warnings))
+        code = EXIT_PROBLEMS if failed else EXIT_OK
+        if output_format == "json":
+            return (render_json(problems) + "\n").encode("utf-8"), code
+        if output_format == "github":
+            typer.echo(summary(result, plan), err=True)
+            return (render_github(problems) + "\n" if problems else "").encode("utf-8"), code
+        text = render_text(problems, SourceLines()) + "\n\n" if problems else ""
+        return (text + summary(result, plan) + "\n").encode("utf-8"), code
+
+    if output_format == "github" or check_codeowners:  # output beyond the plan's files
+        output, code = produce()
+        emit(output)
+        raise typer.Exit(code)
+    replay_or_run(plan, no_cache, ("validate", output_format, str(strict), day.isoformat()),
+                  produce)
 
 
 def codeowners_problems(result: LoadResult, plan: Path) -> list[Diagnostic]:
@@ -211,11 +253,15 @@ def list_activities(
 
     choose(output_format, "--format", ("table", "json"))
     day = parse_date(as_of, "--as-of")
+    if output_format == "json":
+        def produce() -> tuple[bytes, int]:
+            result, views = load_for_query(plan, no_validate, no_cache)
+            return json_array_bytes(list_records(result.plan, views, day)), EXIT_OK
+
+        replay_or_run(plan, no_cache, ("list", "json", day.isoformat(), str(no_validate)),
+                      produce)
     result, views = load_for_query(plan, no_validate, no_cache)
     records = list_records(result.plan, views, day)
-    if output_format == "json":
-        print_json(records)
-        return
     from cas_plan.render import make_console, print_activities
 
     print_activities(make_console(), records)
@@ -225,6 +271,18 @@ def print_json(data: object) -> None:
     import json
 
     typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def json_array_bytes(records: list[dict[str, object]]) -> bytes:
+    """The same text as json.dumps(records, indent=2), built one record at a time."""
+    import json
+    import textwrap
+
+    if not records:
+        return b"[]\n"
+    parts = [textwrap.indent(json.dumps(record, indent=2, ensure_ascii=False), "  ")
+             for record in records]
+    return ("[\n" + ",\n".join(parts) + "\n]\n").encode("utf-8")
 
 
 def unit_names(result: LoadResult) -> dict[str, str]:
@@ -277,7 +335,7 @@ def due(
 ) -> None:
     """What falls due: deadlines in a window, by unit, goal, measure or status."""
     from cas_plan.model import STATUSES
-    from cas_plan.queries import NOT_REPORTED, DueQuery, due_records, due_rows
+    from cas_plan.queries import NOT_REPORTED, DueQuery
 
     choose(output_format, "--format", DUE_FORMATS)
     before_day = parse_date(before, "--before")
@@ -287,40 +345,62 @@ def due(
         choose(status, "--status", (NOT_REPORTED, *STATUSES))
     if after_day and after_day > before_day:
         fail(f"--after {after_day} is later than --before {before_day}")
+    query = DueQuery(before=before_day, after=after_day, as_of=day, goal=goal, measure=measure,
+                     status=status, overdue_only=overdue, include_continuous=continuous)
+    if output_format == "table":
+        from cas_plan.render import make_console, print_due
+
+        result, rows = due_query(plan, no_validate, no_cache, query, owner)
+        print_due(make_console(), rows, unit_names(result))
+        return
+    parts = ("due", output_format, repr(query), str(owner), str(no_validate))
+    replay_or_run(plan, no_cache, parts, lambda: due_output(
+        plan, no_validate, no_cache, query, owner, output_format))
+
+
+def due_query(
+    plan: Path, no_validate: bool, no_cache: bool, query: DueQuery, owner: str | None
+) -> tuple[LoadResult, list[DueRow]]:
+    """Load the plan and answer a due query; --owner and --goal/--measure checked against it."""
+    import dataclasses
+
+    from cas_plan.queries import due_rows
+
     result, views = load_for_query(plan, no_validate, no_cache)
-    scope = None
     if owner is not None:
         from cas_plan.effective import units_by_id
         from cas_plan.organization import Organization
 
-        scope = frozenset(Organization.of(units_by_id(result.plan).values()).scope(
-            find_unit(result, owner)))
-    check_filter(result, goal=goal, measure=measure)
-    query = DueQuery(before=before_day, after=after_day, as_of=day, scope=scope, goal=goal,
-                     measure=measure, status=status, overdue_only=overdue,
-                     include_continuous=continuous)
-    rows = due_rows(result.plan, views, query)
+        organization = Organization.of(units_by_id(result.plan).values())
+        query = dataclasses.replace(
+            query, scope=frozenset(organization.scope(find_unit(result, owner))))
+    check_filter(result, goal=query.goal, measure=query.measure)
+    return result, due_rows(result.plan, views, query)
+
+
+def due_output(
+    plan: Path, no_validate: bool, no_cache: bool, query: DueQuery, owner: str | None,
+    output_format: str,
+) -> tuple[bytes, int]:
+    """`casplan due` in a machine-readable format (json, csv, md, ics)."""
+    from cas_plan.queries import due_records
+
+    result, rows = due_query(plan, no_validate, no_cache, query, owner)
     names = unit_names(result)
     if output_format == "json":
-        print_json(due_records(result.plan, rows, day))
-    elif output_format == "csv":
+        return json_array_bytes(due_records(result.plan, rows, query.as_of)), EXIT_OK
+    if output_format == "csv":
         from cas_plan.exports import due_csv
 
-        typer.echo(due_csv(rows, names), nl=False)
-    elif output_format == "md":
+        return due_csv(rows, names).encode("utf-8"), EXIT_OK
+    if output_format == "md":
         from cas_plan.exports import due_markdown
 
-        typer.echo(due_markdown(rows, names), nl=False)
-    elif output_format == "ics":
-        from cas_plan.exports import due_ics
+        return due_markdown(rows, names).encode("utf-8"), EXIT_OK
+    from cas_plan.exports import due_ics
 
-        title = result.plan.plan.model.title if result.plan.plan else "casplan"
-        sys.stdout.buffer.write(due_ics(rows, names, title, day).encode("utf-8"))
-        sys.stdout.flush()
-    else:
-        from cas_plan.render import make_console, print_due
-
-        print_due(make_console(), rows, names)
+    title = result.plan.plan.model.title if result.plan.plan else "casplan"
+    return due_ics(rows, names, title, query.as_of).encode("utf-8"), EXIT_OK
 
 
 def check_filter(result: LoadResult, goal: str | None = None, measure: str | None = None) -> None:
@@ -550,7 +630,7 @@ def report(
     no_cache: NoCache = False,
 ) -> None:
     """The yearly implementation report for the Government, as Markdown or one HTML page."""
-    from cas_plan.report import ReportError, build_context, git_state, render
+    from cas_plan.report import ReportError, build_context, git_state, render, templates_digest
     from cas_plan.words import LANGUAGES
 
     choose(output_format, "--format", ("md", "html"))
@@ -558,13 +638,20 @@ def report(
     day = parse_date(as_of, "--as-of", default=dt.date(year, 12, 31))
     if template is not None and not template.is_file():
         fail(f"--template: '{template}' is not a file")
-    result, views = load_for_query(plan, no_validate, no_cache)
-    context = build_context(result.plan, views, year, day, lang, git_state(plan))
-    try:
-        text = render(context, output_format, template)
-    except ReportError as exc:
-        fail(str(exc), EXIT_PROBLEMS)
-    typer.echo(text, nl=not text.endswith("\n"))
+    git = git_state(plan)
+
+    def produce() -> tuple[bytes, int]:
+        result, views = load_for_query(plan, no_validate, no_cache)
+        context = build_context(result.plan, views, year, day, lang, git)
+        try:
+            text = render(context, output_format, template)
+        except ReportError as exc:
+            fail(str(exc), EXIT_PROBLEMS)
+        return (text if text.endswith("\n") else text + "\n").encode("utf-8"), EXIT_OK
+
+    replay_or_run(plan, no_cache, ("report", str(year), day.isoformat(), output_format, lang,
+                                   str(git.commit), str(git.dirty), templates_digest(template),
+                                   str(no_validate)), produce)
 
 
 @app.command()

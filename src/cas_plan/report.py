@@ -37,6 +37,17 @@ def templates_dir() -> Path:
     return source_tree if (source_tree / "report.md.j2").is_file() else here / "templates"
 
 
+def templates_digest(template: Path | None) -> str:
+    """A digest of the templates a report would use, so a stored report follows their edits."""
+    import hashlib
+
+    files = [template] if template is not None else sorted(templates_dir().glob("*.j2"))
+    digest = hashlib.sha256()
+    for file in files:
+        digest.update(str(file.resolve()).encode() + b"\0" + file.read_bytes())
+    return digest.hexdigest()
+
+
 @dataclass(frozen=True)
 class GitState:
     commit: str | None
