@@ -372,11 +372,11 @@ def check_plan(
 
 @contextmanager
 def no_garbage_collection() -> Iterator[None]:
-    """Load without the cyclic garbage collector, then freeze what was loaded.
+    """Load without the cyclic garbage collector.
 
     Loading creates millions of objects and keeps them: the collector would scan the growing
     heap again and again (half the time of a 100x plan) and find nothing, since plan data has no
-    reference cycles. Frozen, the loaded plan is not scanned by later collections either.
+    reference cycles. (The command line goes further, see cli.main.)
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -384,5 +384,4 @@ def no_garbage_collection() -> Iterator[None]:
         yield
     finally:
         if enabled:
-            gc.freeze()
             gc.enable()

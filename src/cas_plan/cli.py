@@ -767,7 +767,15 @@ def init(
 
 
 def main() -> None:
-    """Entry point: never a traceback, always a documented exit code."""
+    """Entry point: never a traceback, always a documented exit code.
+
+    A command runs for a moment and keeps what it loads until it ends, so the cyclic garbage
+    collector would only rescan the plan; it is off, and what is left is frozen before exit so
+    that the interpreter's final collection does not scan it either.
+    """
+    import gc
+
+    gc.disable()
     try:
         app()
     except KeyboardInterrupt:
@@ -776,3 +784,5 @@ def main() -> None:
     except Exception as exc:  # the last line of defence: report, don't dump a traceback
         typer.echo(f"casplan: internal error: {type(exc).__name__}: {exc}", err=True)
         sys.exit(EXIT_INTERNAL)
+    finally:
+        gc.freeze()
