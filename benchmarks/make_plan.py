@@ -69,8 +69,20 @@ def _shift(identifier: str, offset: int) -> str:
 
 # --- deadlines ---------------------------------------------------------------------------------
 
-_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"]
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 _ROMAN = ["I", "II", "III", "IV"]
 _POINT = r"\d{4}(?:-\d{2}(?:-\d{2})?|-Q[1-4])?"
 _DATED = re.compile(rf"{_POINT}(?:\.\.{_POINT})?")  # not '2020..' (open-ended)
@@ -85,7 +97,8 @@ def _is_dated(when: object) -> bool:
 
 
 def _random_dated(rng: random.Random, form: str) -> tuple[object, str]:
-    """A deadline of the given form inside the plan period, and text the way the source writes it."""
+    """A deadline of the given form inside the plan period, and its text as the source writes
+    it."""
     year = rng.randint(2017, 2020)
     month = rng.randint(1, 12)
     if form == "day":
@@ -109,16 +122,22 @@ def _random_dated(rng: random.Random, form: str) -> tuple[object, str]:
 # --- progress ----------------------------------------------------------------------------------
 
 _NOTES = [
-    "Work started as planned", "Working group formed", "Draft prepared and sent for comments",
-    "Delayed by the public procurement procedure", "Waiting for the Ministry of Finance",
-    "Carried out in cooperation with the EU Delegation", "Training held for the staff concerned",
-    "Report submitted to the Director General", "Partly done; the rest moves to next year",
+    "Work started as planned",
+    "Working group formed",
+    "Draft prepared and sent for comments",
+    "Delayed by the public procurement procedure",
+    "Waiting for the Ministry of Finance",
+    "Carried out in cooperation with the EU Delegation",
+    "Training held for the staff concerned",
+    "Report submitted to the Director General",
+    "Partly done; the rest moves to next year",
     "Done as planned",
 ]
 
 
-def _progress(rng: random.Random, activity_id: str, indicators: list[str], continuous: bool,
-              reporter: str) -> list[dict]:
+def _progress(
+    rng: random.Random, activity_id: str, indicators: list[str], continuous: bool, reporter: str
+) -> list[dict]:
     """One or two entries a year from a random first year to 2020, oldest first; the status
     moves forward and stops at completed or cancelled (continuous activities never complete)."""
     entries: list[dict] = []
@@ -144,9 +163,13 @@ def _progress(rng: random.Random, activity_id: str, indicators: list[str], conti
             entry: dict = {"date": dt.date(year, 1, 1) + dt.timedelta(days=day), "status": status}
             if rng.random() < 0.8:
                 entry["note"] = rng.choice(_NOTES)
-            values = {text: rng.choice([f"{rng.randint(0, 100)}%", "yes", "no",
-                                        str(rng.randint(1, 40)), "partly"])
-                      for text in indicators if rng.random() < 0.6}
+            values = {
+                text: rng.choice(
+                    [f"{rng.randint(0, 100)}%", "yes", "no", str(rng.randint(1, 40)), "partly"]
+                )
+                for text in indicators
+                if rng.random() < 0.6
+            }
             if values:
                 entry["values"] = values
             if rng.random() < 0.5:
@@ -165,8 +188,9 @@ def _progress(rng: random.Random, activity_id: str, indicators: list[str], conti
 class _Copier:
     """Renumbers one copy of the real plan and adds the generated parts."""
 
-    def __init__(self, rng: random.Random, offset: int, events: dict[str, str],
-                 unit_names: dict[str, str]) -> None:
+    def __init__(
+        self, rng: random.Random, offset: int, events: dict[str, str], unit_names: dict[str, str]
+    ) -> None:
         self.rng, self.offset, self.events, self.unit_names = rng, offset, events, unit_names
         self.forced_year = False
         self.activities = 0
@@ -201,8 +225,9 @@ class _Copier:
             if cell in out:
                 self.last[cell] = out[cell]
         if self.rng.random() < 0.9:
-            entries = _progress(self.rng, out["id"], self._indicators(), self._continuous(),
-                                self._reporter())
+            entries = _progress(
+                self.rng, out["id"], self._indicators(), self._continuous(), self._reporter()
+            )
             if entries:
                 out["progress"] = entries
         if "sub_activities" in data:
@@ -216,7 +241,8 @@ class _Copier:
         if "amounts" in out:
             out["amounts"] = [
                 {**a, "counted_under": _shift(a["counted_under"], self.offset)}
-                if "counted_under" in a else dict(a)
+                if "counted_under" in a
+                else dict(a)
                 for a in out["amounts"]
             ]
         return out
@@ -225,8 +251,11 @@ class _Copier:
         cell = dict(data) if isinstance(data, dict) else {"when": data}
         when = cell["when"]
         if _is_dated(when) and (not self.forced_year or self.rng.random() < 0.4):
-            form = "year" if not self.forced_year else self.rng.choice(
-                ["day", "month", "quarter", "year", "range"])
+            form = (
+                "year"
+                if not self.forced_year
+                else self.rng.choice(["day", "month", "quarter", "year", "range"])
+            )
             self.forced_year = True
             cell["when"], cell["as_written"] = _random_dated(self.rng, form)
             cell.pop("uncertain", None)
@@ -267,13 +296,15 @@ def _generated(directory: Path) -> bool:
 
 
 def make_plan(scale: int, out: Path, seed: int = 2017, source: Path = REAL_PLAN) -> dict:
-    """Write the plan (replacing an earlier one at `out`); return counts (goals, measures, activities, files, bytes, seconds)."""
+    """Write the plan (replacing an earlier one at `out`); return counts (goals, measures,
+    activities, files, bytes, seconds)."""
     started = time.perf_counter()
     rng = random.Random(f"{seed}-{scale}")
     if out.exists() and any(out.iterdir()):
         if not _generated(out):
-            raise SystemExit(f"{out} is not empty and not a plan written by make_plan.py: "
-                             "refusing to replace it")
+            raise SystemExit(
+                f"{out} is not empty and not a plan written by make_plan.py: refusing to replace it"
+            )
         shutil.rmtree(out)
     out.mkdir(parents=True, exist_ok=True)
 
@@ -285,8 +316,10 @@ def make_plan(scale: int, out: Path, seed: int = 2017, source: Path = REAL_PLAN)
     unit_names = {u["id"]: u["name"] for u in organization["units"]}
     shutil.copyfile(source / "abbreviations.yaml", out / "abbreviations.yaml")
 
-    goals = sorted(((_load(p), p.parent) for p in source.glob("goal-*/goal.yaml")),
-                   key=lambda pair: int(pair[0]["id"]))
+    goals = sorted(
+        ((_load(p), p.parent) for p in source.glob("goal-*/goal.yaml")),
+        key=lambda pair: int(pair[0]["id"]),
+    )
     stride = max(int(goal["id"]) for goal, _ in goals)
     measures = {
         directory: [(_load(p)) for p in sorted(directory.glob("measure-*.yaml"))]
@@ -306,8 +339,10 @@ def make_plan(scale: int, out: Path, seed: int = 2017, source: Path = REAL_PLAN)
         offset = copy * stride
         renamed = {e["id"]: e["id"] if copy == 0 else f"{e['id']}-{copy + 1}" for e in real_events}
         for index, event in enumerate(real_events):
-            new = {"id": renamed[event["id"]],
-                   "name": event["name"] if copy == 0 else f"{event['name']} (copy {copy + 1})"}
+            new = {
+                "id": renamed[event["id"]],
+                "name": event["name"] if copy == 0 else f"{event['name']} (copy {copy + 1})",
+            }
             if (copy + index) % 2 == 0:
                 first = dt.date(2019, 1, 1) if event["id"] in ends else dt.date(2017, 1, 1)
                 new["date"] = first + dt.timedelta(days=rng.randint(0, 540))
@@ -339,19 +374,25 @@ def make_plan(scale: int, out: Path, seed: int = 2017, source: Path = REAL_PLAN)
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scale", type=int, required=True, help="copies of the real plan (1, 10, 100)")
+    parser.add_argument(
+        "--scale", type=int, required=True, help="copies of the real plan (1, 10, 100)"
+    )
     parser.add_argument("--out", type=Path, required=True, help="directory to write (replaced)")
     parser.add_argument("--seed", type=int, default=2017)
-    parser.add_argument("--source", type=Path, default=REAL_PLAN, help="the real plan (default: plan/)")
+    parser.add_argument(
+        "--source", type=Path, default=REAL_PLAN, help="the real plan (default: plan/)"
+    )
     args = parser.parse_args(argv)
     if args.scale < 1:
         parser.error("--scale must be at least 1")
     if args.out.resolve() == args.source.resolve():
         parser.error("--out must not be the source plan")
     stats = make_plan(args.scale, args.out, args.seed, args.source)
-    print(f"{args.out}: {stats['goals']} goals, {stats['measures']} measures, "
-          f"{stats['activities']} activities, {stats['files']} files, "
-          f"{stats['bytes'] / 1e6:.1f} MB in {stats['seconds']:.1f} s")
+    print(
+        f"{args.out}: {stats['goals']} goals, {stats['measures']} measures, "
+        f"{stats['activities']} activities, {stats['files']} files, "
+        f"{stats['bytes'] / 1e6:.1f} MB in {stats['seconds']:.1f} s"
+    )
     return 0
 
 

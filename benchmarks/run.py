@@ -82,25 +82,35 @@ class Runner:
     def __init__(self, work: Path) -> None:
         self.work = work
         self.cache_home = work / "xdg-cache"
-        self.env = {k: v for k, v in os.environ.items()
-                    if k not in ("GITHUB_ACTIONS", "CASPLAN_PLAN", "CASPLAN_CACHE_DIR",
-                                 "CASPLAN_NO_CACHE")}
+        self.env = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("GITHUB_ACTIONS", "CASPLAN_PLAN", "CASPLAN_CACHE_DIR", "CASPLAN_NO_CACHE")
+        }
         self.env.update(COLUMNS="120", NO_COLOR="1", XDG_CACHE_HOME=str(self.cache_home))
 
     def run(self, argv: list[str]) -> dict:
         """One run: {'seconds', 'rss_mb', 'exit', 'stderr'} (output goes to a scratch file)."""
-        with open(self.work / "stdout.txt", "wb") as out, open(self.work / "stderr.txt", "w+b") as err:
+        with (
+            open(self.work / "stdout.txt", "wb") as out,
+            open(self.work / "stderr.txt", "w+b") as err,
+        ):
             started = time.perf_counter()
-            child = subprocess.Popen(argv, stdout=out, stderr=err, env=self.env,
-                                     stdin=subprocess.DEVNULL)
+            child = subprocess.Popen(
+                argv, stdout=out, stderr=err, env=self.env, stdin=subprocess.DEVNULL
+            )
             _, status, usage = os.wait4(child.pid, 0)
             seconds = time.perf_counter() - started
             child.returncode = os.waitstatus_to_exitcode(status)
             err.seek(0)
             stderr = err.read().decode("utf-8", "replace")
         divisor = 1024 * 1024 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes or KiB
-        return {"seconds": seconds, "rss_mb": usage.ru_maxrss / divisor,
-                "exit": child.returncode, "stderr": stderr[-2000:]}
+        return {
+            "seconds": seconds,
+            "rss_mb": usage.ru_maxrss / divisor,
+            "exit": child.returncode,
+            "stderr": stderr[-2000:],
+        }
 
     def clean(self, plan_dir: Path, keep: set[Path]) -> None:
         """Remove whatever a run left behind: new files in the plan directory, the cache home."""
@@ -119,8 +129,16 @@ def median_of(runs: list[dict], key: str) -> float | None:
     return statistics.median(values) if values else None
 
 
-def measure(runner: Runner, argv: list[str], repeat: int, *, expect_ok: bool = True,
-            plan_dir: Path | None = None, keep: set[Path] = frozenset(), warm: bool = False) -> dict:
+def measure(
+    runner: Runner,
+    argv: list[str],
+    repeat: int,
+    *,
+    expect_ok: bool = True,
+    plan_dir: Path | None = None,
+    keep: set[Path] = frozenset(),
+    warm: bool = False,
+) -> dict:
     """`repeat` cold runs (each after cleaning caches: files of plan_dir not in keep), and a warm
     run after each when asked."""
     cold, hot = [], []
@@ -132,8 +150,12 @@ def measure(runner: Runner, argv: list[str], repeat: int, *, expect_ok: bool = T
             hot.append(runner.run(argv))
         failed = [r for r in cold + hot if r["exit"] != 0]
         if expect_ok and failed:
-            return {"status": "failed", "exit": failed[0]["exit"], "stderr": failed[0]["stderr"],
-                    "argv": argv}
+            return {
+                "status": "failed",
+                "exit": failed[0]["exit"],
+                "stderr": failed[0]["stderr"],
+                "argv": argv,
+            }
     result = {
         "status": "ok",
         "seconds": median_of(cold, "seconds"),
@@ -159,19 +181,38 @@ def benchmark(scales: list[int], repeat: int, work: Path) -> dict:
     casplan = casplan_command()
     python = [sys.executable]
     version = subprocess.run([*casplan, "--version"], capture_output=True, text=True).stdout.strip()
-    commit = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
-                            capture_output=True, text=True).stdout.strip()
-    modified = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--", "src"],
-                              capture_output=True, text=True).stdout.strip() != ""
+    commit = subprocess.run(
+        ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
+    modified = (
+        subprocess.run(
+            ["git", "-C", str(REPO), "status", "--porcelain", "--", "src"],
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+        != ""
+    )
     has_report = runner.run([*casplan, "report", "--help"])["exit"] == 0
     results: dict = {
         "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-        "machine": {"platform": platform.platform(), "machine": platform.machine(),
-                    "processor": platform.processor(), "cpu_count": os.cpu_count(),
-                    "python": platform.python_version()},
-        "casplan": {"command": casplan, "version": version, "commit": commit,
-                    "src_modified": modified},
-        "repeat": repeat, "scales": scales, "plans": {}, "scale_runs": [], "startup": [],
+        "machine": {
+            "platform": platform.platform(),
+            "machine": platform.machine(),
+            "processor": platform.processor(),
+            "cpu_count": os.cpu_count(),
+            "python": platform.python_version(),
+        },
+        "casplan": {
+            "command": casplan,
+            "version": version,
+            "commit": commit,
+            "src_modified": modified,
+        },
+        "repeat": repeat,
+        "scales": scales,
+        "plans": {},
+        "scale_runs": [],
+        "startup": [],
     }
 
     # start-up, against `python -c "import typer"`; validate of a copy of the real plan
@@ -188,10 +229,15 @@ def benchmark(scales: list[int], repeat: int, work: Path) -> dict:
         ("validate real plan", [*casplan, "validate", "--plan", str(real)], real),
     ]:
         result = measure(runner, argv, startup_repeat, plan_dir=plan_dir, keep=real_files)
-        results["startup"].append({"name": name, "baseline": "import typer",
-                                   "baseline_seconds": typer.get("seconds"),
-                                   "ratio": ratio(result.get("seconds"), typer.get("seconds")),
-                                   **result})
+        results["startup"].append(
+            {
+                "name": name,
+                "baseline": "import typer",
+                "baseline_seconds": typer.get("seconds"),
+                "ratio": ratio(result.get("seconds"), typer.get("seconds")),
+                **result,
+            }
+        )
 
     for scale in scales:
         plan_dir = work / f"plan-{scale}x"
@@ -207,8 +253,16 @@ def benchmark(scales: list[int], repeat: int, work: Path) -> dict:
                 row["status"] = "not available"
             else:
                 log(f"{scale}x: casplan {' '.join(args)}")
-                row.update(measure(runner, [*casplan, *args, "--plan", str(plan_dir)], repeat,
-                                   plan_dir=plan_dir, keep=generated, warm=name in WARM))
+                row.update(
+                    measure(
+                        runner,
+                        [*casplan, *args, "--plan", str(plan_dir)],
+                        repeat,
+                        plan_dir=plan_dir,
+                        keep=generated,
+                        warm=name in WARM,
+                    )
+                )
                 row["ratio"] = ratio(row.get("seconds"), floor.get("seconds"))
                 row["warm_ratio"] = ratio(row.get("warm_seconds"), floor.get("seconds"))
             results["scale_runs"].append(row)
@@ -223,11 +277,26 @@ def targets(results: dict) -> list[dict]:
     startup = {r["name"]: r for r in results["startup"]}
     out = []
 
-    def target(what: str, measured: float | None, limit: float, unit: str, strict: bool = False,
-               note: str | None = None) -> None:
+    def target(
+        what: str,
+        measured: float | None,
+        limit: float,
+        unit: str,
+        strict: bool = False,
+        note: str | None = None,
+    ) -> None:
         met = None if measured is None else (measured < limit if strict else measured <= limit)
-        out.append({"target": what, "measured": measured, "limit": limit, "unit": unit,
-                    "op": "<" if strict else "<=", "met": met, "note": note})
+        out.append(
+            {
+                "target": what,
+                "measured": measured,
+                "limit": limit,
+                "unit": unit,
+                "op": "<" if strict else "<=",
+                "met": met,
+                "note": note,
+            }
+        )
 
     def at(name: str, scale: int, key: str) -> float | None:
         return rows.get((name, scale), {}).get(key)
@@ -236,20 +305,46 @@ def targets(results: dict) -> list[dict]:
         row = rows.get((name, scale))
         return None if row is None else None if row.get("status") == "ok" else row.get("status")
 
-    target("validate at 100x / parse floor", at("validate", 100, "ratio"), 1.5, "x",
-           note=why("validate", 100))
+    target(
+        "validate at 100x / parse floor",
+        at("validate", 100, "ratio"),
+        1.5,
+        "x",
+        note=why("validate", 100),
+    )
     for name in WARM:
-        target(f"{name} at 100x, warm run / parse floor", at(name, 100, "warm_ratio"), 0.5, "x",
-               note=why(name, 100))
+        target(
+            f"{name} at 100x, warm run / parse floor",
+            at(name, 100, "warm_ratio"),
+            0.5,
+            "x",
+            note=why(name, 100),
+        )
     for name, limit in (("--version", 1.3), ("--help", 1.3), ("validate real plan", 2.0)):
-        target(f"{name} / import typer", startup.get(name, {}).get("ratio"), limit, "x",
-               note=None if startup.get(name, {}).get("status") == "ok" else "failed")
+        target(
+            f"{name} / import typer",
+            startup.get(name, {}).get("ratio"),
+            limit,
+            "x",
+            note=None if startup.get(name, {}).get("status") == "ok" else "failed",
+        )
     for name in QUERIES:
-        target(f"{name} at 100x, peak memory", at(name, 100, "rss_mb"), 400, "MB", strict=True,
-               note=why(name, 100))
+        target(
+            f"{name} at 100x, peak memory",
+            at(name, 100, "rss_mb"),
+            400,
+            "MB",
+            strict=True,
+            note=why(name, 100),
+        )
     for name in QUERIES:
-        target(f"{name} growth 10x -> 100x", ratio(at(name, 100, "seconds"), at(name, 10, "seconds")),
-               11, "x", note=why(name, 100) or why(name, 10))
+        target(
+            f"{name} growth 10x -> 100x",
+            ratio(at(name, 100, "seconds"), at(name, 10, "seconds")),
+            11,
+            "x",
+            note=why(name, 100) or why(name, 10),
+        )
     return out
 
 
@@ -258,37 +353,54 @@ def fmt(value: float | None, spec: str = ".2f", suffix: str = "") -> str:
 
 
 def table(results: dict) -> str:
-    source = results["casplan"]["commit"] + (" + uncommitted src/ changes"
-                                             if results["casplan"]["src_modified"] else "")
-    lines = [f"{results['casplan']['version']} (commit {source}), "
-             f"{results['date']}, {results['machine']['platform']}, "
-             f"{results['machine']['cpu_count']} CPUs, Python {results['machine']['python']}, "
-             f"median of {results['repeat']} runs", ""]
+    source = results["casplan"]["commit"] + (
+        " + uncommitted src/ changes" if results["casplan"]["src_modified"] else ""
+    )
+    lines = [
+        f"{results['casplan']['version']} (commit {source}), "
+        f"{results['date']}, {results['machine']['platform']}, "
+        f"{results['machine']['cpu_count']} CPUs, Python {results['machine']['python']}, "
+        f"median of {results['repeat']} runs",
+        "",
+    ]
     for scale, plan in results["plans"].items():
-        lines.append(f"{scale}x plan: {plan['measures']} measures, {plan['activities']} activities, "
-                     f"{plan['files']} files, {plan['bytes'] / 1e6:.1f} MB "
-                     f"(written in {plan['seconds']:.1f} s)")
-    header = f"{'command':<28}{'scale':>6}{'time s':>10}{'ratio':>9}{'warm s':>10}" \
-             f"{'warm ratio':>12}{'peak MB':>9}  status"
+        lines.append(
+            f"{scale}x plan: {plan['measures']} measures, {plan['activities']} activities, "
+            f"{plan['files']} files, {plan['bytes'] / 1e6:.1f} MB "
+            f"(written in {plan['seconds']:.1f} s)"
+        )
+    header = (
+        f"{'command':<28}{'scale':>6}{'time s':>10}{'ratio':>9}{'warm s':>10}"
+        f"{'warm ratio':>12}{'peak MB':>9}  status"
+    )
     lines += ["", header, "-" * len(header)]
     for row in results["scale_runs"]:
-        lines.append(f"{row['name']:<28}{row['scale']:>5}x{fmt(row.get('seconds'), '.3f'):>10}"
-                     f"{fmt(row.get('ratio'), '.1f', 'x'):>9}{fmt(row.get('warm_seconds'), '.3f'):>10}"
-                     f"{fmt(row.get('warm_ratio'), '.1f', 'x'):>12}{fmt(row.get('rss_mb'), '.0f'):>9}"
-                     f"  {row.get('status')}")
-    lines += ["", f"{'start-up':<28}{'time s':>10}{'baseline s':>12}{'ratio':>9}{'peak MB':>9}  status",
-              "-" * 80]
+        lines.append(
+            f"{row['name']:<28}{row['scale']:>5}x{fmt(row.get('seconds'), '.3f'):>10}"
+            f"{fmt(row.get('ratio'), '.1f', 'x'):>9}{fmt(row.get('warm_seconds'), '.3f'):>10}"
+            f"{fmt(row.get('warm_ratio'), '.1f', 'x'):>12}{fmt(row.get('rss_mb'), '.0f'):>9}"
+            f"  {row.get('status')}"
+        )
+    lines += [
+        "",
+        f"{'start-up':<28}{'time s':>10}{'baseline s':>12}{'ratio':>9}{'peak MB':>9}  status",
+        "-" * 80,
+    ]
     for row in results["startup"]:
-        lines.append(f"{row['name']:<28}{fmt(row.get('seconds'), '.3f'):>10}"
-                     f"{fmt(row['baseline_seconds'], '.3f'):>12}{fmt(row.get('ratio'), '.2f', 'x'):>9}"
-                     f"{fmt(row.get('rss_mb'), '.0f'):>9}  {row.get('status')} (vs {row['baseline']})")
+        lines.append(
+            f"{row['name']:<28}{fmt(row.get('seconds'), '.3f'):>10}"
+            f"{fmt(row['baseline_seconds'], '.3f'):>12}{fmt(row.get('ratio'), '.2f', 'x'):>9}"
+            f"{fmt(row.get('rss_mb'), '.0f'):>9}  {row.get('status')} (vs {row['baseline']})"
+        )
     lines += ["", f"{'target':<40}{'measured':>12}{'target':>10}  result", "-" * 72]
     for t in results["targets"]:
         verdict = {True: "met", False: "MISSED", None: "not measured"}[t["met"]]
         if t["note"]:
             verdict += f" ({t['note']})"
-        lines.append(f"{t['target']:<40}{fmt(t['measured'], '.2f', ' ' + t['unit']):>12}"
-                     f"{t['op'] + ' ' + format(t['limit'], 'g') + ' ' + t['unit']:>10}  {verdict}")
+        lines.append(
+            f"{t['target']:<40}{fmt(t['measured'], '.2f', ' ' + t['unit']):>12}"
+            f"{t['op'] + ' ' + format(t['limit'], 'g') + ' ' + t['unit']:>10}  {verdict}"
+        )
     return "\n".join(lines)
 
 

@@ -40,8 +40,13 @@ def cache_files() -> list[Path]:
 
 def test_parse_cache_reuses_unchanged_files_and_reparses_exactly_the_changed_one(plan, parses):
     loader.load_plan(plan)
-    assert sorted(parses) == ["events.yaml", "goal.yaml", "measure-1.1.yaml", "organization.yaml",
-                              "plan.yaml"]
+    assert sorted(parses) == [
+        "events.yaml",
+        "goal.yaml",
+        "measure-1.1.yaml",
+        "organization.yaml",
+        "plan.yaml",
+    ]
     parses.clear()
     loader.load_plan(plan)
     assert parses == []
@@ -54,8 +59,11 @@ def test_parse_cache_reuses_unchanged_files_and_reparses_exactly_the_changed_one
 
 def test_problems_found_by_the_reader_come_back_from_the_cache(invoke, plan):
     measure = plan / "goal-1" / "measure-1.1.yaml"
-    measure.write_text(measure.read_text().replace("    title: Train the staff\n",
-                                                   "    title: Train the staff\n    title: Again\n"))
+    measure.write_text(
+        measure.read_text().replace(
+            "    title: Train the staff\n", "    title: Train the staff\n    title: Again\n"
+        )
+    )
     first = invoke("validate", "--plan", str(plan), "--no-cache")
     parsed_once = invoke("validate", "--plan", str(plan), "--format", "json")
     from_cache = invoke("validate", "--plan", str(plan), "--format", "json")
@@ -68,8 +76,12 @@ def test_damaged_foreign_or_unsafe_cache_files_are_ignored(plan, parses):
     loader.load_plan(plan)
     (cache_file,) = [p for p in cache_files() if p.name.startswith("plan-")]
     good = cache_file.read_bytes()
-    for damaged in (b"garbage", good[:-10], good.replace(cache.FORMAT, b"1 casplan 0.0.0 python 2.7\n"),
-                    good[:-1] + bytes([good[-1] ^ 1])):
+    for damaged in (
+        b"garbage",
+        good[:-10],
+        good.replace(cache.FORMAT, b"1 casplan 0.0.0 python 2.7\n"),
+        good[:-1] + bytes([good[-1] ^ 1]),
+    ):
         cache_file.write_bytes(damaged)
         parses.clear()
         result = loader.load_plan(plan)
@@ -88,14 +100,18 @@ def test_the_unpickler_builds_only_plain_data():
         def __reduce__(self):
             return (os.system, ("echo pwned",))
 
-    with pytest.raises(pickle.UnpicklingError, match="posix.system is not allowed"):
+    with pytest.raises(pickle.UnpicklingError, match=r"posix\.system is not allowed"):
         cache._PlainUnpickler(__import__("io").BytesIO(pickle.dumps(Evil()))).load()
 
 
 def test_no_cache_writes_and_reads_nothing(invoke, plan, monkeypatch):
     assert invoke("validate", "--plan", str(plan), "--no-cache").exit_code == 0
-    assert invoke("due", "--plan", str(plan), "--before", "2018-12-31", "--format", "json",
-                  "--no-cache").exit_code == 0
+    assert (
+        invoke(
+            "due", "--plan", str(plan), "--before", "2018-12-31", "--format", "json", "--no-cache"
+        ).exit_code
+        == 0
+    )
     assert cache_files() == []
     monkeypatch.setenv("CASPLAN_NO_CACHE", "1")
     assert invoke("list", "--plan", str(plan), "--format", "json").exit_code == 0
@@ -103,16 +119,34 @@ def test_no_cache_writes_and_reads_nothing(invoke, plan, monkeypatch):
 
 
 def test_results_are_replayed_and_follow_every_change(invoke, plan):
-    args = ("due", "--plan", str(plan), "--before", "2018-12-31", "--format", "json",
-            "--as-of", "2018-06-01")
+    args = (
+        "due",
+        "--plan",
+        str(plan),
+        "--before",
+        "2018-12-31",
+        "--format",
+        "json",
+        "--as-of",
+        "2018-06-01",
+    )
     first = invoke(*args)
     assert [r["id"] for r in json.loads(first.stdout)] == ["1.1.1"]
     results = [p for p in cache_files() if p.parent.name == "results"]
     assert len(results) == 1
     assert invoke(*args).stdout == first.stdout
     # a different question is a different answer
-    later = invoke("due", "--plan", str(plan), "--before", "2018-12-31", "--format", "json",
-                   "--as-of", "2019-06-01")
+    later = invoke(
+        "due",
+        "--plan",
+        str(plan),
+        "--before",
+        "2018-12-31",
+        "--format",
+        "json",
+        "--as-of",
+        "2019-06-01",
+    )
     assert json.loads(later.stdout)[0]["overdue"] is True
     # any change of any file is seen at once
     measure = plan / "goal-1" / "measure-1.1.yaml"
@@ -134,9 +168,15 @@ def test_a_replayed_validation_keeps_its_exit_code(invoke, plan):
 
 def test_concurrent_runs_leave_a_sound_cache(plan, tmp_path):
     env = {**os.environ, "CASPLAN_CACHE_DIR": str(cache.cache_dir())}
-    runs = [subprocess.Popen([sys.executable, "-m", "cas_plan", "validate", "--plan", str(plan)],
-                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-            for _ in range(4)]
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "cas_plan", "validate", "--plan", str(plan)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for _ in range(4)
+    ]
     outputs = [run.communicate(timeout=60) for run in runs]
     assert [run.returncode for run in runs] == [0, 0, 0, 0]
     assert len({out for out, _ in outputs}) == 1

@@ -18,8 +18,9 @@ def budget(invoke, plan, *args):
 
 
 def totals(record):
-    return {(t["currency"], t["basis"], t["procurement"]): Decimal(t["total"])
-            for t in record["totals"]}
+    return {
+        (t["currency"], t["basis"], t["procurement"]): Decimal(t["total"]) for t in record["totals"]
+    }
 
 
 # The amounts as the source prints them (section III, Indicative funds column), in Serbian notation.
@@ -32,7 +33,12 @@ SOURCE_FIGURES = {
     ("RSD", "annual", "unspecified"): ["40.713.020,00"],  # printed "40,713.020,00"
     ("RSD", "plan period", "budgeted"): ["1.293.644.408", "129.184.860"],
     ("RSD", "plan period", "unprocured"): [
-        "519.450.000", "1.190.784.024", "711.996.885", "686.279.500", "75.000.000"],
+        "519.450.000",
+        "1.190.784.024",
+        "711.996.885",
+        "686.279.500",
+        "75.000.000",
+    ],
     ("RSD", "plan period", "unspecified"): ["13.200.000", "707.384.000", "73.107.000"],
 }
 
@@ -42,8 +48,10 @@ def serbian(text: str) -> Decimal:
 
 
 def test_real_plan_totals_reconcile_with_the_source(invoke):
-    expected = {key: sum((serbian(n) for n in numbers), Decimal(0))
-                for key, numbers in SOURCE_FIGURES.items()}
+    expected = {
+        key: sum((serbian(n) for n in numbers), Decimal(0))
+        for key, numbers in SOURCE_FIGURES.items()
+    }
     assert totals(budget(invoke, REAL_PLAN)) == expected
 
 
@@ -63,8 +71,11 @@ def test_totals_recomputed_from_the_yaml_files(invoke):
                     continue
                 seen.add(key)
                 value, currency = str(amount["amount"]).split()
-                basis = str(amount["year"]) if amount.get("year") else (
-                    "annual" if amount.get("annual") else "plan period")
+                basis = (
+                    str(amount["year"])
+                    if amount.get("year")
+                    else ("annual" if amount.get("annual") else "plan period")
+                )
                 bucket = (currency, basis, amount.get("procurement") or "unspecified")
                 sums[bucket] = sums.get(bucket, Decimal(0)) + Decimal(value)
             walk(measure_id, activity.get("sub_activities", []))
@@ -77,16 +88,32 @@ def test_totals_recomputed_from_the_yaml_files(invoke):
 
 def test_real_plan_by_goal_and_what_is_not_summed(invoke):
     record = budget(invoke, REAL_PLAN)
-    goal8 = [(l["currency"], l["basis"], l["procurement"], l["total"]) for l in record["lines"]
-             if l["group"] == "8"]
-    assert goal8 == [("RSD", "plan period", "budgeted", "1422829268"),
-                     ("RSD", "plan period", "unprocured", "3183510409")]
+    goal8 = [
+        (line["currency"], line["basis"], line["procurement"], line["total"])
+        for line in record["lines"]
+        if line["group"] == "8"
+    ]
+    assert goal8 == [
+        ("RSD", "plan period", "budgeted", "1422829268"),
+        ("RSD", "plan period", "unprocured", "3183510409"),
+    ]
     assert record["excluded"] == [
-        {"activity": "2.4.3", "amount": "300000.00", "currency": "EUR", "basis": "plan period",
-         "as_written": "300.000,00 Euro", "reason": "counted under 8.2"},
-        {"activity": "3.8.1", "amount": "12500", "currency": "EUR", "basis": "plan period",
-         "as_written": "5% of which (12.500 Euro) was provided by CAS",
-         "reason": "part of the amount before it"},
+        {
+            "activity": "2.4.3",
+            "amount": "300000.00",
+            "currency": "EUR",
+            "basis": "plan period",
+            "as_written": "300.000,00 Euro",
+            "reason": "counted under 8.2",
+        },
+        {
+            "activity": "3.8.1",
+            "amount": "12500",
+            "currency": "EUR",
+            "basis": "plan period",
+            "as_written": "5% of which (12.500 Euro) was provided by CAS",
+            "reason": "part of the amount before it",
+        },
     ]
     assert record["not_summed"]["no_extra_cost"]["count"] > 100
     assert record["not_summed"]["not_stated"]["activities"] == ["5.5.7"]
@@ -103,15 +130,23 @@ def test_year_keeps_only_that_year_and_annual_amounts(invoke):
 
 def test_by_unit_and_by_source(invoke):
     by_unit = budget(invoke, REAL_PLAN, "--by", "unit")
-    ict = {(l["basis"], l["procurement"]): l["total"] for l in by_unit["lines"]
-           if l["group"] == "ict-division"}
+    ict = {
+        (line["basis"], line["procurement"]): line["total"]
+        for line in by_unit["lines"]
+        if line["group"] == "ict-division"
+    }
     # 8.2, 8.5, 8.6 and 8.8 name the ICT Division; 8.3 names the Bureau and all divisions
     assert ict[("plan period", "unprocured")] == str(519450000 + 711996885 + 686279500 + 75000000)
     # 5.5.4 is "listed under individual projects": its amounts go to its sub-activities' units
-    assert any(l["group"] == "group-for-projects" and l["basis"] == "2017" for l in by_unit["lines"])
+    assert any(
+        line["group"] == "group-for-projects" and line["basis"] == "2017"
+        for line in by_unit["lines"]
+    )
     by_source = budget(invoke, REAL_PLAN, "--by", "source")
-    assert {l["group"] for l in by_source["lines"]} == {
-        "not stated", "State budget of the Republic of Serbia and other sources of funding"}
+    assert {line["group"] for line in by_source["lines"]} == {
+        "not stated",
+        "State budget of the Republic of Serbia and other sources of funding",
+    }
 
 
 def test_currencies_are_never_added(invoke, tmp_path):
@@ -141,10 +176,16 @@ def test_table_and_csv(invoke):
     csv = invoke("budget", "--plan", str(REAL_PLAN), "--format", "csv", "--by", "measure")
     lines = csv.output.splitlines()
     assert lines[0] == "measure,name,currency,basis,procurement,total,activities"
-    assert "8.8,Improving IT knowledge,RSD,plan period,unprocured,75000000,8.8.1 8.8.2 8.8.3 8.8.4 8.8.5 8.8.6" in lines
+    assert (
+        "8.8,Improving IT knowledge,RSD,plan period,unprocured,75000000,8.8.1 8.8.2 8.8.3 8.8.4 8.8.5 8.8.6"
+        in lines
+    )
 
 
 def test_bad_grouping(invoke):
     result = invoke("budget", "--plan", str(REAL_PLAN), "--by", "division")
     assert result.exit_code == 2
-    assert result.output == "casplan: error: --by: 'division' is not one of goal, measure, unit, source\n"
+    assert (
+        result.output
+        == "casplan: error: --by: 'division' is not one of goal, measure, unit, source\n"
+    )

@@ -12,8 +12,20 @@ from conftest import minimal_files, write_plan
 
 def git(repo, *args):
     return subprocess.run(
-        ["git", "-C", str(repo), "-c", "user.name=Test", "-c", "user.email=test@example.org",
-         *args], check=True, capture_output=True, text=True).stdout.strip()
+        [
+            "git",
+            "-C",
+            str(repo),
+            "-c",
+            "user.name=Test",
+            "-c",
+            "user.email=test@example.org",
+            *args,
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
 
 
 @pytest.fixture
@@ -43,7 +55,8 @@ def repo(tmp_path):
     git_write(root, measure, text, "rewrite history")
     text = text.replace(
         '  - id: "1.1.2"',
-        '  - id: "1.1.3"\n    title: Publish the rules\n    due: 2019-12-31\n  - id: "1.1.2"')
+        '  - id: "1.1.3"\n    title: Publish the rules\n    due: 2019-12-31\n  - id: "1.1.2"',
+    )
     measure.write_text(text)  # the working tree: an added activity, not committed
     return root
 
@@ -92,11 +105,15 @@ def test_json(invoke, repo, monkeypatch):
     result = invoke("diff", "main", "HEAD~2", "--format", "json")
     data = json.loads(result.stdout)
     assert data["base"] == {"revision": "main", "problems": []}
-    assert data["changes"] == [{
-        "kind": "due", "activity": "1.1.1", "title": "Write the rules",
-        "old": {"as_written": None, "value": "2018-12-31"},
-        "new": {"as_written": None, "value": "2019-06-30"},
-    }]
+    assert data["changes"] == [
+        {
+            "kind": "due",
+            "activity": "1.1.1",
+            "title": "Write the rules",
+            "old": {"as_written": None, "value": "2018-12-31"},
+            "new": {"as_written": None, "value": "2019-06-30"},
+        }
+    ]
 
 
 def test_a_revision_where_the_plan_does_not_load(invoke, repo, monkeypatch):

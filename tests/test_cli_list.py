@@ -40,25 +40,49 @@ def test_list_json_fixture(invoke, tmp_path):
         "title": "Write the rules",
         "unnumbered": False,
         "indicators": ["Rules adopted"],
-        "responsible": [{"unit": "hr-division", "name": "Human Resources Division",
-                         "role": None, "scope": None}],
+        "responsible": [
+            {"unit": "hr-division", "name": "Human Resources Division", "role": None, "scope": None}
+        ],
         "responsible_as_written": None,
         "listed_under_sub_activities": False,
-        "due": {"kind": "date", "spelling": "2018-12-31", "description": "on 31 December 2018",
-                "first_day": "2018-12-31",
-                "last_day": "2018-12-31", "as_written": None, "events": [], "uncertain": None},
-        "funds": {"as_written": None, "no_extra_cost": True, "amounts": [], "see": [],
-                  "sources": [], "external": None, "undetermined": False, "uncertain": None},
+        "due": {
+            "kind": "date",
+            "spelling": "2018-12-31",
+            "description": "on 31 December 2018",
+            "first_day": "2018-12-31",
+            "last_day": "2018-12-31",
+            "as_written": None,
+            "events": [],
+            "uncertain": None,
+        },
+        "funds": {
+            "as_written": None,
+            "no_extra_cost": True,
+            "amounts": [],
+            "see": [],
+            "sources": [],
+            "external": None,
+            "undetermined": False,
+            "uncertain": None,
+        },
         "status": "not_reported",
         "status_date": None,
-        "written_on": {"indicators": "1.1.1", "responsible": "1.1.1", "funds": "1.1.1",
-                       "due": "1.1.1"},
+        "written_on": {
+            "indicators": "1.1.1",
+            "responsible": "1.1.1",
+            "funds": "1.1.1",
+            "due": "1.1.1",
+        },
         "file": "goal-1/measure-1.1.yaml",
     }
     # the second row continues the merged responsible and funds cells of the first
     assert second["responsible"] == first["responsible"]
-    assert second["written_on"] == {"indicators": "1.1.2", "responsible": "1.1.1",
-                                    "funds": "1.1.1", "due": "1.1.2"}
+    assert second["written_on"] == {
+        "indicators": "1.1.2",
+        "responsible": "1.1.1",
+        "funds": "1.1.1",
+        "due": "1.1.2",
+    }
     assert second["due"]["kind"] == "continuous" and second["due"]["first_day"] is None
 
 
@@ -86,7 +110,9 @@ def test_list_table(invoke, tmp_path):
 
 def test_list_refuses_a_broken_plan(invoke, tmp_path):
     files = dict(minimal_files())
-    files["goal-1/measure-1.1.yaml"] = files["goal-1/measure-1.1.yaml"].replace("title: First", "titel: First")
+    files["goal-1/measure-1.1.yaml"] = files["goal-1/measure-1.1.yaml"].replace(
+        "title: First", "titel: First"
+    )
     plan = write_plan(tmp_path / "p", files)
     result = invoke("list", "--plan", str(plan))
     assert result.exit_code == 1

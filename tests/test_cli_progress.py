@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import shutil
 from pathlib import Path
 
 import pytest
@@ -58,10 +57,26 @@ MEASURE = "goal-1/measure-1.1.yaml"
 
 def test_entry_is_appended_and_nothing_else_changes(invoke, plan):
     before = (plan / MEASURE).read_text()
-    result = invoke("progress", "1.1.1", "--plan", str(plan), "--status", "completed",
-                    "--date", "2018-11-15", "--note", "Adopted: decision 12/2018",
-                    "--value", "1=yes", "--value", "Rules pub=on the intranet",
-                    "--evidence", "https://www.carina.rs/decision-12-2018.pdf", "--by", "hr-division")
+    result = invoke(
+        "progress",
+        "1.1.1",
+        "--plan",
+        str(plan),
+        "--status",
+        "completed",
+        "--date",
+        "2018-11-15",
+        "--note",
+        "Adopted: decision 12/2018",
+        "--value",
+        "1=yes",
+        "--value",
+        "Rules pub=on the intranet",
+        "--evidence",
+        "https://www.carina.rs/decision-12-2018.pdf",
+        "--by",
+        "hr-division",
+    )
     assert result.exit_code == 0, result.output
     after = (plan / MEASURE).read_text()
     assert added_lines(before, after) == [
@@ -76,7 +91,11 @@ def test_entry_is_appended_and_nothing_else_changes(invoke, plan):
         "        reported_by: hr-division",
     ]
     # inserted right after the existing entry, before the next activity
-    assert after.index("note: 'Drafting: started'") < after.index("2018-11-15") < after.index('"1.1.2"')
+    assert (
+        after.index("note: 'Drafting: started'")
+        < after.index("2018-11-15")
+        < after.index('"1.1.2"')
+    )
     assert result.output == (
         f"{plan}/{MEASURE}: added a progress entry to 1.1.1:\n"
         + "".join(f"+{line}\n" for line in added_lines(before, after))
@@ -88,51 +107,84 @@ def test_entry_is_appended_and_nothing_else_changes(invoke, plan):
 
 def test_first_entry_goes_before_sub_activities(invoke, plan):
     before = (plan / MEASURE).read_text()
-    result = invoke("progress", "1.1.2", "--plan", str(plan), "--status", "in_progress",
-                    "--date", "2018-02-01")
+    result = invoke(
+        "progress", "1.1.2", "--plan", str(plan), "--status", "in_progress", "--date", "2018-02-01"
+    )
     assert result.exit_code == 0, result.output
     after = (plan / MEASURE).read_text()
     assert added_lines(before, after) == [
-        "    progress:", "      - date: 2018-02-01", "        status: in_progress",
+        "    progress:",
+        "      - date: 2018-02-01",
+        "        status: in_progress",
     ]
     assert after.index("status: in_progress\n    sub_activities:") > 0
 
 
 def test_sub_activity_entry(invoke, plan):
     before = (plan / MEASURE).read_text()
-    result = invoke("progress", "1.1.2.1", "--plan", str(plan), "--status", "not_started",
-                    "--date", "2018-02-01")
+    result = invoke(
+        "progress",
+        "1.1.2.1",
+        "--plan",
+        str(plan),
+        "--status",
+        "not_started",
+        "--date",
+        "2018-02-01",
+    )
     assert result.exit_code == 0, result.output
     assert added_lines(before, (plan / MEASURE).read_text()) == [
-        "        progress:", "          - date: 2018-02-01", "            status: not_started",
+        "        progress:",
+        "          - date: 2018-02-01",
+        "            status: not_started",
     ]
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["1.1.1", "--status", "done", "--date", "2018-05-01"],
-         "'status' is 'done'; expected one of 'not_started', 'in_progress', 'completed', "
-         "'delayed' or 'cancelled'"),
-        (["1.1.1", "--status", "completed", "--date", "2018-01-01"],
-         "progress entry of 2018-01-01 comes after one of 2018-03-01"),
-        (["1.1.1", "--status", "completed", "--date", "2999-01-01"],
-         "progress entry dated 2999-01-01, after"),
-        (["1.1.2", "--status", "completed", "--date", "2018-05-01"],
-         "1.1.2 is continuous and cannot be completed"),
-        (["1.1.1", "--status", "completed", "--date", "2018-05-01", "--evidence", "carina.rs/x"],
-         "'carina.rs/x' is not a web address (expected https://...)"),
-        (["1.1.1", "--status", "completed", "--date", "2018-05-01", "--value", "Budget=1"],
-         "'Budget' is not an indicator of this activity; the indicators are: 1. Rules adopted; "
-         "2. Rules published"),
-        (["1.1.1", "--status", "completed", "--date", "2018-05-01", "--value", "Rules=1"],
-         "indicator 'Rules' is ambiguous"),
-        (["1.1.1", "--status", "completed", "--date", "2018-05-01", "--value", "3=1"],
-         "indicator 3 does not exist: the activity has 2 indicators"),
-        (["1.1.1", "--status", "completed", "--date", "2018-5-1"],
-         "--date: '2018-5-1' is not a date"),
-        (["1.1.1", "--status", "completed", "--date", "2018-05-01", "--value", "novalue"],
-         "--value: 'novalue' is not INDICATOR=VALUE"),
+        (
+            ["1.1.1", "--status", "done", "--date", "2018-05-01"],
+            "'status' is 'done'; expected one of 'not_started', 'in_progress', 'completed', "
+            "'delayed' or 'cancelled'",
+        ),
+        (
+            ["1.1.1", "--status", "completed", "--date", "2018-01-01"],
+            "progress entry of 2018-01-01 comes after one of 2018-03-01",
+        ),
+        (
+            ["1.1.1", "--status", "completed", "--date", "2999-01-01"],
+            "progress entry dated 2999-01-01, after",
+        ),
+        (
+            ["1.1.2", "--status", "completed", "--date", "2018-05-01"],
+            "1.1.2 is continuous and cannot be completed",
+        ),
+        (
+            ["1.1.1", "--status", "completed", "--date", "2018-05-01", "--evidence", "carina.rs/x"],
+            "'carina.rs/x' is not a web address (expected https://...)",
+        ),
+        (
+            ["1.1.1", "--status", "completed", "--date", "2018-05-01", "--value", "Budget=1"],
+            "'Budget' is not an indicator of this activity; the indicators are: 1. Rules adopted; "
+            "2. Rules published",
+        ),
+        (
+            ["1.1.1", "--status", "completed", "--date", "2018-05-01", "--value", "Rules=1"],
+            "indicator 'Rules' is ambiguous",
+        ),
+        (
+            ["1.1.1", "--status", "completed", "--date", "2018-05-01", "--value", "3=1"],
+            "indicator 3 does not exist: the activity has 2 indicators",
+        ),
+        (
+            ["1.1.1", "--status", "completed", "--date", "2018-5-1"],
+            "--date: '2018-5-1' is not a date",
+        ),
+        (
+            ["1.1.1", "--status", "completed", "--date", "2018-05-01", "--value", "novalue"],
+            "--value: 'novalue' is not INDICATOR=VALUE",
+        ),
         (["1.1.9", "--status", "completed"], "no activity has the id '1.1.9'"),
     ],
 )
@@ -148,8 +200,9 @@ def test_invalid_input_changes_nothing(invoke, plan, args, message):
 
 
 def test_schema_error_points_into_the_proposed_entry(invoke, plan):
-    result = invoke("progress", "1.1.1", "--plan", str(plan), "--status", "done",
-                    "--date", "2018-05-01")
+    result = invoke(
+        "progress", "1.1.1", "--plan", str(plan), "--status", "done", "--date", "2018-05-01"
+    )
     assert f"{plan}/{MEASURE}:18:17: error: 'status' is 'done'" in result.output
     assert "  18 |         status: done\n" in result.output
 
@@ -162,8 +215,13 @@ def test_failure_before_rename_leaves_the_file_and_no_temporary(plan):
         raise OSError("disk unplugged")
 
     with pytest.raises(OSError, match="disk unplugged"):
-        record_progress(plan, str(plan), ProgressRequest("1.1.1", dt.date(2018, 5, 1), "delayed"),
-                        dt.date(2019, 1, 1), before_rename=crash)
+        record_progress(
+            plan,
+            str(plan),
+            ProgressRequest("1.1.1", dt.date(2018, 5, 1), "delayed"),
+            dt.date(2019, 1, 1),
+            before_rename=crash,
+        )
     assert (plan / MEASURE).read_bytes() == before
     assert sorted(p.name for p in (plan / "goal-1").iterdir()) == ["goal.yaml", "measure-1.1.yaml"]
 
@@ -173,8 +231,13 @@ def test_file_changed_meanwhile_is_not_overwritten(plan):
         (plan / MEASURE).write_text(COMMENTED_MEASURE.replace("Train the staff", "Train everyone"))
 
     with pytest.raises(ProgressError, match="changed on disk"):
-        record_progress(plan, str(plan), ProgressRequest("1.1.1", dt.date(2018, 5, 1), "delayed"),
-                        dt.date(2019, 1, 1), before_rename=someone_else_edits)
+        record_progress(
+            plan,
+            str(plan),
+            ProgressRequest("1.1.1", dt.date(2018, 5, 1), "delayed"),
+            dt.date(2019, 1, 1),
+            before_rename=someone_else_edits,
+        )
     assert "Train everyone" in (plan / MEASURE).read_text()
     assert sorted(p.name for p in (plan / "goal-1").iterdir()) == ["goal.yaml", "measure-1.1.yaml"]
 
@@ -183,18 +246,22 @@ def test_crlf_bom_and_empty_flow_list_are_kept(invoke, tmp_path):
     files: dict[str, str | bytes] = dict(minimal_files())
     text = COMMENTED_MEASURE.replace(
         "    progress:\n      - date: 2018-03-01\n        status: in_progress\n"
-        "        note: 'Drafting: started'\n", "    progress: []  # none yet\n")
+        "        note: 'Drafting: started'\n",
+        "    progress: []  # none yet\n",
+    )
     files[MEASURE] = b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode()
     plan = write_plan(tmp_path / "p", files)
-    result = invoke("progress", "1.1.1", "--plan", str(plan), "--status", "in_progress",
-                    "--date", "2018-05-01")
+    result = invoke(
+        "progress", "1.1.1", "--plan", str(plan), "--status", "in_progress", "--date", "2018-05-01"
+    )
     assert result.exit_code == 0, result.output
     data = (plan / MEASURE).read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
     assert b"\n" not in data.replace(b"\r\n", b"")
     assert data.decode("utf-8-sig").replace("\r\n", "\n") == text.replace(
         "    progress: []  # none yet\n",
-        "    progress:  # none yet\n      - date: 2018-05-01\n        status: in_progress\n")
+        "    progress:  # none yet\n      - date: 2018-05-01\n        status: in_progress\n",
+    )
 
 
 def test_every_real_measure_file_takes_an_entry_with_only_new_lines():
@@ -208,14 +275,19 @@ def test_every_real_measure_file_takes_an_entry_with_only_new_lines():
     views = all_views(load_plan(REAL_PLAN).plan)
     last_in_file = {view.path: view for view in views}
     assert len(last_in_file) == 45
-    entry = {"date": dt.date(2019, 6, 30), "status": "in_progress",
-             "note": "Test entry: not real progress"}
+    entry = {
+        "date": dt.date(2019, 6, 30),
+        "status": "in_progress",
+        "note": "Test entry: not real progress",
+    }
     for view in last_in_file.values():
         before = Path(view.path).read_text(encoding="utf-8")
         after = insert_entry(before, view.pointer, entry)
         new = added_lines(before, after)
         assert [line.strip() for line in new] == [
-            "progress:", "- date: 2019-06-30", "status: in_progress",
+            "progress:",
+            "- date: 2019-06-30",
+            "status: in_progress",
             "note: 'Test entry: not real progress'",
         ], view.id
         activity = read_yaml_text(after, view.path).data

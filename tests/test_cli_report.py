@@ -118,10 +118,14 @@ EVENTS = "events:\n  - id: agency-dynamics\n    name: Set by the agency\n"
 @pytest.fixture
 def plan(tmp_path):
     files = minimal_files()
-    files.update({
-        "goal-1/measure-1.1.yaml": REPORT_MEASURE, "goal-2/goal.yaml": GOAL2,
-        "goal-2/measure-2.1.yaml": MEASURE2, "events.yaml": EVENTS,
-    })
+    files.update(
+        {
+            "goal-1/measure-1.1.yaml": REPORT_MEASURE,
+            "goal-2/goal.yaml": GOAL2,
+            "goal-2/measure-2.1.yaml": MEASURE2,
+            "events.yaml": EVENTS,
+        }
+    )
     return write_plan(tmp_path / "p", files)
 
 
@@ -194,7 +198,9 @@ def test_continuous_reports_next_year_unresolved_and_funds(invoke, plan):
         "trainings held |",
     ]
     assert [line.split(" | ")[0] for line in section(text, "## Due next year (2019)")[2:]] == [
-        "| 1.1.8", "| 1.1.7"]
+        "| 1.1.8",
+        "| 1.1.7",
+    ]
     assert section(text, "## Deadlines that depend on events")[3:] == [
         "| 1.1.9 | As the agency says | Audit Department | by agency-dynamics |",
     ]
@@ -245,12 +251,16 @@ def test_serbian_words_plan_texts_as_written(invoke, plan):
     assert text.startswith("# Izveštaj o sprovođenju 2018\n")
     assert "| Izveštajna godina | 2018 |" in text
     assert "## Aktivnosti kojima je rok istekao" in text
-    assert "| 1.1.1 | On time | Human Resources Division | 2018-12-31 | Završeno | Adopted |" in text
+    assert (
+        "| 1.1.1 | On time | Human Resources Division | 2018-12-31 | Završeno | Adopted |" in text
+    )
 
 
 def test_user_template_runs_in_the_sandbox(invoke, plan, tmp_path):
     good = tmp_path / "mine.md.j2"
-    good.write_text("{{ year }}: {{ summary.overall.counts.due }} due, {{ goals | length }} goals\n")
+    good.write_text(
+        "{{ year }}: {{ summary.overall.counts.due }} due, {{ goals | length }} goals\n"
+    )
     assert report(invoke, plan, "--template", str(good)) == "2018: 8 due, 2 goals\n"
     evil = tmp_path / "evil.j2"
     evil.write_text("{{ ''.__class__.__mro__[1].__subclasses__() }}\n")
@@ -282,8 +292,9 @@ def test_git_commit_and_dirty_state(invoke, plan):
     git("init", "-q")
     git("-c", "user.name=t", "-c", "user.email=t@e", "add", ".")
     git("-c", "user.name=t", "-c", "user.email=t@e", "commit", "-qm", "plan")
-    commit = subprocess.run(["git", "-C", str(plan), "rev-parse", "HEAD"], capture_output=True,
-                            text=True, check=True).stdout.strip()
+    commit = subprocess.run(
+        ["git", "-C", str(plan), "rev-parse", "HEAD"], capture_output=True, text=True, check=True
+    ).stdout.strip()
     assert f"| Generated from | commit `{commit[:12]}`, casplan" in report(invoke, plan)
     (plan / "goal-2" / "goal.yaml").write_text(GOAL2.replace("Second", "2nd"))
     assert f"commit `{commit[:12]}` (with uncommitted changes in the plan)" in report(invoke, plan)

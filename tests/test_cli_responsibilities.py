@@ -26,7 +26,9 @@ def test_units_tree_counts_direct_and_with_sub_units(invoke, plan):
     ]
     records = json.loads(invoke("units", "--plan", str(plan), "--format", "json").stdout)
     assert [(r["id"], r["depth"], r["leads"], r["leads_with_sub_units"]) for r in records] == [
-        ("hr-division", 0, 9, 10), ("training-department", 1, 1, 1), ("audit-department", 0, 10, 10),
+        ("hr-division", 0, 9, 10),
+        ("training-department", 1, 1, 1),
+        ("audit-department", 0, 10, 10),
     ]
 
 
@@ -53,8 +55,10 @@ def test_who_groups_by_measure_and_shows_shared_units(invoke, plan):
     ]
     assert lines[5] == "1.1.1   A day                      2018-12-31                  completed"
     assert lines[6] == "1.1.2   A month                    2018-07                     not reported"
-    assert lines[7] == ("1.1.5   A range                    2017-03-28..2017-03-30      "
-                        "not reported  Audit Department")
+    assert lines[7] == (
+        "1.1.5   A range                    2017-03-28..2017-03-30      "
+        "not reported  Audit Department"
+    )
     assert len(lines) == 15
 
 
@@ -65,7 +69,8 @@ def test_who_json_says_why_and_with_whom(invoke, tmp_path):
         "    covers: [training-department, audit-department]\n"
     )
     files["goal-1/measure-1.1.yaml"] = files["goal-1/measure-1.1.yaml"].replace(
-        "responsible: [audit-department]", "responsible: [everyone]")
+        "responsible: [audit-department]", "responsible: [everyone]"
+    )
     plan = write_plan(tmp_path / "p", files)
     result = invoke("who", "Training Department", "--plan", str(plan), "--format", "json")
     assert result.exit_code == 0, result.output
@@ -98,7 +103,9 @@ def test_who_unknown_unit(invoke, plan):
 def test_show_activity_with_inherited_cells_and_progress(invoke, plan):
     result = invoke("show", "1.1.7", "--plan", str(plan), "--as-of", "2018-01-01")
     assert result.exit_code == 0
-    assert result.output == """\
+    assert (
+        result.output
+        == """\
 Activity 1.1.7: Each November
   goal 1: First goal
   measure 1.1: Every deadline form
@@ -120,6 +127,7 @@ Status: completed (since 2017-11-20)
 Progress:
   2017-11-20  completed
 """
+    )
 
 
 def test_show_real_activity_keeps_the_source_text(invoke):
@@ -128,8 +136,10 @@ def test_show_real_activity_keeps_the_source_text(invoke):
     text = result.output
     assert "    506409.24 EUR, for 2018\n" in text
     assert "    973455.54 EUR, for 2020\n" in text
-    assert ("  as written: 506.409,24 Euro for 2018 1.015.145,78 Euro for 2019 973.455.54 Euro "
-            "for 2020 *taken from Action Plan for BPM\n") in text
+    assert (
+        "  as written: 506.409,24 Euro for 2018 1.015.145,78 Euro for 2019 973.455.54 Euro "
+        "for 2020 *taken from Action Plan for BPM\n"
+    ) in text
     assert "Due (stated on 5.5.6): 2020-Q4, by the end of quarter 4 of 2020 (2020-12-31)\n" in text
     assert "  as written: Fourth trimester of 2020\n" in text
     assert "Sub-activities: 5.5.6.1, 5.5.6.2, 5.5.6.3\n" in text
@@ -141,7 +151,10 @@ def test_show_json_measure_and_goal(invoke):
     assert [a["id"] for a in measure["activities"]][:3] == ["3.5.1", "3.5.1.1", "3.5.1.2"]
     goal = json.loads(invoke("show", "7", "--plan", str(REAL_PLAN), "--format", "json").stdout)
     assert [(m["id"], m["activities"]) for m in goal["measures"]] == [
-        ("7.1", 16), ("7.2", 8), ("7.3", 1)]
+        ("7.1", 16),
+        ("7.2", 8),
+        ("7.3", 1),
+    ]
 
 
 def test_show_unknown_id_suggests(invoke):

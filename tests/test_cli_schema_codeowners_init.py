@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
 
 import jsonschema
 import pytest
@@ -57,7 +56,8 @@ def test_every_plan_file_names_its_schema():
         first = file.read_text(encoding="utf-8").splitlines()[0]
         target = first.removeprefix("# yaml-language-server: $schema=")
         assert (file.parent / target).resolve() == (
-            REAL_PLAN / "schemas" / f"{kind_of(relative)}.schema.json").resolve(), relative
+            REAL_PLAN / "schemas" / f"{kind_of(relative)}.schema.json"
+        ).resolve(), relative
 
 
 INVALID_MEASURES = {
@@ -65,13 +65,15 @@ INVALID_MEASURES = {
     "missing title": MEASURE_YAML.replace("title: First measure\n", ""),
     "wrong type": MEASURE_YAML.replace("title: Write the rules", "title: [a, b]"),
     "bad status": MEASURE_YAML + "    progress:\n      - date: 2018-01-01\n        status: done\n",
-    "float amount": MEASURE_YAML.replace("      no_extra_cost: true",
-                                         "      amounts:\n        - amount: 3.5"),
+    "float amount": MEASURE_YAML.replace(
+        "      no_extra_cost: true", "      amounts:\n        - amount: 3.5"
+    ),
     "bad unit id": MEASURE_YAML.replace("[hr-division]", "[HR Division]"),
     "bad activity id": MEASURE_YAML.replace('"1.1.2"', '"1.1.x"'),
     "bad procurement": MEASURE_YAML.replace(
-        "      no_extra_cost: true", "      amounts:\n        - amount: 1 EUR\n"
-        "          procurement: maybe"),
+        "      no_extra_cost: true",
+        "      amounts:\n        - amount: 1 EUR\n          procurement: maybe",
+    ),
     "empty activities": 'id: "1.1"\ntitle: M\nactivities: []\n',
 }
 
@@ -98,7 +100,9 @@ def test_schema_command_writes_the_files(invoke, tmp_path):
     result = invoke("schema", "--out", str(tmp_path / "s"))
     assert result.exit_code == 0
     assert sorted(p.name for p in (tmp_path / "s").iterdir()) == sorted(schema_texts())
-    assert json.loads((tmp_path / "s" / "measure.schema.json").read_text())["title"] == "MeasureFile"
+    assert (
+        json.loads((tmp_path / "s" / "measure.schema.json").read_text())["title"] == "MeasureFile"
+    )
 
 
 def test_codeowners_for_the_real_plan(invoke):
@@ -106,11 +110,15 @@ def test_codeowners_for_the_real_plan(invoke):
     assert result.exit_code == 0
     lines = result.output.splitlines()
     assert lines[2] == "/plan/ @cas-action-plan/plan-coordinator"
-    assert "/plan/goal-6/measure-6.3.yaml @cas-action-plan/plan-coordinator " \
-           "@cas-action-plan/internal-affairs-department" in lines
+    assert (
+        "/plan/goal-6/measure-6.3.yaml @cas-action-plan/plan-coordinator "
+        "@cas-action-plan/internal-affairs-department" in lines
+    )
     # 3.8 names the Tariff Affairs Division and the Customs Laboratory
-    assert "/plan/goal-3/measure-3.8.yaml @cas-action-plan/plan-coordinator " \
-           "@cas-action-plan/tariff-affairs-division @cas-action-plan/customs-laboratory" in lines
+    assert (
+        "/plan/goal-3/measure-3.8.yaml @cas-action-plan/plan-coordinator "
+        "@cas-action-plan/tariff-affairs-division @cas-action-plan/customs-laboratory" in lines
+    )
     assert len(lines) == 2 + 1 + 45
     assert result.output == (REPO / ".github" / "CODEOWNERS").read_text(encoding="utf-8")
 
@@ -118,7 +126,8 @@ def test_codeowners_for_the_real_plan(invoke):
 def test_validate_codeowners_fails_when_out_of_date(invoke, tmp_path):
     files = minimal_files()
     files["organization.yaml"] = files["organization.yaml"].replace(
-        "    kind: division\n", "    kind: division\n    review: \"@org/hr\"\n")
+        "    kind: division\n", '    kind: division\n    review: "@org/hr"\n'
+    )
     plan = write_plan(tmp_path / "repo" / "plan", files)
     (tmp_path / "repo" / ".git").mkdir()  # not a repository: the plan's parent is used
     result = invoke("validate", "--plan", str(plan), "--codeowners")
@@ -128,11 +137,14 @@ def test_validate_codeowners_fails_when_out_of_date(invoke, tmp_path):
     owners = (tmp_path / "repo" / ".github" / "CODEOWNERS").read_text()
     assert "/plan/goal-1/measure-1.1.yaml @org/hr\n" in owners
     assert invoke("validate", "--plan", str(plan), "--codeowners").exit_code == 0
-    (plan / "organization.yaml").write_text(files["organization.yaml"].replace("@org/hr", "@org/people"))
+    (plan / "organization.yaml").write_text(
+        files["organization.yaml"].replace("@org/hr", "@org/people")
+    )
     result = invoke("validate", "--plan", str(plan), "--codeowners")
     assert result.exit_code == 1
     assert result.output.startswith(
-        f"{tmp_path}/repo/.github/CODEOWNERS:3:1: error: CODEOWNERS is out of date with the plan\n")
+        f"{tmp_path}/repo/.github/CODEOWNERS:3:1: error: CODEOWNERS is out of date with the plan\n"
+    )
 
 
 def test_init_then_validate(invoke, tmp_path):
@@ -140,8 +152,12 @@ def test_init_then_validate(invoke, tmp_path):
     result = invoke("init", str(target), "--title", "Action plan of another institution")
     assert result.exit_code == 0, result.output
     assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*.yaml")) == [
-        "abbreviations.yaml", "events.yaml", "goal-1/goal.yaml", "goal-1/measure-1.1.yaml",
-        "organization.yaml", "plan.yaml",
+        "abbreviations.yaml",
+        "events.yaml",
+        "goal-1/goal.yaml",
+        "goal-1/measure-1.1.yaml",
+        "organization.yaml",
+        "plan.yaml",
     ]
     result = invoke("validate", "--plan", str(target), "--strict")
     assert result.exit_code == 0, result.output
@@ -149,4 +165,6 @@ def test_init_then_validate(invoke, tmp_path):
     assert "title: Action plan of another institution" in (target / "plan.yaml").read_text()
     again = invoke("init", str(target))
     assert again.exit_code == 2
-    assert again.output == f"casplan: error: '{target}' exists and is not empty; nothing was written\n"
+    assert (
+        again.output == f"casplan: error: '{target}' exists and is not empty; nothing was written\n"
+    )

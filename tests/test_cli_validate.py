@@ -90,7 +90,9 @@ def test_wrong_type(invoke, tmp_path):
 
 
 def test_every_duplicate_key_is_reported(invoke, tmp_path):
-    text = MEASURE_YAML.replace("    title: Write the rules\n", "    title: Write the rules\n    title: Again\n")
+    text = MEASURE_YAML.replace(
+        "    title: Write the rules\n", "    title: Write the rules\n    title: Again\n"
+    )
     text = text.replace("    due: continuous\n", "    due: continuous\n    due: 2018\n")
     plan = broken(tmp_path, text)
     assert run_broken(invoke, plan) == [
@@ -182,7 +184,9 @@ def test_progress_out_of_order_and_unknown_indicator(invoke, tmp_path):
 def test_missing_directory_is_a_usage_error(invoke, tmp_path):
     result = invoke("validate", "--plan", str(tmp_path / "nowhere"))
     assert result.exit_code == 2
-    assert result.output == f"casplan: error: plan directory '{tmp_path / 'nowhere'}' does not exist\n"
+    assert (
+        result.output == f"casplan: error: plan directory '{tmp_path / 'nowhere'}' does not exist\n"
+    )
 
 
 def test_unknown_format_is_a_usage_error(invoke):
@@ -206,8 +210,14 @@ def test_json_format(invoke, tmp_path):
     result = invoke("validate", "--plan", str(plan), "--format", "json")
     assert result.exit_code == 1
     problems = json.loads(result.output)
-    assert {"file": f"{plan}/{M}", "line": 12, "column": 5, "severity": "error",
-            "message": "unknown key 'titel'", "hint": "did you mean 'title'?"} in problems
+    assert {
+        "file": f"{plan}/{M}",
+        "line": 12,
+        "column": 5,
+        "severity": "error",
+        "message": "unknown key 'titel'",
+        "hint": "did you mean 'title'?",
+    } in problems
 
 
 def test_github_format_escapes_and_is_chosen_by_the_environment(invoke, tmp_path, monkeypatch):

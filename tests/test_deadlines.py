@@ -66,7 +66,10 @@ def test_events_resolve_once_dated():
     relative = parse_deadline("2y after project-start")
     assert relative == Relative(2, "y", "project-start")
     assert span(relative, {"project-start": D(2018, 3, 1)}) == (D(2018, 3, 1), D(2020, 3, 1))
-    assert span(parse_deadline("6m after x"), {"x": D(2019, 8, 31)}) == (D(2019, 8, 31), D(2020, 2, 29))
+    assert span(parse_deadline("6m after x"), {"x": D(2019, 8, 31)}) == (
+        D(2019, 8, 31),
+        D(2020, 2, 29),
+    )
     bounded = parse_deadline("nc33-opening..eu-accession")
     assert bounded == EventBounded(EventRef("nc33-opening"), EventRef("eu-accession"))
     assert events_of(bounded) == ["nc33-opening", "eu-accession"]

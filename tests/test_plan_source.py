@@ -103,9 +103,13 @@ def test_amounts_and_indicators_come_from_their_cells(records):
 def test_known_readings(records):
     """Spot checks of cells a careless reading gets wrong."""
     by_id = {r["id"]: r for r in records}
-    assert [(a["amount"], a["currency"], a["year"]) for a in by_id["5.5.4"]["funds"]["amounts"]] == [
-        ("2677411.58", "EUR", 2017), ("2619617.83", "EUR", 2018),
-        ("1207368.00", "EUR", 2019), ("193010.92", "EUR", 2020),
+    assert [
+        (a["amount"], a["currency"], a["year"]) for a in by_id["5.5.4"]["funds"]["amounts"]
+    ] == [
+        ("2677411.58", "EUR", 2017),
+        ("2619617.83", "EUR", 2018),
+        ("1207368.00", "EUR", 2019),
+        ("193010.92", "EUR", 2020),
     ]
     assert by_id["2.1.3"]["funds"]["amounts"][0]["amount"] == "40713020.00"
     assert by_id["2.1.3"]["funds"]["amounts"][0]["annual"] is True
@@ -120,6 +124,7 @@ def test_known_readings(records):
     assert by_id["1.1.5"]["responsible"] == by_id["1.1.1"]["responsible"]
     assert by_id["1.1.5"]["written_on"]["responsible"] == "1.1.1"
     assert [u["unit"] for u in by_id["7.1.1.3"]["responsible"]] == [
-        "investments-financial-legal-division", "procurement-investments-department",
+        "investments-financial-legal-division",
+        "procurement-investments-department",
     ]
     assert by_id["8.8.4"]["funds"]["amounts"][0]["amount"] == "75000000"

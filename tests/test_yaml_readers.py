@@ -52,11 +52,24 @@ def test_tricky_scalars_mean_the_same_in_both():
     assert fast.ok and slow.ok
     assert fast.data == slow.data
     assert fast.data == {
-        "octal_in_1_1": 52, "yes_in_1_1": "yes", "on_in_1_1": "on", "float_like": "1.10",
-        "version": "1.1", "null_tilde": None, "empty": None, "date": dt.date(2018, 12, 31),
-        "not_a_date": "2018-13-45", "time": "2018-12-31 10:00:00", "explicit_string": "2018",
-        "quoted": "052", "single": "yes", "sexagesimal": "1:20", "hex": "0x1F",
-        "underscore": "1_000", "block": "two\nlines\n", "folded": "one line",
+        "octal_in_1_1": 52,
+        "yes_in_1_1": "yes",
+        "on_in_1_1": "on",
+        "float_like": "1.10",
+        "version": "1.1",
+        "null_tilde": None,
+        "empty": None,
+        "date": dt.date(2018, 12, 31),
+        "not_a_date": "2018-13-45",
+        "time": "2018-12-31 10:00:00",
+        "explicit_string": "2018",
+        "quoted": "052",
+        "single": "yes",
+        "sexagesimal": "1:20",
+        "hex": "0x1F",
+        "underscore": "1_000",
+        "block": "two\nlines\n",
+        "folded": "one line",
         "list": ["a", "b", 3, "no"],
     }
 
@@ -86,14 +99,34 @@ def test_every_file_of_the_real_plan():
 
 def test_every_file_of_a_generated_plan(tmp_path):
     out = tmp_path / "generated"
-    subprocess.run([sys.executable, str(REPO / "benchmarks" / "make_plan.py"), "--scale", "2",
-                    "--out", str(out)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "benchmarks" / "make_plan.py"),
+            "--scale",
+            "2",
+            "--out",
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+    )
     assert assert_same_models(out) > 100
 
 
-@pytest.mark.parametrize("text", ["a: 1\na: 2\n", "a: !!python/object/apply:os.system [x]\n",
-                                  "a: [1, 2\n", "a: &x [1]\nb: *x\n", "<<: {a: 1}\n"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: 1\na: 2\n",
+        "a: !!python/object/apply:os.system [x]\n",
+        "a: [1, 2\n",
+        "a: &x [1]\nb: *x\n",
+        "<<: {a: 1}\n",
+    ],
+)
 def test_problems_are_reported_alike(text):
     fast, slow = both(text)
-    assert [(d.line, d.col) for d in fast.diagnostics] == [(d.line, d.col) for d in slow.diagnostics]
+    assert [(d.line, d.col) for d in fast.diagnostics] == [
+        (d.line, d.col) for d in slow.diagnostics
+    ]
     assert fast.data == slow.data

@@ -20,8 +20,14 @@ from cas_plan.organization import responsible_unit_ids
 GROUPINGS: tuple[str, ...] = ("goal", "measure", "unit", "source")
 PERIOD = "plan period"
 ANNUAL = "annual"
-NOT_SUMMED = ("no_extra_cost", "undetermined", "stated_elsewhere", "sources_only", "external",
-              "not_stated")
+NOT_SUMMED = (
+    "no_extra_cost",
+    "undetermined",
+    "stated_elsewhere",
+    "sources_only",
+    "external",
+    "not_stated",
+)
 
 
 @dataclass(frozen=True)
@@ -39,11 +45,18 @@ def funds_cells(views: list[ActivityView]) -> list[FundsCell]:
     cells: dict[tuple[str, str], list[ActivityView]] = {}
     for view in views:
         funding = view.funds.value
-        key = (view.measure_id, funding.model_dump_json() if funding else f"none:{view.funds.written_on}")
+        key = (
+            view.measure_id,
+            funding.model_dump_json() if funding else f"none:{view.funds.written_on}",
+        )
         cells.setdefault(key, []).append(view)
     return [
-        FundsCell(group[0].measure_id, group[0].funds.written_on, group[0].funds.value,
-                  tuple(v.id for v in group))
+        FundsCell(
+            group[0].measure_id,
+            group[0].funds.written_on,
+            group[0].funds.value,
+            tuple(v.id for v in group),
+        )
         for group in cells.values()
     ]
 
@@ -77,8 +90,9 @@ class Budget:
         self.lines[key] = (total + money.amount, ids | set(activities))
 
 
-def _groups(plan: Plan, cell: FundsCell, amount: Amount, by: str,
-            units_of: dict[str, list[str]]) -> dict[str, str]:
+def _groups(
+    plan: Plan, cell: FundsCell, amount: Amount, by: str, units_of: dict[str, list[str]]
+) -> dict[str, str]:
     """Group key -> display name for one amount."""
     if by == "goal":
         goal = cell.measure_id.split(".")[0]
@@ -91,7 +105,9 @@ def _groups(plan: Plan, cell: FundsCell, amount: Amount, by: str,
         units = {u.id: u.name for u in plan.organization.model.units} if plan.organization else {}
         ids = sorted({u for activity in cell.activities for u in units_of.get(activity, [])})
         return {u: units.get(u, u) for u in ids} or {"(no unit named)": "(no unit named)"}
-    source = amount.source or "; ".join(cell.funding.sources if cell.funding else []) or "not stated"
+    source = (
+        amount.source or "; ".join(cell.funding.sources if cell.funding else []) or "not stated"
+    )
     return {source: ""}
 
 
@@ -106,12 +122,15 @@ def _units_of(views: list[ActivityView]) -> dict[str, list[str]]:
     for view in views:
         responsibility = view.responsible.value
         if responsibility and responsibility.listed_under_sub_activities:
-            units[view.id] = sorted({u for child in children.get(view.id, []) for u in units[child]})
+            units[view.id] = sorted(
+                {u for child in children.get(view.id, []) for u in units[child]}
+            )
     return units
 
 
-def compute_budget(plan: Plan, views: list[ActivityView], by: str = "goal",
-                   year: int | None = None) -> Budget:
+def compute_budget(
+    plan: Plan, views: list[ActivityView], by: str = "goal", year: int | None = None
+) -> Budget:
     result = Budget(by=by, year=year)
     units_of = _units_of(views)
     for cell in funds_cells(views):
@@ -120,12 +139,19 @@ def compute_budget(plan: Plan, views: list[ActivityView], by: str = "goal",
         if funding is None:
             continue
         for amount in funding.amounts:
-            record = {"activity": cell.written_on, "amount": str(amount.amount.amount),
-                      "currency": amount.amount.currency, "basis": basis(amount),
-                      "as_written": amount.as_written}
+            record = {
+                "activity": cell.written_on,
+                "amount": str(amount.amount.amount),
+                "currency": amount.amount.currency,
+                "basis": basis(amount),
+                "as_written": amount.as_written,
+            }
             if not summed(amount):
-                reason = "part of the amount before it" if amount.of_which else (
-                    f"counted under {amount.counted_under}")
+                reason = (
+                    "part of the amount before it"
+                    if amount.of_which
+                    else (f"counted under {amount.counted_under}")
+                )
                 result.excluded.append({**record, "reason": reason})
                 continue
             if year is not None and basis(amount) not in (str(year), ANNUAL):
@@ -140,8 +166,14 @@ def compute_budget(plan: Plan, views: list[ActivityView], by: str = "goal",
 
 
 def _classify(result: Budget, funding: Funding | None, activities: tuple[str, ...]) -> None:
-    if funding is None or not (funding.amounts or funding.no_extra_cost or funding.undetermined
-                               or funding.see or funding.sources or funding.external):
+    if funding is None or not (
+        funding.amounts
+        or funding.no_extra_cost
+        or funding.undetermined
+        or funding.see
+        or funding.sources
+        or funding.external
+    ):
         result.not_summed["not_stated"].update(activities)
         return
     if funding.amounts:
@@ -165,16 +197,26 @@ def _basis_key(value: str) -> tuple[int, str]:
 def budget_record(result: Budget) -> dict[str, Any]:
     """The JSON form of `casplan budget`."""
     group_key = (lambda g: id_sort_key(g)) if result.by in ("goal", "measure") else (lambda g: (g,))
-    lines = sorted(result.lines.items(), key=lambda item: (
-        group_key(item[0][0]), item[0][1], _basis_key(item[0][2]), item[0][3]))
-    totals = sorted(result.totals.items(), key=lambda item: (item[0][0], _basis_key(item[0][1]), item[0][2]))
+    lines = sorted(
+        result.lines.items(),
+        key=lambda item: (group_key(item[0][0]), item[0][1], _basis_key(item[0][2]), item[0][3]),
+    )
+    totals = sorted(
+        result.totals.items(), key=lambda item: (item[0][0], _basis_key(item[0][1]), item[0][2])
+    )
     return {
         "by": result.by,
         "year": result.year,
         "lines": [
-            {"group": group, "name": result.group_names.get(group, group), "currency": currency,
-             "basis": basis_, "procurement": procurement, "total": str(total),
-             "activities": sorted(ids, key=id_sort_key)}
+            {
+                "group": group,
+                "name": result.group_names.get(group, group),
+                "currency": currency,
+                "basis": basis_,
+                "procurement": procurement,
+                "total": str(total),
+                "activities": sorted(ids, key=id_sort_key),
+            }
             for (group, currency, basis_, procurement), (total, ids) in lines
         ],
         "totals": [

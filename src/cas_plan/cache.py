@@ -80,7 +80,7 @@ class ParseCache:
         header = MAGIC + FORMAT
         if not data.startswith(header) or len(data) < len(header) + 32:
             return {}
-        checksum, payload = data[len(header):len(header) + 32], data[len(header) + 32:]
+        checksum, payload = data[len(header) : len(header) + 32], data[len(header) + 32 :]
         if hashlib.sha256(payload).digest() != checksum:
             return {}
         try:
@@ -151,8 +151,10 @@ def plan_fingerprint(root: Path) -> str | None:
                 file = Path(directory) / name
                 target = str(file.resolve()) if file.is_symlink() else ""
                 raw = file.read_bytes()
-                lines.append(f"{file.relative_to(root).as_posix()}\0{target}\0"
-                             f"{hashlib.blake2b(raw, digest_size=20).hexdigest()}")
+                lines.append(
+                    f"{file.relative_to(root).as_posix()}\0{target}\0"
+                    f"{hashlib.blake2b(raw, digest_size=20).hexdigest()}"
+                )
     except OSError:
         return None
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()
@@ -176,8 +178,11 @@ def load_result(key: str) -> tuple[int, bytes] | None:
     except OSError:
         return None
     header = RESULT_MAGIC + FORMAT
-    body = data[len(header) + 32:]
-    if not data.startswith(header) or hashlib.sha256(body).digest() != data[len(header):len(header) + 32]:
+    body = data[len(header) + 32 :]
+    if (
+        not data.startswith(header)
+        or hashlib.sha256(body).digest() != data[len(header) : len(header) + 32]
+    ):
         return None
     if not body:
         return None

@@ -58,23 +58,47 @@ def validate_file_layout(ctx: CheckContext) -> list[Diagnostic]:
     for goal in ctx.plan.goals:
         directory = PurePosixPath(goal.path).parent.name
         if directory != f"goal-{goal.model.id}":
-            out.append(error_at(goal.path, ("id",), f"goal {goal.model.id} is in directory "
-                                f"'{directory}'", hint=f"move it to goal-{goal.model.id}/goal.yaml"))
+            out.append(
+                error_at(
+                    goal.path,
+                    ("id",),
+                    f"goal {goal.model.id} is in directory '{directory}'",
+                    hint=f"move it to goal-{goal.model.id}/goal.yaml",
+                )
+            )
     for measure in ctx.plan.measures:
         file = PurePosixPath(measure.path)
         expected = f"measure-{measure.model.id}.yaml"
         if file.name != expected:
-            out.append(error_at(measure.path, ("id",), f"measure {measure.model.id} is in a file "
-                                f"named '{file.name}'", hint=f"rename the file to {expected}"))
+            out.append(
+                error_at(
+                    measure.path,
+                    ("id",),
+                    f"measure {measure.model.id} is in a file named '{file.name}'",
+                    hint=f"rename the file to {expected}",
+                )
+            )
         goal_dir = f"goal-{measure.model.id.split('.')[0]}"
         if file.parent.name != goal_dir:
-            out.append(error_at(measure.path, ("id",), f"measure {measure.model.id} is in "
-                                f"directory '{file.parent.name}'", hint=f"move it to {goal_dir}/"))
+            out.append(
+                error_at(
+                    measure.path,
+                    ("id",),
+                    f"measure {measure.model.id} is in directory '{file.parent.name}'",
+                    hint=f"move it to {goal_dir}/",
+                )
+            )
         elif goal_dir not in goal_dirs and not any(
             broken.startswith(goal_dir + "/") for broken in ctx.plan.broken_files
         ):
-            out.append(error_at(measure.path, ("id",), f"goal {goal_dir.removeprefix('goal-')} of "
-                                f"measure {measure.model.id} has no {goal_dir}/goal.yaml"))
+            out.append(
+                error_at(
+                    measure.path,
+                    ("id",),
+                    f"goal {goal_dir.removeprefix('goal-')} of "
+                    f"measure {measure.model.id} has no {goal_dir}/goal.yaml",
+                )
+            )
     return out
 
 
@@ -86,8 +110,13 @@ def validate_unique_ids(ctx: CheckContext) -> list[Diagnostic]:
         first: dict[str, str] = {}
         for identifier, path, pointer in items:
             if identifier in first:
-                out.append(error_at(path, pointer, f"duplicate {what} id '{identifier}' "
-                                    f"(also in {first[identifier]})"))
+                out.append(
+                    error_at(
+                        path,
+                        pointer,
+                        f"duplicate {what} id '{identifier}' (also in {first[identifier]})",
+                    )
+                )
             else:
                 first[identifier] = path
 
@@ -96,10 +125,14 @@ def validate_unique_ids(ctx: CheckContext) -> list[Diagnostic]:
     unique(((v.id, v.path, (*v.pointer, "id")) for v in ctx.views), "activity")
     if ctx.plan.organization:
         org = ctx.plan.organization
-        unique(((u.id, org.path, ("units", i, "id")) for i, u in enumerate(org.model.units)), "unit")
+        unique(
+            ((u.id, org.path, ("units", i, "id")) for i, u in enumerate(org.model.units)), "unit"
+        )
     if ctx.plan.events:
         ev = ctx.plan.events
-        unique(((e.id, ev.path, ("events", i, "id")) for i, e in enumerate(ev.model.events)), "event")
+        unique(
+            ((e.id, ev.path, ("events", i, "id")) for i, e in enumerate(ev.model.events)), "event"
+        )
     return out
 
 
@@ -110,15 +143,25 @@ def validate_activity_ids(ctx: CheckContext) -> list[Diagnostic]:
         expected_prefix = view.parent_id or view.measure_id
         parts = view.id.split(".")
         if parts[:-1] != expected_prefix.split("."):
-            owner = f"sub-activity of {view.parent_id}" if view.parent_id else f"activity of measure {view.measure_id}"
-            out.append(error_at(view.path, (*view.pointer, "id"),
-                                f"'{view.id}' is not numbered as an {owner}",
-                                hint=f"its id should be {expected_prefix}.N"))
+            owner = (
+                f"sub-activity of {view.parent_id}"
+                if view.parent_id
+                else f"activity of measure {view.measure_id}"
+            )
+            out.append(
+                error_at(
+                    view.path,
+                    (*view.pointer, "id"),
+                    f"'{view.id}' is not numbered as an {owner}",
+                    hint=f"its id should be {expected_prefix}.N",
+                )
+            )
     return out
 
 
 def validate_unit_registry(ctx: CheckContext) -> list[Diagnostic]:
-    """Parents and collectives in the registry point at units that exist; no unit is its own ancestor."""
+    """Parents and collectives in the registry point at units that exist; no unit is its own
+    ancestor."""
     org = ctx.plan.organization
     if org is None:
         return []
@@ -126,22 +169,44 @@ def validate_unit_registry(ctx: CheckContext) -> list[Diagnostic]:
     units = units_by_id(ctx.plan)
     for index, unit in enumerate(org.model.units):
         if unit.parent is not None and unit.parent not in units:
-            out.append(error_at(org.path, ("units", index, "parent"), f"unknown parent unit "
-                                f"'{unit.parent}'", hint=_suggest(unit.parent, set(units))))
+            out.append(
+                error_at(
+                    org.path,
+                    ("units", index, "parent"),
+                    f"unknown parent unit '{unit.parent}'",
+                    hint=_suggest(unit.parent, set(units)),
+                )
+            )
         for j, covered in enumerate(unit.covers):
             if covered not in units:
-                out.append(error_at(org.path, ("units", index, "covers", j),
-                                    f"unknown unit '{covered}'", hint=_suggest(covered, set(units))))
+                out.append(
+                    error_at(
+                        org.path,
+                        ("units", index, "covers", j),
+                        f"unknown unit '{covered}'",
+                        hint=_suggest(covered, set(units)),
+                    )
+                )
         if unit.covers and unit.kind != "collective":
-            out.append(error_at(org.path, ("units", index, "covers"),
-                                "only a collective unit covers other units",
-                                hint="set kind: collective or remove covers"))
+            out.append(
+                error_at(
+                    org.path,
+                    ("units", index, "covers"),
+                    "only a collective unit covers other units",
+                    hint="set kind: collective or remove covers",
+                )
+            )
         seen = {unit.id}
         parent = unit.parent
         while parent is not None and parent in units:
             if parent in seen:
-                out.append(error_at(org.path, ("units", index, "parent"),
-                                    f"unit '{unit.id}' is its own ancestor"))
+                out.append(
+                    error_at(
+                        org.path,
+                        ("units", index, "parent"),
+                        f"unit '{unit.id}' is its own ancestor",
+                    )
+                )
                 break
             seen.add(parent)
             parent = units[parent].parent
@@ -159,11 +224,14 @@ def validate_unit_references(ctx: CheckContext) -> list[Diagnostic]:
             continue
         for index, entry in enumerate(view.responsible.value.units):
             if entry.unit not in units:
-                out.append(error_at(
-                    view.path, (*view.pointer, "responsible", "units", index, "unit"),
-                    f"unknown unit '{entry.unit}'",
-                    hint=_suggest(entry.unit, units) or "add it to organization.yaml",
-                ))
+                out.append(
+                    error_at(
+                        view.path,
+                        (*view.pointer, "responsible", "units", index, "unit"),
+                        f"unknown unit '{entry.unit}'",
+                        hint=_suggest(entry.unit, units) or "add it to organization.yaml",
+                    )
+                )
     return out
 
 
@@ -191,9 +259,15 @@ def validate_funds_references(ctx: CheckContext) -> list[Diagnostic]:
             if ref == view.id:
                 out.append(error_at(view.path, pointer, f"the funds of {view.id} refer to itself"))
             elif ref not in known and not ctx.broken(ref):
-                out.append(error_at(view.path, pointer, f"funds refer to '{ref}', which is "
-                                    "neither an activity nor a measure of the plan",
-                                    hint=_suggest(ref, known)))
+                out.append(
+                    error_at(
+                        view.path,
+                        pointer,
+                        f"funds refer to '{ref}', which is "
+                        "neither an activity nor a measure of the plan",
+                        hint=_suggest(ref, known),
+                    )
+                )
     return out
 
 
@@ -212,12 +286,15 @@ def validate_amounts_match_text(ctx: CheckContext) -> list[Diagnostic]:
                 continue
             numbers = [parse_serbian_number(token) for token in _NUMBER.findall(amount.as_written)]
             if amount.amount.amount not in numbers:
-                out.append(error_at(
-                    view.path, (*view.pointer, "funds", "amounts", index, "amount"),
-                    f"amount {amount.amount} does not match the text '{amount.as_written}'",
-                    hint="correct the amount, or say why the text is read differently in "
-                         "'uncertain'",
-                ))
+                out.append(
+                    error_at(
+                        view.path,
+                        (*view.pointer, "funds", "amounts", index, "amount"),
+                        f"amount {amount.amount} does not match the text '{amount.as_written}'",
+                        hint="correct the amount, or say why the text is read differently in "
+                        "'uncertain'",
+                    )
+                )
     return out
 
 
@@ -231,9 +308,14 @@ def validate_event_references(ctx: CheckContext) -> list[Diagnostic]:
             continue
         for event in events_of(view.due.value.when):
             if event not in events and not broken_events:
-                out.append(error_at(view.path, (*view.pointer, "due", "when"),
-                                    f"unknown event '{event}' in the deadline",
-                                    hint=_suggest(event, events) or "add it to events.yaml"))
+                out.append(
+                    error_at(
+                        view.path,
+                        (*view.pointer, "due", "when"),
+                        f"unknown event '{event}' in the deadline",
+                        hint=_suggest(event, events) or "add it to events.yaml",
+                    )
+                )
     return out
 
 
@@ -248,13 +330,17 @@ def validate_deadlines_in_period(ctx: CheckContext) -> list[Diagnostic]:
             continue
         span = fixed_span(view.due.value.when)
         if span and (span[0] < period.start or span[1] > period.end):
-            out.append(error_at(
-                view.path, (*view.pointer, "due", "when"),
-                f"deadline {view.due.value.when.spell()} is outside the plan period "
-                f"{period.start}..{period.end}",
-                hint="check the year; a deadline that runs past the plan is written open-ended, "
-                     "e.g. 2020..",
-            ))
+            out.append(
+                error_at(
+                    view.path,
+                    (*view.pointer, "due", "when"),
+                    f"deadline {view.due.value.when.spell()} is outside the plan period "
+                    f"{period.start}..{period.end}",
+                    hint="check the year; a deadline that runs past the plan is written "
+                    "open-ended, "
+                    "e.g. 2020..",
+                )
+            )
     return out
 
 
@@ -264,16 +350,21 @@ def validate_cells_stated(ctx: CheckContext) -> list[Diagnostic]:
     for view in ctx.views:
         for cell in ("responsible", "due"):
             if getattr(view, cell).value is None:
-                out.append(error_at(
-                    view.path, (*view.pointer, "id"),
-                    f"activity {view.id} has no {'responsible unit' if cell == 'responsible' else 'due date'}",
-                    hint=f"state '{cell}' on this activity or on a row above it in the measure",
-                ))
+                out.append(
+                    error_at(
+                        view.path,
+                        (*view.pointer, "id"),
+                        f"activity {view.id} has no "
+                        + ("responsible unit" if cell == "responsible" else "due date"),
+                        hint=f"state '{cell}' on this activity or on a row above it in the measure",
+                    )
+                )
     return out
 
 
 def validate_progress(ctx: CheckContext) -> list[Diagnostic]:
-    """Progress entries: in date order, not in the future, values only for the activity's indicators."""
+    """Progress entries: in date order, not in the future, values only for the activity's
+    indicators."""
     out = []
     for view in ctx.views:
         activity: Activity = view.activity
@@ -282,26 +373,48 @@ def validate_progress(ctx: CheckContext) -> list[Diagnostic]:
         for index, entry in enumerate(activity.progress):
             here = (*view.pointer, "progress", index)
             if previous is not None and entry.date < previous:
-                out.append(error_at(view.path, (*here, "date"),
-                                    f"progress entry of {entry.date} comes after one of {previous}",
-                                    hint="keep progress entries in date order, oldest first"))
+                out.append(
+                    error_at(
+                        view.path,
+                        (*here, "date"),
+                        f"progress entry of {entry.date} comes after one of {previous}",
+                        hint="keep progress entries in date order, oldest first",
+                    )
+                )
             if entry.date > ctx.as_of:
-                out.append(error_at(view.path, (*here, "date"),
-                                    f"progress entry dated {entry.date}, after {ctx.as_of}",
-                                    hint="progress is recorded once it has happened"))
-            if entry.status == "completed" and view.due.value and isinstance(
-                view.due.value.when, Continuous
+                out.append(
+                    error_at(
+                        view.path,
+                        (*here, "date"),
+                        f"progress entry dated {entry.date}, after {ctx.as_of}",
+                        hint="progress is recorded once it has happened",
+                    )
+                )
+            if (
+                entry.status == "completed"
+                and view.due.value
+                and isinstance(view.due.value.when, Continuous)
             ):
-                out.append(error_at(view.path, (*here, "status"),
-                                    f"{view.id} is continuous and cannot be completed",
-                                    hint="report continuous activities per year with in_progress"))
+                out.append(
+                    error_at(
+                        view.path,
+                        (*here, "status"),
+                        f"{view.id} is continuous and cannot be completed",
+                        hint="report continuous activities per year with in_progress",
+                    )
+                )
             for key in entry.values:
                 if key not in indicators:
-                    out.append(error_at(view.path, (*here, "values", key),
-                                        f"'{key}' is not an indicator of {view.id}",
-                                        hint=_suggest(key, indicators)
-                                        or f"indicators: {'; '.join(indicators) or 'none'}",
-                                        at_key=True))
+                    out.append(
+                        error_at(
+                            view.path,
+                            (*here, "values", key),
+                            f"'{key}' is not an indicator of {view.id}",
+                            hint=_suggest(key, indicators)
+                            or f"indicators: {'; '.join(indicators) or 'none'}",
+                            at_key=True,
+                        )
+                    )
             previous = entry.date
     return out
 
@@ -316,14 +429,24 @@ def validate_uncertain(ctx: CheckContext) -> list[Diagnostic]:
             if value is None:
                 continue
             if value.uncertain:
-                out.append(warning_at(view.path, (*view.pointer, cell, "uncertain"),
-                                      f"uncertain {cell} of {view.id}: {value.uncertain}", at_key=True))
+                out.append(
+                    warning_at(
+                        view.path,
+                        (*view.pointer, cell, "uncertain"),
+                        f"uncertain {cell} of {view.id}: {value.uncertain}",
+                        at_key=True,
+                    )
+                )
             for index, amount in enumerate(getattr(value, "amounts", [])):
                 if amount.uncertain:
-                    out.append(warning_at(
-                        view.path, (*view.pointer, cell, "amounts", index, "uncertain"),
-                        f"uncertain amount of {view.id}: {amount.uncertain}", at_key=True,
-                    ))
+                    out.append(
+                        warning_at(
+                            view.path,
+                            (*view.pointer, cell, "amounts", index, "uncertain"),
+                            f"uncertain amount of {view.id}: {amount.uncertain}",
+                            at_key=True,
+                        )
+                    )
     return out
 
 
@@ -349,8 +472,13 @@ def run_checks(plan: Plan, as_of: dt.date) -> list[Diagnostic]:
 
 
 def check_plan(
-    root: Path, shown_root: str, as_of: dt.date, overlay: dict[str, str] | None = None,
-    *, use_cache: bool = True, locate: bool = True,
+    root: Path,
+    shown_root: str,
+    as_of: dt.date,
+    overlay: dict[str, str] | None = None,
+    *,
+    use_cache: bool = True,
+    locate: bool = True,
 ) -> LoadResult:
     """Load a plan directory and run every check; all diagnostics located and in file order.
 

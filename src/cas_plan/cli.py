@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
@@ -20,9 +20,9 @@ from cas_plan import __version__
 
 if TYPE_CHECKING:
     from cas_plan.diagnostics import Diagnostic
-    from cas_plan.queries import DueQuery, DueRow
     from cas_plan.effective import ActivityView
     from cas_plan.loader import LoadResult
+    from cas_plan.queries import DueQuery, DueRow
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -49,8 +49,11 @@ PlanDir = Annotated[
 ]
 AsOf = Annotated[
     str | None,
-    typer.Option("--as-of", help="Take the state of the plan on this date (YYYY-MM-DD; default today).",
-                 show_default=False),
+    typer.Option(
+        "--as-of",
+        help="Take the state of the plan on this date (YYYY-MM-DD; default today).",
+        show_default=False,
+    ),
 ]
 NoValidate = Annotated[
     bool,
@@ -58,8 +61,10 @@ NoValidate = Annotated[
 ]
 NoCache = Annotated[
     bool,
-    typer.Option("--no-cache", help="Parse every file again instead of using the parse cache "
-                 "(also: CASPLAN_NO_CACHE=1)."),
+    typer.Option(
+        "--no-cache",
+        help="Parse every file again instead of using the parse cache (also: CASPLAN_NO_CACHE=1).",
+    ),
 ]
 
 
@@ -84,14 +89,25 @@ def choose(value: str, option: str, choices: tuple[str, ...]) -> str:
     return value
 
 
-def load_checked(plan: Path, as_of: dt.date, shown: str | None = None, *,
-                 use_cache: bool = True, locate: bool = True) -> LoadResult:
+def load_checked(
+    plan: Path,
+    as_of: dt.date,
+    shown: str | None = None,
+    *,
+    use_cache: bool = True,
+    locate: bool = True,
+) -> LoadResult:
     from cas_plan.checks import check_plan
     from cas_plan.loader import PlanDirectoryError
 
     try:
-        return check_plan(plan, shown if shown is not None else str(plan), as_of,
-                          use_cache=use_cache, locate=locate)
+        return check_plan(
+            plan,
+            shown if shown is not None else str(plan),
+            as_of,
+            use_cache=use_cache,
+            locate=locate,
+        )
     except PlanDirectoryError as exc:
         fail(str(exc))
 
@@ -108,8 +124,11 @@ def load_for_query(
     result = load_checked(plan, dt.date.today(), use_cache=not no_cache, locate=False)
     if result.errors and not no_validate:
         count = len(result.errors)
-        fail(f"the plan in '{plan}' has {count} problem{'s' if count != 1 else ''}; "
-             f"run 'casplan validate --plan {plan}' (or pass --no-validate)", EXIT_PROBLEMS)
+        fail(
+            f"the plan in '{plan}' has {count} problem{'s' if count != 1 else ''}; "
+            f"run 'casplan validate --plan {plan}' (or pass --no-validate)",
+            EXIT_PROBLEMS,
+        )
     return result, all_views(result.plan)
 
 
@@ -119,7 +138,9 @@ def emit(data: bytes) -> None:
 
 
 def replay_or_run(
-    plan: Path, no_cache: bool, parts: tuple[str, ...],
+    plan: Path,
+    no_cache: bool,
+    parts: tuple[str, ...],
     produce: Callable[[], tuple[bytes, int]],
 ) -> NoReturn:
     """Print the stored answer to the same question about byte-identical plan files, or work it
@@ -158,7 +179,9 @@ def version_callback(value: bool) -> None:
 def main_options(
     version: Annotated[
         bool,
-        typer.Option("--version", callback=version_callback, is_eager=True, help="Show the version."),
+        typer.Option(
+            "--version", callback=version_callback, is_eager=True, help="Show the version."
+        ),
     ] = False,
 ) -> None:
     """Keep an action plan as YAML: validate it, ask what is due and who is responsible."""
@@ -169,12 +192,16 @@ def validate(
     plan: PlanDir = Path("plan"),
     output_format: Annotated[
         str | None,
-        typer.Option("--format", help="text, json or github (default: github when "
-                     "$GITHUB_ACTIONS is set, else text).", show_default=False),
+        typer.Option(
+            "--format",
+            help="text, json or github (default: github when $GITHUB_ACTIONS is set, else text).",
+            show_default=False,
+        ),
     ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
-    check_codeowners: Annotated[bool, typer.Option(
-        "--codeowners", help="Also fail when .github/CODEOWNERS is out of date.")] = False,
+    check_codeowners: Annotated[
+        bool, typer.Option("--codeowners", help="Also fail when .github/CODEOWNERS is out of date.")
+    ] = False,
     as_of: AsOf = None,
     no_cache: NoCache = False,
 ) -> None:
@@ -206,8 +233,9 @@ def validate(
         output, code = produce()
         emit(output)
         raise typer.Exit(code)
-    replay_or_run(plan, no_cache, ("validate", output_format, str(strict), day.isoformat()),
-                  produce)
+    replay_or_run(
+        plan, no_cache, ("validate", output_format, str(strict), day.isoformat()), produce
+    )
 
 
 def codeowners_problems(result: LoadResult, plan: Path) -> list[Diagnostic]:
@@ -222,10 +250,20 @@ def codeowners_problems(result: LoadResult, plan: Path) -> list[Diagnostic]:
     actual = path.read_text(encoding="utf-8", errors="replace")
     if actual == expected:
         return []
-    line = next((i for i, (a, b) in enumerate(zip(actual.splitlines(), expected.splitlines()), 1)
-                 if a != b), min(len(actual.splitlines()), len(expected.splitlines())) + 1)
-    return [Diagnostic(shown, line, 1, "CODEOWNERS is out of date with the plan",
-                       hint="run 'casplan codeowners' and commit the result")]
+    pairs = zip(actual.splitlines(), expected.splitlines(), strict=False)
+    line = next(
+        (i for i, (a, b) in enumerate(pairs, 1) if a != b),
+        min(len(actual.splitlines()), len(expected.splitlines())) + 1,
+    )
+    return [
+        Diagnostic(
+            shown,
+            line,
+            1,
+            "CODEOWNERS is out of date with the plan",
+            hint="run 'casplan codeowners' and commit the result",
+        )
+    ]
 
 
 def summary(result: LoadResult, plan: Path) -> str:
@@ -236,7 +274,8 @@ def summary(result: LoadResult, plan: Path) -> str:
     verdict = "valid" if not errors else "INVALID"
     return (
         f"{plan}: {verdict}: {len(result.plan.measures)} measures, {activities} activities; "
-        f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
+        f"{errors} error{'s' if errors != 1 else ''}, "
+        f"{warnings} warning{'s' if warnings != 1 else ''}"
     )
 
 
@@ -254,12 +293,12 @@ def list_activities(
     choose(output_format, "--format", ("table", "json"))
     day = parse_date(as_of, "--as-of")
     if output_format == "json":
+
         def produce() -> tuple[bytes, int]:
             result, views = load_for_query(plan, no_validate, no_cache)
             return json_array_bytes(list_records(result.plan, views, day)), EXIT_OK
 
-        replay_or_run(plan, no_cache, ("list", "json", day.isoformat(), str(no_validate)),
-                      produce)
+        replay_or_run(plan, no_cache, ("list", "json", day.isoformat(), str(no_validate)), produce)
     result, views = load_for_query(plan, no_validate, no_cache)
     records = list_records(result.plan, views, day)
     from cas_plan.render import make_console, print_activities
@@ -280,8 +319,10 @@ def json_array_bytes(records: list[dict[str, object]]) -> bytes:
 
     if not records:
         return b"[]\n"
-    parts = [textwrap.indent(json.dumps(record, indent=2, ensure_ascii=False), "  ")
-             for record in records]
+    parts = [
+        textwrap.indent(json.dumps(record, indent=2, ensure_ascii=False), "  ")
+        for record in records
+    ]
     return ("[\n" + ",\n".join(parts) + "\n]\n").encode("utf-8")
 
 
@@ -307,28 +348,62 @@ DUE_FORMATS = ("table", "json", "csv", "md", "ics")
 
 @app.command()
 def due(
-    before: Annotated[str, typer.Option("--before", help="Deadlines on or before this date (YYYY-MM-DD).",
-                                        show_default=False)],
-    after: Annotated[str | None, typer.Option("--after", help="Deadlines on or after this date "
-                                              "(default: the start of the plan period).",
-                                              show_default=False)] = None,
-    owner: Annotated[str | None, typer.Option("--owner", help="Only activities of this unit "
-                                              "(id or part of its name), with its sub-units.",
-                                              show_default=False)] = None,
-    goal: Annotated[str | None, typer.Option("--goal", help="Only this goal (e.g. 3).",
-                                             show_default=False)] = None,
-    measure: Annotated[str | None, typer.Option("--measure", help="Only this measure (e.g. 3.5).",
-                                                show_default=False)] = None,
-    status: Annotated[str | None, typer.Option("--status", help="Only activities with this status "
-                                               "on --as-of (not_reported, not_started, in_progress, "
-                                               "completed, delayed, cancelled).",
-                                               show_default=False)] = None,
-    overdue: Annotated[bool, typer.Option("--overdue", help="Only deadlines passed on --as-of "
-                                          "whose activity is not completed or cancelled.")] = False,
-    continuous: Annotated[bool, typer.Option("--continuous", help="Also list continuous "
-                                             "activities, in a section of their own.")] = False,
+    before: Annotated[
+        str,
+        typer.Option(
+            "--before", help="Deadlines on or before this date (YYYY-MM-DD).", show_default=False
+        ),
+    ],
+    after: Annotated[
+        str | None,
+        typer.Option(
+            "--after",
+            help="Deadlines on or after this date (default: the start of the plan period).",
+            show_default=False,
+        ),
+    ] = None,
+    owner: Annotated[
+        str | None,
+        typer.Option(
+            "--owner",
+            help="Only activities of this unit (id or part of its name), with its sub-units.",
+            show_default=False,
+        ),
+    ] = None,
+    goal: Annotated[
+        str | None, typer.Option("--goal", help="Only this goal (e.g. 3).", show_default=False)
+    ] = None,
+    measure: Annotated[
+        str | None,
+        typer.Option("--measure", help="Only this measure (e.g. 3.5).", show_default=False),
+    ] = None,
+    status: Annotated[
+        str | None,
+        typer.Option(
+            "--status",
+            help="Only activities with this status "
+            "on --as-of (not_reported, not_started, in_progress, "
+            "completed, delayed, cancelled).",
+            show_default=False,
+        ),
+    ] = None,
+    overdue: Annotated[
+        bool,
+        typer.Option(
+            "--overdue",
+            help="Only deadlines passed on --as-of whose activity is not completed or cancelled.",
+        ),
+    ] = False,
+    continuous: Annotated[
+        bool,
+        typer.Option(
+            "--continuous", help="Also list continuous activities, in a section of their own."
+        ),
+    ] = False,
     as_of: AsOf = None,
-    output_format: Annotated[str, typer.Option("--format", help="table, json, csv, md or ics.")] = "table",
+    output_format: Annotated[
+        str, typer.Option("--format", help="table, json, csv, md or ics.")
+    ] = "table",
     plan: PlanDir = Path("plan"),
     no_validate: NoValidate = False,
     no_cache: NoCache = False,
@@ -345,8 +420,16 @@ def due(
         choose(status, "--status", (NOT_REPORTED, *STATUSES))
     if after_day and after_day > before_day:
         fail(f"--after {after_day} is later than --before {before_day}")
-    query = DueQuery(before=before_day, after=after_day, as_of=day, goal=goal, measure=measure,
-                     status=status, overdue_only=overdue, include_continuous=continuous)
+    query = DueQuery(
+        before=before_day,
+        after=after_day,
+        as_of=day,
+        goal=goal,
+        measure=measure,
+        status=status,
+        overdue_only=overdue,
+        include_continuous=continuous,
+    )
     if output_format == "table":
         from cas_plan.render import make_console, print_due
 
@@ -354,8 +437,12 @@ def due(
         print_due(make_console(), rows, unit_names(result))
         return
     parts = ("due", output_format, repr(query), str(owner), str(no_validate))
-    replay_or_run(plan, no_cache, parts, lambda: due_output(
-        plan, no_validate, no_cache, query, owner, output_format))
+    replay_or_run(
+        plan,
+        no_cache,
+        parts,
+        lambda: due_output(plan, no_validate, no_cache, query, owner, output_format),
+    )
 
 
 def due_query(
@@ -373,13 +460,18 @@ def due_query(
 
         organization = Organization.of(units_by_id(result.plan).values())
         query = dataclasses.replace(
-            query, scope=frozenset(organization.scope(find_unit(result, owner))))
+            query, scope=frozenset(organization.scope(find_unit(result, owner)))
+        )
     check_filter(result, goal=query.goal, measure=query.measure)
     return result, due_rows(result.plan, views, query)
 
 
 def due_output(
-    plan: Path, no_validate: bool, no_cache: bool, query: DueQuery, owner: str | None,
+    plan: Path,
+    no_validate: bool,
+    no_cache: bool,
+    query: DueQuery,
+    owner: str | None,
     output_format: str,
 ) -> tuple[bytes, int]:
     """`casplan due` in a machine-readable format (json, csv, md, ics)."""
@@ -430,12 +522,22 @@ def units(
     result, views = load_for_query(plan, no_validate, no_cache)
     lines = unit_tree(result.plan, views)
     if output_format == "json":
-        print_json([
-            {"id": line.unit.id, "name": line.unit.name, "kind": line.unit.kind,
-             "parent": line.unit.parent, "head": line.unit.head, "depth": line.depth,
-             "covers": line.unit.covers, "leads": line.direct, "leads_with_sub_units": line.total}
-            for line in lines
-        ])
+        print_json(
+            [
+                {
+                    "id": line.unit.id,
+                    "name": line.unit.name,
+                    "kind": line.unit.kind,
+                    "parent": line.unit.parent,
+                    "head": line.unit.head,
+                    "depth": line.depth,
+                    "covers": line.unit.covers,
+                    "leads": line.direct,
+                    "leads_with_sub_units": line.total,
+                }
+                for line in lines
+            ]
+        )
         return
     from cas_plan.render import make_console, print_units
 
@@ -444,8 +546,10 @@ def units(
 
 @app.command()
 def who(
-    unit: Annotated[str, typer.Argument(help="A unit id, or an unambiguous part of its name.",
-                                        show_default=False)],
+    unit: Annotated[
+        str,
+        typer.Argument(help="A unit id, or an unambiguous part of its name.", show_default=False),
+    ],
     plan: PlanDir = Path("plan"),
     output_format: Annotated[str, typer.Option("--format", help="table, json or md.")] = "table",
     as_of: AsOf = None,
@@ -464,29 +568,46 @@ def who(
     goal_titles = {g.model.id: g.model.title for g in result.plan.goals}
     measure_titles = {m.model.id: m.model.title for m in result.plan.measures}
     if output_format == "json":
-        print_json({
-            "unit": unit_id,
-            "name": names[unit_id],
-            "activities": [
-                {"id": row.view.id, "goal": row.view.goal_id, "measure": row.view.measure_id,
-                 "title": row.view.title,
-                 "due": row.view.due.value.when.spell() if row.view.due.value else None,
-                 "status": row.status, "via": row.via, "shared_with": row.shared_with}
-                for row in rows
-            ],
-        })
+        print_json(
+            {
+                "unit": unit_id,
+                "name": names[unit_id],
+                "activities": [
+                    {
+                        "id": row.view.id,
+                        "goal": row.view.goal_id,
+                        "measure": row.view.measure_id,
+                        "title": row.view.title,
+                        "due": row.view.due.value.when.spell() if row.view.due.value else None,
+                        "status": row.status,
+                        "via": row.via,
+                        "shared_with": row.shared_with,
+                    }
+                    for row in rows
+                ],
+            }
+        )
         return
     if output_format == "md":
         from cas_plan.exports import md_escape, md_table
 
         typer.echo(f"# {md_escape(names[unit_id])}\n")
-        typer.echo(md_table(
-            ["id", "measure", "activity", "due", "status", "shared with"],
-            [[row.view.id, row.view.measure_id, row.view.title,
-              row.view.due.value.when.spell() if row.view.due.value else "",
-              row.status.replace("_", " "), ", ".join(names.get(u, u) for u in row.shared_with)]
-             for row in rows],
-        ))
+        typer.echo(
+            md_table(
+                ["id", "measure", "activity", "due", "status", "shared with"],
+                [
+                    [
+                        row.view.id,
+                        row.view.measure_id,
+                        row.view.title,
+                        row.view.due.value.when.spell() if row.view.due.value else "",
+                        row.status.replace("_", " "),
+                        ", ".join(names.get(u, u) for u in row.shared_with),
+                    ]
+                    for row in rows
+                ],
+            )
+        )
         return
     from cas_plan.render import make_console, print_who
 
@@ -498,8 +619,10 @@ def who(
 
 @app.command()
 def show(
-    identifier: Annotated[str, typer.Argument(metavar="ID", help="A goal, measure or activity id.",
-                                              show_default=False)],
+    identifier: Annotated[
+        str,
+        typer.Argument(metavar="ID", help="A goal, measure or activity id.", show_default=False),
+    ],
     plan: PlanDir = Path("plan"),
     output_format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
     as_of: AsOf = None,
@@ -526,8 +649,14 @@ def show(
 
 @app.command()
 def budget(
-    year: Annotated[int | None, typer.Option("--year", help="Only amounts stated for this year "
-                                             "(and annual ones).", show_default=False)] = None,
+    year: Annotated[
+        int | None,
+        typer.Option(
+            "--year",
+            help="Only amounts stated for this year (and annual ones).",
+            show_default=False,
+        ),
+    ] = None,
     by: Annotated[str, typer.Option("--by", help="goal, measure, unit or source.")] = "goal",
     output_format: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
     plan: PlanDir = Path("plan"),
@@ -551,8 +680,17 @@ def budget(
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow([by, "name", "currency", "basis", "procurement", "total", "activities"])
         for line in record["lines"]:
-            writer.writerow([line["group"], line["name"], line["currency"], line["basis"],
-                             line["procurement"], line["total"], " ".join(line["activities"])])
+            writer.writerow(
+                [
+                    line["group"],
+                    line["name"],
+                    line["currency"],
+                    line["basis"],
+                    line["procurement"],
+                    line["total"],
+                    " ".join(line["activities"]),
+                ]
+            )
         typer.echo(buffer.getvalue(), nl=False)
     else:
         from cas_plan.render import make_console, print_budget
@@ -562,23 +700,50 @@ def budget(
 
 @app.command()
 def progress(
-    activity: Annotated[str, typer.Argument(metavar="ID", help="The activity's id, e.g. 3.5.1.6.",
-                                            show_default=False)],
-    status: Annotated[str, typer.Option("--status", help="not_started, in_progress, completed, "
-                                        "delayed or cancelled.", show_default=False)],
-    date: Annotated[str | None, typer.Option("--date", help="The day the progress is reported "
-                                             "for (YYYY-MM-DD; default today).",
-                                             show_default=False)] = None,
-    note: Annotated[str | None, typer.Option("--note", help="What was done.",
-                                             show_default=False)] = None,
-    value: Annotated[list[str] | None, typer.Option(
-        "--value", help="INDICATOR=VALUE, the indicator by its number (1, 2...), its text or the "
-        "start of its text; repeatable.", show_default=False)] = None,
-    evidence: Annotated[list[str] | None, typer.Option(
-        "--evidence", help="A web address of a document, decision or page; repeatable.",
-        show_default=False)] = None,
-    reported_by: Annotated[str | None, typer.Option("--by", help="Who reports it (a unit id or "
-                                                    "a name).", show_default=False)] = None,
+    activity: Annotated[
+        str,
+        typer.Argument(metavar="ID", help="The activity's id, e.g. 3.5.1.6.", show_default=False),
+    ],
+    status: Annotated[
+        str,
+        typer.Option(
+            "--status",
+            help="not_started, in_progress, completed, delayed or cancelled.",
+            show_default=False,
+        ),
+    ],
+    date: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            help="The day the progress is reported for (YYYY-MM-DD; default today).",
+            show_default=False,
+        ),
+    ] = None,
+    note: Annotated[
+        str | None, typer.Option("--note", help="What was done.", show_default=False)
+    ] = None,
+    value: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--value",
+            help="INDICATOR=VALUE, the indicator by its number (1, 2...), its text or the "
+            "start of its text; repeatable.",
+            show_default=False,
+        ),
+    ] = None,
+    evidence: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--evidence",
+            help="A web address of a document, decision or page; repeatable.",
+            show_default=False,
+        ),
+    ] = None,
+    reported_by: Annotated[
+        str | None,
+        typer.Option("--by", help="Who reports it (a unit id or a name).", show_default=False),
+    ] = None,
     plan: PlanDir = Path("plan"),
 ) -> None:
     """Append a progress entry to the activity's measure file (only new lines in git diff)."""
@@ -590,17 +755,20 @@ def progress(
     try:
         day = dt.date.fromisoformat(date) if date else today
     except ValueError:
-        fail(f"--date: '{date}' is not a date (expected YYYY-MM-DD, e.g. 2018-12-31); "
-             "nothing was written",
-             EXIT_PROBLEMS)
+        fail(
+            f"--date: '{date}' is not a date (expected YYYY-MM-DD, e.g. 2018-12-31); "
+            "nothing was written",
+            EXIT_PROBLEMS,
+        )
     pairs = []
     for item in value or []:
         indicator, separator, reported = item.partition("=")
         if not separator or not indicator.strip():
             fail(f"--value: '{item}' is not INDICATOR=VALUE; nothing was written", EXIT_PROBLEMS)
         pairs.append((indicator.strip(), reported.strip()))
-    request = ProgressRequest(activity, day, status, note, tuple(pairs), tuple(evidence or ()),
-                              reported_by)
+    request = ProgressRequest(
+        activity, day, status, note, tuple(pairs), tuple(evidence or ()), reported_by
+    )
     try:
         written = record_progress(plan, str(plan), request, today)
     except PlanDirectoryError as exc:
@@ -617,12 +785,20 @@ def progress(
 @app.command()
 def report(
     year: Annotated[int, typer.Option("--year", help="The reporting year.", show_default=False)],
-    as_of: Annotated[str | None, typer.Option(
-        "--as-of", help="Take the state on this date (default: the last day of the year).",
-        show_default=False)] = None,
-    template: Annotated[Path | None, typer.Option(
-        "--template", help="Your own Jinja2 template (runs in the sandbox).",
-        show_default=False)] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Take the state on this date (default: the last day of the year).",
+            show_default=False,
+        ),
+    ] = None,
+    template: Annotated[
+        Path | None,
+        typer.Option(
+            "--template", help="Your own Jinja2 template (runs in the sandbox).", show_default=False
+        ),
+    ] = None,
     output_format: Annotated[str, typer.Option("--format", help="md or html.")] = "md",
     lang: Annotated[str, typer.Option("--lang", help="en or sr (Serbian, Latin script).")] = "en",
     plan: PlanDir = Path("plan"),
@@ -649,17 +825,36 @@ def report(
             fail(str(exc), EXIT_PROBLEMS)
         return (text if text.endswith("\n") else text + "\n").encode("utf-8"), EXIT_OK
 
-    replay_or_run(plan, no_cache, ("report", str(year), day.isoformat(), output_format, lang,
-                                   str(git.commit), str(git.dirty), templates_digest(template),
-                                   str(no_validate)), produce)
+    replay_or_run(
+        plan,
+        no_cache,
+        (
+            "report",
+            str(year),
+            day.isoformat(),
+            output_format,
+            lang,
+            str(git.commit),
+            str(git.dirty),
+            templates_digest(template),
+            str(no_validate),
+        ),
+        produce,
+    )
 
 
 @app.command()
 def diff(
-    base: Annotated[str | None, typer.Argument(help="Base revision (default: the merge base "
-                                               "with main).", show_default=False)] = None,
-    head: Annotated[str | None, typer.Argument(help="Head revision (default: the working "
-                                               "tree).", show_default=False)] = None,
+    base: Annotated[
+        str | None,
+        typer.Argument(
+            help="Base revision (default: the merge base with main).", show_default=False
+        ),
+    ] = None,
+    head: Annotated[
+        str | None,
+        typer.Argument(help="Head revision (default: the working tree).", show_default=False),
+    ] = None,
     plan: PlanDir = Path("plan"),
     output_format: Annotated[str, typer.Option("--format", help="text, md or json.")] = "text",
 ) -> None:
@@ -683,10 +878,14 @@ def diff(
             head_dir = stack.enter_context(plan_at(root, head_rev, plan_path)) if head_rev else plan
             base_label = base or f"merge-base {base_rev[:12]}"
             head_label = head or "working tree"
-            result = diff_plans(load_checked(base_dir, today, shown=f"{base_label}:{plan_path}"),
-                                load_checked(head_dir, today, shown=f"{head_label}:{plan_path}"
-                                             if head_rev else str(plan)),
-                                base_label, head_label)
+            result = diff_plans(
+                load_checked(base_dir, today, shown=f"{base_label}:{plan_path}"),
+                load_checked(
+                    head_dir, today, shown=f"{head_label}:{plan_path}" if head_rev else str(plan)
+                ),
+                base_label,
+                head_label,
+            )
     except GitError as exc:
         fail(str(exc))
     if output_format == "json":
@@ -713,9 +912,16 @@ def codeowners_path(plan: Path) -> tuple[Path, str]:
 @app.command()
 def codeowners(
     plan: PlanDir = Path("plan"),
-    out: Annotated[Path | None, typer.Option("--out", help="Where to write (default: "
-                                             ".github/CODEOWNERS of the repository; '-' for "
-                                             "standard output).", show_default=False)] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Where to write (default: "
+            ".github/CODEOWNERS of the repository; '-' for "
+            "standard output).",
+            show_default=False,
+        ),
+    ] = None,
     no_validate: NoValidate = False,
     no_cache: NoCache = False,
 ) -> None:
@@ -737,9 +943,14 @@ def codeowners(
 @app.command()
 def schema(
     plan: PlanDir = Path("plan"),
-    out: Annotated[Path | None, typer.Option("--out", help="Directory for the schema files "
-                                             "(default: schemas/ in the plan directory).",
-                                             show_default=False)] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Directory for the schema files (default: schemas/ in the plan directory).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Write JSON Schema files for plan files (editors validate and complete with them)."""
     from cas_plan.schema import SCHEMA_DIR, write_schemas
@@ -750,8 +961,9 @@ def schema(
 
 @app.command()
 def init(
-    directory: Annotated[Path, typer.Argument(metavar="DIR", help="Where to create the plan.",
-                                              show_default=False)],
+    directory: Annotated[
+        Path, typer.Argument(metavar="DIR", help="Where to create the plan.", show_default=False)
+    ],
     title: Annotated[str, typer.Option("--title", help="The plan's title.")] = "Action plan",
 ) -> None:
     """Create a new, valid plan with the same layout (one goal, one measure, one unit)."""

@@ -18,7 +18,9 @@ HEADER = (
 )
 
 
-def handles_of(unit_id: str, units: dict[str, Unit], seen: frozenset[str] = frozenset()) -> list[str]:
+def handles_of(
+    unit_id: str, units: dict[str, Unit], seen: frozenset[str] = frozenset()
+) -> list[str]:
     unit = units.get(unit_id)
     if unit is None or unit_id in seen:
         return []

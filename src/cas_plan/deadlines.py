@@ -103,7 +103,7 @@ Point = Day | Month | Quarter | Year
 
 @dataclass(frozen=True)
 class EventRef:
-    """A point in time known only by an event recorded in `events.yaml` (its date may be unknown)."""
+    """A point in time known by an event of `events.yaml` (whose date may be unknown)."""
 
     event: str
 
@@ -275,13 +275,17 @@ def parse_deadline(value: object) -> DeadlineSpec:
     if m := _RELATIVE.match(text):
         event = m[3]
         if not EVENT_ID.match(event):
-            raise DeadlineSyntaxError(f"'{event}' is not an event id (lowercase words joined by '-')")
+            raise DeadlineSyntaxError(
+                f"'{event}' is not an event id (lowercase words joined by '-')"
+            )
         unit: Literal["y", "m", "w", "d"] = m[2]  # type: ignore[assignment]  # regex allows only these
         return Relative(int(m[1]), unit, event)
     if m := _BY_EVENT.match(text):
         bound = _parse_bound(m[1])
         if not isinstance(bound, EventRef):
-            raise DeadlineSyntaxError(f"'{text}': after 'by' comes an event id; for a date write it alone")
+            raise DeadlineSyntaxError(
+                f"'{text}': after 'by' comes an event id; for a date write it alone"
+            )
         return EventBounded(None, bound)
     if ".." in text:
         left, _, right = text.partition("..")
@@ -358,8 +362,18 @@ def span(spec: DeadlineSpec, event_dates: dict[str, date]) -> tuple[date | None,
 
 
 MONTH_NAMES = (
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 )
 
 

@@ -47,14 +47,22 @@ class Diagnostic:
 
 
 def error_at(
-    path: str, pointer: tuple[str | int, ...], message: str, *, hint: str | None = None,
+    path: str,
+    pointer: tuple[str | int, ...],
+    message: str,
+    *,
+    hint: str | None = None,
     at_key: bool = False,
 ) -> Diagnostic:
     return Diagnostic(path, 0, 0, message, "error", hint, pointer, at_key)
 
 
 def warning_at(
-    path: str, pointer: tuple[str | int, ...], message: str, *, hint: str | None = None,
+    path: str,
+    pointer: tuple[str | int, ...],
+    message: str,
+    *,
+    hint: str | None = None,
     at_key: bool = False,
 ) -> Diagnostic:
     return Diagnostic(path, 0, 0, message, "warning", hint, pointer, at_key)
@@ -64,7 +72,9 @@ def sort_key(d: Diagnostic) -> tuple[str, int, int, str]:
     return (d.path, d.line, d.col, d.message)
 
 
-def render_text(diagnostics: Iterable[Diagnostic], source_line: Callable[[str, int], str | None]) -> str:
+def render_text(
+    diagnostics: Iterable[Diagnostic], source_line: Callable[[str, int], str | None]
+) -> str:
     """hledger-style: the headline, then the offending line with a caret, then what to do."""
     blocks = []
     for d in diagnostics:

@@ -29,15 +29,26 @@ def md_escape(text: str) -> str:
 
 
 def md_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    lines = ["| " + " | ".join(md_escape(h) for h in headers) + " |",
-             "|" + "|".join("---" for _ in headers) + "|"]
+    lines = [
+        "| " + " | ".join(md_escape(h) for h in headers) + " |",
+        "|" + "|".join("---" for _ in headers) + "|",
+    ]
     lines += ["| " + " | ".join(md_escape(cell) for cell in row) + " |" for row in rows]
     return "\n".join(lines)
 
 
 DUE_CSV_FIELDS = (
-    "section", "deadline", "overdue", "id", "goal", "measure", "title", "responsible",
-    "due", "due_as_written", "status",
+    "section",
+    "deadline",
+    "overdue",
+    "id",
+    "goal",
+    "measure",
+    "title",
+    "responsible",
+    "due",
+    "due_as_written",
+    "status",
 )
 
 
@@ -48,19 +59,21 @@ def due_csv(rows: Sequence[DueRow], names: dict[str, str]) -> str:
     writer.writerow(DUE_CSV_FIELDS)
     for row in rows:
         deadline = row.view.due.value
-        writer.writerow([
-            row.section,
-            row.deadline.isoformat() if row.deadline else "",
-            "yes" if row.overdue else "",
-            row.view.id,
-            row.view.goal_id,
-            row.view.measure_id,
-            row.view.title,
-            "; ".join(names.get(unit, unit) for unit in responsible_unit_ids(row.view)),
-            deadline.when.spell() if deadline else "",
-            (deadline.as_written or "") if deadline else "",
-            row.status,
-        ])
+        writer.writerow(
+            [
+                row.section,
+                row.deadline.isoformat() if row.deadline else "",
+                "yes" if row.overdue else "",
+                row.view.id,
+                row.view.goal_id,
+                row.view.measure_id,
+                row.view.title,
+                "; ".join(names.get(unit, unit) for unit in responsible_unit_ids(row.view)),
+                deadline.when.spell() if deadline else "",
+                (deadline.as_written or "") if deadline else "",
+                row.status,
+            ]
+        )
     return buffer.getvalue()
 
 
@@ -78,27 +91,40 @@ def due_markdown(rows: Sequence[DueRow], names: dict[str, str]) -> str:
         if not in_section:
             continue
         out.append(f"## {title}\n")
-        out.append(md_table(
-            ["deadline", "id", "activity", "responsible", "status"],
-            [
+        out.append(
+            md_table(
+                ["deadline", "id", "activity", "responsible", "status"],
                 [
-                    (row.deadline.isoformat() if row.deadline else row.view.due.value.when.spell()
-                     if row.view.due.value else "") + (" (overdue)" if row.overdue else ""),
-                    row.view.id,
-                    row.view.title,
-                    ", ".join(names.get(u, u) for u in responsible_unit_ids(row.view)),
-                    row.status.replace("_", " "),
-                ]
-                for row in in_section
-            ],
-        ))
+                    [
+                        (
+                            row.deadline.isoformat()
+                            if row.deadline
+                            else row.view.due.value.when.spell()
+                            if row.view.due.value
+                            else ""
+                        )
+                        + (" (overdue)" if row.overdue else ""),
+                        row.view.id,
+                        row.view.title,
+                        ", ".join(names.get(u, u) for u in responsible_unit_ids(row.view)),
+                        row.status.replace("_", " "),
+                    ]
+                    for row in in_section
+                ],
+            )
+        )
         out.append("")
     return "\n".join(out) if out else "Nothing is due.\n"
 
 
 def _ics_text(text: str) -> str:
-    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n"))
+    return (
+        text.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+    )
 
 
 def _fold(line: str) -> list[str]:
@@ -117,7 +143,7 @@ def _fold(line: str) -> list[str]:
 
 
 def due_ics(rows: Sequence[DueRow], names: dict[str, str], plan_title: str, stamp: dt.date) -> str:
-    """An iCalendar file with one all-day event per dated occurrence; UIDs are stable across runs."""
+    """An iCalendar file with one all-day event per dated occurrence; UIDs stable across runs."""
     plan_key = hashlib.sha256(plan_title.encode("utf-8")).hexdigest()[:12]
     lines = [
         "BEGIN:VCALENDAR",
@@ -134,7 +160,9 @@ def due_ics(rows: Sequence[DueRow], names: dict[str, str], plan_title: str, stam
         description = [
             f"Activity {row.view.id} (measure {row.view.measure_id})",
             "Responsible: " + ", ".join(names.get(u, u) for u in responsible_unit_ids(row.view)),
-            f"Due date as written: {deadline.as_written or deadline.when.spell()}" if deadline else "",
+            f"Due date as written: {deadline.as_written or deadline.when.spell()}"
+            if deadline
+            else "",
             f"Status: {row.status.replace('_', ' ')}",
         ]
         lines += [

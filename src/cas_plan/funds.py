@@ -24,7 +24,10 @@ ISO_4217 = frozenset(
 )
 
 _MONEY = re.compile(r"^\s*(\d+(?:\.\d+)?)\s+([A-Za-z]{3})\s*$")
-MONEY_HELP = "write an amount as text: digits, an optional '.' and decimals, then an ISO currency, e.g. '2677411.58 EUR'"
+MONEY_HELP = (
+    "write an amount as text: digits, an optional '.' and decimals, then an ISO currency, "
+    "e.g. '2677411.58 EUR'"
+)
 
 
 class MoneySyntaxError(ValueError):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -15,8 +15,9 @@ class GitError(Exception):
 
 def git(directory: Path, *args: str, binary: bool = False) -> str | bytes:
     try:
-        done = subprocess.run(["git", "-C", str(directory), *args], capture_output=True,
-                              check=False, timeout=60)
+        done = subprocess.run(
+            ["git", "-C", str(directory), *args], capture_output=True, check=False, timeout=60
+        )
     except FileNotFoundError:
         raise GitError("git is not installed") from None
     except subprocess.TimeoutExpired:
@@ -60,7 +61,7 @@ def plan_at(root: Path, revision: str, plan_path: str) -> Iterator[Path]:
         target.mkdir()
         prefix = plan_path.rstrip("/") + "/" if plan_path not in ("", ".") else ""
         for name in filter(None, listing.split("\0")):
-            relative = name[len(prefix):] if name.startswith(prefix) else name
+            relative = name[len(prefix) :] if name.startswith(prefix) else name
             destination = target / relative
             destination.parent.mkdir(parents=True, exist_ok=True)
             destination.write_bytes(git(root, "show", f"{revision}:{name}", binary=True))  # type: ignore[arg-type]

@@ -7,8 +7,8 @@ their structured form, so a reviewer can check each interpretation.
 
 from __future__ import annotations
 
-import re
 import datetime as dt
+import re
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -53,16 +53,18 @@ def _id_type(regex: str, what: str, example: str, *, integer: bool = False) -> o
     """Text matching `regex`; a YAML number is read as its text (`id: 1` is '1')."""
     text_schema = {"type": "string", "pattern": regex}
     schema = {"anyOf": [text_schema, {"type": "integer", "minimum": 1}]} if integer else text_schema
-    return Annotated[str, BeforeValidator(_id_text), _pattern(regex, what, example),
-                     WithJsonSchema(schema)]
+    return Annotated[
+        str, BeforeValidator(_id_text), _pattern(regex, what, example), WithJsonSchema(schema)
+    ]
 
 
 GoalId = _id_type(r"^[1-9]\d*$", "goal id", "'3'", integer=True)
 MeasureId = _id_type(r"^[1-9]\d*\.[1-9]\d*$", "measure id", "'3.5'")
 ActivityId = _id_type(r"^[1-9]\d*\.[1-9]\d*(\.[1-9]\d*)+$", "activity id", "'3.5.1' or '3.5.1.1'")
 # A reference to indicative funds stated under an activity or a whole measure.
-FundsRef = _id_type(r"^[1-9]\d*\.[1-9]\d*(\.[1-9]\d*)*$", "measure or activity id",
-                    "'2.1.3' or '8.2'")
+FundsRef = _id_type(
+    r"^[1-9]\d*\.[1-9]\d*(\.[1-9]\d*)*$", "measure or activity id", "'2.1.3' or '8.2'"
+)
 Slug = Annotated[
     str,
     _pattern(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$", "id", "'tariff-affairs-division'"),
@@ -81,12 +83,18 @@ MoneyField = Annotated[
     PlainValidator(parse_money),
     PlainSerializer(lambda money: money.spell(), return_type=str),
     WithJsonSchema(
-        {"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s+[A-Za-z]{3}\s*$", "description": MONEY_HELP}
+        {
+            "type": "string",
+            "pattern": r"^\s*\d+(\.\d+)?\s+[A-Za-z]{3}\s*$",
+            "description": MONEY_HELP,
+        }
     ),
 ]
 
 
-_URL = re.compile(r"^https?://[^/?#\s<>\"`{}|\\^\x00-\x1f\x7f]+([/?#][^\s<>\"`{}|\\^\x00-\x1f\x7f]*)?$")
+_URL = re.compile(
+    r"^https?://[^/?#\s<>\"`{}|\\^\x00-\x1f\x7f]+([/?#][^\s<>\"`{}|\\^\x00-\x1f\x7f]*)?$"
+)
 
 
 def _check_url(value: str) -> str:
@@ -137,7 +145,9 @@ class UnitRole(Strict):
 
     unit: Slug
     role: Text | None = None
-    scope: Text | None = Field(default=None, description="A limit the cell puts on the unit's part.")
+    scope: Text | None = Field(
+        default=None, description="A limit the cell puts on the unit's part."
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -210,13 +220,19 @@ class Funding(Strict):
     external: Text | None = Field(
         default=None, description="Funds established in another document."
     )
-    undetermined: bool = Field(default=False, description="Cannot be established at this time, TBD.")
+    undetermined: bool = Field(
+        default=False, description="Cannot be established at this time, TBD."
+    )
     uncertain: Text | None = None
 
     @model_validator(mode="after")
     def _says_something(self) -> Funding:
         stated = (
-            self.no_extra_cost or self.amounts or self.see or self.sources or self.external
+            self.no_extra_cost
+            or self.amounts
+            or self.see
+            or self.sources
+            or self.external
             or self.undetermined
         )
         if not stated and self.as_written:
@@ -307,7 +323,14 @@ class PlanFile(Strict):
 
 
 UnitKind = Literal[
-    "bureau", "division", "department", "group", "section", "centre", "laboratory", "office",
+    "bureau",
+    "division",
+    "department",
+    "group",
+    "section",
+    "centre",
+    "laboratory",
+    "office",
     "collective",
 ]
 

@@ -62,7 +62,8 @@ class Organization:
             return self.units[query]
         needle = query.casefold().strip()
         matches = [
-            u for u in self.units.values()
+            u
+            for u in self.units.values()
             if needle in u.name.casefold()
             or any(needle in alias.casefold() for alias in u.also_written)
             or needle in u.id

@@ -14,8 +14,18 @@ from cas_plan.effective import CELLS, ActivityView, all_views, id_sort_key
 from cas_plan.loader import LoadResult
 from cas_plan.model import ProgressEntry
 
-KINDS = ("added", "removed", "title", "status", "progress_added", "history_edited", "due",
-         "responsible", "indicators", "funds")
+KINDS = (
+    "added",
+    "removed",
+    "title",
+    "status",
+    "progress_added",
+    "history_edited",
+    "due",
+    "responsible",
+    "indicators",
+    "funds",
+)
 HEADINGS = {
     "added": "Activities added",
     "removed": "Activities removed",
@@ -69,8 +79,9 @@ def _cell_value(view: ActivityView, cell: str) -> dict[str, Any] | None:
     elif cell == "indicators":
         data = data.get("items", [])
     elif cell == "responsible":
-        units = [e["unit"] + (f" ({e['role']})" if e.get("role") else "")
-                 for e in data.get("units", [])]
+        units = [
+            e["unit"] + (f" ({e['role']})" if e.get("role") else "") for e in data.get("units", [])
+        ]
         listed = ["listed under sub-activities"] if data.get("listed_under_sub_activities") else []
         data = units or listed
     return {"as_written": as_written, "value": data}
@@ -91,11 +102,15 @@ def _compare(old: ActivityView, new: ActivityView) -> list[Change]:
     for cell in CELLS:
         before, after = _cell_value(old, cell), _cell_value(new, cell)
         if before != after:
-            changes.append(Change(
-                cell, new.id, new.title,
-                before or CONTINUED,
-                after or CONTINUED,
-            ))
+            changes.append(
+                Change(
+                    cell,
+                    new.id,
+                    new.title,
+                    before or CONTINUED,
+                    after or CONTINUED,
+                )
+            )
     old_entries = [_entry(e) for e in old.activity.progress]
     new_entries = [_entry(e) for e in new.activity.progress]
     kept = len(old_entries)
@@ -109,8 +124,15 @@ def _compare(old: ActivityView, new: ActivityView) -> list[Change]:
     old_status = before_status.status if before_status else "not_reported"
     new_status = after_status.status if after_status else "not_reported"
     if old_status != new_status:
-        changes.append(Change("status", new.id, new.title, old_status,
-                              _entry(after_status) if after_status else new_status))
+        changes.append(
+            Change(
+                "status",
+                new.id,
+                new.title,
+                old_status,
+                _entry(after_status) if after_status else new_status,
+            )
+        )
     return changes
 
 
@@ -166,10 +188,14 @@ def _line(change: Change, arrow: str = "->") -> str:
     if change.kind == "progress_added":
         return f"{change.activity} {change.title}: {_value(change.new)}"
     if change.kind == "status":
-        return f"{change.activity} {change.title}: {_value(change.old)} {arrow} {_value(change.new)}"
+        return (
+            f"{change.activity} {change.title}: {_value(change.old)} {arrow} {_value(change.new)}"
+        )
     if change.kind == "history_edited":
-        return (f"{change.activity} {change.title}: {_value(change.old)} {arrow} "
-                f"{_value(change.new) if change.new else 'removed'}")
+        return (
+            f"{change.activity} {change.title}: {_value(change.old)} {arrow} "
+            f"{_value(change.new) if change.new else 'removed'}"
+        )
     return f"{change.activity} {change.title}: {_value(change.old)} {arrow} {_value(change.new)}"
 
 
@@ -199,8 +225,10 @@ def render_markdown(diff: PlanDiff) -> str:
     lines = [f"### Plan changes: {code(diff.base)} .. {code(diff.head)}", ""]
     for label, problems in ((diff.base, diff.base_problems), (diff.head, diff.head_problems)):
         if problems:
-            lines.append(f"**The plan at {md_escape(label)} does not load** "
-                         f"({len(problems)} problems; run `casplan validate`):")
+            lines.append(
+                f"**The plan at {md_escape(label)} does not load** "
+                f"({len(problems)} problems; run `casplan validate`):"
+            )
             lines += [f"- {md_escape(problem)}" for problem in problems[:10]]
             lines.append("")
     if diff.loaded and not diff.changes:

@@ -9,6 +9,7 @@ if the file changed on disk in the meantime.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 import hashlib
@@ -29,7 +30,9 @@ class ProgressError(Exception):
     """Nothing was written; `problems` says why, one line each."""
 
     def __init__(
-        self, message: str, problems: list[Diagnostic] | None = None,
+        self,
+        message: str,
+        problems: list[Diagnostic] | None = None,
         texts: dict[str, str] | None = None,
     ) -> None:
         super().__init__(message)
@@ -61,8 +64,10 @@ def resolve_indicator(reference: str, indicators: list[str]) -> str:
         index = int(reference)
         if 1 <= index <= len(indicators):
             return indicators[index - 1]
-        raise ProgressError(f"indicator {reference} does not exist: the activity has "
-                            f"{len(indicators)} indicator{'s' if len(indicators) != 1 else ''}")
+        raise ProgressError(
+            f"indicator {reference} does not exist: the activity has "
+            f"{len(indicators)} indicator{'s' if len(indicators) != 1 else ''}"
+        )
     if reference in indicators:
         return reference
     needle = reference.casefold()
@@ -72,8 +77,9 @@ def resolve_indicator(reference: str, indicators: list[str]) -> str:
     listed = "; ".join(f"{i}. {text}" for i, text in enumerate(indicators, 1)) or "none"
     if matches:
         raise ProgressError(f"indicator '{reference}' is ambiguous; the indicators are: {listed}")
-    raise ProgressError(f"'{reference}' is not an indicator of this activity; "
-                        f"the indicators are: {listed}")
+    raise ProgressError(
+        f"'{reference}' is not an indicator of this activity; the indicators are: {listed}"
+    )
 
 
 def entry_data(request: ProgressRequest, view: ActivityView) -> dict[str, Any]:
@@ -148,13 +154,14 @@ def insert_entry(text: str, pointer: tuple[str | int, ...], entry: dict[str, Any
     full = _dump_with_entry(plain, pointer, entry)
     spliced = _keep_only_insertions(plain, full)
     if not _same_data(spliced, full):
-        raise ProgressError("the entry cannot be added without rewriting other lines of the "
-                            "file; add it by hand")
+        raise ProgressError(
+            "the entry cannot be added without rewriting other lines of the file; add it by hand"
+        )
     return spliced.replace("\n", newline)
 
 
 def _open_empty_progress(text: str, pointer: tuple[str | int, ...]) -> str:
-    """`progress: []` becomes `progress:`, the one line an entry may change besides adding its own."""
+    """`progress: []` becomes `progress:`: the one line an entry may change besides its own."""
     yaml = _round_trip_yaml()
     activity = yaml.load(text)
     for step in pointer:
@@ -201,7 +208,9 @@ def digest(data: bytes) -> str:
 
 
 def write_atomically(
-    path: Path, data: bytes, expected_digest: str,
+    path: Path,
+    data: bytes,
+    expected_digest: str,
     before_rename: Callable[[Path], None] | None = None,
 ) -> None:
     """Write through a temporary file in the same directory and rename it over `path`.
@@ -210,7 +219,9 @@ def write_atomically(
     changed it since it was read). On any failure the temporary file is removed and the original
     is left as it was. `before_rename` is a hook for tests that inject a failure.
     """
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    descriptor, temporary = tempfile.mkstemp(
+        prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
+    )
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
@@ -220,19 +231,22 @@ def write_atomically(
         if before_rename is not None:
             before_rename(Path(temporary))
         if digest(path.read_bytes()) != expected_digest:
-            raise ProgressError(f"{path} changed on disk while the entry was being prepared; "
-                                "nothing was written, run the command again")
+            raise ProgressError(
+                f"{path} changed on disk while the entry was being prepared; "
+                "nothing was written, run the command again"
+            )
         os.replace(temporary, path)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
-        except FileNotFoundError:
-            pass
         raise
 
 
 def record_progress(
-    root: Path, shown_root: str, request: ProgressRequest, today: dt.date,
+    root: Path,
+    shown_root: str,
+    request: ProgressRequest,
+    today: dt.date,
     before_rename: Callable[[Path], None] | None = None,
 ) -> ProgressWritten:
     """Append one progress entry to the activity's measure file, or raise ProgressError."""
@@ -241,8 +255,11 @@ def record_progress(
     current = check_plan(root, shown_root, today)
     if current.errors:
         count = len(current.errors)
-        raise ProgressError(f"the plan already has {count} problem{'s' if count != 1 else ''}; "
-                            "fix them first (see 'casplan validate')", current.errors)
+        raise ProgressError(
+            f"the plan already has {count} problem{'s' if count != 1 else ''}; "
+            "fix them first (see 'casplan validate')",
+            current.errors,
+        )
     views = {view.id: view for view in all_views(current.plan)}
     if request.activity_id not in views:
         close = difflib.get_close_matches(request.activity_id, list(views), n=3, cutoff=0.6)
@@ -256,8 +273,9 @@ def record_progress(
     new_text = insert_entry(text, view.pointer, entry_data(request, view))
     proposed = check_plan(root, shown_root, today, overlay={relative: new_text})
     if proposed.errors:
-        raise ProgressError("the entry would leave the plan invalid", proposed.errors,
-                            {view.path: new_text})
+        raise ProgressError(
+            "the entry would leave the plan invalid", proposed.errors, {view.path: new_text}
+        )
     data = new_text.encode("utf-8")
     if original.startswith(b"\xef\xbb\xbf"):
         data = b"\xef\xbb\xbf" + data

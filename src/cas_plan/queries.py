@@ -36,8 +36,16 @@ def event_dates(plan: Plan) -> dict[str, dt.date]:
 
 def due_record(deadline: Deadline | None, events: dict[str, dt.date]) -> dict[str, Any]:
     if deadline is None:
-        return {"kind": None, "spelling": None, "description": None, "first_day": None, "last_day": None,
-                "as_written": None, "events": [], "uncertain": None}
+        return {
+            "kind": None,
+            "spelling": None,
+            "description": None,
+            "first_day": None,
+            "last_day": None,
+            "as_written": None,
+            "events": [],
+            "uncertain": None,
+        }
     first, last = span(deadline.when, events)
     return {
         "kind": deadline.when.kind,
@@ -143,9 +151,7 @@ def activity_record(
 def list_records(plan: Plan, views: list[ActivityView], as_of: dt.date) -> list[dict[str, Any]]:
     units = units_by_id(plan)
     events = event_dates(plan)
-    return [
-        activity_record(view, units, events, as_of, plan.relative(view.path)) for view in views
-    ]
+    return [activity_record(view, units, events, as_of, plan.relative(view.path)) for view in views]
 
 
 # --- what is due --------------------------------------------------------------------------------
@@ -190,13 +196,14 @@ def occurrences(
         return []
     if isinstance(spec, Yearly):
         return [
-            day for year in range(low.year, high.year + 1)
+            day
+            for year in range(low.year, high.year + 1)
             if low <= (day := spec.due_in(year)) <= high
         ]
     if isinstance(spec, OpenEnded):
         day = spec.first_day
     else:
-        first, last = span(spec, events)
+        _, last = span(spec, events)
         if last is None:
             return None
         day = last
@@ -236,7 +243,11 @@ def due_rows(plan: Plan, views: list[ActivityView], query: DueQuery) -> list[Due
         spec = view.due.value.when
         status = occurrence_status(view, None, query.as_of)
         if isinstance(spec, Continuous):
-            if query.include_continuous and not query.overdue_only and query.status in (None, status):
+            if (
+                query.include_continuous
+                and not query.overdue_only
+                and query.status in (None, status)
+            ):
                 continuous.append(DueRow(view, "continuous", None, status, False))
             continue
         days = occurrences(spec, events, low, query.before)
@@ -261,8 +272,12 @@ def due_records(plan: Plan, rows: list[DueRow], as_of: dt.date) -> list[dict[str
     for row in rows:
         record = activity_record(row.view, units, events, as_of, plan.relative(row.view.path))
         record.update(
-            {"deadline": row.deadline.isoformat() if row.deadline else None,
-             "section": row.section, "overdue": row.overdue, "status": row.status}
+            {
+                "deadline": row.deadline.isoformat() if row.deadline else None,
+                "section": row.section,
+                "overdue": row.overdue,
+                "status": row.status,
+            }
         )
         out.append(record)
     return out
@@ -302,7 +317,9 @@ def unit_tree(plan: Plan, views: list[ActivityView]) -> list[UnitLine]:
 class WhoRow:
     view: ActivityView
     status: str
-    via: list[str]  # the responsible units that make it the asked unit's (itself, a sub-unit, a collective)
+    via: list[
+        str
+    ]  # the responsible units that make it the asked unit's (itself, a sub-unit, a collective)
     shared_with: list[str]  # the other responsible units
 
 
@@ -331,18 +348,24 @@ class UnknownIdError(LookupError):
 
 
 def progress_records(view: ActivityView) -> list[dict[str, Any]]:
-    return [entry.model_dump(mode="json", exclude_defaults=True) for entry in view.activity.progress]
+    return [
+        entry.model_dump(mode="json", exclude_defaults=True) for entry in view.activity.progress
+    ]
 
 
-def show_record(plan: Plan, views: list[ActivityView], identifier: str, as_of: dt.date) -> dict[str, Any]:
-    """The full record of a goal, measure or activity, with where each effective value comes from."""
+def show_record(
+    plan: Plan, views: list[ActivityView], identifier: str, as_of: dt.date
+) -> dict[str, Any]:
+    """The full record of a goal, measure or activity, and where each effective value comes
+    from."""
     goals = {g.model.id: g for g in plan.goals}
     measures = {m.model.id: m for m in plan.measures}
     by_id = {v.id: v for v in views}
     if identifier in by_id:
         view = by_id[identifier]
-        record = activity_record(view, units_by_id(plan), event_dates(plan), as_of,
-                                 plan.relative(view.path))
+        record = activity_record(
+            view, units_by_id(plan), event_dates(plan), as_of, plan.relative(view.path)
+        )
         record["kind"] = "activity"
         record["goal_title"] = goals[view.goal_id].model.title if view.goal_id in goals else None
         record["measure_title"] = measures[view.measure_id].model.title
@@ -361,14 +384,20 @@ def show_record(plan: Plan, views: list[ActivityView], identifier: str, as_of: d
             "kind": "measure",
             "id": identifier,
             "goal": identifier.split(".")[0],
-            "goal_title": goals[identifier.split(".")[0]].model.title if identifier.split(".")[0] in goals else None,
+            "goal_title": goals[identifier.split(".")[0]].model.title
+            if identifier.split(".")[0] in goals
+            else None,
             "title": measure.model.title,
             "title_as_written": measure.model.title_as_written,
             "file": plan.relative(measure.path),
             "activities": [
-                {"id": v.id, "parent": v.parent_id, "title": v.title,
-                 "due": v.due.value.when.spell() if v.due.value else None,
-                 "status": status_record(v, as_of)[0]}
+                {
+                    "id": v.id,
+                    "parent": v.parent_id,
+                    "title": v.title,
+                    "due": v.due.value.when.spell() if v.due.value else None,
+                    "status": status_record(v, as_of)[0],
+                }
                 for v in rows
             ],
         }
@@ -381,8 +410,11 @@ def show_record(plan: Plan, views: list[ActivityView], identifier: str, as_of: d
             "title_as_written": goal.model.title_as_written,
             "file": plan.relative(goal.path),
             "measures": [
-                {"id": m.model.id, "title": m.model.title,
-                 "activities": sum(1 for v in views if v.measure_id == m.model.id)}
+                {
+                    "id": m.model.id,
+                    "title": m.model.title,
+                    "activities": sum(1 for v in views if v.measure_id == m.model.id),
+                }
                 for m in sorted(measures.values(), key=lambda m: id_sort_key(m.model.id))
                 if m.model.id.split(".")[0] == identifier
             ],

@@ -38,7 +38,9 @@ def _cell_width(cell: object) -> int:
 def _fit(table: Table, width: int) -> Table:
     """Fit a table to the terminal: short columns (ids, dates, statuses) keep their full width,
     and only the long text columns give way, shortened with an ellipsis."""
-    natural = [max([_cell_width(c.header), *(_cell_width(x) for x in c.cells)]) for c in table.columns]
+    natural = [
+        max([_cell_width(c.header), *(_cell_width(x) for x in c.cells)]) for c in table.columns
+    ]
     flexible = [i for i, c in enumerate(table.columns) if c.ratio]
     fixed = sum(w for i, w in enumerate(natural) if i not in flexible)
     gaps = 2 * (len(table.columns) - 1)
@@ -77,7 +79,7 @@ def status_text(status: str) -> Text:
 SECTION_HEADINGS = {
     "due": "Due",
     "unresolved": "Unresolved: the deadline depends on an event whose date is not recorded "
-                  "in events.yaml",
+    "in events.yaml",
     "continuous": "Continuous activities (no deadline)",
 }
 
@@ -94,27 +96,51 @@ def print_due(console: Console, rows: Sequence[DueRow], names: dict[str, str]) -
         if not first:
             console.print()
         first = False
-        console.print(Text(f"{heading} ({len(in_section)})", style="bold"), no_wrap=True,
-                      overflow="ellipsis")
+        console.print(
+            Text(f"{heading} ({len(in_section)})", style="bold"), no_wrap=True, overflow="ellipsis"
+        )
         if section == "due" and any(row.overdue for row in in_section):
-            console.print("! = overdue: the deadline has passed and the activity is not completed",
-                          no_wrap=True, overflow="ellipsis")
-        table = _table(("!", NARROW), ("id", NARROW), ("deadline", NARROW), ("activity", WIDE),
-                       ("responsible", WIDE),
-                       ("status", NARROW))
+            console.print(
+                "! = overdue: the deadline has passed and the activity is not completed",
+                no_wrap=True,
+                overflow="ellipsis",
+            )
+        table = _table(
+            ("!", NARROW),
+            ("id", NARROW),
+            ("deadline", NARROW),
+            ("activity", WIDE),
+            ("responsible", WIDE),
+            ("status", NARROW),
+        )
         for row in in_section:
             deadline = row.view.due.value
-            when = row.deadline.isoformat() if row.deadline else (deadline.when.spell() if deadline else "")
-            table.add_row("!" if row.overdue else "", row.view.id, when, row.view.title,
-                          unit_names(row.view, names), status_text(row.status),
-                          style="red" if row.overdue else None)
+            when = (
+                row.deadline.isoformat()
+                if row.deadline
+                else (deadline.when.spell() if deadline else "")
+            )
+            table.add_row(
+                "!" if row.overdue else "",
+                row.view.id,
+                when,
+                row.view.title,
+                unit_names(row.view, names),
+                status_text(row.status),
+                style="red" if row.overdue else None,
+            )
         console.print(_fit(table, console.width))
 
 
 def print_activities(console: Console, records: Sequence[dict[str, Any]]) -> None:
     """`casplan list` as a table."""
-    table = _table(("id", NARROW), ("activity", WIDE), ("responsible", WIDE), ("due", NARROW),
-                   ("status", NARROW))
+    table = _table(
+        ("id", NARROW),
+        ("activity", WIDE),
+        ("responsible", WIDE),
+        ("due", NARROW),
+        ("status", NARROW),
+    )
     for record in records:
         table.add_row(
             record["id"],
@@ -136,7 +162,8 @@ def print_units(console: Console, lines: Sequence[UnitLine]) -> None:
         if unit.covers:
             details.append("covers " + ", ".join(unit.covers))
         counts = f"{line.direct} directly" + (
-            f", {line.total} with sub-units" if line.total != line.direct else "")
+            f", {line.total} with sub-units" if line.total != line.direct else ""
+        )
         text = Text("  " * line.depth)
         text.append(unit.name, style="bold")
         text.append(f" [{unit.id}]  {counts}")
@@ -144,8 +171,13 @@ def print_units(console: Console, lines: Sequence[UnitLine]) -> None:
         console.print(text, overflow="fold")
 
 
-def print_who(console: Console, rows: Sequence[WhoRow], names: dict[str, str],
-              goal_titles: dict[str, str], measure_titles: dict[str, str]) -> None:
+def print_who(
+    console: Console,
+    rows: Sequence[WhoRow],
+    names: dict[str, str],
+    goal_titles: dict[str, str],
+    measure_titles: dict[str, str],
+) -> None:
     if not rows:
         console.print("No activity names this unit.")
         return
@@ -159,17 +191,28 @@ def print_who(console: Console, rows: Sequence[WhoRow], names: dict[str, str],
                 console.print()
             if current is None or key[0] != current[0]:
                 console.print(Text(f"Goal {key[0]}: {goal_titles.get(key[0], '')}", style="bold"))
-            console.print(Text(f"  Measure {key[1]}: {measure_titles.get(key[1], '')}",
-                               style="bold"), overflow="ellipsis", no_wrap=True)
-            table = _table(("id", NARROW), ("activity", WIDE), ("due", NARROW),
-                           ("status", NARROW),
-                           ("shared with", WIDE))
+            console.print(
+                Text(f"  Measure {key[1]}: {measure_titles.get(key[1], '')}", style="bold"),
+                overflow="ellipsis",
+                no_wrap=True,
+            )
+            table = _table(
+                ("id", NARROW),
+                ("activity", WIDE),
+                ("due", NARROW),
+                ("status", NARROW),
+                ("shared with", WIDE),
+            )
             current = key
         deadline = row.view.due.value
         assert table is not None
-        table.add_row(row.view.id, row.view.title, deadline.when.spell() if deadline else "",
-                      status_text(row.status),
-                      ", ".join(names.get(u, u) for u in row.shared_with))
+        table.add_row(
+            row.view.id,
+            row.view.title,
+            deadline.when.spell() if deadline else "",
+            status_text(row.status),
+            ", ".join(names.get(u, u) for u in row.shared_with),
+        )
     if table is not None:
         console.print(_fit(table, console.width))
 
@@ -216,17 +259,29 @@ def _funds_lines(funds: dict[str, Any]) -> list[str]:
 def show_text(record: dict[str, Any]) -> str:
     """The plain-text form of `casplan show`."""
     if record["kind"] == "goal":
-        lines = [f"Goal {record['id']}: {record['title']}", f"  file: {record['file']}", "",
-                 "Measures:"]
-        lines += [f"  {m['id']}  {m['title']} ({m['activities']} activities)"
-                  for m in record["measures"]]
+        lines = [
+            f"Goal {record['id']}: {record['title']}",
+            f"  file: {record['file']}",
+            "",
+            "Measures:",
+        ]
+        lines += [
+            f"  {m['id']}  {m['title']} ({m['activities']} activities)" for m in record["measures"]
+        ]
         return "\n".join(lines)
     if record["kind"] == "measure":
-        lines = [f"Measure {record['id']}: {record['title']}",
-                 f"  goal {record['goal']}: {record['goal_title']}", f"  file: {record['file']}",
-                 "", "Activities:"]
-        lines += [f"  {'  ' if a['parent'] else ''}{a['id']}  {a['title']}  [due {a['due']}, "
-                  f"{a['status'].replace('_', ' ')}]" for a in record["activities"]]
+        lines = [
+            f"Measure {record['id']}: {record['title']}",
+            f"  goal {record['goal']}: {record['goal_title']}",
+            f"  file: {record['file']}",
+            "",
+            "Activities:",
+        ]
+        lines += [
+            f"  {'  ' if a['parent'] else ''}{a['id']}  {a['title']}  [due {a['due']}, "
+            f"{a['status'].replace('_', ' ')}]"
+            for a in record["activities"]
+        ]
         return "\n".join(lines)
     r = record
     lines = [f"Activity {r['id']}: {r['title']}"]
@@ -267,13 +322,18 @@ def show_text(record: dict[str, Any]) -> str:
     if r["sub_activities"]:
         lines += ["", "Sub-activities: " + ", ".join(r["sub_activities"])]
     status = r["status"].replace("_", " ")
-    lines += ["", f"Status: {status}" + (f" (since {r['status_date']})" if r["status_date"] else "")]
+    lines += [
+        "",
+        f"Status: {status}" + (f" (since {r['status_date']})" if r["status_date"] else ""),
+    ]
     lines.append("Progress:")
     if not r["progress"]:
         lines.append("  none recorded")
     for entry in r["progress"]:
-        lines.append(f"  {entry['date']}  {entry['status'].replace('_', ' ')}"
-                     + (f": {entry['note']}" if entry.get("note") else ""))
+        lines.append(
+            f"  {entry['date']}  {entry['status'].replace('_', ' ')}"
+            + (f": {entry['note']}" if entry.get("note") else "")
+        )
         for indicator, value in entry.get("values", {}).items():
             lines.append(f"      {indicator}: {value}")
         for link in entry.get("evidence", []):
@@ -286,20 +346,36 @@ def show_text(record: dict[str, Any]) -> str:
 def print_budget(console: Console, record: dict[str, Any]) -> None:
     title = "Indicative funds" + (f" for {record['year']}" if record["year"] else "")
     console.print(Text(f"{title}, by {record['by']}", style="bold"))
-    table = _table((record["by"], {"no_wrap": True}),
-                   ("name", WIDE),
-                   ("currency", NARROW), ("basis", NARROW), ("procurement", NARROW),
-                   ("total", {"justify": "right", "no_wrap": True}))
+    table = _table(
+        (record["by"], {"no_wrap": True}),
+        ("name", WIDE),
+        ("currency", NARROW),
+        ("basis", NARROW),
+        ("procurement", NARROW),
+        ("total", {"justify": "right", "no_wrap": True}),
+    )
     for line in record["lines"]:
-        table.add_row(line["group"], line["name"], line["currency"], line["basis"],
-                      line["procurement"], f"{_money(line['total'])}")
+        table.add_row(
+            line["group"],
+            line["name"],
+            line["currency"],
+            line["basis"],
+            line["procurement"],
+            f"{_money(line['total'])}",
+        )
     console.print(_fit(table, console.width))
     console.print()
     console.print(Text("Totals (each amount counted once; currencies never added)", style="bold"))
-    totals = _table(("currency", NARROW), ("basis", NARROW), ("procurement", NARROW),
-                    ("total", {"justify": "right", "no_wrap": True}))
+    totals = _table(
+        ("currency", NARROW),
+        ("basis", NARROW),
+        ("procurement", NARROW),
+        ("total", {"justify": "right", "no_wrap": True}),
+    )
     for total in record["totals"]:
-        totals.add_row(total["currency"], total["basis"], total["procurement"], _money(total["total"]))
+        totals.add_row(
+            total["currency"], total["basis"], total["procurement"], _money(total["total"])
+        )
     console.print(_fit(totals, console.width))
     console.print()
     console.print(Text("Not summed", style="bold"))
@@ -313,13 +389,18 @@ def print_budget(console: Console, record: dict[str, Any]) -> None:
     }
     for name, label in labels.items():
         entry = record["not_summed"][name]
-        console.print(f"  {label}: {entry['count']} {'activity' if entry['count'] == 1 else 'activities'}")
+        console.print(
+            f"  {label}: {entry['count']} {'activity' if entry['count'] == 1 else 'activities'}"
+        )
     for amount in record["excluded"]:
-        console.print(f"  {amount['amount']} {amount['currency']} of {amount['activity']}: "
-                      f"{amount['reason']}")
+        console.print(
+            f"  {amount['amount']} {amount['currency']} of {amount['activity']}: {amount['reason']}"
+        )
     if record["other_years"]:
-        console.print(f"  {len(record['other_years'])} amounts stated for other years or for the "
-                      "whole plan period (see --format json)")
+        console.print(
+            f"  {len(record['other_years'])} amounts stated for other years or for the "
+            "whole plan period (see --format json)"
+        )
 
 
 def _money(text: str) -> str:

@@ -22,8 +22,16 @@ from cas_plan.loader import Plan
 from cas_plan.queries import DueQuery, DueRow, due_rows, occurrence_status
 from cas_plan.words import STATUS_ORDER, words
 
-SUMMARY_KEYS = ("due", "completed", "completed_late", "in_progress", "delayed", "not_started",
-                "not_reported", "cancelled")
+SUMMARY_KEYS = (
+    "due",
+    "completed",
+    "completed_late",
+    "in_progress",
+    "delayed",
+    "not_started",
+    "not_reported",
+    "cancelled",
+)
 
 
 class ReportError(Exception):
@@ -57,10 +65,16 @@ class GitState:
 
 def git_state(directory: Path) -> GitState:
     """The commit the plan is read from, and whether the plan has uncommitted changes."""
+
     def git(*args: str) -> str | None:
         try:
-            done = subprocess.run(["git", "-C", str(directory), *args], capture_output=True,
-                                  text=True, timeout=10, check=False)
+            done = subprocess.run(
+                ["git", "-C", str(directory), *args],
+                capture_output=True,
+                text=True,
+                timeout=10,
+                check=False,
+            )
         except (OSError, subprocess.SubprocessError):
             return None
         return done.stdout.strip() if done.returncode == 0 else None
@@ -102,8 +116,14 @@ def _entries_in(view: ActivityView, year: int, as_of: dt.date) -> list[dict[str,
     ]
 
 
-def _activity_row(view: ActivityView, deadline: dt.date | None, klass: str, year: int,
-                  as_of: dt.date, units: dict[str, str]) -> dict[str, Any]:
+def _activity_row(
+    view: ActivityView,
+    deadline: dt.date | None,
+    klass: str,
+    year: int,
+    as_of: dt.date,
+    units: dict[str, str],
+) -> dict[str, Any]:
     entries = _entries_in(view, year, as_of)
     values: dict[str, str] = {}
     evidence: list[str] = []
@@ -134,6 +154,7 @@ def _percent(part: int, whole: int) -> int:
 
 def _summary(rows: list[tuple[str, str]]) -> dict[str, Any]:
     """Counts and percentages of (goal, class) pairs: per goal and overall."""
+
     def count(selected: list[str]) -> dict[str, Any]:
         counts = {key: selected.count(key) for key in SUMMARY_KEYS if key != "due"}
         counts["due"] = len(selected)
@@ -165,16 +186,28 @@ def _bar_chart(goals: list[dict[str, Any]]) -> dict[str, Any]:
     bars = []
     for index, goal in enumerate(goals):
         percent = goal["completion"]
-        bars.append({
-            "label": f"{goal['id']}", "percent": percent, "y": index * (bar + gap),
-            "width": round(width * percent / 100), "x": left,
-        })
-    return {"bars": bars, "height": max(len(goals) * (bar + gap), bar), "bar": bar,
-            "left": left, "width": width, "total_width": left + width + 60}
+        bars.append(
+            {
+                "label": f"{goal['id']}",
+                "percent": percent,
+                "y": index * (bar + gap),
+                "width": round(width * percent / 100),
+                "x": left,
+            }
+        )
+    return {
+        "bars": bars,
+        "height": max(len(goals) * (bar + gap), bar),
+        "bar": bar,
+        "left": left,
+        "width": width,
+        "total_width": left + width + 60,
+    }
 
 
-def build_context(plan: Plan, views: list[ActivityView], year: int, as_of: dt.date,
-                  lang: str, git: GitState) -> dict[str, Any]:
+def build_context(
+    plan: Plan, views: list[ActivityView], year: int, as_of: dt.date, lang: str, git: GitState
+) -> dict[str, Any]:
     """Everything a report template may show, as plain data."""
     units = {u.id: u.name for u in plan.organization.model.units} if plan.organization else {}
     goal_titles = {g.model.id: g.model.title for g in plan.goals}
@@ -182,19 +215,23 @@ def build_context(plan: Plan, views: list[ActivityView], year: int, as_of: dt.da
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     period = plan.plan.model.period if plan.plan else None
 
-    in_year = due_rows(plan, views, DueQuery(before=end, after=start, as_of=as_of,
-                                             include_continuous=True))
+    in_year = due_rows(
+        plan, views, DueQuery(before=end, after=start, as_of=as_of, include_continuous=True)
+    )
     dated = [row for row in in_year if row.section == "due"]
     classified = [(row, classify(row, as_of)) for row in dated]
 
     rows_by_activity: dict[str, dict[str, Any]] = {}
     for row, klass in classified:
-        rows_by_activity.setdefault(row.view.id, _activity_row(
-            row.view, row.deadline, klass, year, as_of, units))
+        rows_by_activity.setdefault(
+            row.view.id, _activity_row(row.view, row.deadline, klass, year, as_of, units)
+        )
     # activities reported in the year without a deadline in it
     for view in views:
-        if view.id not in rows_by_activity and _entries_in(view, year, as_of) and not (
-            view.due.value and view.due.value.when.kind == "continuous"
+        if (
+            view.id not in rows_by_activity
+            and _entries_in(view, year, as_of)
+            and not (view.due.value and view.due.value.when.kind == "continuous")
         ):
             status = occurrence_status(view, None, as_of)
             rows_by_activity[view.id] = _activity_row(view, None, status, year, as_of, units)
@@ -208,7 +245,9 @@ def build_context(plan: Plan, views: list[ActivityView], year: int, as_of: dt.da
     for goal_id in sorted(by_goal, key=id_sort_key):
         measures = [
             {"id": measure_id, "title": measure_titles.get(measure_id, ""), "activities": rows}
-            for measure_id, rows in sorted(by_goal[goal_id].items(), key=lambda m: id_sort_key(m[0]))
+            for measure_id, rows in sorted(
+                by_goal[goal_id].items(), key=lambda m: id_sort_key(m[0])
+            )
             if rows
         ]
         goals.append({"id": goal_id, "title": goal_titles.get(goal_id, ""), "measures": measures})
@@ -222,25 +261,42 @@ def build_context(plan: Plan, views: list[ActivityView], year: int, as_of: dt.da
         goal["due_count"] = stats["counts"]["due"] if stats else 0
 
     overdue_start = period.start if period else dt.date(1, 1, 1)
-    overdue = due_rows(plan, views, DueQuery(before=min(as_of, dt.date.max), after=overdue_start,
-                                             as_of=as_of, overdue_only=True))
-    next_year = due_rows(plan, views, DueQuery(before=dt.date(year + 1, 12, 31),
-                                               after=dt.date(year + 1, 1, 1), as_of=as_of))
+    overdue = due_rows(
+        plan,
+        views,
+        DueQuery(
+            before=min(as_of, dt.date.max), after=overdue_start, as_of=as_of, overdue_only=True
+        ),
+    )
+    next_year = due_rows(
+        plan,
+        views,
+        DueQuery(before=dt.date(year + 1, 12, 31), after=dt.date(year + 1, 1, 1), as_of=as_of),
+    )
     budget = budget_record(compute_budget(plan, views, "goal", year))
 
     def listing(row: DueRow) -> dict[str, Any]:
         # a yearly deadline is reported anew each year: show the reports of its own year
-        yearly = row.deadline is not None and row.view.due.value is not None and (
-            row.view.due.value.when.kind == "yearly")
+        yearly = (
+            row.deadline is not None
+            and row.view.due.value is not None
+            and (row.view.due.value.when.kind == "yearly")
+        )
         notes_year = row.deadline.year if yearly and row.deadline else year
         return _activity_row(row.view, row.deadline, row.status, notes_year, as_of, units)
 
     gantt = [
-        {"id": row.view.id, "label": mermaid_text(f"{row.view.id} {row.view.title}"),
-         "date": row.deadline.isoformat(), "status": klass,
-         "tag": {"completed": "done", "completed_late": "done", "in_progress": "active"}.get(
-             klass, "crit" if row.overdue else "")}
-        for row, klass in classified if row.deadline is not None
+        {
+            "id": row.view.id,
+            "label": mermaid_text(f"{row.view.id} {row.view.title}"),
+            "date": row.deadline.isoformat(),
+            "status": klass,
+            "tag": {"completed": "done", "completed_late": "done", "in_progress": "active"}.get(
+                klass, "crit" if row.overdue else ""
+            ),
+        }
+        for row, klass in classified
+        if row.deadline is not None
     ]
     return {
         "w": words(lang),
@@ -254,8 +310,12 @@ def build_context(plan: Plan, views: list[ActivityView], year: int, as_of: dt.da
         },
         "year": year,
         "as_of": as_of.isoformat(),
-        "generated": {"commit": git.commit, "dirty": git.dirty, "describe": git.describe,
-                      "version": __version__},
+        "generated": {
+            "commit": git.commit,
+            "dirty": git.dirty,
+            "describe": git.describe,
+            "version": __version__,
+        },
         "summary_keys": list(SUMMARY_KEYS),
         "statuses": list(STATUS_ORDER),
         "summary": summary,
@@ -265,7 +325,8 @@ def build_context(plan: Plan, views: list[ActivityView], year: int, as_of: dt.da
         "unresolved": [listing(row) for row in in_year if row.section == "unresolved"],
         "continuous": [
             {**listing(row), "reports": _entries_in(row.view, year, as_of)}
-            for row in in_year if row.section == "continuous"
+            for row in in_year
+            if row.section == "continuous"
         ],
         "funds": budget["totals"],
         "funds_not_by_year": len(budget["other_years"]),
@@ -294,16 +355,22 @@ def render(context: dict[str, Any], output_format: str, template: Path | None = 
         from jinja2 import Environment
 
         environment: Any = Environment(
-            loader=FileSystemLoader(templates_dir()), undefined=StrictUndefined,
-            autoescape=select_autoescape(["html", "html.j2"]), keep_trailing_newline=True,
-            trim_blocks=True, lstrip_blocks=True,
+            loader=FileSystemLoader(templates_dir()),
+            undefined=StrictUndefined,
+            autoescape=select_autoescape(["html", "html.j2"]),
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
         )
         name = f"report.{output_format}.j2"
     else:
         environment = ImmutableSandboxedEnvironment(
-            loader=FileSystemLoader(template.resolve().parent), undefined=StrictUndefined,
-            autoescape=output_format == "html", keep_trailing_newline=True,
-            trim_blocks=True, lstrip_blocks=True,
+            loader=FileSystemLoader(template.resolve().parent),
+            undefined=StrictUndefined,
+            autoescape=output_format == "html",
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
         )
         name = template.name
     environment.filters.update(_filters())

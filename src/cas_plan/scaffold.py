@@ -64,7 +64,9 @@ class InitError(Exception):
     """The target exists and is not empty: nothing was written."""
 
 
-def init_plan(directory: Path, title: str = "Action plan", today: dt.date | None = None) -> list[Path]:
+def init_plan(
+    directory: Path, title: str = "Action plan", today: dt.date | None = None
+) -> list[Path]:
     if directory.exists() and any(directory.iterdir()):
         raise InitError(f"'{directory}' exists and is not empty; nothing was written")
     start_year = (today or dt.date.today()).year

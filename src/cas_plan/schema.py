@@ -49,8 +49,10 @@ def _short_forms(definitions: dict[str, Any]) -> None:
             definitions[name] = {
                 "title": full.get("title", name),
                 "description": full.get("description", ""),
-                "anyOf": [copy.deepcopy(make(full)), {k: v for k, v in full.items()
-                                                       if k not in ("title", "description")}],
+                "anyOf": [
+                    copy.deepcopy(make(full)),
+                    {k: v for k, v in full.items() if k not in ("title", "description")},
+                ],
             }
 
 
@@ -84,6 +86,9 @@ def write_schemas(directory: Path) -> list[Path]:
 def schema_line(relative: str) -> str:
     """The yaml-language-server line for a plan file at `relative` inside the plan directory."""
     depth = relative.count("/")
-    kind = "measure" if relative.split("/")[-1].startswith("measure-") else (
-        "goal" if relative.endswith("goal.yaml") else relative.removesuffix(".yaml"))
+    kind = (
+        "measure"
+        if relative.split("/")[-1].startswith("measure-")
+        else ("goal" if relative.endswith("goal.yaml") else relative.removesuffix(".yaml"))
+    )
     return f"# yaml-language-server: $schema={'../' * depth}{SCHEMA_DIR}/{kind}.schema.json"

@@ -1,9 +1,19 @@
-"""The report's own words in English and in Serbian (Latin script); the plan's texts stay as written."""
+"""The report's own words in English and in Serbian (Latin script).
+
+The plan's own texts stay as written.
+"""
 
 from __future__ import annotations
 
-STATUS_ORDER = ("completed", "completed_late", "in_progress", "delayed", "not_started",
-                "not_reported", "cancelled")
+STATUS_ORDER = (
+    "completed",
+    "completed_late",
+    "in_progress",
+    "delayed",
+    "not_started",
+    "not_reported",
+    "cancelled",
+)
 
 WORDS: dict[str, dict[str, str]] = {
     "en": {
@@ -20,7 +30,7 @@ WORDS: dict[str, dict[str, str]] = {
         "tool": "casplan",
         "summary": "Summary",
         "summary_intro": "Activities with a deadline in the year, by their status on the date "
-                         "the state is taken from.",
+        "the state is taken from.",
         "goal": "Goal",
         "measure": "Measure",
         "overall": "Overall",
@@ -35,16 +45,16 @@ WORDS: dict[str, dict[str, str]] = {
         "activities_of_year": "Activities due or reported in the year",
         "overdue": "Overdue activities",
         "overdue_intro": "Deadlines passed before the date of the state, in any year of the plan, "
-                         "whose activity is not completed or cancelled.",
+        "whose activity is not completed or cancelled.",
         "next_year": "Due next year",
         "unresolved": "Deadlines that depend on events",
         "unresolved_intro": "These deadlines resolve once the event's date is recorded in "
-                            "events.yaml.",
+        "events.yaml.",
         "continuous": "Continuous activities",
         "reports_in_year": "Reports in the year",
         "funds": "Indicative funds for the year",
         "funds_intro": "Amounts stated for the year and annual amounts, per currency; amounts "
-                       "stated for the whole plan period are not broken down by year",
+        "stated for the whole plan period are not broken down by year",
         "currency": "Currency",
         "basis": "Basis",
         "procurement": "Procurement",
@@ -96,7 +106,7 @@ WORDS: dict[str, dict[str, str]] = {
         "activities_of_year": "Aktivnosti sa rokom ili izveštajem u godini",
         "overdue": "Aktivnosti kojima je rok istekao",
         "overdue_intro": "Rokovi istekli pre dana stanja, u bilo kojoj godini plana, za "
-                         "aktivnosti koje nisu završene ni otkazane.",
+        "aktivnosti koje nisu završene ni otkazane.",
         "next_year": "Rokovi u narednoj godini",
         "unresolved": "Rokovi vezani za događaje",
         "unresolved_intro": "Ovi rokovi se određuju kada se datum događaja upiše u events.yaml.",
@@ -104,7 +114,7 @@ WORDS: dict[str, dict[str, str]] = {
         "reports_in_year": "Izveštaji u godini",
         "funds": "Indikativna sredstva za godinu",
         "funds_intro": "Iznosi navedeni za godinu i godišnji iznosi, po valuti; iznosi za ceo "
-                       "period plana nisu raspoređeni po godinama",
+        "period plana nisu raspoređeni po godinama",
         "currency": "Valuta",
         "basis": "Osnov",
         "procurement": "Nabavka",
