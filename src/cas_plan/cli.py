@@ -935,8 +935,9 @@ def codeowners(
         typer.echo(text, nl=False)
         return
     target = out or default_out
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
+    from cas_plan.safewrite import write_atomically
+
+    write_atomically(target, text.encode("utf-8"))
     typer.echo(f"wrote {target} ({text.count(chr(10)) - 2} rules)")
 
 

@@ -9,13 +9,9 @@ if the file changed on disk in the meantime.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import difflib
-import hashlib
 import io
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +19,7 @@ from typing import Any
 
 from cas_plan.diagnostics import Diagnostic
 from cas_plan.effective import ActivityView, all_views
+from cas_plan.safewrite import ChangedOnDisk, digest, write_atomically
 from cas_plan.yamlread import read_yaml_text
 
 
@@ -203,45 +200,6 @@ def _same_data(left: str, right: str) -> bool:
     return a.ok and b.ok and a.data == b.data
 
 
-def digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def write_atomically(
-    path: Path,
-    data: bytes,
-    expected_digest: str,
-    before_rename: Callable[[Path], None] | None = None,
-) -> None:
-    """Write through a temporary file in the same directory and rename it over `path`.
-
-    Refuses, writing nothing, when the file on disk no longer has `expected_digest` (someone
-    changed it since it was read). On any failure the temporary file is removed and the original
-    is left as it was. `before_rename` is a hook for tests that inject a failure.
-    """
-    descriptor, temporary = tempfile.mkstemp(
-        prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
-    )
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, path.stat().st_mode & 0o7777)
-        if before_rename is not None:
-            before_rename(Path(temporary))
-        if digest(path.read_bytes()) != expected_digest:
-            raise ProgressError(
-                f"{path} changed on disk while the entry was being prepared; "
-                "nothing was written, run the command again"
-            )
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
-
-
 def record_progress(
     root: Path,
     shown_root: str,
@@ -279,6 +237,9 @@ def record_progress(
     data = new_text.encode("utf-8")
     if original.startswith(b"\xef\xbb\xbf"):
         data = b"\xef\xbb\xbf" + data
-    write_atomically(file, data, digest(original), before_rename)
+    try:
+        write_atomically(file, data, digest(original), before_rename)
+    except ChangedOnDisk as exc:
+        raise ProgressError(str(exc)) from None
     added = [line for line in new_text.splitlines() if line not in text.splitlines()]
     return ProgressWritten(file, view.path, added)

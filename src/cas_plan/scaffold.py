@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from cas_plan.safewrite import write_atomically
 from cas_plan.schema import schema_line, write_schemas
 
 
@@ -74,7 +75,7 @@ def init_plan(
     for relative, text in starter_files(title, start_year).items():
         path = directory / relative
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        write_atomically(path, text.encode("utf-8"))
         written.append(path)
     written += write_schemas(directory / "schemas")
     return written

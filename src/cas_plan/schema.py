@@ -23,6 +23,7 @@ from cas_plan.model import (
     OrganizationFile,
     PlanFile,
 )
+from cas_plan.safewrite import write_atomically
 
 FILE_KINDS: dict[str, type[BaseModel]] = {
     "measure": MeasureFile,
@@ -78,7 +79,7 @@ def write_schemas(directory: Path) -> list[Path]:
     written = []
     for name, text in schema_texts().items():
         path = directory / name
-        path.write_text(text, encoding="utf-8")
+        write_atomically(path, text.encode("utf-8"))
         written.append(path)
     return written
 
