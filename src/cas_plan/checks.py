@@ -253,7 +253,7 @@ def validate_funds_references(ctx: CheckContext) -> list[Diagnostic]:
         refs += [
             (amount.counted_under, (*view.pointer, "funds", "amounts", i, "counted_under"))
             for i, amount in enumerate(funds.amounts)
-            if amount.counted_under
+            if amount.counted_under is not None
         ]
         for ref, pointer in refs:
             if ref == view.id:

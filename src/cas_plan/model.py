@@ -49,22 +49,39 @@ def _pattern(regex: str, what: str, example: str) -> AfterValidator:
     return AfterValidator(check)
 
 
-def _id_type(regex: str, what: str, example: str, *, integer: bool = False) -> object:
-    """Text matching `regex`; a YAML number is read as its text (`id: 1` is '1')."""
-    text_schema = {"type": "string", "pattern": regex}
-    schema = {"anyOf": [text_schema, {"type": "integer", "minimum": 1}]} if integer else text_schema
-    return Annotated[
-        str, BeforeValidator(_id_text), _pattern(regex, what, example), WithJsonSchema(schema)
-    ]
+_GOAL_ID = r"^[1-9]\d*$"
+_MEASURE_ID = r"^[1-9]\d*\.[1-9]\d*$"
+_ACTIVITY_ID = r"^[1-9]\d*\.[1-9]\d*(\.[1-9]\d*)+$"
+_FUNDS_REF = r"^[1-9]\d*\.[1-9]\d*(\.[1-9]\d*)*$"
 
-
-GoalId = _id_type(r"^[1-9]\d*$", "goal id", "'3'", integer=True)
-MeasureId = _id_type(r"^[1-9]\d*\.[1-9]\d*$", "measure id", "'3.5'")
-ActivityId = _id_type(r"^[1-9]\d*\.[1-9]\d*(\.[1-9]\d*)+$", "activity id", "'3.5.1' or '3.5.1.1'")
+# Ids are text matching a pattern; a YAML number is read as its text (`id: 1` is '1').
+GoalId = Annotated[
+    str,
+    BeforeValidator(_id_text),
+    _pattern(_GOAL_ID, "goal id", "'3'"),
+    WithJsonSchema(
+        {"anyOf": [{"type": "string", "pattern": _GOAL_ID}, {"type": "integer", "minimum": 1}]}
+    ),
+]
+MeasureId = Annotated[
+    str,
+    BeforeValidator(_id_text),
+    _pattern(_MEASURE_ID, "measure id", "'3.5'"),
+    WithJsonSchema({"type": "string", "pattern": _MEASURE_ID}),
+]
+ActivityId = Annotated[
+    str,
+    BeforeValidator(_id_text),
+    _pattern(_ACTIVITY_ID, "activity id", "'3.5.1' or '3.5.1.1'"),
+    WithJsonSchema({"type": "string", "pattern": _ACTIVITY_ID}),
+]
 # A reference to indicative funds stated under an activity or a whole measure.
-FundsRef = _id_type(
-    r"^[1-9]\d*\.[1-9]\d*(\.[1-9]\d*)*$", "measure or activity id", "'2.1.3' or '8.2'"
-)
+FundsRef = Annotated[
+    str,
+    BeforeValidator(_id_text),
+    _pattern(_FUNDS_REF, "measure or activity id", "'2.1.3' or '8.2'"),
+    WithJsonSchema({"type": "string", "pattern": _FUNDS_REF}),
+]
 Slug = Annotated[
     str,
     _pattern(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$", "id", "'tariff-affairs-division'"),

@@ -241,7 +241,7 @@ def build_context(
         measure_rows = by_goal.setdefault(view.goal_id, {}).setdefault(view.measure_id, [])
         if view.id in rows_by_activity:
             measure_rows.append(rows_by_activity[view.id])
-    goals = []
+    goals: list[dict[str, Any]] = []
     for goal_id in sorted(by_goal, key=id_sort_key):
         measures = [
             {"id": measure_id, "title": measure_titles.get(measure_id, ""), "activities": rows}
@@ -349,7 +349,8 @@ def render(context: dict[str, Any], output_format: str, template: Path | None = 
     """Render the report with the bundled template for the format, or a user's template
     (in Jinja2's sandbox)."""
     from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
-    from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+    from jinja2.exceptions import SecurityError
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     if template is None:
         from jinja2 import Environment

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +39,7 @@ SCHEMA_DIR = "schemas"
 
 def _short_forms(definitions: dict[str, Any]) -> None:
     text_list = {"type": "array", "items": {"type": "string", "minLength": 1}}
-    short = {
+    short: dict[str, Callable[[dict[str, Any]], Any]] = {
         "Deadline": lambda d: d["properties"]["when"],
         "Indicators": lambda d: text_list,
         "UnitRole": lambda d: d["properties"]["unit"],
