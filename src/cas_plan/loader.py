@@ -218,7 +218,10 @@ def _schema_diagnostics(
             hint = SPELLINGS_HELP
         elif loc and loc[-1] == "amount" and kind == "value_error":
             hint = MONEY_HELP
-        out.append(Diagnostic(shown, 0, 0, message, "error", hint, loc, at_key))
+        # quoted keys and values are the user's text: a line break or an escape sequence in one
+        # must not break the one-line form of the problem (nor reach the terminal raw)
+        out.append(Diagnostic(shown, 0, 0, _printable(message), "error",
+                              hint and _printable(hint), loc, at_key))
     return out
 
 
@@ -274,6 +277,7 @@ def _plan_files(root: Path, plan: Plan, diagnostics: list[Diagnostic]) -> list[t
             if name.startswith(".") or not name.endswith((".yaml", ".yml")):
                 continue
             file = here / name
+            problem: tuple[str, str | None] | None
             try:
                 problem = _link_problem(file, resolved_root, "file") if file.is_symlink() else None
                 if problem is None and file.exists() and not stat.S_ISREG(file.stat().st_mode):

@@ -103,7 +103,7 @@ class _EditorLines:
 
 
 class _EditorMark:
-    __slots__ = ("line", "column", "index")
+    __slots__ = ("column", "index", "line")
 
     def __init__(self, lines: _EditorLines, index: int) -> None:
         line, col = lines(index)
@@ -251,9 +251,9 @@ def read_yaml_text(text: str, path: str, *, parser: str = "libyaml") -> ReadResu
         root = compose(text)
     except marked as exc:
         mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        if mark is not None and _UNUSUAL_BREAK.search(text):
-            line, col = _EditorLines(text)(mark.index)
+        # from the character index: libyaml puts the end of a stream that lacks a final line
+        # break on a line after the last one, and counts U+2028 and the like as line breaks
+        line, col = _EditorLines(text)(min(mark.index, len(text))) if mark else (1, 1)
         message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
         if "expected a single document" in message:
             message = "the file holds more than one YAML document ('---'); keep one"
@@ -389,13 +389,21 @@ class _Builder:
             if key in first_seen:
                 self.diagnostics.append(Diagnostic(
                     self.path, *_mark(key_node),
-                    f"duplicate key '{key}' (first at line {first_seen[key].start_mark.line + 1})",
+                    f"duplicate key '{_shown(key)}' "
+                    f"(first at line {first_seen[key].start_mark.line + 1})",
                     hint="keep one of the two; YAML would silently drop the other",
                 ))
                 continue
             first_seen[key] = key_node
             result[key] = self.build(value_node, (*where, key))
         return result
+
+
+def _shown(text: str) -> str:
+    """Text quoted in a message, on one line: control characters and line breaks escaped."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
 
 
 def _tag_problem(node: Any, tag: str) -> _Problem:
