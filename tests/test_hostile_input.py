@@ -1241,21 +1241,10 @@ def run_casplan(
     )
 
 
-# The result cache (cache.plan_fingerprint, called by cli.replay_or_run before the loader runs)
-# reads every *.yaml file itself, with none of the loader's guards.
-FINGERPRINT = "cache.py: plan_fingerprint() (run by cli.replay_or_run before the loader) "
-
-
-def cache_modes(on_reason: str) -> list[Any]:
-    """Run a test with the caches off (the loader's own handling) and on (the default)."""
-    return [
-        pytest.param("off", id="cache-off"),
-        pytest.param(
-            "on",
-            id="cache-on",
-            marks=pytest.mark.xfail(strict=True, reason=FINGERPRINT + on_reason),
-        ),
-    ]
+def cache_modes(why: str) -> list[Any]:
+    """Run a test with the caches off (the loader's own handling) and on (the default): the
+    result cache fingerprints the plan before the loader runs and must be as careful ({why})."""
+    return [pytest.param("off", id="cache-off"), pytest.param("on", id="cache-on")]
 
 
 def test_alias_bomb_in_a_subprocess_under_a_memory_limit(tmp_path):
@@ -1516,12 +1505,6 @@ def test_an_unreadable_plan_directory_is_a_usage_error(unprivileged, tmp_path):
     assert str(plan) in output and ("cannot be read" in output or "is not readable" in output)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli.py: the --plan option is a click Path(readable=True), "
-    "so click refuses an unreadable plan directory first, with its own multi-line "
-    "usage message, before the loader's one-line 'casplan: error: ... cannot be read'",
-)
 def test_an_unreadable_plan_directory_gets_the_one_line_usage_error(unprivileged, tmp_path):
     run = unprivileged
     plan = copy_plan(tmp_path)
@@ -1537,17 +1520,7 @@ def test_an_unreadable_plan_directory_gets_the_one_line_usage_error(unprivileged
     ("name", "shown", "cache"),
     [
         (os.fsdecode(b"measure-\xff.yaml"), "measure-\\xff.yaml", "off"),
-        pytest.param(
-            os.fsdecode(b"measure-\xff.yaml"),
-            "measure-\\xff.yaml",
-            "on",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason=FINGERPRINT + "encodes the "
-                "file names as UTF-8: UnicodeEncodeError on a name "
-                "that is not UTF-8 (a traceback)",
-            ),
-        ),
+        (os.fsdecode(b"measure-\xff.yaml"), "measure-\\xff.yaml", "on"),
         ("measure-1.1\n.yaml", "measure-1.1\\n.yaml", "on"),
         ("measure-\x1b[31mred.yaml", "measure-\\x1b[31mred.yaml", "on"),
     ],
@@ -1710,14 +1683,6 @@ def test_line_breaks_and_escapes_in_quoted_text_are_shown_escaped(
     assert "\x1b" not in outcome.output
 
 
-CHECKS_ONE_LINE = (
-    "checks.py (or diagnostics.render_text): messages of the cross-file checks quote "
-    "the user's text as it is, so a line break in it splits the problem over two "
-    "lines of output"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=CHECKS_ONE_LINE)
 def test_a_line_break_in_a_progress_value_name_stays_on_one_line(tmp_path):
     plan = copy_plan(tmp_path)
     text = (
@@ -1737,7 +1702,6 @@ def test_a_line_break_in_a_progress_value_name_stays_on_one_line(tmp_path):
     ]
 
 
-@pytest.mark.xfail(strict=True, reason=CHECKS_ONE_LINE)
 def test_a_multi_line_uncertain_note_stays_on_one_line(tmp_path):
     plan = copy_plan(tmp_path)
     text = (

@@ -138,30 +138,50 @@ RESULT_MAGIC = b"casplan result cache\n"
 MAX_RESULTS = 200
 
 
-def plan_fingerprint(root: Path) -> str | None:
-    """A digest of every YAML file the loader would read (paths, link targets, bytes), or None
-    when a file cannot be read (the command then runs without the cache)."""
-    lines = []
+def plan_fingerprint(root: Path, limit: int = 2 * 1024 * 1024) -> str | None:
+    """A digest of every YAML file the loader would read (paths and bytes), or None when the
+    plan holds anything unusual: a symbolic link, something that is not a regular file, a
+    directory that cannot be listed, a file that cannot be read or is over `limit` bytes. Then
+    the command runs without the result cache, and the loader says what is wrong."""
+    digest = hashlib.sha256()
+    unusual: list[OSError] = []
     try:
-        for directory, dirnames, filenames in os.walk(root, followlinks=False):
+        for directory, dirnames, filenames in os.walk(root, onerror=unusual.append):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in dirnames:
+                if os.path.islink(os.path.join(directory, name)):
+                    return None
             for name in sorted(filenames):
                 if name.startswith(".") or not name.endswith((".yaml", ".yml")):
                     continue
-                file = Path(directory) / name
-                target = str(file.resolve()) if file.is_symlink() else ""
-                raw = file.read_bytes()
-                lines.append(
-                    f"{file.relative_to(root).as_posix()}\0{target}\0"
-                    f"{hashlib.blake2b(raw, digest_size=20).hexdigest()}"
-                )
-    except OSError:
+                path = os.path.join(directory, name)
+                info = os.lstat(path)
+                if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+                    return None  # a link, a FIFO, a device, an oversize file
+                with open(path, "rb") as handle:
+                    raw = handle.read(limit + 1)
+                digest.update(os.fsencode(os.path.relpath(path, root)) + b"\0")
+                digest.update(hashlib.blake2b(raw, digest_size=20).digest())
+    except (OSError, ValueError):
         return None
-    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+    return None if unusual else digest.hexdigest()
+
+
+def _code_fingerprint() -> str:
+    """When and how big each module and template of casplan is: a result computed by other
+    code (an upgrade, or an edit in a source checkout) is never replayed."""
+    package = Path(__file__).resolve().parent
+    parts = []
+    for folder in (package, package / "templates", package.parents[1] / "templates"):
+        for file in sorted(folder.glob("*.[pj][y2]")) if folder.is_dir() else ():
+            info = file.stat()
+            parts.append(f"{file.name}:{info.st_mtime_ns}:{info.st_size}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def result_key(*parts: str) -> str:
-    return hashlib.sha256("\0".join((FORMAT.decode(), *parts)).encode()).hexdigest()
+    text = "\0".join((FORMAT.decode(), _code_fingerprint(), *parts))
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def _result_path(key: str) -> Path:

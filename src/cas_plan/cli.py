@@ -45,6 +45,7 @@ PlanDir = Annotated[
         show_default=False,
         file_okay=True,
         dir_okay=True,
+        readable=False,  # the loader says in one line what is wrong with the directory
     ),
 ]
 AsOf = Annotated[

@@ -13,6 +13,24 @@ from typing import Literal
 Severity = Literal["error", "warning"]
 
 
+def printable(text: str) -> str:
+    """Text as shown in a problem: on one line, with control characters, line breaks and bytes
+    that are not UTF-8 escaped (`\\n`, `\\x1b`, `\\xff`), so the user's text cannot break the
+    one-line form of a problem nor reach the terminal raw."""
+    if text.isprintable():
+        return text
+    out = []
+    for char in text:
+        code = ord(char)
+        if 0xDC80 <= code <= 0xDCFF:  # a byte that is not UTF-8 (surrogateescape)
+            out.append(f"\\x{code - 0xDC00:02x}")
+        elif char.isprintable():
+            out.append(char)
+        else:
+            out.append(char.encode("unicode_escape").decode("ascii"))
+    return "".join(out)
+
+
 @dataclass(frozen=True)
 class Diagnostic:
     """One problem at a place in a file.
@@ -43,7 +61,10 @@ class Diagnostic:
 
     def headline(self) -> str:
         """The one-line form `path:line:col: severity: message` that editors and CI understand."""
-        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message}"
+        return (
+            f"{printable(self.path)}:{self.line}:{self.col}: {self.severity}: "
+            f"{printable(self.message)}"
+        )
 
 
 def error_at(
@@ -87,7 +108,7 @@ def render_text(
             lines.append(f"  {number} | {shown}")
             lines.append(f"  {gutter} | {' ' * max(d.col - 1, 0)}^")
         if d.hint:
-            lines.append(f"  hint: {d.hint}")
+            lines.append(f"  hint: {printable(d.hint)}")
         blocks.append("\n".join(lines))
     return "\n".join(blocks)
 
@@ -96,12 +117,12 @@ def render_json(diagnostics: Iterable[Diagnostic]) -> str:
     return json.dumps(
         [
             {
-                "file": d.path,
+                "file": printable(d.path),
                 "line": d.line,
                 "column": d.col,
                 "severity": d.severity,
-                "message": d.message,
-                "hint": d.hint,
+                "message": printable(d.message),
+                "hint": printable(d.hint) if d.hint else None,
             }
             for d in diagnostics
         ],

@@ -23,7 +23,9 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from cas_plan.diagnostics import Diagnostic
+from cas_plan.cache import ParseCache, digest
+from cas_plan.cache import enabled as cache_enabled
+from cas_plan.diagnostics import Diagnostic, printable
 from cas_plan.model import (
     AbbreviationsFile,
     EventsFile,
@@ -32,8 +34,6 @@ from cas_plan.model import (
     OrganizationFile,
     PlanFile,
 )
-from cas_plan.cache import ParseCache, digest
-from cas_plan.cache import enabled as cache_enabled
 from cas_plan.yamlread import (
     ReadResult,
     decode,
@@ -202,9 +202,12 @@ def _schema_diagnostics(
             loc = loc[:-1]
             at_key = True
         elif kind in _TYPE_NAMES:
-            message = f"'{_key_name(loc)}' should be {_TYPE_NAMES[kind]}, not {_describe(err['input'])}"
+            message = (
+                f"'{_key_name(loc)}' should be {_TYPE_NAMES[kind]}, not {_describe(err['input'])}"
+            )
             if loc and isinstance(loc[-1], int):
-                message = f"item {loc[-1] + 1} should be {_TYPE_NAMES[kind]}, not {_describe(err['input'])}"
+                expected, found = _TYPE_NAMES[kind], _describe(err["input"])
+                message = f"item {loc[-1] + 1} should be {expected}, not {found}"
         elif kind == "literal_error":
             expected = err.get("ctx", {}).get("expected", "")
             message = f"'{_key_name(loc)}' is {_describe(err['input'])}; expected one of {expected}"
@@ -220,16 +223,19 @@ def _schema_diagnostics(
             hint = MONEY_HELP
         # quoted keys and values are the user's text: a line break or an escape sequence in one
         # must not break the one-line form of the problem (nor reach the terminal raw)
-        out.append(Diagnostic(shown, 0, 0, _printable(message), "error",
-                              hint and _printable(hint), loc, at_key))
+        out.append(
+            Diagnostic(
+                shown, 0, 0, printable(message), "error", hint and printable(hint), loc, at_key
+            )
+        )
     return out
 
 
-def _validate(
-    model: type[M], data: Any, shown: str, diagnostics: list[Diagnostic]
-) -> M | None:
+def _validate(model: type[M], data: Any, shown: str, diagnostics: list[Diagnostic]) -> M | None:
     if not isinstance(data, dict):
-        diagnostics.append(Diagnostic(shown, 1, 1, f"the file should hold a mapping, not {_describe(data)}"))
+        diagnostics.append(
+            Diagnostic(shown, 1, 1, f"the file should hold a mapping, not {_describe(data)}")
+        )
         return None
     try:
         return model.model_validate(data)
@@ -251,14 +257,17 @@ def _plan_files(root: Path, plan: Plan, diagnostics: list[Diagnostic]) -> list[t
     resolved_root = root.resolve()
 
     def refuse(path: Path, message: str, hint: str | None) -> None:
-        shown = plan.show(_printable(path.relative_to(root).as_posix()))
+        shown = plan.show(printable(path.relative_to(root).as_posix()))
         _NOT_SHOWN.add(shown)  # never shown with its text: it may be outside the plan, or endless
         diagnostics.append(Diagnostic(shown, 1, 1, message, hint=hint))
 
     def unlisted(error: OSError) -> None:
         where = Path(error.filename) if error.filename else root
-        refuse(where, f"cannot read the directory: {error.strerror}",
-               "give the plan's directories read and search permission")
+        refuse(
+            where,
+            f"cannot read the directory: {error.strerror}",
+            "give the plan's directories read and search permission",
+        )
 
     for dirpath, dirnames, filenames in os.walk(root, onerror=unlisted, followlinks=False):
         here = Path(dirpath)
@@ -267,9 +276,16 @@ def _plan_files(root: Path, plan: Plan, diagnostics: list[Diagnostic]) -> list[t
             if name.startswith("."):
                 continue
             if (here / name).is_symlink():  # os.walk would pass over it in silence
-                refuse(here / name, *(_link_problem(here / name, resolved_root, "directory") or (
-                    "the directory is a symbolic link, which casplan does not follow",
-                    "move the files into the plan directory")))
+                refuse(
+                    here / name,
+                    *(
+                        _link_problem(here / name, resolved_root, "directory")
+                        or (
+                            "the directory is a symbolic link, which casplan does not follow",
+                            "move the files into the plan directory",
+                        )
+                    ),
+                )
                 continue
             kept.append(name)
         dirnames[:] = kept
@@ -281,14 +297,16 @@ def _plan_files(root: Path, plan: Plan, diagnostics: list[Diagnostic]) -> list[t
             try:
                 problem = _link_problem(file, resolved_root, "file") if file.is_symlink() else None
                 if problem is None and file.exists() and not stat.S_ISREG(file.stat().st_mode):
-                    problem = ("not a regular file (a FIFO, a device or a socket)",
-                               "a plan file is a plain text file")
+                    problem = (
+                        "not a regular file (a FIFO, a device or a socket)",
+                        "a plan file is a plain text file",
+                    )
             except OSError as exc:
                 problem = (f"cannot read the file: {exc.strerror}", None)
             if problem is not None:
                 refuse(file, *problem)
                 continue
-            found.append((file, _printable(file.relative_to(root).as_posix())))
+            found.append((file, printable(file.relative_to(root).as_posix())))
     return found
 
 
@@ -298,33 +316,23 @@ def _link_problem(link: Path, resolved_root: Path, what: str) -> tuple[str, str]
         target = Path(os.path.realpath(link, strict=True))
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            return (f"the {what} is a symbolic link that loops (it leads back to itself)",
-                    "remove the link")
+            return (
+                f"the {what} is a symbolic link that loops (it leads back to itself)",
+                "remove the link",
+            )
         target = Path(os.path.realpath(link))  # dangling: reading it says so
     if not target.is_relative_to(resolved_root):
-        return (f"the {what} is a symbolic link to a place outside the plan directory",
-                f"copy the {what} into the plan instead of linking it")
+        return (
+            f"the {what} is a symbolic link to a place outside the plan directory",
+            f"copy the {what} into the plan instead of linking it",
+        )
     return None
 
 
-def _printable(name: str) -> str:
-    """A file name as shown: control characters and bytes that are not UTF-8 escaped."""
-    if name.isprintable():
-        return name
-    out = []
-    for char in name:
-        code = ord(char)
-        if 0xDC80 <= code <= 0xDCFF:  # a byte that is not UTF-8 (surrogateescape)
-            out.append(f"\\x{code - 0xDC00:02x}")
-        elif char.isprintable():
-            out.append(char)
-        else:
-            out.append(char.encode("unicode_escape").decode("ascii"))
-    return "".join(out)
-
-
 def load_plan(
-    root: Path, shown_root: str | None = None, overlay: dict[str, str] | None = None,
+    root: Path,
+    shown_root: str | None = None,
+    overlay: dict[str, str] | None = None,
     use_cache: bool = True,
 ) -> LoadResult:
     """Read and validate every file of a plan directory (no cross-file checks here).
@@ -345,9 +353,15 @@ def load_plan(
     present = {relative for _, relative in files}
     for required in REQUIRED_TOP_FILES:
         if required not in present:
-            diagnostics.append(Diagnostic(
-                plan.show(required), 1, 1, "missing plan file", hint=LAYOUT_HINT,
-            ))
+            diagnostics.append(
+                Diagnostic(
+                    plan.show(required),
+                    1,
+                    1,
+                    "missing plan file",
+                    hint=LAYOUT_HINT,
+                )
+            )
     for file, relative in files:
         shown = plan.show(relative)
         kind = _file_kind(relative)
@@ -384,12 +398,23 @@ def _read_cached(file: Path, shown: str, cache: ParseCache | None) -> ReadResult
     entry = cache.get(key)
     if entry is not None:
         data, problems, replaced = entry
-        return ReadResult(data, [Diagnostic(shown, line, col, message, severity, hint)  # type: ignore[arg-type]
-                                 for line, col, message, severity, hint in problems],
-                          set(replaced))
+        return ReadResult(
+            data,
+            [
+                Diagnostic(shown, line, col, message, severity, hint)  # type: ignore[arg-type]
+                for line, col, message, severity, hint in problems
+            ],
+            set(replaced),
+        )
     read = read_yaml_bytes(raw, shown)
-    cache.put(key, (read.data, [(d.line, d.col, d.message, d.severity, d.hint)
-                                for d in read.diagnostics], list(read.replaced)))
+    cache.put(
+        key,
+        (
+            read.data,
+            [(d.line, d.col, d.message, d.severity, d.hint) for d in read.diagnostics],
+            list(read.replaced),
+        ),
+    )
     return read
 
 
@@ -428,7 +453,8 @@ def _attach(plan: Plan, model: BaseModel, shown: str) -> None:
 
 
 def locate_all(
-    diagnostics: list[Diagnostic], texts: dict[str, str] | None = None,
+    diagnostics: list[Diagnostic],
+    texts: dict[str, str] | None = None,
     plan: Plan | None = None,
 ) -> list[Diagnostic]:
     """Fill in line:col for diagnostics that carry only a YAML path, parsing each file once.
@@ -492,7 +518,8 @@ class SourceLines:
     """Lines of the files problems point into, read once each, for showing problems in context."""
 
     def __init__(self, texts: dict[str, str] | None = None) -> None:
-        """`texts` (shown path -> text) stands in for files whose proposed content is not on disk."""
+        """`texts` (shown path -> text) stands in for files whose proposed content is not on
+        disk."""
         self._files: dict[str, list[str] | None] = {
             path: _lines(text) for path, text in (texts or {}).items()
         }

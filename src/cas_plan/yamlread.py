@@ -13,12 +13,12 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cas_plan.diagnostics import Diagnostic
+from cas_plan.diagnostics import Diagnostic, printable
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 50
@@ -148,7 +148,9 @@ def decode(raw: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
         line, col = _EditorLines(before)(len(before))  # the column in characters, as editors count
         return None, [
             Diagnostic(
-                path, line, col,
+                path,
+                line,
+                col,
                 f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x})",
                 hint="save the file as UTF-8",
             )
@@ -193,7 +195,7 @@ def _composer() -> type:
         def __init__(self, stream: str) -> None:
             setup(self, stream)
 
-        def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
             if kind is yaml.nodes.ScalarNode:
                 return IMPLICIT if implicit[0] else _STR
             return collection_tags[kind]
@@ -239,17 +241,18 @@ def read_yaml_text(text: str, path: str, *, parser: str = "libyaml") -> ReadResu
     """
     from yaml import MarkedYAMLError, YAMLError
 
+    compose: Callable[[str], Any] = _compose
+    marked: tuple[type[Exception], ...] = (MarkedYAMLError,)
+    errors: tuple[type[Exception], ...] = (YAMLError, ValueError)
     if parser == "ruamel":
         from ruamel.yaml.error import MarkedYAMLError as RuamelMarked
         from ruamel.yaml.error import YAMLError as RuamelError
 
-        compose, marked, errors = _compose_ruamel, (MarkedYAMLError, RuamelMarked), (
-            YAMLError, RuamelError, ValueError)
-    else:
-        compose, marked, errors = _compose, (MarkedYAMLError,), (YAMLError, ValueError)
+        compose, marked, errors = _compose_ruamel, (*marked, RuamelMarked), (*errors, RuamelError)
     try:
         root = compose(text)
-    except marked as exc:
+    except marked as error:
+        exc: Any = error  # PyYAML's or ruamel.yaml's MarkedYAMLError: the same attributes
         mark = exc.problem_mark or exc.context_mark
         # from the character index: libyaml puts the end of a stream that lacks a final line
         # break on a line after the last one, and counts U+2028 and the like as line breaks
@@ -263,17 +266,25 @@ def read_yaml_text(text: str, path: str, *, parser: str = "libyaml") -> ReadResu
     except errors as exc:  # libyaml reports some input errors as ValueError
         bad = _NOT_PRINTABLE.search(text)
         if bad is not None:  # the reader stopped at a character YAML does not allow
-            return ReadResult(None, [Diagnostic(
-                path, *_EditorLines(text)(bad.start()),
-                f"the file holds the control character U+{ord(bad.group()):04X}, which YAML "
-                "does not allow",
-                hint="delete it (most editors do not show it)",
-            )])
+            return ReadResult(
+                None,
+                [
+                    Diagnostic(
+                        path,
+                        *_EditorLines(text)(bad.start()),
+                        f"the file holds the control character U+{ord(bad.group()):04X}, "
+                        "which YAML does not allow",
+                        hint="delete it (most editors do not show it)",
+                    )
+                ],
+            )
         message = " ".join(str(exc).split())  # one line, whatever the parser wrote
         return ReadResult(None, [Diagnostic(path, 1, 1, f"YAML syntax: {message}")])
     if root is None:
-        return ReadResult(None, [Diagnostic(path, 1, 1, "the file is empty",
-                                            hint="a plan file holds a YAML mapping")])
+        return ReadResult(
+            None,
+            [Diagnostic(path, 1, 1, "the file is empty", hint="a plan file holds a YAML mapping")],
+        )
     if _UNUSUAL_BREAK.search(text):
         _editor_marks(root, text)
     builder = _Builder(path, root)
@@ -292,14 +303,24 @@ def read_file_bytes(file: Path, shown_as: str) -> bytes | ReadResult:
     try:
         size = file.stat().st_size
         if size > MAX_FILE_BYTES:
-            return ReadResult(None, [Diagnostic(
-                shown_as, 1, 1,
-                f"the file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit for a plan file",
-                hint="split the measure or remove what does not belong in the plan",
-            )])
+            return ReadResult(
+                None,
+                [
+                    Diagnostic(
+                        shown_as,
+                        1,
+                        1,
+                        f"the file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit "
+                        "for a plan file",
+                        hint="split the measure or remove what does not belong in the plan",
+                    )
+                ],
+            )
         return file.read_bytes()
     except OSError as exc:
-        return ReadResult(None, [Diagnostic(shown_as, 1, 1, f"cannot read the file: {exc.strerror}")])
+        return ReadResult(
+            None, [Diagnostic(shown_as, 1, 1, f"cannot read the file: {exc.strerror}")]
+        )
 
 
 def read_yaml_bytes(raw: bytes, shown_as: str) -> ReadResult:
@@ -337,8 +358,11 @@ class _Builder:
     def build(self, node: Any, where: YamlPath) -> Any:
         self.built += 1
         if self.built > MAX_EXPANDED_NODES:  # aliases expand: an alias bomb stops here
-            raise _Problem(f"the file expands to more than {MAX_EXPANDED_NODES:,} values "
-                           "(an alias bomb?); write the values out", *_mark(node))
+            raise _Problem(
+                f"the file expands to more than {MAX_EXPANDED_NODES:,} values "
+                "(an alias bomb?); write the values out",
+                *_mark(node),
+            )
         if len(where) > MAX_DEPTH:
             raise _Problem(f"the YAML is nested more than {MAX_DEPTH} levels deep", *_mark(node))
         scalar, sequence, _ = self.kinds
@@ -373,37 +397,40 @@ class _Builder:
         first_seen: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if key_node.__class__ is not scalar:
-                self.refuse(_Problem("a key must be plain text, not a list or mapping",
-                                     *_mark(key_node)), where)
+                self.refuse(
+                    _Problem("a key must be plain text, not a list or mapping", *_mark(key_node)),
+                    where,
+                )
                 continue
             tag = key_node.tag if key_node.tag.__class__ is str else str(key_node.tag)
             if tag == IMPLICIT and key_node.value == "<<":
                 tag = _MERGE  # a plain '<<' key is YAML's merge key
             if tag not in _SCALAR_TAGS:
-                message = ("merge keys ('<<') are not supported in plan files; write the keys out"
-                           if tag == _MERGE else None)
-                self.refuse(_Problem(message, *_mark(key_node)) if message
-                            else _tag_problem(key_node, tag), where)
+                message = (
+                    "merge keys ('<<') are not supported in plan files; write the keys out"
+                    if tag == _MERGE
+                    else None
+                )
+                self.refuse(
+                    _Problem(message, *_mark(key_node)) if message else _tag_problem(key_node, tag),
+                    where,
+                )
                 continue
             key = key_node.value
             if key in first_seen:
-                self.diagnostics.append(Diagnostic(
-                    self.path, *_mark(key_node),
-                    f"duplicate key '{_shown(key)}' "
-                    f"(first at line {first_seen[key].start_mark.line + 1})",
-                    hint="keep one of the two; YAML would silently drop the other",
-                ))
+                self.diagnostics.append(
+                    Diagnostic(
+                        self.path,
+                        *_mark(key_node),
+                        f"duplicate key '{printable(key)}' "
+                        f"(first at line {first_seen[key].start_mark.line + 1})",
+                        hint="keep one of the two; YAML would silently drop the other",
+                    )
+                )
                 continue
             first_seen[key] = key_node
             result[key] = self.build(value_node, (*where, key))
         return result
-
-
-def _shown(text: str) -> str:
-    """Text quoted in a message, on one line: control characters and line breaks escaped."""
-    if text.isprintable():
-        return text
-    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
 
 
 def _tag_problem(node: Any, tag: str) -> _Problem:
