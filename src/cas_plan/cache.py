@@ -21,7 +21,6 @@ import os
 import pickle
 import stat
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -113,6 +112,8 @@ class ParseCache:
         """Write the entries of this run's files (atomically); best effort, never an error."""
         if not self.changed and len(self.used) == len(self.entries):
             return
+        import tempfile  # here, not at the top: it imports `random`, slow for a cache hit
+
         try:
             payload = pickle.dumps(self.used, protocol=pickle.HIGHEST_PROTOCOL)
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -209,16 +210,23 @@ def load_result(key: str) -> tuple[int, bytes] | None:
     return body[0], body[1:]
 
 
-def store_result(key: str, exit_code: int, output: bytes) -> None:
+def store_result(key: str, exit_code: int, output: bytes | list[bytes]) -> None:
     """Keep a command's output (atomically; the oldest results beyond MAX_RESULTS go)."""
-    body = bytes([exit_code & 0xFF]) + output
+    import tempfile  # here, not at the top: it imports `random`, slow for a cache hit
+
+    pieces = [bytes([exit_code & 0xFF]), *([output] if isinstance(output, bytes) else output)]
+    checksum = hashlib.sha256()
+    for piece in pieces:
+        checksum.update(piece)
     directory = _result_path(key).parent
     try:
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         descriptor, temporary = tempfile.mkstemp(prefix=".result-", dir=directory)
         try:
             with os.fdopen(descriptor, "wb") as handle:
-                handle.write(RESULT_MAGIC + FORMAT + hashlib.sha256(body).digest() + body)
+                handle.write(RESULT_MAGIC + FORMAT + checksum.digest())
+                for piece in pieces:
+                    handle.write(piece)
             os.replace(temporary, _result_path(key))
         except BaseException:
             os.unlink(temporary)

@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
@@ -133,8 +133,12 @@ def load_for_query(
     return result, all_views(result.plan)
 
 
-def emit(data: bytes) -> None:
-    sys.stdout.buffer.write(data)
+Output = bytes | list[bytes]  # a command's whole output, or its pieces in order
+
+
+def emit(data: Output) -> None:
+    for piece in [data] if isinstance(data, bytes) else data:
+        sys.stdout.buffer.write(piece)
     sys.stdout.flush()
 
 
@@ -142,7 +146,7 @@ def replay_or_run(
     plan: Path,
     no_cache: bool,
     parts: tuple[str, ...],
-    produce: Callable[[], tuple[bytes, int]],
+    produce: Callable[[], tuple[Output, int]],
 ) -> NoReturn:
     """Print the stored answer to the same question about byte-identical plan files, or work it
     out, store it and print it (see cache.py; --no-cache or CASPLAN_NO_CACHE=1 to skip)."""
@@ -207,15 +211,15 @@ def validate(
     no_cache: NoCache = False,
 ) -> None:
     """Check every file of the plan and the references between them."""
-    from cas_plan.diagnostics import render_github, render_json, render_text
-    from cas_plan.loader import SourceLines
-
     if output_format is None:
         output_format = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     choose(output_format, "--format", ("text", "json", "github"))
     day = parse_date(as_of, "--as-of")
 
-    def produce() -> tuple[bytes, int]:
+    def produce() -> tuple[Output, int]:
+        from cas_plan.diagnostics import render_github, render_json, render_text
+        from cas_plan.loader import SourceLines
+
         result = load_checked(plan, day, use_cache=not no_cache)
         if check_codeowners and not result.errors:
             result.diagnostics.extend(codeowners_problems(result, plan))
@@ -289,20 +293,22 @@ def list_activities(
     no_cache: NoCache = False,
 ) -> None:
     """Print every activity with its effective values (merged cells resolved)."""
-    from cas_plan.queries import list_records
-
     choose(output_format, "--format", ("table", "json"))
     day = parse_date(as_of, "--as-of")
     if output_format == "json":
 
-        def produce() -> tuple[bytes, int]:
+        def produce() -> tuple[Output, int]:
+            from cas_plan.queries import list_records
+
             result, views = load_for_query(plan, no_validate, no_cache)
             return json_array_bytes(list_records(result.plan, views, day)), EXIT_OK
 
         replay_or_run(plan, no_cache, ("list", "json", day.isoformat(), str(no_validate)), produce)
+    from cas_plan.queries import list_records
+    from cas_plan.render import make_console, print_activities
+
     result, views = load_for_query(plan, no_validate, no_cache)
     records = list_records(result.plan, views, day)
-    from cas_plan.render import make_console, print_activities
 
     print_activities(make_console(), records)
 
@@ -313,18 +319,17 @@ def print_json(data: object) -> None:
     typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
-def json_array_bytes(records: list[dict[str, object]]) -> bytes:
-    """The same text as json.dumps(records, indent=2), built one record at a time."""
+def json_array_bytes(records: Iterable[dict[str, Any]]) -> list[bytes]:
+    """The text of json.dumps(list(records), indent=2), made one record at a time, so that
+    records are never all in memory at once (a 100x plan has 24,000)."""
     import json
-    import textwrap
 
-    if not records:
-        return b"[]\n"
-    parts = [
-        textwrap.indent(json.dumps(record, indent=2, ensure_ascii=False), "  ")
-        for record in records
-    ]
-    return ("[\n" + ",\n".join(parts) + "\n]\n").encode("utf-8")
+    pieces = [b"["]
+    for record in records:
+        text = json.dumps(record, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+        pieces.append(("\n  " if len(pieces) == 1 else ",\n  ").encode() + text.encode("utf-8"))
+    pieces.append(b"\n]\n" if len(pieces) > 1 else b"]\n")
+    return pieces
 
 
 def unit_names(result: LoadResult) -> dict[str, str]:
@@ -410,8 +415,7 @@ def due(
     no_cache: NoCache = False,
 ) -> None:
     """What falls due: deadlines in a window, by unit, goal, measure or status."""
-    from cas_plan.model import STATUSES
-    from cas_plan.queries import NOT_REPORTED, DueQuery
+    from cas_plan.status import NOT_REPORTED, STATUSES
 
     choose(output_format, "--format", DUE_FORMATS)
     before_day = parse_date(before, "--before")
@@ -421,28 +425,34 @@ def due(
         choose(status, "--status", (NOT_REPORTED, *STATUSES))
     if after_day and after_day > before_day:
         fail(f"--after {after_day} is later than --before {before_day}")
-    query = DueQuery(
-        before=before_day,
-        after=after_day,
-        as_of=day,
-        goal=goal,
-        measure=measure,
-        status=status,
-        overdue_only=overdue,
-        include_continuous=continuous,
-    )
+    window = {
+        "before": before_day,
+        "after": after_day,
+        "as_of": day,
+        "goal": goal,
+        "measure": measure,
+        "status": status,
+        "overdue_only": overdue,
+        "include_continuous": continuous,
+    }
+
+    def query() -> DueQuery:
+        from cas_plan.queries import DueQuery
+
+        return DueQuery(**window)  # type: ignore[arg-type]
+
     if output_format == "table":
         from cas_plan.render import make_console, print_due
 
-        result, rows = due_query(plan, no_validate, no_cache, query, owner)
+        result, rows = due_query(plan, no_validate, no_cache, query(), owner)
         print_due(make_console(), rows, unit_names(result))
         return
-    parts = ("due", output_format, repr(query), str(owner), str(no_validate))
+    parts = ("due", output_format, repr(sorted(window.items())), str(owner), str(no_validate))
     replay_or_run(
         plan,
         no_cache,
         parts,
-        lambda: due_output(plan, no_validate, no_cache, query, owner, output_format),
+        lambda: due_output(plan, no_validate, no_cache, query(), owner, output_format),
     )
 
 
@@ -474,7 +484,7 @@ def due_output(
     query: DueQuery,
     owner: str | None,
     output_format: str,
-) -> tuple[bytes, int]:
+) -> tuple[Output, int]:
     """`casplan due` in a machine-readable format (json, csv, md, ics)."""
     from cas_plan.queries import due_records
 
@@ -807,7 +817,7 @@ def report(
     no_cache: NoCache = False,
 ) -> None:
     """The yearly implementation report for the Government, as Markdown or one HTML page."""
-    from cas_plan.report import ReportError, build_context, git_state, render, templates_digest
+    from cas_plan.provenance import git_state, templates_digest
     from cas_plan.words import LANGUAGES
 
     choose(output_format, "--format", ("md", "html"))
@@ -817,7 +827,9 @@ def report(
         fail(f"--template: '{template}' is not a file")
     git = git_state(plan)
 
-    def produce() -> tuple[bytes, int]:
+    def produce() -> tuple[Output, int]:
+        from cas_plan.report import ReportError, build_context, render
+
         result, views = load_for_query(plan, no_validate, no_cache)
         context = build_context(result.plan, views, year, day, lang, git)
         try:
@@ -989,6 +1001,9 @@ def main() -> None:
     """
     import gc
 
+    # third-party pydantic plugins have no say in a command line tool; looking for them scans
+    # every installed package's metadata at start-up
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     gc.disable()
     try:
         app()

@@ -25,6 +25,7 @@ from pydantic import (
 
 from cas_plan.deadlines import SPELLINGS_HELP, DeadlineSpec, parse_deadline
 from cas_plan.funds import MONEY_HELP, Money, parse_money
+from cas_plan.status import STATUSES as _STATUSES
 
 
 class Strict(BaseModel):
@@ -265,7 +266,7 @@ class Funding(Strict):
 
 
 Status = Literal["not_started", "in_progress", "completed", "delayed", "cancelled"]
-STATUSES: tuple[str, ...] = ("not_started", "in_progress", "completed", "delayed", "cancelled")
+STATUSES = _STATUSES  # the same words as Status, for code that must not import the models
 
 
 class ProgressEntry(Strict):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -23,8 +24,7 @@ from cas_plan.effective import ActivityView, id_sort_key, status_on, units_by_id
 from cas_plan.loader import Plan
 from cas_plan.model import Amount, Deadline, Funding, Responsibility, Unit
 from cas_plan.organization import Organization, leads, responsible_unit_ids
-
-NOT_REPORTED = "not_reported"
+from cas_plan.status import NOT_REPORTED
 
 
 def event_dates(plan: Plan) -> dict[str, dt.date]:
@@ -148,10 +148,11 @@ def activity_record(
     }
 
 
-def list_records(plan: Plan, views: list[ActivityView], as_of: dt.date) -> list[dict[str, Any]]:
+def list_records(plan: Plan, views: list[ActivityView], as_of: dt.date) -> Iterator[dict[str, Any]]:
+    """The records of `casplan list`, one at a time."""
     units = units_by_id(plan)
     events = event_dates(plan)
-    return [activity_record(view, units, events, as_of, plan.relative(view.path)) for view in views]
+    return (activity_record(view, units, events, as_of, plan.relative(view.path)) for view in views)
 
 
 # --- what is due --------------------------------------------------------------------------------

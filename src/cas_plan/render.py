@@ -6,7 +6,7 @@ activity titles with an ellipsis on narrow terminals.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from rich.console import Console
@@ -132,7 +132,7 @@ def print_due(console: Console, rows: Sequence[DueRow], names: dict[str, str]) -
         console.print(_fit(table, console.width))
 
 
-def print_activities(console: Console, records: Sequence[dict[str, Any]]) -> None:
+def print_activities(console: Console, records: Iterable[dict[str, Any]]) -> None:
     """`casplan list` as a table."""
     table = _table(
         ("id", NARROW),

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +17,7 @@ from cas_plan.budget import budget_record, compute_budget
 from cas_plan.effective import ActivityView, id_sort_key
 from cas_plan.exports import md_escape
 from cas_plan.loader import Plan
+from cas_plan.provenance import GitState, templates_dir
 from cas_plan.queries import DueQuery, DueRow, due_rows, occurrence_status
 from cas_plan.words import STATUS_ORDER, words
 
@@ -36,54 +35,6 @@ SUMMARY_KEYS = (
 
 class ReportError(Exception):
     """A template that fails (syntax, undefined variable, sandbox violation): one line."""
-
-
-def templates_dir() -> Path:
-    """templates/ of the repository (a source checkout), or the copy installed in the package."""
-    here = Path(__file__).resolve().parent
-    source_tree = here.parents[1] / "templates"
-    return source_tree if (source_tree / "report.md.j2").is_file() else here / "templates"
-
-
-def templates_digest(template: Path | None) -> str:
-    """A digest of the templates a report would use, so a stored report follows their edits."""
-    import hashlib
-
-    files = [template] if template is not None else sorted(templates_dir().glob("*.j2"))
-    digest = hashlib.sha256()
-    for file in files:
-        digest.update(str(file.resolve()).encode() + b"\0" + file.read_bytes())
-    return digest.hexdigest()
-
-
-@dataclass(frozen=True)
-class GitState:
-    commit: str | None
-    dirty: bool
-    describe: str
-
-
-def git_state(directory: Path) -> GitState:
-    """The commit the plan is read from, and whether the plan has uncommitted changes."""
-
-    def git(*args: str) -> str | None:
-        try:
-            done = subprocess.run(
-                ["git", "-C", str(directory), *args],
-                capture_output=True,
-                text=True,
-                timeout=10,
-                check=False,
-            )
-        except (OSError, subprocess.SubprocessError):
-            return None
-        return done.stdout.strip() if done.returncode == 0 else None
-
-    commit = git("rev-parse", "HEAD")
-    if commit is None:
-        return GitState(None, False, "not in a git repository")
-    dirty = bool(git("status", "--porcelain", "--", "."))
-    return GitState(commit, dirty, commit[:12] + (" (with uncommitted changes)" if dirty else ""))
 
 
 def _completion_date(view: ActivityView, day: dt.date, as_of: dt.date) -> dt.date | None:
