@@ -129,3 +129,14 @@ def test_bad_as_of_is_one_line(invoke):
     assert result.output == (
         "casplan: error: --as-of: '2018-13-01' is not a date (expected YYYY-MM-DD, e.g. 2018-12-31)\n"
     )
+
+
+def test_every_command_is_documented_in_the_readme(invoke):
+    listing = invoke("--help").output.split("Commands:\n", 1)[1]
+    names = [line.split()[0] for line in listing.splitlines() if line.strip()]
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert len(names) == 13
+    for name in names:
+        assert f"### `casplan {name}" in readme, name
+        help_text = invoke(name, "--help")
+        assert help_text.exit_code == 0, name

@@ -292,7 +292,11 @@ def list_activities(
     no_validate: NoValidate = False,
     no_cache: NoCache = False,
 ) -> None:
-    """Print every activity with its effective values (merged cells resolved)."""
+    """Every activity with its effective values.
+
+    Merged cells of the source are resolved: a row that leaves a cell out continues the row
+    above.
+    """
     choose(output_format, "--format", ("table", "json"))
     day = parse_date(as_of, "--as-of")
     if output_format == "json":
@@ -414,7 +418,7 @@ def due(
     no_validate: NoValidate = False,
     no_cache: NoCache = False,
 ) -> None:
-    """What falls due: deadlines in a window, by unit, goal, measure or status."""
+    """What falls due in a window, by unit, goal, measure, status."""
     from cas_plan.status import NOT_REPORTED, STATUSES
 
     choose(output_format, "--format", DUE_FORMATS)
@@ -526,7 +530,7 @@ def units(
     no_validate: NoValidate = False,
     no_cache: NoCache = False,
 ) -> None:
-    """The organization registry as a tree, with the activities each unit leads."""
+    """The units as a tree, with the activities each one leads."""
     from cas_plan.queries import unit_tree
 
     choose(output_format, "--format", ("table", "json"))
@@ -567,7 +571,10 @@ def who(
     no_validate: NoValidate = False,
     no_cache: NoCache = False,
 ) -> None:
-    """The activities a unit is responsible for (with its sub-units), by goal and measure."""
+    """What a unit is responsible for, by goal and measure.
+
+    Includes its sub-units and what it shares through collectives such as "all divisions".
+    """
     from cas_plan.queries import who as who_query
 
     choose(output_format, "--format", ("table", "json", "md"))
@@ -640,7 +647,10 @@ def show(
     no_validate: NoValidate = False,
     no_cache: NoCache = False,
 ) -> None:
-    """The full record of a goal, measure or activity, with where each value comes from."""
+    """The full record of a goal, measure or activity.
+
+    Shows where each effective value comes from (merged cells), and the progress history.
+    """
     from cas_plan.queries import UnknownIdError, show_record
 
     choose(output_format, "--format", ("text", "json"))
@@ -674,7 +684,11 @@ def budget(
     no_validate: NoValidate = False,
     no_cache: NoCache = False,
 ) -> None:
-    """Indicative funds summed per currency, each amount once, years and procurement apart."""
+    """Indicative funds summed per currency, each amount once.
+
+    Years, annual amounts and budgeted/unprocured amounts are kept apart; RSD and EUR are never
+    added together.
+    """
     from cas_plan.budget import GROUPINGS, budget_record, compute_budget
 
     choose(by, "--by", GROUPINGS)
@@ -757,7 +771,7 @@ def progress(
     ] = None,
     plan: PlanDir = Path("plan"),
 ) -> None:
-    """Append a progress entry to the activity's measure file (only new lines in git diff)."""
+    """Record progress on an activity (only new lines in git diff)."""
     from cas_plan.diagnostics import render_text
     from cas_plan.loader import PlanDirectoryError, SourceLines
     from cas_plan.progress import ProgressError, ProgressRequest, record_progress
@@ -816,7 +830,7 @@ def report(
     no_validate: NoValidate = False,
     no_cache: NoCache = False,
 ) -> None:
-    """The yearly implementation report for the Government, as Markdown or one HTML page."""
+    """The yearly implementation report, as Markdown or HTML."""
     from cas_plan.provenance import git_state, templates_digest
     from cas_plan.words import LANGUAGES
 
@@ -871,7 +885,7 @@ def diff(
     plan: PlanDir = Path("plan"),
     output_format: Annotated[str, typer.Option("--format", help="text, md or json.")] = "text",
 ) -> None:
-    """What changed in meaning between two revisions of the plan (for pull requests)."""
+    """What changed in meaning between two revisions of the plan."""
     from contextlib import ExitStack
 
     from cas_plan.gitplan import GitError, default_base, plan_at, repository_root, resolve_revision
@@ -938,7 +952,7 @@ def codeowners(
     no_validate: NoValidate = False,
     no_cache: NoCache = False,
 ) -> None:
-    """Write CODEOWNERS: each measure file owned by the review handles of its units."""
+    """Write CODEOWNERS from the units' review handles."""
     from cas_plan.codeowners import codeowners_text
 
     result, _ = load_for_query(plan, no_validate, no_cache)
@@ -966,7 +980,7 @@ def schema(
         ),
     ] = None,
 ) -> None:
-    """Write JSON Schema files for plan files (editors validate and complete with them)."""
+    """Write JSON Schema files that editors validate plan files with."""
     from cas_plan.schema import SCHEMA_DIR, write_schemas
 
     for path in write_schemas(out or plan / SCHEMA_DIR):
@@ -980,7 +994,7 @@ def init(
     ],
     title: Annotated[str, typer.Option("--title", help="The plan's title.")] = "Action plan",
 ) -> None:
-    """Create a new, valid plan with the same layout (one goal, one measure, one unit)."""
+    """Create a new, valid plan with the same layout."""
     from cas_plan.scaffold import InitError, init_plan
 
     try:
