@@ -19,18 +19,10 @@ from cas_plan.exports import md_escape
 from cas_plan.loader import Plan
 from cas_plan.provenance import GitState, templates_dir
 from cas_plan.queries import DueQuery, DueRow, due_rows, occurrence_status
-from cas_plan.words import STATUS_ORDER, words
+from cas_plan.words import REPORT_STATUSES, words
 
-SUMMARY_KEYS = (
-    "due",
-    "completed",
-    "completed_late",
-    "in_progress",
-    "delayed",
-    "not_started",
-    "not_reported",
-    "cancelled",
-)
+# the columns of the summary: what fell due, then how it stands (completed on time or late, ...)
+SUMMARY_KEYS = ("due", *REPORT_STATUSES)
 
 
 class ReportError(Exception):
@@ -268,7 +260,7 @@ def build_context(
             "version": __version__,
         },
         "summary_keys": list(SUMMARY_KEYS),
-        "statuses": list(STATUS_ORDER),
+        "statuses": list(REPORT_STATUSES),
         "summary": summary,
         "goals": goals,
         "overdue": [listing(row) for row in overdue],

@@ -5,7 +5,8 @@ The plan's own texts stay as written.
 
 from __future__ import annotations
 
-STATUS_ORDER = (
+# how an activity due in the year stands in the report, in the order of its columns
+REPORT_STATUSES = (
     "completed",
     "completed_late",
     "in_progress",
