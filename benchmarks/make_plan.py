@@ -39,6 +39,8 @@ from pathlib import Path
 
 import yaml
 
+from cas_plan.deadlines import MONTH_NAMES
+
 REAL_PLAN = Path(__file__).resolve().parent.parent / "plan"
 PLAN_START, PLAN_END = dt.date(2017, 1, 1), dt.date(2020, 12, 31)
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -69,20 +71,6 @@ def _shift(identifier: str, offset: int) -> str:
 
 # --- deadlines ---------------------------------------------------------------------------------
 
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 _ROMAN = ["I", "II", "III", "IV"]
 _POINT = r"\d{4}(?:-\d{2}(?:-\d{2})?|-Q[1-4])?"
 _DATED = re.compile(rf"{_POINT}(?:\.\.{_POINT})?")  # not '2020..' (open-ended)
@@ -105,9 +93,9 @@ def _random_dated(rng: random.Random, form: str) -> tuple[object, str]:
         day = dt.date(year, month, rng.choice([15, 28]))
         if rng.random() < 0.5:
             day = dt.date(year, 12, 31) if month > 6 else dt.date(year, 6, 30)
-        return day, f"{_MONTHS[day.month - 1]} {day.day}, {day.year}"
+        return day, f"{MONTH_NAMES[day.month - 1]} {day.day}, {day.year}"
     if form == "month":
-        return f"{year}-{month:02d}", f"{_MONTHS[month - 1]} {year}"
+        return f"{year}-{month:02d}", f"{MONTH_NAMES[month - 1]} {year}"
     if form == "quarter":
         quarter = rng.randint(1, 4)
         return f"{year}-Q{quarter}", f"{_ROMAN[quarter - 1]} {year}"

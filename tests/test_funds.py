@@ -12,7 +12,6 @@ from cas_plan.funds import (
     MoneySyntaxError,
     parse_money,
     parse_serbian_number,
-    sum_by_currency,
 )
 
 
@@ -61,7 +60,3 @@ def test_currencies_are_never_added_together():
     assert rsd + parse_money("0.50 RSD") == Money("RSD", Decimal("100.50"))
     with pytest.raises(CurrencyMismatch):
         rsd + eur
-    assert sum_by_currency([eur, rsd, parse_money("2 EUR")]) == {
-        "EUR": Decimal("3"),
-        "RSD": Decimal("100"),
-    }

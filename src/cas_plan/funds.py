@@ -86,11 +86,3 @@ def parse_serbian_number(text: str) -> Decimal | None:
     if not _SERBIAN.match(text):
         return None
     return Decimal(text.replace(".", "").replace(",", "."))
-
-
-def sum_by_currency(amounts: list[Money]) -> dict[str, Decimal]:
-    """Totals per currency, in currency order; RSD and EUR stay apart."""
-    totals: dict[str, Decimal] = {}
-    for money in amounts:
-        totals[money.currency] = totals.get(money.currency, Decimal(0)) + money.amount
-    return dict(sorted(totals.items()))

@@ -260,10 +260,6 @@ class Funding(Strict):
             )
         return self
 
-    @property
-    def stated(self) -> bool:
-        return bool(self.as_written) or bool(self.amounts or self.see or self.sources)
-
 
 Status = Literal["not_started", "in_progress", "completed", "delayed", "cancelled"]
 STATUSES = _STATUSES  # the same words as Status, for code that must not import the models
