@@ -1,91 +1,11 @@
-"""Shared helpers: the real plan's location and small fixture plans written into tmp_path."""
+"""Fixtures: a CLI runner with a fixed terminal, and a parse cache of each test's own."""
 
 from __future__ import annotations
-
-import textwrap
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from cas_plan.cli import app
-
-REPO = Path(__file__).resolve().parent.parent
-REAL_PLAN = REPO / "plan"
-SOURCE_TEXT = REPO / "tests" / "data" / "cas-action-plan-2017-2020.txt"
-
-PLAN_YAML = """\
-title: Test plan (fixture, not the real plan)
-period:
-  start: 2017-01-01
-  end: 2020-12-31
-source: test fixture
-"""
-ORGANIZATION_YAML = """\
-units:
-  - id: hr-division
-    name: Human Resources Division
-    kind: division
-    head: Assistant Director General
-  - id: training-department
-    name: Training Department
-    kind: department
-    parent: hr-division
-    head: Head of Department
-  - id: audit-department
-    name: Audit Department
-    kind: department
-    head: Head of Department
-"""
-EVENTS_YAML = """\
-events:
-  - id: project-start
-    name: Start of the project
-"""
-GOAL_YAML = """\
-id: "1"
-title: First goal
-"""
-MEASURE_YAML = """\
-id: "1.1"
-title: First measure
-activities:
-  - id: "1.1.1"
-    title: Write the rules
-    indicators: [Rules adopted]
-    responsible: [hr-division]
-    funds:
-      no_extra_cost: true
-    due: 2018-12-31
-  - id: "1.1.2"
-    title: Train the staff
-    indicators: [Training held]
-    due: continuous
-"""
-
-
-def minimal_files() -> dict[str, str]:
-    """A small valid plan: one goal, one measure with two activities."""
-    return {
-        "plan.yaml": PLAN_YAML,
-        "organization.yaml": ORGANIZATION_YAML,
-        "events.yaml": EVENTS_YAML,
-        "goal-1/goal.yaml": GOAL_YAML,
-        "goal-1/measure-1.1.yaml": MEASURE_YAML,
-    }
-
-
-def write_plan(root: Path, files: dict[str, str | bytes]) -> Path:
-    """Write a dict of relative path -> content as a plan directory and return it."""
-    root.mkdir(parents=True, exist_ok=True)
-    for relative, content in files.items():
-        target = root / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            target.write_bytes(content)
-        else:
-            target.write_text(textwrap.dedent(content), encoding="utf-8")
-    return root
 
 
 @pytest.fixture
@@ -105,86 +25,6 @@ def invoke(runner: CliRunner, monkeypatch: pytest.MonkeyPatch):
         return runner.invoke(app, list(args), catch_exceptions=False)
 
     return run
-
-
-# A fixture plan with every deadline form and some progress (test data, not the real plan).
-FORMS_MEASURE_YAML = """\
-id: "1.1"
-title: Every deadline form
-activities:
-  - id: "1.1.1"
-    title: A day
-    indicators: [Rules adopted]
-    responsible: [hr-division]
-    funds:
-      no_extra_cost: true
-    due: 2018-12-31
-    progress:
-      - date: 2018-11-01
-        status: completed
-        note: Adopted by the board
-  - id: "1.1.2"
-    title: A month
-    responsible: [training-department]
-    due: 2018-07
-  - id: "1.1.3"
-    title: A quarter
-    responsible: [audit-department]
-    due: 2018-Q2
-    progress:
-      - date: 2018-05-01
-        status: in_progress
-  - id: "1.1.4"
-    title: A year
-    due: 2019
-  - id: "1.1.5"
-    title: A range
-    responsible: [hr-division, audit-department]
-    due: 2017-03-28..2017-03-30
-  - id: "1.1.6"
-    title: Continuous work
-    due: continuous
-  - id: "1.1.7"
-    title: Each November
-    due: yearly 11
-    progress:
-      - date: 2017-11-20
-        status: completed
-  - id: "1.1.8"
-    title: Each March 31
-    due: yearly 03-31
-  - id: "1.1.9"
-    title: Two years after the start
-    due: 2y after project-start
-  - id: "1.1.10"
-    title: Between two events
-    due: chapter-opening..accession
-  - id: "1.1.11"
-    title: 2020 and later
-    due: 2020..
-  - id: "1.1.12"
-    title: As the agency says
-    due: by agency-dynamics
-"""
-FORMS_EVENTS_YAML = """\
-events:
-  - id: project-start
-    name: Start of the project
-    date: 2017-01-10
-  - id: chapter-opening
-    name: Opening of the chapter
-  - id: accession
-    name: Accession
-  - id: agency-dynamics
-    name: Dynamics set by the agency
-"""
-
-
-def forms_files() -> dict[str, str]:
-    files = minimal_files()
-    files["goal-1/measure-1.1.yaml"] = FORMS_MEASURE_YAML
-    files["events.yaml"] = FORMS_EVENTS_YAML
-    return files
 
 
 @pytest.fixture(autouse=True)

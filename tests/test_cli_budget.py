@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
-from conftest import REAL_PLAN, minimal_files, write_plan
+from plans import REAL_PLAN, minimal_files, write_plan
 
 
 def budget(invoke, plan, *args):

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from conftest import minimal_files, write_plan
+from plans import minimal_files, write_plan
 
 
 def git(repo, *args):

@@ -7,7 +7,7 @@ import re
 import tomllib
 
 from cas_plan import __version__
-from conftest import REAL_PLAN, REPO, minimal_files, write_plan
+from plans import REAL_PLAN, REPO, minimal_files, write_plan
 
 
 def test_version_matches_the_package(invoke):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from cas_plan.progress import ProgressError, ProgressRequest, record_progress
-from conftest import REAL_PLAN, minimal_files, write_plan
+from plans import REAL_PLAN, load, minimal_files, write_plan
 
 COMMENTED_MEASURE = """\
 # yaml-language-server: $schema=../../schemas/measure.schema.json
@@ -191,7 +191,10 @@ def test_sub_activity_entry(invoke, plan):
 def test_invalid_input_changes_nothing(invoke, plan, args, message):
     before = (plan / MEASURE).read_bytes()
     result = invoke("progress", *args, "--plan", str(plan))
-    assert result.exit_code == 1
+    # a bad option value (an unknown indicator or id, a malformed date or value) is a usage
+    # error, as for every command; an entry the plan refuses is a plan problem
+    usage = message.startswith(("--", "indicator ", "no activity", "'Budget'"))
+    assert result.exit_code == (2 if usage else 1)
     assert message in result.output
     assert result.output.rstrip().endswith("nothing was written")
     assert "Traceback" not in result.output
@@ -267,12 +270,10 @@ def test_crlf_bom_and_empty_flow_list_are_kept(invoke, tmp_path):
 def test_every_real_measure_file_takes_an_entry_with_only_new_lines():
     """The round-trip property on the real plan: for each measure file, an entry added to its
     last activity changes no existing line, and the file then holds exactly that entry."""
-    from cas_plan.effective import all_views
-    from cas_plan.loader import load_plan
     from cas_plan.progress import insert_entry
-    from cas_plan.yamlread import read_yaml_text
+    from cas_plan.yaml_reader import read_yaml_text
 
-    views = all_views(load_plan(REAL_PLAN).plan)
+    views = load(REAL_PLAN).plan.views
     last_in_file = {view.path: view for view in views}
     assert len(last_in_file) == 45
     entry = {

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from conftest import REAL_PLAN, minimal_files, write_plan
+from plans import REAL_PLAN, minimal_files, write_plan
 
 # Test data with progress across several years (a fixture, not the real plan).
 REPORT_MEASURE = """\

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import REAL_PLAN, forms_files, write_plan
+from plans import REAL_PLAN, forms_files, write_plan
 
 
 @pytest.fixture

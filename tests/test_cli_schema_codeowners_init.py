@@ -9,10 +9,10 @@ import jsonschema
 import pytest
 from pydantic import ValidationError
 
-from cas_plan.loader import _file_kind
-from cas_plan.schema import FILE_KINDS, json_schema, schema_texts
-from cas_plan.yamlread import read_yaml_text
-from conftest import MEASURE_YAML, REAL_PLAN, REPO, minimal_files, write_plan
+from cas_plan.layout import kind_of as layout_kind
+from cas_plan.schema import json_schema, schema_texts
+from cas_plan.yaml_reader import read_yaml_text
+from plans import MEASURE_YAML, REAL_PLAN, REPO, minimal_files, write_plan
 
 
 def as_json(value):
@@ -27,8 +27,9 @@ def as_json(value):
 
 
 def kind_of(relative: str) -> str:
-    model = _file_kind(relative)
-    return next(kind for kind, m in FILE_KINDS.items() if m is model)
+    kind = layout_kind(relative)
+    assert kind is not None, relative
+    return kind
 
 
 def validator(kind: str) -> jsonschema.Draft202012Validator:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MEASURE_YAML, REAL_PLAN, minimal_files, write_plan
+from plans import MEASURE_YAML, REAL_PLAN, minimal_files, write_plan
 
 
 def headlines(output: str) -> list[str]:
@@ -185,7 +185,8 @@ def test_missing_directory_is_a_usage_error(invoke, tmp_path):
     result = invoke("validate", "--plan", str(tmp_path / "nowhere"))
     assert result.exit_code == 2
     assert (
-        result.output == f"casplan: error: plan directory '{tmp_path / 'nowhere'}' does not exist\n"
+        result.output == f"casplan: error: plan directory '{tmp_path / 'nowhere'}' does not exist; "
+        "pass --plan DIR or set CASPLAN_PLAN\n"
     )
 
 
@@ -236,8 +237,9 @@ def test_github_format_escapes_and_is_chosen_by_the_environment(invoke, tmp_path
     [("a:b,c", "a%3Ab%2Cc"), ("50%\nnext", "50%25%0Anext")],
 )
 def test_github_property_escaping(text, escaped):
-    from cas_plan.diagnostics import Diagnostic, render_github
+    from cas_plan.diagnostics import Diagnostic
+    from cas_plan.output.github import annotations as render_github
 
-    line = render_github([Diagnostic(text, 1, 2, text)])
+    line = render_github([Diagnostic(text, 1, 2, text)]).rstrip("\n")
     assert line.startswith(f"::error file={escaped},line=1,col=2,")
     assert line.endswith("::" + text.replace("%", "%25").replace("\n", "%0A"))

@@ -57,7 +57,7 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 from typer.testing import CliRunner
 
-from cas_plan import yamlread
+from cas_plan import yaml_reader as yamlread
 from cas_plan.cli import app
 from cas_plan.model import (
     AbbreviationsFile,
@@ -67,7 +67,7 @@ from cas_plan.model import (
     OrganizationFile,
     PlanFile,
 )
-from conftest import REAL_PLAN
+from plans import REAL_PLAN
 
 # --- the collector the README quotes ------------------------------------------------------------
 

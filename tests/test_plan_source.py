@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from conftest import REAL_PLAN, SOURCE_TEXT
+from plans import REAL_PLAN, SOURCE_TEXT
 
 TAG = re.compile(r"</?p>")
 ACTIVITY_AT_CELL_START = re.compile(r"^(\d+\.\d+\.\d+(?:\.\d+)?)\.? [A-Za-z„“]")

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from cas_plan.loader import _file_kind
-from cas_plan.yamlread import read_yaml_text
-from conftest import REAL_PLAN, REPO
+from cas_plan.layout import kind_of as layout_kind
+from cas_plan.loader import FILE_MODELS
+from cas_plan.yaml_reader import read_yaml_text
+from plans import REAL_PLAN, REPO
 
 TRICKY = """\
 octal_in_1_1: 052
@@ -86,8 +87,9 @@ def assert_same_models(root: Path) -> int:
         fast, slow = both(text, relative)
         assert fast.ok and slow.ok, relative
         assert fast.data == slow.data, relative
-        model = _file_kind(relative)
-        assert model is not None, relative
+        kind = layout_kind(relative)
+        assert kind is not None, relative
+        model = FILE_MODELS[kind]
         assert model.model_validate(fast.data) == model.model_validate(slow.data), relative
         count += 1
     return count

@@ -8,14 +8,16 @@ undetermined, stated elsewhere) are counted and listed, never summed.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from cas_plan.effective import ActivityView, id_sort_key
 from cas_plan.loader import Plan
 from cas_plan.model import Amount, Funding
 from cas_plan.organization import responsible_unit_ids
+from cas_plan.records import BudgetRecord
+from cas_plan.views import ActivityView, id_sort_key
 
 GROUPINGS: tuple[str, ...] = ("goal", "measure", "unit", "source")
 PERIOD = "plan period"
@@ -40,7 +42,7 @@ class FundsCell:
     activities: tuple[str, ...]
 
 
-def funds_cells(views: list[ActivityView]) -> list[FundsCell]:
+def funds_cells(views: Sequence[ActivityView]) -> list[FundsCell]:
     """Distinct funds cells: a cell continued down a measure, or restated in it, counts once."""
     cells: dict[tuple[str, str], list[ActivityView]] = {}
     for view in views:
@@ -102,7 +104,7 @@ def _groups(
         names = {m.model.id: m.model.title for m in plan.measures}
         return {cell.measure_id: names.get(cell.measure_id, cell.measure_id)}
     if by == "unit":
-        units = {u.id: u.name for u in plan.organization.model.units} if plan.organization else {}
+        units = {unit_id: unit.name for unit_id, unit in plan.units.items()}
         ids = sorted({u for activity in cell.activities for u in units_of.get(activity, [])})
         return {u: units.get(u, u) for u in ids} or {"(no unit named)": "(no unit named)"}
     source = (
@@ -111,7 +113,7 @@ def _groups(
     return {source: ""}
 
 
-def _units_of(views: list[ActivityView]) -> dict[str, list[str]]:
+def _units_of(views: Sequence[ActivityView]) -> dict[str, list[str]]:
     """Responsible units per activity; a cell 'listed under individual projects' takes the
     units of its sub-activities."""
     units = {view.id: responsible_unit_ids(view) for view in views}
@@ -128,9 +130,8 @@ def _units_of(views: list[ActivityView]) -> dict[str, list[str]]:
     return units
 
 
-def compute_budget(
-    plan: Plan, views: list[ActivityView], by: str = "goal", year: int | None = None
-) -> Budget:
+def compute_budget(plan: Plan, by: str = "goal", year: int | None = None) -> Budget:
+    views = plan.views
     result = Budget(by=by, year=year)
     units_of = _units_of(views)
     for cell in funds_cells(views):
@@ -194,7 +195,7 @@ def _basis_key(value: str) -> tuple[int, str]:
     return (0, value) if value.isdigit() else (1, value)
 
 
-def budget_record(result: Budget) -> dict[str, Any]:
+def budget_record(result: Budget) -> BudgetRecord:
     """The JSON form of `casplan budget`."""
     group_key = (lambda g: id_sort_key(g)) if result.by in ("goal", "measure") else (lambda g: (g,))
     lines = sorted(

@@ -7,28 +7,29 @@ The schema checks of single files happen in the loader; these see the whole plan
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import gc
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
+from cas_plan import layout
 from cas_plan.deadlines import Continuous, events_of, fixed_span
-from cas_plan.diagnostics import Diagnostic, error_at, sort_key, warning_at
-from cas_plan.effective import ActivityView, all_views, units_by_id
-from cas_plan.funds import parse_serbian_number
-from cas_plan.loader import LoadResult, Plan, load_plan, locate_all
+from cas_plan.diagnostics import Diagnostic, error_at, warning_at
+from cas_plan.loader import Listing, LoadResult, Plan, load_plan
 from cas_plan.model import Activity, Funding
+from cas_plan.money import parse_serbian_number
+from cas_plan.suggest import did_you_mean
+from cas_plan.views import ActivityView
 
 Pointer = tuple[str | int, ...]
 
 
-@dataclass
+@dataclass(frozen=True)
 class CheckContext:
     plan: Plan
-    views: list[ActivityView]
+    views: Sequence[ActivityView]
     as_of: dt.date
 
     @property
@@ -42,13 +43,7 @@ class CheckContext:
     def broken(self, identifier: str) -> bool:
         """True when the id may live in a file that did not load (so 'unknown' would mislead)."""
         measure = ".".join(identifier.split(".")[:2])
-        goal = identifier.split(".")[0]
-        return f"goal-{goal}/measure-{measure}.yaml" in self.plan.broken_files
-
-
-def _suggest(word: str, candidates: set[str] | list[str]) -> str | None:
-    close = difflib.get_close_matches(word, sorted(candidates), n=3, cutoff=0.6)
-    return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?" if close else None
+        return layout.measure_file(measure) in self.plan.broken_files
 
 
 def validate_file_layout(ctx: CheckContext) -> list[Diagnostic]:
@@ -57,18 +52,18 @@ def validate_file_layout(ctx: CheckContext) -> list[Diagnostic]:
     goal_dirs = {PurePosixPath(goal.path).parent.name: goal for goal in ctx.plan.goals}
     for goal in ctx.plan.goals:
         directory = PurePosixPath(goal.path).parent.name
-        if directory != f"goal-{goal.model.id}":
+        if directory != layout.goal_dir(goal.model.id):
             out.append(
                 error_at(
                     goal.path,
                     ("id",),
                     f"goal {goal.model.id} is in directory '{directory}'",
-                    hint=f"move it to goal-{goal.model.id}/goal.yaml",
+                    hint=f"move it to {layout.goal_file(goal.model.id)}",
                 )
             )
     for measure in ctx.plan.measures:
         file = PurePosixPath(measure.path)
-        expected = f"measure-{measure.model.id}.yaml"
+        expected = PurePosixPath(layout.measure_file(measure.model.id)).name
         if file.name != expected:
             out.append(
                 error_at(
@@ -78,7 +73,7 @@ def validate_file_layout(ctx: CheckContext) -> list[Diagnostic]:
                     hint=f"rename the file to {expected}",
                 )
             )
-        goal_dir = f"goal-{measure.model.id.split('.')[0]}"
+        goal_dir = layout.goal_dir(measure.model.id.split(".")[0])
         if file.parent.name != goal_dir:
             out.append(
                 error_at(
@@ -166,7 +161,7 @@ def validate_unit_registry(ctx: CheckContext) -> list[Diagnostic]:
     if org is None:
         return []
     out = []
-    units = units_by_id(ctx.plan)
+    units = ctx.plan.units
     for index, unit in enumerate(org.model.units):
         if unit.parent is not None and unit.parent not in units:
             out.append(
@@ -174,7 +169,7 @@ def validate_unit_registry(ctx: CheckContext) -> list[Diagnostic]:
                     org.path,
                     ("units", index, "parent"),
                     f"unknown parent unit '{unit.parent}'",
-                    hint=_suggest(unit.parent, set(units)),
+                    hint=did_you_mean(unit.parent, set(units)),
                 )
             )
         for j, covered in enumerate(unit.covers):
@@ -184,7 +179,7 @@ def validate_unit_registry(ctx: CheckContext) -> list[Diagnostic]:
                         org.path,
                         ("units", index, "covers", j),
                         f"unknown unit '{covered}'",
-                        hint=_suggest(covered, set(units)),
+                        hint=did_you_mean(covered, set(units)),
                     )
                 )
         if unit.covers and unit.kind != "collective":
@@ -217,7 +212,7 @@ def validate_unit_references(ctx: CheckContext) -> list[Diagnostic]:
     """Every unit a responsibility cell names is in the organization registry."""
     if ctx.plan.organization is None:
         return []
-    units = set(units_by_id(ctx.plan))
+    units = set(ctx.plan.units)
     out = []
     for view in ctx.views:
         if view.responsible.written_on != view.id or view.responsible.value is None:
@@ -229,7 +224,7 @@ def validate_unit_references(ctx: CheckContext) -> list[Diagnostic]:
                         view.path,
                         (*view.pointer, "responsible", "units", index, "unit"),
                         f"unknown unit '{entry.unit}'",
-                        hint=_suggest(entry.unit, units) or "add it to organization.yaml",
+                        hint=did_you_mean(entry.unit, units) or "add it to organization.yaml",
                     )
                 )
     return out
@@ -265,7 +260,7 @@ def validate_funds_references(ctx: CheckContext) -> list[Diagnostic]:
                         pointer,
                         f"funds refer to '{ref}', which is "
                         "neither an activity nor a measure of the plan",
-                        hint=_suggest(ref, known),
+                        hint=did_you_mean(ref, known),
                     )
                 )
     return out
@@ -313,7 +308,7 @@ def validate_event_references(ctx: CheckContext) -> list[Diagnostic]:
                         view.path,
                         (*view.pointer, "due", "when"),
                         f"unknown event '{event}' in the deadline",
-                        hint=_suggest(event, events) or "add it to events.yaml",
+                        hint=did_you_mean(event, events) or "add it to events.yaml",
                     )
                 )
     return out
@@ -410,7 +405,7 @@ def validate_progress(ctx: CheckContext) -> list[Diagnostic]:
                             view.path,
                             (*here, "values", key),
                             f"'{key}' is not an indicator of {view.id}",
-                            hint=_suggest(key, indicators)
+                            hint=did_you_mean(key, indicators)
                             or f"indicators: {'; '.join(indicators) or 'none'}",
                             at_key=True,
                         )
@@ -467,34 +462,27 @@ CHECKS: list[Callable[[CheckContext], list[Diagnostic]]] = [
 
 
 def run_checks(plan: Plan, as_of: dt.date) -> list[Diagnostic]:
-    ctx = CheckContext(plan, all_views(plan), as_of)
+    ctx = CheckContext(plan, plan.views, as_of)
     return [d for check in CHECKS for d in check(ctx)]
 
 
 def check_plan(
-    root: Path,
+    listing: Listing,
     shown_root: str,
     as_of: dt.date,
     overlay: dict[str, str] | None = None,
     *,
     use_cache: bool = True,
-    locate: bool = True,
 ) -> LoadResult:
-    """Load a plan directory and run every check; all diagnostics located and in file order.
+    """Load a plan and run every check; all diagnostics placed and in file order.
 
-    `overlay` (relative path -> text) checks proposed file contents instead of those on disk.
-    `use_cache` lets unchanged files come from the parse cache; `locate=False` leaves problems
-    without line and column (for callers that only count them). Raises PlanDirectoryError when
-    the directory itself is unusable.
+    `overlay` (relative path -> text) checks proposed file contents instead of those on disk;
+    `use_cache` lets unchanged files come from the parse cache.
     """
     with no_garbage_collection():
-        result = load_plan(root, shown_root, overlay, use_cache)
+        result = load_plan(listing, shown_root, overlay, use_cache)
         diagnostics = result.diagnostics + run_checks(result.plan, as_of)
-    if not locate:  # the caller only counts problems: finding their lines costs a parse each
-        result.diagnostics = diagnostics
-        return result
-    shown_texts = {result.plan.show(relative): text for relative, text in (overlay or {}).items()}
-    result.diagnostics = sorted(locate_all(diagnostics, shown_texts, result.plan), key=sort_key)
+        result.diagnostics = result.placed(diagnostics)
     return result
 
 

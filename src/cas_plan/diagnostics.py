@@ -1,12 +1,10 @@
-"""Problems as values: `Diagnostic(path, line, col, message)` and its text, JSON and GitHub forms.
+"""Problems as values: `Diagnostic(path, line, col, message)`; output/ renders them.
 
 Checks never raise; they return diagnostics, so one run reports every problem of every file.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -36,7 +34,7 @@ class Diagnostic:
     """One problem at a place in a file.
 
     A check that knows only the YAML path of the problem (`pointer`) leaves line and column at 0;
-    they are filled in from the file before rendering (see `loader.locate_all`).
+    they are filled in from the positions taken when the file was read (`LoadResult.placed`).
     """
 
     path: str
@@ -91,62 +89,3 @@ def warning_at(
 
 def sort_key(d: Diagnostic) -> tuple[str, int, int, str]:
     return (d.path, d.line, d.col, d.message)
-
-
-def render_text(
-    diagnostics: Iterable[Diagnostic], source_line: Callable[[str, int], str | None]
-) -> str:
-    """hledger-style: the headline, then the offending line with a caret, then what to do."""
-    blocks = []
-    for d in diagnostics:
-        lines = [d.headline()]
-        text = source_line(d.path, d.line)
-        if text is not None:
-            number = str(d.line)
-            gutter = " " * len(number)
-            shown = text.rstrip("\r\n").expandtabs(1)
-            lines.append(f"  {number} | {shown}")
-            lines.append(f"  {gutter} | {' ' * max(d.col - 1, 0)}^")
-        if d.hint:
-            lines.append(f"  hint: {printable(d.hint)}")
-        blocks.append("\n".join(lines))
-    return "\n".join(blocks)
-
-
-def render_json(diagnostics: Iterable[Diagnostic]) -> str:
-    return json.dumps(
-        [
-            {
-                "file": printable(d.path),
-                "line": d.line,
-                "column": d.col,
-                "severity": d.severity,
-                "message": printable(d.message),
-                "hint": printable(d.hint) if d.hint else None,
-            }
-            for d in diagnostics
-        ],
-        indent=2,
-        ensure_ascii=False,
-    )
-
-
-def _escape_data(text: str) -> str:
-    # As @actions/core escapes workflow command data.
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
-def render_github(diagnostics: Iterable[Diagnostic]) -> str:
-    """GitHub Actions workflow commands, so problems show as annotations on the changed lines."""
-    out = []
-    for d in diagnostics:
-        message = d.message + (f"\n{d.hint}" if d.hint else "")
-        out.append(
-            f"::{d.severity} file={_escape_property(d.path)},line={d.line},col={d.col}"
-            f",title={_escape_property('casplan validate')}::{_escape_data(message)}"
-        )
-    return "\n".join(out)

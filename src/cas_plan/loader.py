@@ -1,43 +1,41 @@
-"""Plan directory -> validated models, with every problem as a diagnostic pointing into the files.
+"""Plan files -> validated models, with every problem as a diagnostic placed in its file.
 
-Layout of a plan directory:
-
-    plan.yaml              the plan: title, period, source
-    organization.yaml      the registry of responsible units
-    events.yaml            external events that some deadlines depend on (optional)
-    abbreviations.yaml     section II of the source (optional)
-    goal-N/goal.yaml       one goal
-    goal-N/measure-N.M.yaml  one measure and its activities
+Which file is which kind is `layout`'s business; this module reads each file once (from the
+plan directory, or from a git revision held in memory), validates it against its model, and
+keeps what is needed to place later problems (the positions taken while reading) and to show
+them (the file's bytes). Nothing is parsed twice.
 """
 
 from __future__ import annotations
 
-import difflib
-import errno
 import os
-import re
-import stat
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from cas_plan.cache import ParseCache, digest
-from cas_plan.cache import enabled as cache_enabled
-from cas_plan.diagnostics import Diagnostic, printable
+from cas_plan import layout, parse_cache
+from cas_plan.diagnostics import Diagnostic, printable, sort_key
+from cas_plan.errors import UsageError
 from cas_plan.model import (
     AbbreviationsFile,
     EventsFile,
     GoalFile,
+    Loaded,
     MeasureFile,
     OrganizationFile,
     PlanFile,
+    Unit,
 )
-from cas_plan.yamlread import (
+from cas_plan.suggest import did_you_mean
+from cas_plan.views import ActivityView, plan_views
+from cas_plan.yaml_reader import (
+    Positions,
     ReadResult,
     decode,
-    locate,
+    line_and_column,
     read_file_bytes,
     read_yaml_bytes,
     read_yaml_text,
@@ -45,46 +43,34 @@ from cas_plan.yamlread import (
 
 M = TypeVar("M", bound=BaseModel)
 
-GOAL_DIR = re.compile(r"^goal-(\d+)$")
-MEASURE_FILE = re.compile(r"^measure-(\d+\.\d+)\.yaml$")
-TOP_FILES: dict[str, type[BaseModel]] = {
-    "plan.yaml": PlanFile,
-    "organization.yaml": OrganizationFile,
-    "events.yaml": EventsFile,
-    "abbreviations.yaml": AbbreviationsFile,
+FILE_MODELS: dict[str, type[BaseModel]] = {
+    "plan": PlanFile,
+    "organization": OrganizationFile,
+    "events": EventsFile,
+    "abbreviations": AbbreviationsFile,
+    "goal": GoalFile,
+    "measure": MeasureFile,
 }
-REQUIRED_TOP_FILES = ("plan.yaml", "organization.yaml")
-LAYOUT_HINT = (
-    "plan files are plan.yaml, organization.yaml, events.yaml, abbreviations.yaml, "
-    "goal-N/goal.yaml and goal-N/measure-N.M.yaml"
-)
 
 
-class PlanDirectoryError(Exception):
+class PlanDirectoryError(UsageError):
     """The plan directory itself is missing or unreadable: a usage error, not a plan problem."""
 
 
 @dataclass(frozen=True)
-class Loaded(Generic[M]):
-    model: M
-    path: str  # as shown to the user, e.g. plan/goal-1/measure-1.1.yaml
-
-
-@dataclass
 class Plan:
-    """Everything read from a plan directory; files that failed validation are left out."""
+    """Everything read from a plan; files that failed validation are left out."""
 
-    root: Path
     shown_root: str
+    root: Path | None = None  # the directory on disk (None for a git revision)
     plan: Loaded[PlanFile] | None = None
     organization: Loaded[OrganizationFile] | None = None
     events: Loaded[EventsFile] | None = None
     abbreviations: Loaded[AbbreviationsFile] | None = None
-    goals: list[Loaded[GoalFile]] = field(default_factory=list)
-    measures: list[Loaded[MeasureFile]] = field(default_factory=list)
-    broken_files: set[str] = field(default_factory=set)
-    # the activities with their effective cells, computed once (see effective.all_views)
-    views: list[Any] | None = field(default=None, repr=False)
+    goals: tuple[Loaded[GoalFile], ...] = ()
+    measures: tuple[Loaded[MeasureFile], ...] = ()
+    broken_files: frozenset[str] = frozenset()
+    views: tuple[ActivityView, ...] = field(default=(), repr=False)
 
     def show(self, relative: str) -> str:
         return os.path.join(self.shown_root, relative)
@@ -93,11 +79,37 @@ class Plan:
         """A shown path back to its place inside the plan directory ('goal-1/measure-1.1.yaml')."""
         return Path(os.path.relpath(shown, self.shown_root)).as_posix()
 
+    @property
+    def units(self) -> dict[str, Unit]:
+        """The organization registry by unit id."""
+        if self.organization is None:
+            return {}
+        return {unit.id: unit for unit in self.organization.model.units}
+
+    @property
+    def title(self) -> str:
+        return self.plan.model.title if self.plan else ""
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    """What is kept of a file read: its bytes (to show problems) and where its values stand."""
+
+    raw: bytes | None
+    positions: Positions | None
+    text: str | None = None  # proposed content that is not on disk
+
+    def source_text(self) -> str | None:
+        if self.text is not None:
+            return self.text
+        return decode(self.raw, "")[0] if self.raw is not None else None
+
 
 @dataclass
 class LoadResult:
     plan: Plan
     diagnostics: list[Diagnostic]
+    files: dict[str, FileRecord] = field(default_factory=dict)  # by shown path
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -106,6 +118,44 @@ class LoadResult:
     @property
     def warnings(self) -> list[Diagnostic]:
         return [d for d in self.diagnostics if not d.is_error]
+
+    def placed(self, diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+        """Diagnostics with line:col filled in from the positions taken at read time, sorted."""
+        texts: dict[str, str | None] = {}
+        out = []
+        for d in diagnostics:
+            if d.located:
+                out.append(d)
+                continue
+            record = self.files.get(d.path)
+            if record is None or record.positions is None or d.pointer is None:
+                out.append(d.at(1, 1))
+                continue
+            if d.path not in texts:
+                texts[d.path] = record.source_text()
+            text = texts[d.path]
+            index = record.positions.locate(d.pointer, key=d.at_key)
+            out.append(d.at(*line_and_column(text, index)) if text is not None else d.at(1, 1))
+        return sorted(out, key=sort_key)
+
+    def source_line(self, path: str, line: int) -> str | None:
+        """A line of a file a problem points into (for showing it with a caret)."""
+        record = self.files.get(path)
+        text = record.source_text() if record is not None else None
+        if text is None:
+            return None
+        lines = split_lines(text)
+        return lines[line - 1] if 0 < line <= len(lines) else None
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines as editors count them: ended by \\r\\n, \\r or \\n (not by U+2028 and the like)."""
+    import re
+
+    lines = re.split(r"\r\n|\r|\n", text)
+    if lines[-1] == "":
+        lines.pop()  # the break that ends the last line starts no new one
+    return lines
 
 
 def _key_name(loc: tuple[Any, ...]) -> str:
@@ -116,10 +166,7 @@ def _did_you_mean(key: str, model: type[BaseModel], loc: tuple[Any, ...], data: 
     allowed = _fields_at(model, loc[:-1], data)
     if not allowed:
         return None
-    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-    if close:
-        return f"did you mean '{close[0]}'?"
-    return "allowed keys here: " + ", ".join(allowed)
+    return did_you_mean(key, allowed, n=1) or "allowed keys here: " + ", ".join(allowed)
 
 
 def _fields_at(model: type[BaseModel], loc: tuple[Any, ...], data: Any) -> list[str]:
@@ -184,7 +231,7 @@ def _schema_diagnostics(
 ) -> list[Diagnostic]:
     """Turn pydantic's errors into one plain-language diagnostic each."""
     from cas_plan.deadlines import SPELLINGS_HELP
-    from cas_plan.funds import MONEY_HELP
+    from cas_plan.money import MONEY_HELP
 
     out = []
     for err in exc.errors(include_url=False):
@@ -244,160 +291,142 @@ def _validate(model: type[M], data: Any, shown: str, diagnostics: list[Diagnosti
         return None
 
 
-def _plan_files(root: Path, plan: Plan, diagnostics: list[Diagnostic]) -> list[tuple[Path, str]]:
-    """Every YAML file under the plan directory, in a stable order; stray files are reported.
+@dataclass(frozen=True)
+class Listing:
+    """The files a plan source offers, what it refuses, and how to read a file's bytes."""
 
-    Nothing outside the plan directory is read, and nothing is skipped without a word: symbolic
-    links (to files or directories) that lead out of it or loop, directories that cannot be
-    listed, and files that are not regular files (a FIFO would block the read, a device would
-    never end it) are reported. A name with control characters or bytes that are not UTF-8 is
-    shown escaped (`\\n`, `\\xff`), so every problem stays on one line.
-    """
-    found: list[tuple[Path, str]] = []
-    resolved_root = root.resolve()
+    found: list[str]  # relative paths, in a stable order
+    refused: list[layout.Refused]
+    read: Callable[[str], bytes | ReadResult]
+    root: Path | None = None  # a directory on disk, whose parse cache may be used
 
-    def refuse(path: Path, message: str, hint: str | None) -> None:
-        shown = plan.show(printable(path.relative_to(root).as_posix()))
-        _NOT_SHOWN.add(shown)  # never shown with its text: it may be outside the plan, or endless
-        diagnostics.append(Diagnostic(shown, 1, 1, message, hint=hint))
 
-    def unlisted(error: OSError) -> None:
-        where = Path(error.filename) if error.filename else root
-        refuse(
-            where,
-            f"cannot read the directory: {error.strerror}",
-            "give the plan's directories read and search permission",
+def directory_listing(root: Path) -> Listing:
+    """The plan directory on disk, after checking that it is one."""
+    if not root.exists():
+        raise PlanDirectoryError(
+            f"plan directory '{printable(str(root))}' does not exist; "
+            "pass --plan DIR or set CASPLAN_PLAN"
         )
-
-    for dirpath, dirnames, filenames in os.walk(root, onerror=unlisted, followlinks=False):
-        here = Path(dirpath)
-        kept = []
-        for name in sorted(dirnames):
-            if name.startswith("."):
-                continue
-            if (here / name).is_symlink():  # os.walk would pass over it in silence
-                refuse(
-                    here / name,
-                    *(
-                        _link_problem(here / name, resolved_root, "directory")
-                        or (
-                            "the directory is a symbolic link, which casplan does not follow",
-                            "move the files into the plan directory",
-                        )
-                    ),
-                )
-                continue
-            kept.append(name)
-        dirnames[:] = kept
-        for name in sorted(filenames):
-            if name.startswith(".") or not name.endswith((".yaml", ".yml")):
-                continue
-            file = here / name
-            problem: tuple[str, str | None] | None
-            try:
-                problem = _link_problem(file, resolved_root, "file") if file.is_symlink() else None
-                if problem is None and file.exists() and not stat.S_ISREG(file.stat().st_mode):
-                    problem = (
-                        "not a regular file (a FIFO, a device or a socket)",
-                        "a plan file is a plain text file",
-                    )
-            except OSError as exc:
-                problem = (f"cannot read the file: {exc.strerror}", None)
-            if problem is not None:
-                refuse(file, *problem)
-                continue
-            found.append((file, printable(file.relative_to(root).as_posix())))
-    return found
+    if not root.is_dir():
+        raise PlanDirectoryError(f"'{printable(str(root))}' is not a directory")
+    if not os.access(root, os.R_OK | os.X_OK):
+        raise PlanDirectoryError(f"plan directory '{printable(str(root))}' cannot be read")
+    found, refused = layout.walk(root)
+    return Listing(
+        [f.relative for f in found],
+        refused,
+        lambda relative: read_file_bytes(root / relative, relative),
+        root,
+    )
 
 
-def _link_problem(link: Path, resolved_root: Path, what: str) -> tuple[str, str] | None:
-    """Why a symbolic link may not be followed: it loops, or it leads out of the plan."""
-    try:
-        target = Path(os.path.realpath(link, strict=True))
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            return (
-                f"the {what} is a symbolic link that loops (it leads back to itself)",
-                "remove the link",
-            )
-        target = Path(os.path.realpath(link))  # dangling: reading it says so
-    if not target.is_relative_to(resolved_root):
-        return (
-            f"the {what} is a symbolic link to a place outside the plan directory",
-            f"copy the {what} into the plan instead of linking it",
-        )
-    return None
+def memory_listing(files: dict[str, bytes], refused: list[layout.Refused]) -> Listing:
+    """A plan held in memory (a git revision): nothing is written to disk to read it."""
+    return Listing(sorted(files), refused, files.__getitem__)
 
 
 def load_plan(
-    root: Path,
-    shown_root: str | None = None,
+    listing: Listing,
+    shown_root: str,
     overlay: dict[str, str] | None = None,
     use_cache: bool = True,
 ) -> LoadResult:
-    """Read and validate every file of a plan directory (no cross-file checks here).
+    """Read and validate every file of a plan (no cross-file checks here).
 
-    `overlay` maps relative paths to text that stands in for the file on disk: a proposed edit
-    is validated with the rest of the plan before it is written.
+    `overlay` maps relative paths to text that stands in for the file: a proposed edit is
+    validated with the rest of the plan before it is written.
     """
-    if not root.exists():
-        raise PlanDirectoryError(f"plan directory '{root}' does not exist")
-    if not root.is_dir():
-        raise PlanDirectoryError(f"'{root}' is not a directory")
-    if not os.access(root, os.R_OK | os.X_OK):
-        raise PlanDirectoryError(f"plan directory '{root}' cannot be read")
-    plan = Plan(root=root, shown_root=shown_root if shown_root is not None else str(root))
-    cache = ParseCache(root) if use_cache and cache_enabled() else None
+
+    def show(relative: str) -> str:
+        return os.path.join(shown_root, printable(relative))
+
+    cache = (
+        parse_cache.ParseCache(listing.root)
+        if use_cache and listing.root is not None and parse_cache.enabled()
+        else None
+    )
     diagnostics: list[Diagnostic] = []
-    files = _plan_files(root, plan, diagnostics)
-    present = {relative for _, relative in files}
-    for required in REQUIRED_TOP_FILES:
+    files: dict[str, FileRecord] = {}
+    for refused in listing.refused:  # never shown with its text: it may be outside the plan
+        diagnostics.append(
+            Diagnostic(show(refused.relative), 1, 1, refused.message, hint=refused.hint)
+        )
+    present = set(listing.found)
+    for required in layout.REQUIRED_FILES:
         if required not in present:
             diagnostics.append(
-                Diagnostic(
-                    plan.show(required),
-                    1,
-                    1,
-                    "missing plan file",
-                    hint=LAYOUT_HINT,
-                )
+                Diagnostic(show(required), 1, 1, "missing plan file", hint=layout.LAYOUT_HINT)
             )
-    for file, relative in files:
-        shown = plan.show(relative)
-        kind = _file_kind(relative)
+    loaded: dict[str, list[Loaded[Any]]] = {kind: [] for kind in layout.KINDS}
+    broken: set[str] = set()
+    for relative in listing.found:
+        shown = show(relative)
+        kind = layout.kind_of(relative)
         if kind is None:
-            diagnostics.append(Diagnostic(shown, 1, 1, "not a plan file name", hint=LAYOUT_HINT))
+            diagnostics.append(
+                Diagnostic(shown, 1, 1, "not a plan file name", hint=layout.misnamed_hint(relative))
+            )
             continue
         if overlay is not None and relative in overlay:
             read = read_yaml_text(overlay[relative], shown)
+            files[shown] = FileRecord(None, read.positions, overlay[relative])
         else:
-            read = _read_cached(file, shown, cache)
-        diagnostics.extend(read.diagnostics)
+            raw = listing.read(relative)
+            if isinstance(raw, ReadResult):
+                read = _shown_as(raw, shown)
+            else:
+                read = _read_cached(raw, shown, cache)
+                files[shown] = FileRecord(raw, read.positions)
         model = None
+        problems = list(read.diagnostics)
         if read.data is not None or read.ok:  # a file of only `~` or `---` is no mapping either
             schema_problems: list[Diagnostic] = []
-            model = _validate(kind, read.data, shown, schema_problems)
-            diagnostics.extend(
-                d for d in schema_problems if not _under_any(d.pointer, read.replaced)
-            )
+            model = _validate(FILE_MODELS[kind], read.data, shown, schema_problems)
+            problems += [d for d in schema_problems if not _under_any(d.pointer, read.replaced)]
+        diagnostics.extend(problems)
         if model is None or not read.ok:
-            plan.broken_files.add(relative)
+            broken.add(relative)
             continue
-        _attach(plan, model, shown)
+        loaded[kind].append(Loaded(model, shown))
     if cache is not None:
         cache.save()
-    return LoadResult(plan, diagnostics)
+
+    def one(kind: str) -> Loaded[Any] | None:
+        return loaded[kind][0] if loaded[kind] else None
+
+    measures = tuple(loaded["measure"])
+    plan = Plan(
+        shown_root=shown_root,
+        root=listing.root,
+        plan=one("plan"),
+        organization=one("organization"),
+        events=one("events"),
+        abbreviations=one("abbreviations"),
+        goals=tuple(loaded["goal"]),
+        measures=measures,
+        broken_files=frozenset(broken),
+        views=plan_views(measures),
+    )
+    return LoadResult(plan, diagnostics, files)
 
 
-def _read_cached(file: Path, shown: str, cache: ParseCache | None) -> ReadResult:
+def _shown_as(read: ReadResult, shown: str) -> ReadResult:
+    """A problem found before reading (size, permissions), under the path shown to the user."""
+    return ReadResult(
+        None,
+        [Diagnostic(shown, d.line, d.col, d.message, d.severity, d.hint) for d in read.diagnostics],
+    )
+
+
+def _read_cached(raw: bytes, shown: str, cache: parse_cache.ParseCache | None) -> ReadResult:
     """Parse a file, or take its parsed form from the cache when its bytes are unchanged."""
-    raw = read_file_bytes(file, shown)
-    if isinstance(raw, ReadResult) or cache is None:
-        return raw if isinstance(raw, ReadResult) else read_yaml_bytes(raw, shown)
-    key = digest(raw)
+    if cache is None:
+        return read_yaml_bytes(raw, shown)
+    key = parse_cache.entry_key(raw)
     entry = cache.get(key)
     if entry is not None:
-        data, problems, replaced = entry
+        data, problems, replaced, marks, keys = entry
         return ReadResult(
             data,
             [
@@ -405,6 +434,7 @@ def _read_cached(file: Path, shown: str, cache: ParseCache | None) -> ReadResult
                 for line, col, message, severity, hint in problems
             ],
             set(replaced),
+            Positions.from_bytes(marks, keys),
         )
     read = read_yaml_bytes(raw, shown)
     cache.put(
@@ -413,6 +443,8 @@ def _read_cached(file: Path, shown: str, cache: ParseCache | None) -> ReadResult
             read.data,
             [(d.line, d.col, d.message, d.severity, d.hint) for d in read.diagnostics],
             list(read.replaced),
+            read.positions.to_bytes() if read.positions else b"",
+            read.positions.keys if read.positions else [],
         ),
     )
     return read
@@ -423,112 +455,3 @@ def _under_any(pointer: tuple[str | int, ...] | None, places: set[tuple[str | in
     if pointer is None:
         return False
     return any(pointer[: len(place)] == place for place in places)
-
-
-def _file_kind(relative: str) -> type[BaseModel] | None:
-    parts = relative.split("/")
-    if len(parts) == 1:
-        return TOP_FILES.get(parts[0])
-    if len(parts) == 2 and GOAL_DIR.fullmatch(parts[0]):
-        if parts[1] == "goal.yaml":
-            return GoalFile
-        if MEASURE_FILE.fullmatch(parts[1]):
-            return MeasureFile
-    return None
-
-
-def _attach(plan: Plan, model: BaseModel, shown: str) -> None:
-    if isinstance(model, PlanFile):
-        plan.plan = Loaded(model, shown)
-    elif isinstance(model, OrganizationFile):
-        plan.organization = Loaded(model, shown)
-    elif isinstance(model, EventsFile):
-        plan.events = Loaded(model, shown)
-    elif isinstance(model, AbbreviationsFile):
-        plan.abbreviations = Loaded(model, shown)
-    elif isinstance(model, GoalFile):
-        plan.goals.append(Loaded(model, shown))
-    elif isinstance(model, MeasureFile):
-        plan.measures.append(Loaded(model, shown))
-
-
-def locate_all(
-    diagnostics: list[Diagnostic],
-    texts: dict[str, str] | None = None,
-    plan: Plan | None = None,
-) -> list[Diagnostic]:
-    """Fill in line:col for diagnostics that carry only a YAML path, parsing each file once.
-
-    `texts` (shown path -> text) stands in for files whose proposed content is not on disk;
-    `plan` maps shown paths back to the files (they differ when a revision is shown).
-    """
-    texts = dict(texts or {})
-    out = []
-    for d in diagnostics:
-        if d.located:
-            out.append(d)
-            continue
-        if d.path not in texts:
-            on_disk = plan.root / plan.relative(d.path) if plan is not None else Path(d.path)
-            texts[d.path] = _read_text(str(on_disk))  # type: ignore[assignment]  # None: unreadable
-        text = texts[d.path]
-        if text is None or d.pointer is None:
-            out.append(d.at(1, 1))
-            continue
-        out.append(d.at(*locate(text, d.pointer, key=d.at_key)))
-    return out
-
-
-# Shown paths of files the loader refused to read (links out of the plan, FIFOs, devices):
-# their text is never read to show a problem's line.
-_NOT_SHOWN: set[str] = set()
-
-
-def _read_text(path: str) -> str | None:
-    """The text of a file a problem points into, if it is a plan-sized regular file."""
-    from cas_plan.yamlread import MAX_FILE_BYTES
-
-    if path in _NOT_SHOWN:
-        return None
-    try:  # non-blocking, so that a FIFO put in place after loading cannot hang us
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError:
-        return None
-    with os.fdopen(descriptor, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
-            return None
-        try:
-            raw = handle.read(MAX_FILE_BYTES + 1)
-        except OSError:
-            return None
-    text, _ = decode(raw, path)
-    return text
-
-
-def _lines(text: str) -> list[str]:
-    """Lines as editors count them: ended by \\r\\n, \\r or \\n (not by U+2028 and the like)."""
-    lines = re.split(r"\r\n|\r|\n", text)
-    if lines[-1] == "":
-        lines.pop()  # the break that ends the last line starts no new one
-    return lines
-
-
-class SourceLines:
-    """Lines of the files problems point into, read once each, for showing problems in context."""
-
-    def __init__(self, texts: dict[str, str] | None = None) -> None:
-        """`texts` (shown path -> text) stands in for files whose proposed content is not on
-        disk."""
-        self._files: dict[str, list[str] | None] = {
-            path: _lines(text) for path, text in (texts or {}).items()
-        }
-
-    def __call__(self, path: str, line: int) -> str | None:
-        if path not in self._files:
-            text = _read_text(path)
-            self._files[path] = _lines(text) if text is not None else None
-        lines = self._files[path]
-        if lines is None or not 0 < line <= len(lines):
-            return None
-        return lines[line - 1]

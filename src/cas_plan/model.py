@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Literal
+from dataclasses import dataclass
+from typing import Annotated, Generic, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -24,7 +25,7 @@ from pydantic import (
 )
 
 from cas_plan.deadlines import SPELLINGS_HELP, DeadlineSpec, parse_deadline
-from cas_plan.funds import MONEY_HELP, Money, parse_money
+from cas_plan.money import MONEY_HELP, Money, parse_money
 from cas_plan.status import STATUSES as _STATUSES
 
 
@@ -279,6 +280,16 @@ class ProgressEntry(Strict):
 
 
 # --- files -----------------------------------------------------------------------------------
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Loaded(Generic[M]):
+    """A validated file and its path as shown to the user (e.g. plan/goal-1/measure-1.1.yaml)."""
+
+    model: M
+    path: str
 
 
 class Activity(Strict):

@@ -6,12 +6,12 @@ collective ("all divisions") that covers it or one of its sub-units.
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from cas_plan.effective import ActivityView
 from cas_plan.model import Unit
+from cas_plan.suggest import close_matches
+from cas_plan.views import ActivityView
 
 
 class UnitLookupError(LookupError):
@@ -78,7 +78,7 @@ class Organization:
             raise UnitLookupError(f"unit '{query}' is ambiguous: it matches {listed}")
         by_key = {u.id: u.id for u in self.units.values()}
         by_key.update({u.name.casefold(): u.id for u in self.units.values()})
-        close = difflib.get_close_matches(needle, list(by_key), n=5, cutoff=0.5)
+        close = close_matches(needle, by_key, n=5, cutoff=0.5)
         ids = list(dict.fromkeys(by_key[key] for key in close))[:3]
         hint = f"; closest: {', '.join(ids)}" if ids else ""
         raise UnitLookupError(f"unknown unit '{query}'{hint} (see 'casplan units')")
@@ -91,3 +91,8 @@ def responsible_unit_ids(view: ActivityView) -> list[str]:
 
 def leads(view: ActivityView, scope: set[str]) -> bool:
     return any(unit in scope for unit in responsible_unit_ids(view))
+
+
+def unit_names(view: ActivityView, names: Mapping[str, str]) -> list[str]:
+    """The names of an activity's responsible units (an id stands for a unit not registered)."""
+    return [names.get(unit, unit) for unit in responsible_unit_ids(view)]

@@ -17,24 +17,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cas_plan.diagnostics import Diagnostic
-from cas_plan.effective import ActivityView, all_views
+from cas_plan.errors import PlanProblems, UsageError
+from cas_plan.loader import directory_listing
 from cas_plan.safewrite import ChangedOnDisk, digest, write_atomically
-from cas_plan.yamlread import read_yaml_text
+from cas_plan.suggest import did_you_mean
+from cas_plan.views import ActivityView
+from cas_plan.yaml_reader import read_yaml_text
 
 
-class ProgressError(Exception):
-    """Nothing was written; `problems` says why, one line each."""
-
-    def __init__(
-        self,
-        message: str,
-        problems: list[Diagnostic] | None = None,
-        texts: dict[str, str] | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.problems = problems or []
-        self.texts = texts or {}  # proposed file contents the problems point into
+class ProgressError(PlanProblems):
+    """The entry was refused; nothing was written."""
 
 
 @dataclass(frozen=True)
@@ -61,7 +53,7 @@ def resolve_indicator(reference: str, indicators: list[str]) -> str:
         index = int(reference)
         if 1 <= index <= len(indicators):
             return indicators[index - 1]
-        raise ProgressError(
+        raise UsageError(
             f"indicator {reference} does not exist: the activity has "
             f"{len(indicators)} indicator{'s' if len(indicators) != 1 else ''}"
         )
@@ -73,8 +65,8 @@ def resolve_indicator(reference: str, indicators: list[str]) -> str:
         return matches[0]
     listed = "; ".join(f"{i}. {text}" for i, text in enumerate(indicators, 1)) or "none"
     if matches:
-        raise ProgressError(f"indicator '{reference}' is ambiguous; the indicators are: {listed}")
-    raise ProgressError(
+        raise UsageError(f"indicator '{reference}' is ambiguous; the indicators are: {listed}")
+    raise UsageError(
         f"'{reference}' is not an indicator of this activity; the indicators are: {listed}"
     )
 
@@ -210,29 +202,33 @@ def record_progress(
     """Append one progress entry to the activity's measure file, or raise ProgressError."""
     from cas_plan.checks import check_plan
 
-    current = check_plan(root, shown_root, today)
+    listing = directory_listing(root)
+    current = check_plan(listing, shown_root, today)
     if current.errors:
         count = len(current.errors)
         raise ProgressError(
             f"the plan already has {count} problem{'s' if count != 1 else ''}; "
             "fix them first (see 'casplan validate')",
-            current.errors,
+            problems=current.errors,
         )
-    views = {view.id: view for view in all_views(current.plan)}
+    views = {view.id: view for view in current.plan.views}
     if request.activity_id not in views:
-        close = difflib.get_close_matches(request.activity_id, list(views), n=3, cutoff=0.6)
-        hint = f"; did you mean {' or '.join(close)}?" if close else ""
-        raise ProgressError(f"no activity has the id '{request.activity_id}'{hint}")
+        hint = did_you_mean(request.activity_id, views, quote="")
+        raise UsageError(
+            f"no activity has the id '{request.activity_id}'" + (f"; {hint}" if hint else "")
+        )
     view = views[request.activity_id]
     relative = current.plan.relative(view.path)
     file = root / relative
     original = file.read_bytes()
     text = original.decode("utf-8-sig")
     new_text = insert_entry(text, view.pointer, entry_data(request, view))
-    proposed = check_plan(root, shown_root, today, overlay={relative: new_text})
+    proposed = check_plan(listing, shown_root, today, overlay={relative: new_text})
     if proposed.errors:
         raise ProgressError(
-            "the entry would leave the plan invalid", proposed.errors, {view.path: new_text}
+            "the entry would leave the plan invalid",
+            problems=proposed.errors,
+            texts={view.path: new_text},
         )
     data = new_text.encode("utf-8")
     if original.startswith(b"\xef\xbb\xbf"):
@@ -241,5 +237,16 @@ def record_progress(
         write_atomically(file, data, digest(original), before_rename)
     except ChangedOnDisk as exc:
         raise ProgressError(str(exc)) from None
-    added = [line for line in new_text.splitlines() if line not in text.splitlines()]
-    return ProgressWritten(file, view.path, added)
+    return ProgressWritten(file, view.path, added_lines(text, new_text))
+
+
+def added_lines(old: str, new: str) -> list[str]:
+    """The lines `git diff` shows as added: every line the new text inserts, in order."""
+    old_lines, new_lines = old.splitlines(), new.splitlines()
+    matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
+    return [
+        line
+        for tag, _, _, start, end in matcher.get_opcodes()
+        if tag in ("insert", "replace")
+        for line in new_lines[start:end]
+    ]

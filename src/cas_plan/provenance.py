@@ -1,32 +1,17 @@
-"""Where a report comes from: the git state of the plan, and the templates it is rendered with.
+"""Where a report comes from: the commit the plan is read from, and whether its files differ.
 
-Light on purpose (no models): the command line keys stored reports on these before loading
-anything.
+Whether the plan has uncommitted changes is found by hashing its files and comparing them with
+the commit's objects, not by `git status`, which would run the repository's fsmonitor or
+filters.
 """
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-
-def templates_dir() -> Path:
-    """templates/ of the repository (a source checkout), or the copy installed in the package."""
-    here = Path(__file__).resolve().parent
-    source_tree = here.parents[1] / "templates"
-    return source_tree if (source_tree / "report.md.j2").is_file() else here / "templates"
-
-
-def templates_digest(template: Path | None) -> str:
-    """A digest of the templates a report would use, so a stored report follows their edits."""
-    import hashlib
-
-    files = [template] if template is not None else sorted(templates_dir().glob("*.j2"))
-    digest = hashlib.sha256()
-    for file in files:
-        digest.update(str(file.resolve()).encode() + b"\0" + file.read_bytes())
-    return digest.hexdigest()
+from cas_plan import layout
+from cas_plan.git import GitError, blob_id, git, git_text, repository_root
 
 
 @dataclass(frozen=True)
@@ -36,24 +21,28 @@ class GitState:
     describe: str
 
 
-def git_state(directory: Path) -> GitState:
+def git_state(plan_dir: Path) -> GitState:
     """The commit the plan is read from, and whether the plan has uncommitted changes."""
-
-    def git(*args: str) -> str | None:
-        try:
-            done = subprocess.run(
-                ["git", "-C", str(directory), *args],
-                capture_output=True,
-                text=True,
-                timeout=10,
-                check=False,
-            )
-        except (OSError, subprocess.SubprocessError):
-            return None
-        return done.stdout.strip() if done.returncode == 0 else None
-
-    commit = git("rev-parse", "HEAD")
-    if commit is None:
+    try:
+        root = repository_root(plan_dir)
+        commit = git_text(root, "rev-parse", "--verify", "--quiet", "HEAD")
+        inside = plan_dir.resolve().relative_to(root.resolve()).as_posix()
+        listing = git(root, "ls-tree", "-r", "-z", "--full-tree", commit, "--", inside)
+    except (GitError, ValueError):
         return GitState(None, False, "not in a git repository")
-    dirty = bool(git("status", "--porcelain", "--", "."))
+    prefix = "" if inside == "." else inside + "/"
+    committed = {}
+    for record in filter(None, listing.split(b"\0")):
+        meta, _, name = record.partition(b"\t")
+        path = name.decode("utf-8", "surrogateescape").removeprefix(prefix)
+        if layout.looks_like_yaml(path.rsplit("/", 1)[-1]):
+            committed[path] = meta.split()[2].decode()
+    found, refused = layout.walk(plan_dir)
+    current = {}
+    for file in found:
+        try:
+            current[file.relative] = blob_id(file.path.read_bytes())
+        except OSError:
+            current[file.relative] = ""
+    dirty = bool(refused) or current != committed
     return GitState(commit, dirty, commit[:12] + (" (with uncommitted changes)" if dirty else ""))

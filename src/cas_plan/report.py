@@ -14,19 +14,28 @@ from typing import Any
 
 from cas_plan import __version__
 from cas_plan.budget import budget_record, compute_budget
-from cas_plan.effective import ActivityView, id_sort_key
-from cas_plan.exports import md_escape
+from cas_plan.errors import PlanProblems
 from cas_plan.loader import Plan
-from cas_plan.provenance import GitState, templates_dir
+from cas_plan.money import group_digits
+from cas_plan.output.markdown import md_escape
+from cas_plan.provenance import GitState
 from cas_plan.queries import DueQuery, DueRow, due_rows, occurrence_status
+from cas_plan.views import ActivityView, id_sort_key
 from cas_plan.words import REPORT_STATUSES, words
 
 # the columns of the summary: what fell due, then how it stands (completed on time or late, ...)
 SUMMARY_KEYS = ("due", *REPORT_STATUSES)
 
 
-class ReportError(Exception):
+class ReportError(PlanProblems):
     """A template that fails (syntax, undefined variable, sandbox violation): one line."""
+
+
+def templates_dir() -> Path:
+    """templates/ of the repository (a source checkout), or the copy installed in the package."""
+    here = Path(__file__).resolve().parent
+    source_tree = here.parents[1] / "templates"
+    return source_tree if (source_tree / "report.md.j2").is_file() else here / "templates"
 
 
 def _completion_date(view: ActivityView, day: dt.date, as_of: dt.date) -> dt.date | None:
@@ -149,17 +158,18 @@ def _bar_chart(goals: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def build_context(
-    plan: Plan, views: list[ActivityView], year: int, as_of: dt.date, lang: str, git: GitState
+    plan: Plan, year: int, as_of: dt.date, lang: str, git: GitState
 ) -> dict[str, Any]:
     """Everything a report template may show, as plain data."""
-    units = {u.id: u.name for u in plan.organization.model.units} if plan.organization else {}
+    views = plan.views
+    units = {unit_id: unit.name for unit_id, unit in plan.units.items()}
     goal_titles = {g.model.id: g.model.title for g in plan.goals}
     measure_titles = {m.model.id: m.model.title for m in plan.measures}
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     period = plan.plan.model.period if plan.plan else None
 
     in_year = due_rows(
-        plan, views, DueQuery(before=end, after=start, as_of=as_of, include_continuous=True)
+        plan, DueQuery(before=end, after=start, as_of=as_of, include_continuous=True)
     )
     dated = [row for row in in_year if row.section == "due"]
     classified = [(row, classify(row, as_of)) for row in dated]
@@ -206,17 +216,15 @@ def build_context(
     overdue_start = period.start if period else dt.date(1, 1, 1)
     overdue = due_rows(
         plan,
-        views,
         DueQuery(
             before=min(as_of, dt.date.max), after=overdue_start, as_of=as_of, overdue_only=True
         ),
     )
     next_year = due_rows(
         plan,
-        views,
         DueQuery(before=dt.date(year + 1, 12, 31), after=dt.date(year + 1, 1, 1), as_of=as_of),
     )
-    budget = budget_record(compute_budget(plan, views, "goal", year))
+    budget = budget_record(compute_budget(plan, "goal", year))
 
     def listing(row: DueRow) -> dict[str, Any]:
         # a yearly deadline is reported anew each year: show the reports of its own year
@@ -281,11 +289,7 @@ def _filters() -> dict[str, Any]:
     def pct(value: int) -> str:
         return f"{value}%"
 
-    def money(text: str) -> str:
-        whole, _, cents = str(text).partition(".")
-        return f"{int(whole):,}" + (f".{cents}" if cents else "")
-
-    return {"md": md_escape, "pct": pct, "money": money, "mermaid": mermaid_text}
+    return {"md": md_escape, "pct": pct, "money": group_digits, "mermaid": mermaid_text}
 
 
 def render(context: dict[str, Any], output_format: str, template: Path | None = None) -> str:

@@ -32,7 +32,6 @@ def write_atomically(
     file is removed and the original is left as it was. `before_rename` lets tests inject a
     failure between writing and renaming.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(
         prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from cas_plan.errors import UsageError
 from cas_plan.safewrite import write_atomically
 from cas_plan.schema import schema_line, write_schemas
 
@@ -61,7 +62,7 @@ activities:
     return {path: schema_line(path) + "\n" + text for path, text in files.items()}
 
 
-class InitError(Exception):
+class InitError(UsageError):
     """The target exists and is not empty: nothing was written."""
 
 

@@ -16,25 +16,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from cas_plan.model import (
-    AbbreviationsFile,
-    EventsFile,
-    GoalFile,
-    MeasureFile,
-    OrganizationFile,
-    PlanFile,
-)
+from cas_plan import layout
+from cas_plan.loader import FILE_MODELS
 from cas_plan.safewrite import write_atomically
 
-FILE_KINDS: dict[str, type[BaseModel]] = {
-    "measure": MeasureFile,
-    "goal": GoalFile,
-    "plan": PlanFile,
-    "organization": OrganizationFile,
-    "events": EventsFile,
-    "abbreviations": AbbreviationsFile,
-}
-SCHEMA_DIR = "schemas"
+FILE_KINDS: dict[str, type[BaseModel]] = {kind: FILE_MODELS[kind] for kind in layout.KINDS}
+SCHEMA_DIR = layout.SCHEMA_DIR
 
 
 def _short_forms(definitions: dict[str, Any]) -> None:
@@ -70,13 +57,13 @@ def json_schema(kind: str) -> dict[str, Any]:
 def schema_texts() -> dict[str, str]:
     """File name -> JSON text, for every kind of plan file."""
     return {
-        f"{kind}.schema.json": json.dumps(json_schema(kind), indent=2, ensure_ascii=False) + "\n"
+        layout.schema_name(kind): json.dumps(json_schema(kind), indent=2, ensure_ascii=False) + "\n"
         for kind in FILE_KINDS
     }
 
 
 def write_schemas(directory: Path) -> list[Path]:
-    directory.mkdir(parents=True, exist_ok=True)
+    directory.mkdir(exist_ok=True)
     written = []
     for name, text in schema_texts().items():
         path = directory / name
@@ -87,10 +74,6 @@ def write_schemas(directory: Path) -> list[Path]:
 
 def schema_line(relative: str) -> str:
     """The yaml-language-server line for a plan file at `relative` inside the plan directory."""
+    kind = layout.kind_of(relative) or "measure"
     depth = relative.count("/")
-    kind = (
-        "measure"
-        if relative.split("/")[-1].startswith("measure-")
-        else ("goal" if relative.endswith("goal.yaml") else relative.removesuffix(".yaml"))
-    )
-    return f"# yaml-language-server: $schema={'../' * depth}{SCHEMA_DIR}/{kind}.schema.json"
+    return f"# yaml-language-server: $schema={'../' * depth}{SCHEMA_DIR}/{layout.schema_name(kind)}"

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from cas_plan.effective import CELLS, ActivityView, all_views, id_sort_key
 from cas_plan.loader import LoadResult
 from cas_plan.model import ProgressEntry
+from cas_plan.views import CELLS, ActivityView, id_sort_key
 
 KINDS = (
     "added",
@@ -144,8 +144,8 @@ def diff_plans(base: LoadResult, head: LoadResult, base_label: str, head_label: 
     result = PlanDiff(base_label, head_label, _problems(base), _problems(head))
     if not result.loaded:
         return result
-    old = {v.id: v for v in all_views(base.plan)}
-    new = {v.id: v for v in all_views(head.plan)}
+    old = {v.id: v for v in base.plan.views}
+    new = {v.id: v for v in head.plan.views}
     for identifier in sorted(new.keys() - old.keys(), key=id_sort_key):
         result.changes.append(Change("added", identifier, new[identifier].title))
     for identifier in sorted(old.keys() - new.keys(), key=id_sort_key):
@@ -156,6 +156,7 @@ def diff_plans(base: LoadResult, head: LoadResult, base_label: str, head_label: 
 
 
 def diff_record(diff: PlanDiff) -> dict[str, Any]:
+    """`casplan diff --format json`."""
     return {
         "base": {"revision": diff.base, "problems": diff.base_problems},
         "head": {"revision": diff.head, "problems": diff.head_problems},
@@ -182,7 +183,8 @@ def _value(value: Any) -> str:
     return str(value)
 
 
-def _line(change: Change, arrow: str = "->") -> str:
+def change_line(change: Change, arrow: str = "->") -> str:
+    """One change as a line of text: the activity, and old -> new."""
     if change.kind in ("added", "removed"):
         return f"{change.activity} {change.title}"
     if change.kind == "progress_added":
@@ -197,48 +199,3 @@ def _line(change: Change, arrow: str = "->") -> str:
             f"{_value(change.new) if change.new else 'removed'}"
         )
     return f"{change.activity} {change.title}: {_value(change.old)} {arrow} {_value(change.new)}"
-
-
-def render_text(diff: PlanDiff) -> str:
-    lines = [f"casplan diff {diff.base} .. {diff.head}"]
-    for label, problems in ((diff.base, diff.base_problems), (diff.head, diff.head_problems)):
-        if problems:
-            lines.append(f"the plan at {label} does not load ({len(problems)} problems):")
-            lines += [f"  {problem}" for problem in problems[:10]]
-    if diff.loaded and not diff.changes:
-        lines.append("no change in meaning")
-    for kind in KINDS:
-        selected = [c for c in diff.changes if c.kind == kind]
-        if selected:
-            lines.append(f"{HEADINGS[kind]} ({len(selected)}):")
-            mark = {"added": "+", "removed": "-", "history_edited": "!"}.get(kind, "*")
-            lines += [f"  {mark} {_line(change)}" for change in selected]
-    return "\n".join(lines)
-
-
-def render_markdown(diff: PlanDiff) -> str:
-    from cas_plan.exports import md_escape
-
-    def code(label: str) -> str:
-        return "`" + label.replace("`", "'")[:60] + "`"
-
-    lines = [f"### Plan changes: {code(diff.base)} .. {code(diff.head)}", ""]
-    for label, problems in ((diff.base, diff.base_problems), (diff.head, diff.head_problems)):
-        if problems:
-            lines.append(
-                f"**The plan at {md_escape(label)} does not load** "
-                f"({len(problems)} problems; run `casplan validate`):"
-            )
-            lines += [f"- {md_escape(problem)}" for problem in problems[:10]]
-            lines.append("")
-    if diff.loaded and not diff.changes:
-        lines.append("No change in meaning.")
-    for kind in KINDS:
-        selected = [c for c in diff.changes if c.kind == kind]
-        if not selected:
-            continue
-        warning = ":warning: " if kind == "history_edited" else ""
-        lines += [f"#### {warning}{HEADINGS[kind]} ({len(selected)})", ""]
-        lines += [f"- {md_escape(_line(change, '→'))}" for change in selected]
-        lines.append("")
-    return "\n".join(lines).rstrip() + "\n"

@@ -1,9 +1,8 @@
-"""The caches: never stale, invalidated exactly by file changes, robust to damage and to
-concurrent runs, and off with --no-cache."""
+"""The parse cache: never stale, invalidated exactly by file changes and by versions, robust to
+damage, to other users' files and to concurrent runs, and off with --no-cache."""
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -11,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from cas_plan import cache, loader
-from conftest import minimal_files, write_plan
+from cas_plan import loader
+from cas_plan import parse_cache as cache
+from plans import minimal_files, write_plan
 
 
 @pytest.fixture
@@ -34,12 +34,16 @@ def parses(monkeypatch):
     return seen
 
 
+def load(plan: Path) -> loader.LoadResult:
+    return loader.load_plan(loader.directory_listing(plan), str(plan))
+
+
 def cache_files() -> list[Path]:
     return sorted(p for p in cache.cache_dir().rglob("*") if p.is_file())
 
 
 def test_parse_cache_reuses_unchanged_files_and_reparses_exactly_the_changed_one(plan, parses):
-    loader.load_plan(plan)
+    load(plan)
     assert sorted(parses) == [
         "events.yaml",
         "goal.yaml",
@@ -48,11 +52,11 @@ def test_parse_cache_reuses_unchanged_files_and_reparses_exactly_the_changed_one
         "plan.yaml",
     ]
     parses.clear()
-    loader.load_plan(plan)
+    load(plan)
     assert parses == []
     measure = plan / "goal-1" / "measure-1.1.yaml"
     measure.write_text(measure.read_text().replace("Write the rules", "Write the new rules"))
-    result = loader.load_plan(plan)
+    result = load(plan)
     assert parses == ["measure-1.1.yaml"]
     assert result.plan.measures[0].model.activities[0].title == "Write the new rules"
 
@@ -73,23 +77,23 @@ def test_problems_found_by_the_reader_come_back_from_the_cache(invoke, plan):
 
 
 def test_damaged_foreign_or_unsafe_cache_files_are_ignored(plan, parses):
-    loader.load_plan(plan)
+    load(plan)
     (cache_file,) = [p for p in cache_files() if p.name.startswith("plan-")]
     good = cache_file.read_bytes()
     for damaged in (
         b"garbage",
         good[:-10],
-        good.replace(cache.FORMAT, b"1 casplan 0.0.0 python 2.7\n"),
+        good.replace(cache.MAGIC, b"casplan parse cache 1\n"),
         good[:-1] + bytes([good[-1] ^ 1]),
     ):
         cache_file.write_bytes(damaged)
         parses.clear()
-        result = loader.load_plan(plan)
+        result = load(plan)
         assert len(parses) == 5 and not result.diagnostics
     cache_file.write_bytes(good)
     os.chmod(cache_file, 0o666)  # writable by others: not trusted
     parses.clear()
-    loader.load_plan(plan)
+    load(plan)
     assert len(parses) == 5
 
 
@@ -118,52 +122,60 @@ def test_no_cache_writes_and_reads_nothing(invoke, plan, monkeypatch):
     assert cache_files() == []
 
 
-def test_results_are_replayed_and_follow_every_change(invoke, plan):
-    args = (
-        "due",
-        "--plan",
-        str(plan),
-        "--before",
-        "2018-12-31",
-        "--format",
-        "json",
-        "--as-of",
-        "2018-06-01",
-    )
-    first = invoke(*args)
-    assert [r["id"] for r in json.loads(first.stdout)] == ["1.1.1"]
-    results = [p for p in cache_files() if p.parent.name == "results"]
-    assert len(results) == 1
-    assert invoke(*args).stdout == first.stdout
-    # a different question is a different answer
-    later = invoke(
-        "due",
-        "--plan",
-        str(plan),
-        "--before",
-        "2018-12-31",
-        "--format",
-        "json",
-        "--as-of",
-        "2019-06-01",
-    )
-    assert json.loads(later.stdout)[0]["overdue"] is True
-    # any change of any file is seen at once
-    measure = plan / "goal-1" / "measure-1.1.yaml"
-    measure.write_text(measure.read_text().replace("due: 2018-12-31", "due: 2018-10-31"))
-    changed = invoke(*args)
-    assert json.loads(changed.stdout)[0]["deadline"] == "2018-10-31"
-    (plan / "goal-1" / "stray.yaml").write_text("a: 1\n")
-    broken = invoke(*args)
-    assert broken.exit_code == 1  # a new file that is not a plan file breaks the plan
+def test_an_entry_is_keyed_by_the_versions_and_records_its_own_key(plan, parses, monkeypatch):
+    load(plan)
+    parses.clear()
+    with monkeypatch.context() as patched:
+        patched.setattr(cache, "versions", lambda: b"another PyYAML")
+        load(plan)
+    assert len(parses) == 5  # an upgrade of anything that shapes parsing is a miss
+    load(plan)
+    (cache_file,) = cache_files()
+    entries = cache._plain_load(cache_file.read_bytes()[len(cache.MAGIC) + 32 :])
+    key, blob = next(iter(entries.items()))
+    other = next(k for k in entries if k != key)
+    entries[other] = blob  # an entry filed under another file's key
+    payload = __import__("pickle").dumps(entries)
+    digest = __import__("hashlib").sha256(payload).digest()
+    cache_file.write_bytes(cache.MAGIC + digest + payload)
+    parses.clear()
+    load(plan)
+    assert len(parses) == 1  # the misfiled entry is refused, the file parsed again
 
 
-def test_a_replayed_validation_keeps_its_exit_code(invoke, plan):
-    measure = plan / "goal-1" / "measure-1.1.yaml"
-    measure.write_text(measure.read_text().replace("title: First measure", "titel: First"))
-    first, second = (invoke("validate", "--plan", str(plan)) for _ in range(2))
-    assert first.exit_code == second.exit_code == 1
-    assert first.output == second.output
+def test_a_cache_directory_that_is_not_private_is_not_used(plan, parses, tmp_path, monkeypatch):
+    shared = tmp_path / "shared-cache"
+    shared.mkdir(mode=0o777)
+    os.chmod(shared, 0o777)
+    monkeypatch.setenv("CASPLAN_CACHE_DIR", str(shared))
+    load(plan)
+    parses.clear()
+    load(plan)
+    assert len(parses) == 5 and list(shared.iterdir()) == []
+
+
+def test_a_linked_or_fifo_cache_file_is_never_opened(plan, parses, tmp_path):
+    load(plan)
+    (cache_file,) = cache_files()
+    target = tmp_path / "elsewhere"
+    target.write_bytes(cache_file.read_bytes())
+    cache_file.unlink()
+    cache_file.symlink_to(target)
+    parses.clear()
+    load(plan)
+    assert len(parses) == 5
+    cache_file.unlink()
+    os.mkfifo(cache_file)
+    parses.clear()
+    load(plan)  # would block forever if the FIFO were opened for reading
+    assert len(parses) == 5
+
+
+def test_at_most_max_plans_caches_are_kept(tmp_path, monkeypatch):
+    monkeypatch.setattr(cache, "MAX_PLANS", 2)
+    for name in "abc":
+        load(write_plan(tmp_path / name, minimal_files()))
+    assert len(cache_files()) == 2
 
 
 def test_concurrent_runs_leave_a_sound_cache(plan, tmp_path):
@@ -181,5 +193,4 @@ def test_concurrent_runs_leave_a_sound_cache(plan, tmp_path):
     assert [run.returncode for run in runs] == [0, 0, 0, 0]
     assert len({out for out, _ in outputs}) == 1
     assert not [p for p in cache.cache_dir().rglob(".*") if p.is_file()]  # no temporary left
-    parse_cache = cache.ParseCache(plan)
-    assert len(parse_cache.entries) == 5
+    assert len(cache.ParseCache(plan).entries) == 5

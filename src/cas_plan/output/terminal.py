@@ -1,25 +1,67 @@
-"""Terminal output of query results with rich: tables that fit the terminal, plain when piped.
+"""Tables for a terminal, with rich: they fit the screen, with colour only on a terminal.
 
-rich drops colour when NO_COLOR is set or the output is not a terminal, and shortens long
-activity titles with an ellipsis on narrow terminals.
+Every function draws on a console and the caller gets the text (`draw`), so the commands stay
+plain functions from arguments to output, and the command line alone knows the real terminal.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any
+import io
+import os
+import shutil
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import IO, Any
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from cas_plan.effective import ActivityView
-from cas_plan.organization import responsible_unit_ids
-from cas_plan.queries import DueRow, UnitLine, WhoRow
+from cas_plan.money import group_digits
+from cas_plan.organization import unit_names
+from cas_plan.queries import SECTION_TITLES, DueRow, UnitLine, WhoRow
+from cas_plan.records import ActivityRecord, BudgetRecord
+from cas_plan.status import status_label
 
 
-def make_console(width: int | None = None) -> Console:
-    return Console(highlight=False, soft_wrap=False, width=width, markup=False, emoji=False)
+@dataclass(frozen=True)
+class Screen:
+    """What the output goes to: its width, and whether it shows colour."""
+
+    width: int = 80
+    color: bool = False
+
+    @classmethod
+    def of(cls, stream: IO[str]) -> Screen:
+        """The screen of a stream: $COLUMNS, else the terminal's width, else 80; colour only
+        on a terminal without NO_COLOR."""
+        tty = stream.isatty()
+        width = 0
+        if os.environ.get("COLUMNS", "").isdigit():
+            width = int(os.environ["COLUMNS"])
+        elif tty:
+            width = shutil.get_terminal_size((80, 24)).columns
+        color = tty and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+        return cls(width if width > 0 else 80, color)
+
+
+def draw(screen: Screen, paint: Callable[[Console], None]) -> str:
+    """What `paint` prints on a console of the screen's size, as text."""
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        width=screen.width,
+        force_terminal=screen.color,
+        no_color=not screen.color,
+        color_system="standard" if screen.color else None,
+        highlight=False,
+        soft_wrap=False,
+        markup=False,
+        emoji=False,
+        legacy_windows=False,
+    )
+    paint(console)
+    return buffer.getvalue()
 
 
 def _table(*columns: tuple[str, dict[str, Any]]) -> Table:
@@ -66,30 +108,18 @@ NARROW = {"no_wrap": True}
 WIDE = {"ratio": 1, "overflow": "ellipsis", "no_wrap": True}
 
 
-def unit_names(view: ActivityView, names: dict[str, str]) -> str:
-    return ", ".join(names.get(u, u) for u in responsible_unit_ids(view))
-
-
 def status_text(status: str) -> Text:
-    label = status.replace("_", " ")
+    label = status_label(status)
     style = {"completed": "green", "delayed": "yellow", "cancelled": "dim"}.get(status, "")
     return Text(label, style=style)
 
 
-SECTION_HEADINGS = {
-    "due": "Due",
-    "unresolved": "Unresolved: the deadline depends on an event whose date is not recorded "
-    "in events.yaml",
-    "continuous": "Continuous activities (no deadline)",
-}
-
-
-def print_due(console: Console, rows: Sequence[DueRow], names: dict[str, str]) -> None:
+def print_due(console: Console, rows: Sequence[DueRow], names: Mapping[str, str]) -> None:
     if not rows:
         console.print("Nothing is due in this window.")
         return
     first = True
-    for section, heading in SECTION_HEADINGS.items():
+    for section, heading in SECTION_TITLES.items():
         in_section = [row for row in rows if row.section == section]
         if not in_section:
             continue
@@ -125,14 +155,14 @@ def print_due(console: Console, rows: Sequence[DueRow], names: dict[str, str]) -
                 row.view.id,
                 when,
                 row.view.title,
-                unit_names(row.view, names),
+                ", ".join(unit_names(row.view, names)),
                 status_text(row.status),
                 style="red" if row.overdue else None,
             )
         console.print(_fit(table, console.width))
 
 
-def print_activities(console: Console, records: Iterable[dict[str, Any]]) -> None:
+def print_activities(console: Console, records: Iterable[ActivityRecord]) -> None:
     """`casplan list` as a table."""
     table = _table(
         ("id", NARROW),
@@ -173,11 +203,14 @@ def print_units(console: Console, lines: Sequence[UnitLine]) -> None:
 
 def print_who(
     console: Console,
+    unit_id: str,
     rows: Sequence[WhoRow],
-    names: dict[str, str],
-    goal_titles: dict[str, str],
-    measure_titles: dict[str, str],
+    names: Mapping[str, str],
+    goal_titles: Mapping[str, str],
+    measure_titles: Mapping[str, str],
 ) -> None:
+    console.print(f"{names[unit_id]} [{unit_id}]: {len(rows)} activities")
+    console.print()
     if not rows:
         console.print("No activity names this unit.")
         return
@@ -217,133 +250,7 @@ def print_who(
         console.print(_fit(table, console.width))
 
 
-def _cell_source(record: dict[str, Any], cell: str) -> str:
-    written_on = record["written_on"][cell]
-    if written_on is None:
-        return "not stated"
-    if written_on == record["id"]:
-        return f"stated on {written_on}"
-    return f"inherited from {written_on}"
-
-
-def _funds_lines(funds: dict[str, Any]) -> list[str]:
-    lines = []
-    for amount in funds["amounts"]:
-        parts = [f"{amount['amount']} {amount['currency']}"]
-        if amount["year"]:
-            parts.append(f"for {amount['year']}")
-        if amount["annual"]:
-            parts.append("annually")
-        if amount["procurement"]:
-            parts.append(amount["procurement"])
-        if amount["source"]:
-            parts.append(f"source: {amount['source']}")
-        if amount["of_which"]:
-            parts.append("(part of the amount above)")
-        if amount["counted_under"]:
-            parts.append(f"(counted under {amount['counted_under']})")
-        lines.append("    " + ", ".join(parts))
-    if funds["no_extra_cost"]:
-        lines.append("    no extra cost (regular activities)")
-    if funds["see"]:
-        lines.append("    stated under " + ", ".join(funds["see"]))
-    if funds["sources"]:
-        lines.append("    sources: " + "; ".join(funds["sources"]))
-    if funds["external"]:
-        lines.append(f"    established in: {funds['external']}")
-    if funds["undetermined"]:
-        lines.append("    cannot be established at this time")
-    return lines
-
-
-def show_text(record: dict[str, Any]) -> str:
-    """The plain-text form of `casplan show`."""
-    if record["kind"] == "goal":
-        lines = [
-            f"Goal {record['id']}: {record['title']}",
-            f"  file: {record['file']}",
-            "",
-            "Measures:",
-        ]
-        lines += [
-            f"  {m['id']}  {m['title']} ({m['activities']} activities)" for m in record["measures"]
-        ]
-        return "\n".join(lines)
-    if record["kind"] == "measure":
-        lines = [
-            f"Measure {record['id']}: {record['title']}",
-            f"  goal {record['goal']}: {record['goal_title']}",
-            f"  file: {record['file']}",
-            "",
-            "Activities:",
-        ]
-        lines += [
-            f"  {'  ' if a['parent'] else ''}{a['id']}  {a['title']}  [due {a['due']}, "
-            f"{a['status'].replace('_', ' ')}]"
-            for a in record["activities"]
-        ]
-        return "\n".join(lines)
-    r = record
-    lines = [f"Activity {r['id']}: {r['title']}"]
-    if r["unnumbered"]:
-        lines.append("  (the source prints no number for this activity)")
-    lines.append(f"  goal {r['goal']}: {r['goal_title']}")
-    lines.append(f"  measure {r['measure']}: {r['measure_title']}")
-    if r["parent"]:
-        lines.append(f"  parent {r['parent']}: {r['parent_title']}")
-    lines.append(f"  file: {r['file']}")
-    lines += ["", f"Indicators ({_cell_source(r, 'indicators')}):"]
-    lines += [f"  - {text}" for text in r["indicators"]] or ["  none"]
-    lines += ["", f"Responsible ({_cell_source(r, 'responsible')}):"]
-    for unit in r["responsible"]:
-        extra = ", ".join(part for part in (unit["role"], unit["scope"]) if part)
-        lines.append(f"  {unit['name']} [{unit['unit']}]" + (f": {extra}" if extra else ""))
-    if r["listed_under_sub_activities"]:
-        lines.append("  listed under the sub-activities")
-    if r["responsible_as_written"]:
-        lines.append(f"  as written: {r['responsible_as_written']}")
-    due = r["due"]
-    lines += ["", f"Due ({_cell_source(r, 'due')}): {due['spelling']}, {due['description']}"]
-    if due["first_day"] or due["last_day"]:
-        lines.append(f"  from {due['first_day'] or '?'} to {due['last_day'] or 'open'}")
-    if due["events"]:
-        lines.append("  depends on: " + ", ".join(due["events"]))
-    if due["as_written"]:
-        lines.append(f"  as written: {due['as_written']}")
-    if due["uncertain"]:
-        lines.append(f"  uncertain: {due['uncertain']}")
-    funds = r["funds"]
-    lines += ["", f"Indicative funds ({_cell_source(r, 'funds')}):"]
-    lines += _funds_lines(funds) or ["    none stated"]
-    if funds["as_written"]:
-        lines.append(f"  as written: {funds['as_written']}")
-    if funds["uncertain"]:
-        lines.append(f"  uncertain: {funds['uncertain']}")
-    if r["sub_activities"]:
-        lines += ["", "Sub-activities: " + ", ".join(r["sub_activities"])]
-    status = r["status"].replace("_", " ")
-    lines += [
-        "",
-        f"Status: {status}" + (f" (since {r['status_date']})" if r["status_date"] else ""),
-    ]
-    lines.append("Progress:")
-    if not r["progress"]:
-        lines.append("  none recorded")
-    for entry in r["progress"]:
-        lines.append(
-            f"  {entry['date']}  {entry['status'].replace('_', ' ')}"
-            + (f": {entry['note']}" if entry.get("note") else "")
-        )
-        for indicator, value in entry.get("values", {}).items():
-            lines.append(f"      {indicator}: {value}")
-        for link in entry.get("evidence", []):
-            lines.append(f"      evidence: {link}")
-        if entry.get("reported_by"):
-            lines.append(f"      reported by {entry['reported_by']}")
-    return "\n".join(lines)
-
-
-def print_budget(console: Console, record: dict[str, Any]) -> None:
+def print_budget(console: Console, record: BudgetRecord) -> None:
     title = "Indicative funds" + (f" for {record['year']}" if record["year"] else "")
     console.print(Text(f"{title}, by {record['by']}", style="bold"))
     table = _table(
@@ -361,7 +268,7 @@ def print_budget(console: Console, record: dict[str, Any]) -> None:
             line["currency"],
             line["basis"],
             line["procurement"],
-            f"{_money(line['total'])}",
+            group_digits(line["total"]),
         )
     console.print(_fit(table, console.width))
     console.print()
@@ -374,7 +281,7 @@ def print_budget(console: Console, record: dict[str, Any]) -> None:
     )
     for total in record["totals"]:
         totals.add_row(
-            total["currency"], total["basis"], total["procurement"], _money(total["total"])
+            total["currency"], total["basis"], total["procurement"], group_digits(total["total"])
         )
     console.print(_fit(totals, console.width))
     console.print()
@@ -401,9 +308,3 @@ def print_budget(console: Console, record: dict[str, Any]) -> None:
             f"  {len(record['other_years'])} amounts stated for other years or for the "
             "whole plan period (see --format json)"
         )
-
-
-def _money(text: str) -> str:
-    whole, _, cents = text.partition(".")
-    grouped = f"{int(whole):,}"
-    return f"{grouped}.{cents}" if cents else grouped

@@ -9,20 +9,19 @@ source leaves blank on purpose. Each effective value remembers the activity it w
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from cas_plan.loader import Loaded, Plan
 from cas_plan.model import (
     Activity,
     Deadline,
     Funding,
     Indicators,
+    Loaded,
     MeasureFile,
     ProgressEntry,
     Responsibility,
-    Unit,
 )
 
 T = TypeVar("T")
@@ -109,12 +108,10 @@ def id_sort_key(identifier: str) -> tuple[int, ...]:
     return tuple(int(part) for part in identifier.split(".") if part.isdigit())
 
 
-def all_views(plan: Plan) -> list[ActivityView]:
-    """Every activity of the plan, ordered by goal, measure and row (computed once per plan)."""
-    if plan.views is None:
-        measures = sorted(plan.measures, key=lambda m: id_sort_key(m.model.id))
-        plan.views = [view for measure in measures for view in measure_views(measure)]
-    return plan.views
+def plan_views(measures: Iterable[Loaded[MeasureFile]]) -> tuple[ActivityView, ...]:
+    """Every activity of the plan, ordered by goal, measure and row."""
+    ordered = sorted(measures, key=lambda m: id_sort_key(m.model.id))
+    return tuple(view for measure in ordered for view in measure_views(measure))
 
 
 def status_on(progress: list[ProgressEntry], day: dt.date) -> ProgressEntry | None:
@@ -124,9 +121,3 @@ def status_on(progress: list[ProgressEntry], day: dt.date) -> ProgressEntry | No
         if entry.date <= day and (latest is None or entry.date >= latest.date):
             latest = entry
     return latest
-
-
-def units_by_id(plan: Plan) -> dict[str, Unit]:
-    if plan.organization is None:
-        return {}
-    return {unit.id: unit for unit in plan.organization.model.units}

@@ -1,4 +1,4 @@
-"""Reading plan YAML safely: plain data out, problems as diagnostics, and a way back to line:col.
+"""Reading plan YAML safely: plain data out, problems as diagnostics, positions kept.
 
 We compose YAML into nodes with libyaml (PyYAML's C parser, the fastest YAML parser Python has)
 and build Python values ourselves instead of using a YAML constructor, for three reasons: no tag
@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import re
-from collections.abc import Callable, Iterator
+from array import array
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from sys import intern
 from typing import Any
 
 from cas_plan.diagnostics import Diagnostic, printable
@@ -40,9 +43,11 @@ _FALSE = {"false", "False", "FALSE"}
 
 
 class _Problem(Exception):
-    def __init__(self, message: str, line: int, col: int, hint: str | None = None) -> None:
+    """A problem found while building values, at the character index of its node."""
+
+    def __init__(self, message: str, index: int, hint: str | None = None) -> None:
         super().__init__(message)
-        self.message, self.line, self.col, self.hint = message, line, col, hint
+        self.message, self.index, self.hint = message, index, hint
 
 
 _SPECIAL_WORDS = _NULLS | _TRUE | _FALSE
@@ -76,15 +81,14 @@ def _short_tag(tag: str) -> str:
     return "!!" + tag[len(_STANDARD) :] if tag.startswith(_STANDARD) else tag
 
 
-def _mark(node: Any) -> tuple[int, int]:
-    return node.start_mark.line + 1, node.start_mark.column + 1
+def _index(node: Any) -> int:
+    return int(node.start_mark.index)
 
 
 # Line:col as editors, git and CI annotations count them: lines end at \r\n, \r or \n. The
-# parsers also end lines at U+0085, U+2028 and U+2029 (YAML 1.1 line breaks); in a file that
-# holds one, their line numbers run ahead, so the marks are recomputed from character indexes.
+# parsers also end lines at U+0085, U+2028 and U+2029 (YAML 1.1 line breaks), so their own line
+# numbers can run ahead; positions are kept as character indexes and turned into lines here.
 _EDITOR_BREAK = re.compile(r"\r\n|\r|\n")
-_UNUSUAL_BREAK = re.compile("[\x85\u2028\u2029]")
 # Characters YAML does not allow in a stream (outside its printable set): libyaml stops at them.
 _NOT_PRINTABLE = re.compile(
     "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
@@ -102,28 +106,6 @@ class _EditorLines:
         return line, index - self.starts[line - 1] + 1
 
 
-class _EditorMark:
-    __slots__ = ("column", "index", "line")
-
-    def __init__(self, lines: _EditorLines, index: int) -> None:
-        line, col = lines(index)
-        self.line, self.column, self.index = line - 1, col - 1, index
-
-
-def _editor_marks(root: Any, text: str) -> None:
-    """Give every node a start mark counted as editors count (for text with U+2028 and the like)."""
-    lines, seen, stack = _EditorLines(text), set(), [root]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        node.start_mark = _EditorMark(lines, node.start_mark.index)
-        if isinstance(node.value, list):
-            for item in node.value:
-                stack.extend(item if isinstance(item, tuple) else (item,))
-
-
 @dataclass
 class ReadResult:
     data: Any
@@ -131,6 +113,7 @@ class ReadResult:
     # Places where a refused value (a forbidden tag) was replaced by null, so that schema
     # checks of the rest of the file go on without repeating the same problem.
     replaced: set[YamlPath] = field(default_factory=set)
+    positions: Positions | None = None
 
     @property
     def ok(self) -> bool:
@@ -160,6 +143,7 @@ def decode(raw: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
 IMPLICIT = "tag:casplan,2024:plain"  # an untagged plain scalar: its meaning is plain_scalar's
 
 
+@functools.cache
 def _composer() -> type:
     """libyaml's parser with a resolver that leaves plain scalars for `plain_scalar`.
 
@@ -209,14 +193,8 @@ def _composer() -> type:
     return Composer
 
 
-_COMPOSER: type | None = None
-
-
 def _compose(text: str) -> Any:
-    global _COMPOSER
-    if _COMPOSER is None:
-        _COMPOSER = _composer()
-    loader = _COMPOSER(text)
+    loader = _composer()(text)
     try:
         return loader.get_single_node()
     finally:
@@ -285,17 +263,14 @@ def read_yaml_text(text: str, path: str, *, parser: str = "libyaml") -> ReadResu
             None,
             [Diagnostic(path, 1, 1, "the file is empty", hint="a plan file holds a YAML mapping")],
         )
-    if _UNUSUAL_BREAK.search(text):
-        _editor_marks(root, text)
-    builder = _Builder(path, root)
+    builder = _Builder(path, root, text)
     try:
-        data = builder.build(root, ())
+        data = builder.build(root, (), -1)
     except _Problem as problem:
-        builder.diagnostics.append(
-            Diagnostic(path, problem.line, problem.col, problem.message, hint=problem.hint)
-        )
+        builder.report(problem)
         return ReadResult(None, builder.diagnostics)
-    return ReadResult(data, builder.diagnostics, builder.replaced)
+    positions = Positions(builder.marks, builder.keys)
+    return ReadResult(data, builder.diagnostics, builder.replaced, positions)
 
 
 def read_file_bytes(file: Path, shown_as: str) -> bytes | ReadResult:
@@ -330,10 +305,19 @@ def read_yaml_bytes(raw: bytes, shown_as: str) -> ReadResult:
     return read_yaml_text(text, shown_as)
 
 
-class _Builder:
-    """Turns composed nodes into dicts, lists and scalars; records problems as it goes."""
+# What the builder records of each node, in the order it builds them (pre-order): the character
+# index of the value, the index of its key (or of the value, in a list), and the number of nodes
+# of its subtree with the node's shape in the low bits. Kept as one flat array of integers and
+# one list of (interned) keys per file, this is small enough to keep for a whole plan, so a
+# problem found at any later step is placed without parsing the file again.
+_SCALAR, _SEQUENCE, _MAPPING, _FLOW = 0, 1, 2, 4
+_SHAPE_BITS = 3
 
-    def __init__(self, path: str, root: Any) -> None:
+
+class _Builder:
+    """Turns composed nodes into dicts, lists and scalars; records problems and positions."""
+
+    def __init__(self, path: str, root: Any, text: str) -> None:
         # ruamel.yaml marks the fold points of folded scalars with BEL characters, for its
         # round trip; they are not part of the value
         self.unfold = root.__class__.__module__.startswith("ruamel")
@@ -343,28 +327,45 @@ class _Builder:
             from yaml.nodes import MappingNode, ScalarNode, SequenceNode  # type: ignore[assignment]
 
         self.path = path
+        self.text = text
+        self.lines: _EditorLines | None = None
         self.diagnostics: list[Diagnostic] = []
         self.replaced: set[YamlPath] = set()
-        self.built = 0
+        self.marks = array("I")
+        self.keys: list[str | None] = []
         self.kinds = (ScalarNode, SequenceNode, MappingNode)
+
+    def place(self, index: int) -> tuple[int, int]:
+        if self.lines is None:
+            self.lines = _EditorLines(self.text)
+        return self.lines(index)
+
+    def report(self, problem: _Problem) -> None:
+        self.diagnostics.append(
+            Diagnostic(self.path, *self.place(problem.index), problem.message, hint=problem.hint)
+        )
 
     def refuse(self, problem: _Problem, where: YamlPath) -> None:
         """Report a value we will not build, and go on with null in its place."""
-        self.diagnostics.append(
-            Diagnostic(self.path, problem.line, problem.col, problem.message, hint=problem.hint)
-        )
+        self.report(problem)
         self.replaced.add(where)
 
-    def build(self, node: Any, where: YamlPath) -> Any:
-        self.built += 1
-        if self.built > MAX_EXPANDED_NODES:  # aliases expand: an alias bomb stops here
+    def build(self, node: Any, where: YamlPath, key_index: int, key: str | None = None) -> Any:
+        marks = self.marks
+        slot = len(marks)
+        if slot >= 3 * MAX_EXPANDED_NODES:  # aliases expand: an alias bomb stops here
             raise _Problem(
                 f"the file expands to more than {MAX_EXPANDED_NODES:,} values "
                 "(an alias bomb?); write the values out",
-                *_mark(node),
+                _index(node),
             )
         if len(where) > MAX_DEPTH:
-            raise _Problem(f"the YAML is nested more than {MAX_DEPTH} levels deep", *_mark(node))
+            raise _Problem(f"the YAML is nested more than {MAX_DEPTH} levels deep", _index(node))
+        index = node.start_mark.index
+        marks.append(index)
+        marks.append(index if key_index < 0 else key_index)
+        marks.append(_SCALAR | 8)  # a subtree of one node, until its children are counted
+        self.keys.append(key)
         scalar, sequence, _ = self.kinds
         kind = node.__class__
         tag = node.tag if node.tag.__class__ is str else str(node.tag)
@@ -385,11 +386,20 @@ class _Builder:
             if tag != _SEQ:
                 self.refuse(_tag_problem(node, tag), where)
                 return None
-            return [self.build(item, (*where, index)) for index, item in enumerate(node.value)]
-        if tag != _MAP:
+            built = [
+                self.build(item, (*where, position), -1) for position, item in enumerate(node.value)
+            ]
+            shape = _SEQUENCE
+        elif tag != _MAP:
             self.refuse(_tag_problem(node, tag), where)
             return None
-        return self._mapping(node, where)
+        else:
+            built = self._mapping(node, where)  # type: ignore[assignment]
+            shape = _MAPPING
+        if node.flow_style:
+            shape |= _FLOW
+        marks[slot + 2] = ((len(marks) - slot) // 3) << _SHAPE_BITS | shape
+        return built
 
     def _mapping(self, node: Any, where: YamlPath) -> dict[str, Any]:
         scalar = self.kinds[0]
@@ -398,7 +408,7 @@ class _Builder:
         for key_node, value_node in node.value:
             if key_node.__class__ is not scalar:
                 self.refuse(
-                    _Problem("a key must be plain text, not a list or mapping", *_mark(key_node)),
+                    _Problem("a key must be plain text, not a list or mapping", _index(key_node)),
                     where,
                 )
                 continue
@@ -412,85 +422,103 @@ class _Builder:
                     else None
                 )
                 self.refuse(
-                    _Problem(message, *_mark(key_node)) if message else _tag_problem(key_node, tag),
+                    _Problem(message, _index(key_node)) if message else _tag_problem(key_node, tag),
                     where,
                 )
                 continue
-            key = key_node.value
+            key = intern(key_node.value)
             if key in first_seen:
-                self.diagnostics.append(
-                    Diagnostic(
-                        self.path,
-                        *_mark(key_node),
-                        f"duplicate key '{printable(key)}' "
-                        f"(first at line {first_seen[key].start_mark.line + 1})",
-                        hint="keep one of the two; YAML would silently drop the other",
+                first_line = self.place(_index(first_seen[key]))[0]
+                self.report(
+                    _Problem(
+                        f"duplicate key '{printable(key)}' (first at line {first_line})",
+                        _index(key_node),
+                        "keep one of the two; YAML would silently drop the other",
                     )
                 )
                 continue
             first_seen[key] = key_node
-            result[key] = self.build(value_node, (*where, key))
+            result[key] = self.build(value_node, (*where, key), _index(key_node), key)
         return result
 
 
 def _tag_problem(node: Any, tag: str) -> _Problem:
     return _Problem(
         f"YAML tag '{_short_tag(tag)}' is not allowed in a plan file (nothing was constructed)",
-        *_mark(node),
+        _index(node),
         hint="remove the tag; plan files hold only text, numbers, dates, lists and mappings",
     )
 
 
-# --- locating a path in a file, for diagnostics raised after parsing ---------------------------
+# --- placing a YAML path in a file, from the positions taken when it was read ------------------
 
 
-def locate(text: str, path: YamlPath, *, key: bool = False) -> tuple[int, int]:
-    """Line and column of the value (or, with key=True, of the key) at `path`.
+class Positions:
+    """Where each value of a file stands, recorded while it was read (see `_Builder`).
 
-    Walks as far down the path as the file goes: a missing key resolves to its mapping, and a
-    step that a short form leaves out (`due: 2018-Q4` for `due: {when: 2018-Q4}`) is skipped.
+    `locate` answers for a YAML path such as ('activities', 3, 'due', 'when'); it walks as far
+    down the path as the file goes: a missing key resolves to its mapping, and a step that a
+    short form leaves out (`due: 2018-Q4` for `due: {when: 2018-Q4}`) is skipped.
     """
-    try:
-        node = _compose(text)
-    except Exception:  # a file that does not parse was reported when it was read
-        return 1, 1
-    if node is None:
-        return 1, 1
-    if _UNUSUAL_BREAK.search(text):
-        _editor_marks(node, text)
-    position = _mark(node)
-    for step in path:
-        found = next((pair for candidate, pair in _steps(node) if candidate == step), None)
-        if found is None:
-            if isinstance(step, str) and not _is_mapping(node):
-                continue  # a short form: the value stands where the mapping would
-            return position
-        key_node, value_node = found
-        position = _mark(key_node) if key_node is not None else _mark(value_node)
-        node = value_node
-    if not key and (_is_scalar(node) or getattr(node, "flow_style", False)):
-        position = _mark(node)
-    return position
+
+    __slots__ = ("_children", "keys", "marks")
+
+    def __init__(self, marks: array[int], keys: list[str | None]) -> None:
+        self.marks = marks
+        self.keys = keys
+        self._children: dict[int, dict[str | int, int]] = {}  # memo of one object's lookups
+
+    @classmethod
+    def from_bytes(cls, marks: bytes, keys: list[str | None]) -> Positions:
+        numbers = array("I")
+        numbers.frombytes(marks)
+        return cls(numbers, keys)
+
+    def to_bytes(self) -> bytes:
+        return self.marks.tobytes()
+
+    def _shape(self, node: int) -> int:
+        return self.marks[3 * node + 2] & ((1 << _SHAPE_BITS) - 1)
+
+    def _child(self, node: int, step: str | int) -> int | None:
+        """The node number of a child by key or list index (each parent indexed once)."""
+        children = self._children.get(node)
+        if children is None:
+            children = {}
+            marks, end = self.marks, node + (self.marks[3 * node + 2] >> _SHAPE_BITS)
+            mapping = self._shape(node) & _MAPPING
+            child, position = node + 1, 0
+            while child < end:
+                name = self.keys[child] if mapping else position
+                if name is not None:
+                    children.setdefault(name, child)
+                child += marks[3 * child + 2] >> _SHAPE_BITS
+                position += 1
+            self._children[node] = children
+        return children.get(step)
+
+    def locate(self, path: YamlPath, *, key: bool = False) -> int:
+        """The character index of the value (or, with key=True, of the key) at `path`."""
+        if not self.marks:
+            return 0
+        node, index = 0, self.marks[0]
+        for step in path:
+            shape = self._shape(node)
+            if not shape & (_MAPPING | _SEQUENCE):
+                if isinstance(step, str):
+                    continue  # a short form: the value stands where the mapping would
+                return index
+            child = self._child(node, step)
+            if child is None:
+                if isinstance(step, str) and not shape & _MAPPING:
+                    continue
+                return index
+            node, index = child, self.marks[3 * child + 1]
+        if not key and (self._shape(node) == _SCALAR or self._shape(node) & _FLOW):
+            index = self.marks[3 * node]
+        return index
 
 
-def _steps(node: Any) -> Iterator[tuple[str | int, tuple[Any, Any]]]:
-    from yaml.nodes import MappingNode, SequenceNode
-
-    if isinstance(node, MappingNode):
-        for key_node, value_node in node.value:
-            yield str(key_node.value), (key_node, value_node)
-    elif isinstance(node, SequenceNode):
-        for index, item in enumerate(node.value):
-            yield index, (None, item)
-
-
-def _is_mapping(node: Any) -> bool:
-    from yaml.nodes import MappingNode
-
-    return isinstance(node, MappingNode)
-
-
-def _is_scalar(node: Any) -> bool:
-    from yaml.nodes import ScalarNode
-
-    return isinstance(node, ScalarNode)
+def line_and_column(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column of a character index, lines ended as editors end them."""
+    return _EditorLines(text)(index)

@@ -86,3 +86,12 @@ def parse_serbian_number(text: str) -> Decimal | None:
     if not _SERBIAN.match(text):
         return None
     return Decimal(text.replace(".", "").replace(",", "."))
+
+
+def group_digits(decimal_text: str) -> str:
+    """'40713020.00' -> '40,713,020.00': an exact decimal string with its thousands grouped
+    (for English text; the decimals are kept as they are, never rounded)."""
+    sign = "-" if decimal_text.startswith("-") else ""
+    whole, _, decimals = decimal_text.lstrip("-").partition(".")
+    grouped = f"{int(whole):,}"
+    return sign + grouped + (f".{decimals}" if decimals else "")

@@ -1,0 +1,543 @@
+"""One function per command: arguments in, an `Outcome` (what to print, the exit code) out.
+
+The command line (cli.py) only declares options and calls these; everything a command decides
+lives here or deeper in the library, where tests reach it without a terminal. Problems a user
+can cause raise `CasplanError` (errors.py), which the command line turns into one line and an
+exit code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cas_plan import layout
+from cas_plan.errors import CasplanError, ExitCode, PlanProblems, UsageError
+from cas_plan.status import NOT_REPORTED, STATUSES
+
+if TYPE_CHECKING:
+    from cas_plan.loader import LoadResult, Plan
+    from cas_plan.output.terminal import Screen
+    from cas_plan.queries import DueQuery
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a command prints on standard output (text, or its pieces in order), on standard
+    error, and the exit code."""
+
+    output: str | Iterable[str] = ""
+    errors: str = ""
+    code: ExitCode = ExitCode.OK
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    """The options every plan-reading command shares."""
+
+    plan: Path | None = None  # --plan or $CASPLAN_PLAN; None: find plan/ upward from here
+    no_validate: bool = False
+    no_cache: bool = False
+    cwd: Path = field(default_factory=Path.cwd)
+
+    def directory(self) -> tuple[Path, str]:
+        """The plan directory and how to show it; found upward from the working directory as
+        git finds .git, when not given."""
+        if self.plan is not None:
+            return self.plan, str(self.plan)
+        found = layout.find_plan_directory(self.cwd)
+        if found is None:
+            raise UsageError(
+                f"no plan directory (plan/ with a plan.yaml) in '{self.cwd}' or above it; "
+                "pass --plan DIR or set CASPLAN_PLAN"
+            )
+        shown = os.path.relpath(found, self.cwd)
+        return found, shown
+
+
+# --- option values --------------------------------------------------------------------------
+
+
+def parse_date(value: str | None, option: str, default: dt.date | None = None) -> dt.date:
+    if value is None:
+        return default or dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(
+            f"{option}: '{value}' is not a date (expected YYYY-MM-DD, e.g. 2018-12-31)"
+        ) from None
+
+
+def choose(value: str, option: str, choices: Sequence[str]) -> str:
+    if value not in choices:
+        raise UsageError(f"{option}: '{value}' is not one of {', '.join(choices)}")
+    return value
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count != 1 else ''}"
+
+
+# --- loading ---------------------------------------------------------------------------------
+
+
+def load_checked(
+    options: PlanOptions, as_of: dt.date, *, shown: str | None = None
+) -> tuple[LoadResult, Path, str]:
+    from cas_plan.checks import check_plan
+    from cas_plan.loader import directory_listing
+
+    root, shown_root = options.directory()
+    result = check_plan(
+        directory_listing(root),
+        shown if shown is not None else shown_root,
+        as_of,
+        use_cache=not options.no_cache,
+    )
+    return result, root, shown_root
+
+
+def load_for_query(options: PlanOptions) -> Plan:
+    """Queries answer only from a plan that validates, unless --no-validate says otherwise.
+
+    The plan is checked as of today: a query's --as-of looks at the past state of a valid plan.
+    """
+    result, _, shown = load_checked(options, dt.date.today())
+    if result.errors and not options.no_validate:
+        raise PlanProblems(
+            f"the plan in '{shown}' has {plural(len(result.errors), 'problem')}; "
+            f"run 'casplan validate --plan {shown}' (or pass --no-validate)"
+        )
+    return result.plan
+
+
+def unit_names(plan: Plan) -> dict[str, str]:
+    return {unit_id: unit.name for unit_id, unit in plan.units.items()}
+
+
+def find_unit(plan: Plan, query: str) -> str:
+    """A unit id from an id or an unambiguous part of a name; else a usage error with the
+    closest matches."""
+    from cas_plan.organization import Organization, UnitLookupError
+
+    try:
+        return Organization.of(plan.units.values()).find(query).id
+    except UnitLookupError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def check_filter(plan: Plan, goal: str | None = None, measure: str | None = None) -> None:
+    """An unknown --goal or --measure is a usage error, not an empty answer."""
+    from cas_plan.suggest import close_matches
+
+    goals = {g.model.id for g in plan.goals}
+    measures = {m.model.id for m in plan.measures}
+    for value, known, option in ((goal, goals, "--goal"), (measure, measures, "--measure")):
+        if value is not None and value not in known:
+            close = close_matches(value, known, cutoff=0.5)
+            hint = f"; did you mean {' or '.join(close)}?" if close else ""
+            raise UsageError(f"{option}: no {option[2:]} has the id '{value}'{hint}")
+
+
+# --- the commands ----------------------------------------------------------------------------
+
+VALIDATE_FORMATS = ("text", "json", "github")
+
+
+def validate(
+    options: PlanOptions,
+    output_format: str | None,
+    strict: bool,
+    check_codeowners: bool,
+    as_of: str | None,
+) -> Outcome:
+    """Check every file of the plan and the references between them."""
+    if output_format is None:
+        output_format = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    choose(output_format, "--format", VALIDATE_FORMATS)
+    day = parse_date(as_of, "--as-of")
+    result, root, shown = load_checked(options, day)
+    if check_codeowners and not result.errors:
+        from cas_plan.codeowners import codeowners_problems
+
+        result.diagnostics.extend(codeowners_problems(result.plan, root))
+    problems = result.diagnostics
+    errors, warnings = len(result.errors), len(result.warnings)
+    failed_strict = strict and warnings > 0 and errors == 0
+    code = ExitCode.PROBLEMS if errors or failed_strict else ExitCode.OK
+    verdict = "INVALID" if errors else ("fails --strict" if failed_strict else "valid")
+    summary = (
+        f"{shown}: {verdict}: {len(result.plan.measures)} measures, "
+        f"{len(result.plan.views)} activities; {plural(errors, 'error')}, "
+        f"{plural(warnings, 'warning')}"
+    )
+    if output_format == "json":
+        from cas_plan.output.json import problems_json
+
+        return Outcome(problems_json(problems), code=code)
+    if output_format == "github":
+        from cas_plan.output.github import annotations
+
+        return Outcome(annotations(problems), errors=summary + "\n", code=code)
+    from cas_plan.output.text import problems_text
+
+    text = problems_text(problems, result.source_line) + "\n\n" if problems else ""
+    return Outcome(text + summary + "\n", code=code)
+
+
+def list_activities(
+    options: PlanOptions, output_format: str, as_of: str | None, screen: Screen
+) -> Outcome:
+    """Every activity with its effective values."""
+    from cas_plan.records import list_records
+
+    choose(output_format, "--format", ("table", "json"))
+    day = parse_date(as_of, "--as-of")
+    plan = load_for_query(options)
+    records = list_records(plan, day)
+    if output_format == "json":
+        from cas_plan.output.json import json_array
+
+        return Outcome(json_array(records))
+    from cas_plan.output.terminal import draw, print_activities
+
+    return Outcome(draw(screen, lambda console: print_activities(console, records)))
+
+
+DUE_FORMATS = ("table", "json", "csv", "md", "ics")
+
+
+@dataclass(frozen=True)
+class DueOptions:
+    before: str
+    after: str | None = None
+    owner: str | None = None
+    goal: str | None = None
+    measure: str | None = None
+    status: str | None = None
+    overdue: bool = False
+    continuous: bool = False
+    as_of: str | None = None
+
+
+def due_window(asked: DueOptions) -> DueQuery:
+    """The due query the options ask, before the plan is read (dates and status checked)."""
+    from cas_plan.queries import DueQuery
+
+    before = parse_date(asked.before, "--before")
+    after = parse_date(asked.after, "--after") if asked.after else None
+    if asked.status is not None:
+        choose(asked.status, "--status", (NOT_REPORTED, *STATUSES))
+    if after and after > before:
+        raise UsageError(f"--after {after} is later than --before {before}")
+    return DueQuery(
+        before=before,
+        after=after,
+        as_of=parse_date(asked.as_of, "--as-of"),
+        goal=asked.goal,
+        measure=asked.measure,
+        status=asked.status,
+        overdue_only=asked.overdue,
+        include_continuous=asked.continuous,
+    )
+
+
+def due_query(plan: Plan, asked: DueOptions) -> DueQuery:
+    """The due query the options ask, checked against the plan (units, goals, measures)."""
+    import dataclasses
+
+    from cas_plan.organization import Organization
+
+    query = due_window(asked)
+    scope = None
+    if asked.owner is not None:
+        organization = Organization.of(plan.units.values())
+        scope = frozenset(organization.scope(find_unit(plan, asked.owner)))
+    check_filter(plan, goal=asked.goal, measure=asked.measure)
+    return dataclasses.replace(query, scope=scope)
+
+
+def due(options: PlanOptions, asked: DueOptions, output_format: str, screen: Screen) -> Outcome:
+    """What falls due in a window, by unit, goal, measure, status."""
+    from cas_plan.queries import due_rows
+
+    choose(output_format, "--format", DUE_FORMATS)
+    due_window(asked)  # a bad option value is reported before the plan is read
+    plan = load_for_query(options)
+    query = due_query(plan, asked)
+    rows = due_rows(plan, query)
+    names = unit_names(plan)
+    if output_format == "json":
+        from cas_plan.output.json import json_array
+        from cas_plan.records import due_records
+
+        return Outcome(json_array(due_records(plan, rows, query.as_of)))
+    if output_format == "csv":
+        from cas_plan.output.csv import due_csv
+
+        return Outcome(due_csv(rows, names))
+    if output_format == "md":
+        from cas_plan.output.markdown import due_markdown
+
+        return Outcome(due_markdown(rows, names))
+    if output_format == "ics":
+        from cas_plan.output.ics import due_ics
+
+        return Outcome(due_ics(rows, names, plan.title or "casplan", query.as_of))
+    from cas_plan.output.terminal import draw, print_due
+
+    return Outcome(draw(screen, lambda console: print_due(console, rows, names)))
+
+
+def units(options: PlanOptions, output_format: str, screen: Screen) -> Outcome:
+    """The units as a tree, with the activities each one leads."""
+    from cas_plan.queries import unit_tree
+
+    choose(output_format, "--format", ("table", "json"))
+    plan = load_for_query(options)
+    lines = unit_tree(plan)
+    if output_format == "json":
+        from cas_plan.output.json import json_text
+        from cas_plan.records import unit_records
+
+        return Outcome(json_text(unit_records(lines)))
+    from cas_plan.output.terminal import draw, print_units
+
+    return Outcome(draw(screen, lambda console: print_units(console, lines)))
+
+
+def who(
+    options: PlanOptions, unit: str, output_format: str, as_of: str | None, screen: Screen
+) -> Outcome:
+    """What a unit is responsible for, by goal and measure."""
+    from cas_plan.queries import who as who_rows
+
+    choose(output_format, "--format", ("table", "json", "md"))
+    day = parse_date(as_of, "--as-of")
+    plan = load_for_query(options)
+    unit_id = find_unit(plan, unit)
+    rows = who_rows(plan, unit_id, day)
+    names = unit_names(plan)
+    if output_format == "json":
+        from cas_plan.output.json import json_text
+        from cas_plan.records import who_record
+
+        return Outcome(json_text(who_record(unit_id, names[unit_id], rows)))
+    if output_format == "md":
+        from cas_plan.output.markdown import who_markdown
+
+        return Outcome(who_markdown(names[unit_id], rows, names))
+    from cas_plan.output.terminal import draw, print_who
+
+    goal_titles = {g.model.id: g.model.title for g in plan.goals}
+    measure_titles = {m.model.id: m.model.title for m in plan.measures}
+    return Outcome(
+        draw(
+            screen,
+            lambda console: print_who(console, unit_id, rows, names, goal_titles, measure_titles),
+        )
+    )
+
+
+def show(options: PlanOptions, identifier: str, output_format: str, as_of: str | None) -> Outcome:
+    """The full record of a goal, measure or activity."""
+    from cas_plan.records import show_record
+
+    choose(output_format, "--format", ("text", "json"))
+    day = parse_date(as_of, "--as-of")
+    record = show_record(load_for_query(options), identifier, day)
+    if output_format == "json":
+        from cas_plan.output.json import json_text
+
+        return Outcome(json_text(record))
+    from cas_plan.output.text import show_text
+
+    return Outcome(show_text(record) + "\n")
+
+
+def budget(
+    options: PlanOptions, year: int | None, by: str, output_format: str, screen: Screen
+) -> Outcome:
+    """Indicative funds summed per currency, each amount once."""
+    from cas_plan.budget import GROUPINGS, budget_record, compute_budget
+
+    choose(by, "--by", GROUPINGS)
+    choose(output_format, "--format", ("table", "json", "csv"))
+    plan = load_for_query(options)
+    record = budget_record(compute_budget(plan, by, year))
+    if output_format == "json":
+        from cas_plan.output.json import json_text
+
+        return Outcome(json_text(record))
+    if output_format == "csv":
+        from cas_plan.output.csv import budget_csv
+
+        return Outcome(budget_csv(record))
+    from cas_plan.output.terminal import draw, print_budget
+
+    return Outcome(draw(screen, lambda console: print_budget(console, record)))
+
+
+def parse_values(values: Sequence[str]) -> tuple[tuple[str, str], ...]:
+    pairs = []
+    for item in values:
+        indicator, separator, reported = item.partition("=")
+        if not separator or not indicator.strip():
+            raise UsageError(f"--value: '{item}' is not INDICATOR=VALUE")
+        pairs.append((indicator.strip(), reported.strip()))
+    return tuple(pairs)
+
+
+def progress(
+    options: PlanOptions,
+    activity: str,
+    status: str,
+    date: str | None,
+    note: str | None,
+    values: Sequence[str],
+    evidence: Sequence[str],
+    reported_by: str | None,
+) -> Outcome:
+    """Record progress on an activity (only new lines in git diff)."""
+    from cas_plan.progress import ProgressRequest, record_progress
+
+    try:
+        today = dt.date.today()
+        request = ProgressRequest(
+            activity,
+            parse_date(date, "--date", today),
+            status,
+            note,
+            parse_values(values),
+            tuple(evidence),
+            reported_by,
+        )
+        root, shown = options.directory()
+        written = record_progress(root, shown, request, today)
+    except CasplanError as exc:
+        exc.message += "; nothing was written"
+        raise
+    lines = [f"{written.shown}: added a progress entry to {activity}:"]
+    lines += [f"+{line}" for line in written.added_lines]
+    return Outcome("".join(line + "\n" for line in lines))
+
+
+def report(
+    options: PlanOptions,
+    year: int,
+    as_of: str | None,
+    template: Path | None,
+    output_format: str,
+    lang: str,
+) -> Outcome:
+    """The yearly implementation report, as Markdown or HTML."""
+    from cas_plan.provenance import git_state
+    from cas_plan.report import build_context, render
+    from cas_plan.words import LANGUAGES
+
+    choose(output_format, "--format", ("md", "html"))
+    choose(lang, "--lang", LANGUAGES)
+    day = parse_date(as_of, "--as-of", default=dt.date(year, 12, 31))
+    if template is not None and not template.is_file():
+        raise UsageError(f"--template: '{template}' is not a file")
+    plan = load_for_query(options)
+    root, _ = options.directory()
+    context = build_context(plan, year, day, lang, git_state(root))
+    text = render(context, output_format, template)
+    return Outcome(text if text.endswith("\n") else text + "\n")
+
+
+def diff(options: PlanOptions, base: str | None, head: str | None, output_format: str) -> Outcome:
+    """What changed in meaning between two revisions of the plan."""
+    from cas_plan.checks import check_plan
+    from cas_plan.diff import diff_plans, diff_record
+    from cas_plan.git import default_base, plan_files_at, repository_root, resolve_revision
+    from cas_plan.loader import directory_listing, memory_listing
+
+    choose(output_format, "--format", ("text", "md", "json"))
+    plan_dir, shown = options.directory()
+    if not plan_dir.is_dir():
+        raise UsageError(f"plan directory '{shown}' does not exist")
+    today = dt.date.today()
+    root = repository_root(plan_dir)
+    plan_path = plan_dir.resolve().relative_to(root.resolve()).as_posix()
+    base_rev = resolve_revision(root, base) if base else default_base(root)
+    head_rev = resolve_revision(root, head) if head else None
+    base_label = base or f"merge-base {base_rev[:12]}"
+    head_label = head or "working tree"
+    base_result = check_plan(
+        memory_listing(*plan_files_at(root, base_rev, plan_path)),
+        f"{base_label}:{plan_path}",
+        today,
+        use_cache=False,
+    )
+    if head_rev is None:
+        head_result = check_plan(directory_listing(plan_dir), shown, today)
+    else:
+        head_result = check_plan(
+            memory_listing(*plan_files_at(root, head_rev, plan_path)),
+            f"{head_label}:{plan_path}",
+            today,
+            use_cache=False,
+        )
+    result = diff_plans(base_result, head_result, base_label, head_label)
+    code = ExitCode.OK if result.loaded else ExitCode.PROBLEMS
+    if output_format == "json":
+        from cas_plan.output.json import json_text
+
+        return Outcome(json_text(diff_record(result)), code=code)
+    if output_format == "md":
+        from cas_plan.output.markdown import diff_markdown
+
+        return Outcome(diff_markdown(result), code=code)
+    from cas_plan.output.text import diff_text
+
+    return Outcome(diff_text(result) + "\n", code=code)
+
+
+def codeowners(options: PlanOptions, out: Path | None) -> Outcome:
+    """Write CODEOWNERS from the units' review handles."""
+    from cas_plan.codeowners import codeowners_location, codeowners_text
+    from cas_plan.safewrite import write_atomically
+
+    plan = load_for_query(options)
+    root, _ = options.directory()
+    default_out, plan_path = codeowners_location(root)
+    text = codeowners_text(plan, plan_path)
+    if out is not None and str(out) == "-":
+        return Outcome(text)
+    if out is None:
+        default_out.parent.mkdir(exist_ok=True)  # .github/ of the repository
+    target = out or default_out
+    if not target.parent.is_dir():
+        raise UsageError(f"--out: directory '{target.parent}' does not exist")
+    write_atomically(target, text.encode("utf-8"))
+    return Outcome(f"wrote {target} ({text.count(chr(10)) - 2} rules)\n")
+
+
+def schema(options: PlanOptions, out: Path | None) -> Outcome:
+    """Write JSON Schema files that editors validate plan files with."""
+    from cas_plan.schema import write_schemas
+
+    if out is None:
+        root, _ = options.directory()
+        if not root.is_dir():
+            raise UsageError(f"plan directory '{root}' does not exist")
+        out = root / layout.SCHEMA_DIR
+    written = write_schemas(out)
+    return Outcome("".join(f"wrote {path}\n" for path in written))
+
+
+def init(directory: Path, title: str) -> Outcome:
+    """Create a new, valid plan with the same layout."""
+    from cas_plan.scaffold import init_plan
+
+    written = init_plan(directory, title)
+    lines = [f"created {path}" for path in written]
+    lines.append(f"next: casplan validate --plan {directory}")
+    return Outcome("".join(line + "\n" for line in lines))

@@ -1,0 +1,76 @@
+"""iCalendar output (RFC 5545): one all-day event per dated occurrence, for Outlook and the like."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Mapping, Sequence
+
+from cas_plan.organization import unit_names
+from cas_plan.queries import DueRow
+from cas_plan.status import status_label
+
+
+def _ics_text(text: str) -> str:
+    return (
+        text.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+    )
+
+
+def _fold(line: str) -> list[str]:
+    """Lines of at most 75 octets, continued with a leading space (RFC 5545, 3.1)."""
+    out, current, size = [], "", 0
+    limit = 75
+    for char in line:
+        width = len(char.encode("utf-8"))
+        if size + width > limit:
+            out.append(current)
+            current, size, limit = " ", 1, 75
+        current += char
+        size += width
+    out.append(current)
+    return out
+
+
+def due_ics(
+    rows: Sequence[DueRow], names: Mapping[str, str], plan_title: str, stamp: dt.date
+) -> str:
+    """An iCalendar file with one all-day event per dated occurrence; UIDs stable across runs."""
+    plan_key = hashlib.sha256(plan_title.encode("utf-8")).hexdigest()[:12]
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//casplan//casplan due//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{_ics_text(plan_title)}",
+    ]
+    for row in rows:
+        if row.deadline is None:
+            continue
+        deadline = row.view.due.value
+        description = [
+            f"Activity {row.view.id} (measure {row.view.measure_id})",
+            "Responsible: " + ", ".join(unit_names(row.view, names)),
+            f"Due date as written: {deadline.as_written or deadline.when.spell()}"
+            if deadline
+            else "",
+            f"Status: {status_label(row.status)}",
+        ]
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{row.view.id}-{row.deadline:%Y%m%d}-{plan_key}@casplan",
+            f"DTSTAMP:{stamp:%Y%m%d}T000000Z",
+            f"DTSTART;VALUE=DATE:{row.deadline:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{row.deadline + dt.timedelta(days=1):%Y%m%d}",
+            f"SUMMARY:{_ics_text(f'{row.view.id} {row.view.title}')}",
+            f"DESCRIPTION:{_ics_text(chr(10).join(part for part in description if part))}",
+            "TRANSP:TRANSPARENT",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return "".join(folded + "\r\n" for line in lines for folded in _fold(line))

@@ -1,0 +1,182 @@
+"""Plain text output: problems with the offending line, one full record, the diff summary.
+
+Everything here is text a person reads in a terminal or a CI log; plan text in it is made
+printable (`diagnostics.printable`) where it could carry control characters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from cas_plan.diagnostics import Diagnostic, printable
+from cas_plan.diff import HEADINGS, KINDS, PlanDiff, change_line
+from cas_plan.records import ActivityShow, FundsRecord, ShowRecord
+from cas_plan.status import status_label
+
+
+def problems_text(
+    diagnostics: Iterable[Diagnostic], source_line: Callable[[str, int], str | None]
+) -> str:
+    """hledger-style: the headline, then the offending line with a caret, then what to do."""
+    blocks = []
+    for d in diagnostics:
+        lines = [d.headline()]
+        text = source_line(d.path, d.line)
+        if text is not None:
+            number = str(d.line)
+            gutter = " " * len(number)
+            shown = text.rstrip("\r\n").expandtabs(1)
+            lines.append(f"  {number} | {shown}")
+            lines.append(f"  {gutter} | {' ' * max(d.col - 1, 0)}^")
+        if d.hint:
+            lines.append(f"  hint: {printable(d.hint)}")
+        blocks.append("\n".join(lines))
+    return "\n".join(blocks)
+
+
+def plural(count: int, word: str, words: str | None = None) -> str:
+    """'1 error', '2 errors' (English plan-tool words; reports use words.py)."""
+    return f"{count} {word if count == 1 else words or word + 's'}"
+
+
+def _cell_source(record: ActivityShow, cell: str) -> str:
+    written_on = record["written_on"][cell]  # type: ignore[literal-required]
+    if written_on is None:
+        return "not stated"
+    if written_on == record["id"]:
+        return f"stated on {written_on}"
+    return f"inherited from {written_on}"
+
+
+def _funds_lines(funds: FundsRecord) -> list[str]:
+    lines = []
+    for amount in funds["amounts"]:
+        parts = [f"{amount['amount']} {amount['currency']}"]
+        if amount["year"]:
+            parts.append(f"for {amount['year']}")
+        if amount["annual"]:
+            parts.append("annually")
+        if amount["procurement"]:
+            parts.append(amount["procurement"])
+        if amount["source"]:
+            parts.append(f"source: {amount['source']}")
+        if amount["of_which"]:
+            parts.append("(part of the amount above)")
+        if amount["counted_under"]:
+            parts.append(f"(counted under {amount['counted_under']})")
+        lines.append("    " + ", ".join(parts))
+    if funds["no_extra_cost"]:
+        lines.append("    no extra cost (regular activities)")
+    if funds["see"]:
+        lines.append("    stated under " + ", ".join(funds["see"]))
+    if funds["sources"]:
+        lines.append("    sources: " + "; ".join(funds["sources"]))
+    if funds["external"]:
+        lines.append(f"    established in: {funds['external']}")
+    if funds["undetermined"]:
+        lines.append("    cannot be established at this time")
+    return lines
+
+
+def show_text(record: ShowRecord) -> str:
+    """The plain-text form of `casplan show`."""
+    if record["kind"] == "goal":
+        lines = [
+            f"Goal {record['id']}: {record['title']}",
+            f"  file: {record['file']}",
+            "",
+            "Measures:",
+        ]
+        lines += [
+            f"  {m['id']}  {m['title']} ({m['activities']} activities)" for m in record["measures"]
+        ]
+        return "\n".join(lines)
+    if record["kind"] == "measure":
+        lines = [
+            f"Measure {record['id']}: {record['title']}",
+            f"  goal {record['goal']}: {record['goal_title']}",
+            f"  file: {record['file']}",
+            "",
+            "Activities:",
+        ]
+        lines += [
+            f"  {'  ' if a['parent'] else ''}{a['id']}  {a['title']}  [due {a['due']}, "
+            f"{status_label(a['status'])}]"
+            for a in record["activities"]
+        ]
+        return "\n".join(lines)
+    r = record
+    lines = [f"Activity {r['id']}: {r['title']}"]
+    if r["unnumbered"]:
+        lines.append("  (the source prints no number for this activity)")
+    lines.append(f"  goal {r['goal']}: {r['goal_title']}")
+    lines.append(f"  measure {r['measure']}: {r['measure_title']}")
+    if r["parent"]:
+        lines.append(f"  parent {r['parent']}: {r['parent_title']}")
+    lines.append(f"  file: {r['file']}")
+    lines += ["", f"Indicators ({_cell_source(r, 'indicators')}):"]
+    lines += [f"  - {text}" for text in r["indicators"]] or ["  none"]
+    lines += ["", f"Responsible ({_cell_source(r, 'responsible')}):"]
+    for unit in r["responsible"]:
+        extra = ", ".join(part for part in (unit["role"], unit["scope"]) if part)
+        lines.append(f"  {unit['name']} [{unit['unit']}]" + (f": {extra}" if extra else ""))
+    if r["listed_under_sub_activities"]:
+        lines.append("  listed under the sub-activities")
+    if r["responsible_as_written"]:
+        lines.append(f"  as written: {r['responsible_as_written']}")
+    due = r["due"]
+    lines += ["", f"Due ({_cell_source(r, 'due')}): {due['spelling']}, {due['description']}"]
+    if due["first_day"] or due["last_day"]:
+        lines.append(f"  from {due['first_day'] or '?'} to {due['last_day'] or 'open'}")
+    if due["events"]:
+        lines.append("  depends on: " + ", ".join(due["events"]))
+    if due["as_written"]:
+        lines.append(f"  as written: {due['as_written']}")
+    if due["uncertain"]:
+        lines.append(f"  uncertain: {due['uncertain']}")
+    funds = r["funds"]
+    lines += ["", f"Indicative funds ({_cell_source(r, 'funds')}):"]
+    lines += _funds_lines(funds) or ["    none stated"]
+    if funds["as_written"]:
+        lines.append(f"  as written: {funds['as_written']}")
+    if funds["uncertain"]:
+        lines.append(f"  uncertain: {funds['uncertain']}")
+    if r["sub_activities"]:
+        lines += ["", "Sub-activities: " + ", ".join(r["sub_activities"])]
+    status = status_label(r["status"])
+    lines += [
+        "",
+        f"Status: {status}" + (f" (since {r['status_date']})" if r["status_date"] else ""),
+    ]
+    lines.append("Progress:")
+    if not r["progress"]:
+        lines.append("  none recorded")
+    for entry in r["progress"]:
+        lines.append(
+            f"  {entry['date']}  {status_label(entry['status'])}"
+            + (f": {entry['note']}" if entry.get("note") else "")
+        )
+        for indicator, value in entry.get("values", {}).items():
+            lines.append(f"      {indicator}: {value}")
+        for link in entry.get("evidence", []):
+            lines.append(f"      evidence: {link}")
+        if entry.get("reported_by"):
+            lines.append(f"      reported by {entry['reported_by']}")
+    return "\n".join(lines)
+
+
+def diff_text(diff: PlanDiff) -> str:
+    lines = [f"casplan diff {diff.base} .. {diff.head}"]
+    for label, problems in ((diff.base, diff.base_problems), (diff.head, diff.head_problems)):
+        if problems:
+            lines.append(f"the plan at {label} does not load ({len(problems)} problems):")
+            lines += [f"  {problem}" for problem in problems[:10]]
+    if diff.loaded and not diff.changes:
+        lines.append("no change in meaning")
+    for kind in KINDS:
+        selected = [c for c in diff.changes if c.kind == kind]
+        if selected:
+            lines.append(f"{HEADINGS[kind]} ({len(selected)}):")
+            mark = {"added": "+", "removed": "-", "history_edited": "!"}.get(kind, "*")
+            lines += [f"  {mark} {change_line(change)}" for change in selected]
+    return "\n".join(lines)
