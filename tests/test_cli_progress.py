@@ -145,8 +145,8 @@ def test_sub_activity_entry(invoke, plan):
     [
         (
             ["1.1.1", "--status", "done", "--date", "2018-05-01"],
-            "'status' is 'done'; expected one of 'not_started', 'in_progress', 'completed', "
-            "'delayed' or 'cancelled'",
+            "--status: 'done' is not one of not_started, in_progress, completed, delayed, "
+            "cancelled",
         ),
         (
             ["1.1.1", "--status", "completed", "--date", "2018-01-01"],
@@ -202,12 +202,27 @@ def test_invalid_input_changes_nothing(invoke, plan, args, message):
     assert sorted(p.name for p in (plan / "goal-1").iterdir()) == ["goal.yaml", "measure-1.1.yaml"]
 
 
-def test_schema_error_points_into_the_proposed_entry(invoke, plan):
+def test_a_refused_entry_is_shown_in_the_proposed_text(invoke, plan):
+    result = invoke(
+        "progress", "1.1.1", "--plan", str(plan), "--status", "completed", "--date", "2018-01-01"
+    )
+    assert result.exit_code == 1
+    assert (
+        f"{plan}/{MEASURE}:17:15: error: progress entry of 2018-01-01 comes after one of "
+        "2018-03-01\n"
+        "  17 |       - date: 2018-01-01\n"
+    ) in result.output
+
+
+def test_an_unknown_status_is_a_usage_error(invoke, plan):
     result = invoke(
         "progress", "1.1.1", "--plan", str(plan), "--status", "done", "--date", "2018-05-01"
     )
-    assert f"{plan}/{MEASURE}:18:17: error: 'status' is 'done'" in result.output
-    assert "  18 |         status: done\n" in result.output
+    assert result.exit_code == 2
+    assert result.output == (
+        "casplan: error: --status: 'done' is not one of not_started, in_progress, completed, "
+        "delayed, cancelled; nothing was written\n"
+    )
 
 
 def test_failure_before_rename_leaves_the_file_and_no_temporary(plan):

@@ -238,7 +238,7 @@ def test_github_format_escapes_and_is_chosen_by_the_environment(invoke, tmp_path
 )
 def test_github_property_escaping(text, escaped):
     from cas_plan.diagnostics import Diagnostic
-    from cas_plan.output.github import annotations as render_github
+    from cas_plan.output.github import github_annotations as render_github
 
     line = render_github([Diagnostic(text, 1, 2, text)]).rstrip("\n")
     assert line.startswith(f"::error file={escaped},line=1,col=2,")

@@ -66,7 +66,7 @@ NoCache = Annotated[
 
 def finish(produce: Callable[[], Outcome]) -> NoReturn:
     """Print a command's outcome and exit with its code; a CasplanError is one line on stderr."""
-    from cas_plan.errors import CasplanError
+    from cas_plan.errors import CasplanError, system_problem
 
     try:
         outcome = produce()
@@ -77,6 +77,11 @@ def finish(produce: Callable[[], Outcome]) -> NoReturn:
         for piece in pieces:
             sys.stdout.write(piece)
         sys.stdout.flush()
+    except OSError as exc:  # not BrokenPipeError: main() sees that one
+        if isinstance(exc, BrokenPipeError):
+            raise
+        typer.echo(f"casplan: error: {system_problem(exc).message}", err=True)
+        raise typer.Exit(int(system_problem(exc).exit_code)) from None
     except CasplanError as exc:
         if exc.problems:
             from cas_plan.output.text import problems_text

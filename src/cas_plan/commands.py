@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cas_plan import layout
-from cas_plan.errors import CasplanError, ExitCode, PlanProblems, UsageError
+from cas_plan.errors import CasplanError, ExitCode, PlanProblems, UsageError, system_problem
 from cas_plan.status import NOT_REPORTED, STATUSES
 
 if TYPE_CHECKING:
@@ -181,9 +181,9 @@ def validate(
 
         return Outcome(problems_json(problems), code=code)
     if output_format == "github":
-        from cas_plan.output.github import annotations
+        from cas_plan.output.github import github_annotations
 
-        return Outcome(annotations(problems), errors=summary + "\n", code=code)
+        return Outcome(github_annotations(problems), errors=summary + "\n", code=code)
     from cas_plan.output.text import problems_text
 
     text = problems_text(problems, result.source_line) + "\n\n" if problems else ""
@@ -408,6 +408,7 @@ def progress(
 
     try:
         today = dt.date.today()
+        choose(status, "--status", STATUSES)
         request = ProgressRequest(
             activity,
             parse_date(date, "--date", today),
@@ -422,6 +423,8 @@ def progress(
     except CasplanError as exc:
         exc.message += "; nothing was written"
         raise
+    except OSError as exc:
+        raise system_problem(exc) from None
     lines = [f"{written.shown}: added a progress entry to {activity}:"]
     lines += [f"+{line}" for line in written.added_lines]
     return Outcome("".join(line + "\n" for line in lines))

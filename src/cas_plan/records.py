@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any, TypedDict
+from typing import Any, Literal, TypedDict
 
 from cas_plan.deadlines import describe, events_of, span
 from cas_plan.errors import UsageError
@@ -98,7 +98,7 @@ class DueRecord(ActivityRecord):
 
 
 class ActivityShow(ActivityRecord):
-    kind: str
+    kind: Literal["activity"]
     goal_title: str | None
     measure_title: str
     parent_title: str | None
@@ -117,7 +117,7 @@ class MeasureActivity(TypedDict):
 
 
 class MeasureShow(TypedDict):
-    kind: str
+    kind: Literal["measure"]
     id: str
     goal: str
     goal_title: str | None
@@ -134,7 +134,7 @@ class GoalMeasure(TypedDict):
 
 
 class GoalShow(TypedDict):
-    kind: str
+    kind: Literal["goal"]
     id: str
     title: str
     title_as_written: str | None

@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from cas_plan.organization import unit_names
 from cas_plan.queries import DueRow
 from cas_plan.records import BudgetRecord
 
 
-def _writer(buffer: io.StringIO) -> csv._writer:
+def _writer(buffer: io.StringIO) -> Any:
     return csv.writer(buffer, lineterminator="\n")
 
 

@@ -16,7 +16,7 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def annotations(diagnostics: Iterable[Diagnostic]) -> str:
+def github_annotations(diagnostics: Iterable[Diagnostic]) -> str:
     out = []
     for d in diagnostics:
         message = d.message + (f"\n{d.hint}" if d.hint else "")

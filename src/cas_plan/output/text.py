@@ -105,7 +105,7 @@ def show_text(record: ShowRecord) -> str:
             for a in record["activities"]
         ]
         return "\n".join(lines)
-    r = record
+    r: ActivityShow = record
     lines = [f"Activity {r['id']}: {r['title']}"]
     if r["unnumbered"]:
         lines.append("  (the source prints no number for this activity)")
