@@ -532,6 +532,8 @@ def schema(options: PlanOptions, out: Path | None) -> Outcome:
         if not root.is_dir():
             raise UsageError(f"plan directory '{root}' does not exist")
         out = root / layout.SCHEMA_DIR
+    elif not out.parent.is_dir():
+        raise UsageError(f"--out: directory '{out.parent}' does not exist")
     written = write_schemas(out)
     return Outcome("".join(f"wrote {path}\n" for path in written))
 
