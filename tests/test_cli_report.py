@@ -252,7 +252,8 @@ def test_serbian_words_plan_texts_as_written(invoke, plan):
     assert "| Izveštajna godina | 2018 |" in text
     assert "## Aktivnosti kojima je rok istekao" in text
     assert (
-        "| 1.1.1 | On time | Human Resources Division | 2018-12-31 | Realizovano | Adopted |" in text
+        "| 1.1.1 | On time | Human Resources Division | 2018-12-31 | Realizovano | Adopted |"
+        in text
     )
 
 

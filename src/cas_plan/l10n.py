@@ -187,7 +187,8 @@ def plural_category(count: int, lang: str) -> str:
 
 def plural_categories(lang: str) -> frozenset[str]:
     """The plural categories the language has for whole numbers."""
-    return frozenset(babel_locale(lang).plural_form.tags)
+    # Babel lists the categories of the rules; "other" (no rule) is always there
+    return frozenset(babel_locale(lang).plural_form.tags) | {"other"}
 
 
 def plural(count: int, key: str, lang: str) -> str:
