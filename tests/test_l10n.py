@@ -272,7 +272,8 @@ def test_years_in_running_text_and_the_title():
             "инјекција, Инјекција, конјунктура, конјункција",
         ),
         ("konjugacija, vanjezički, Tanjug", "конјугација, ванјезички, Танјуг"),
-        ("nadživeti, podžanr", "надживети, поджанр"),
+        ("nadživeti, podžanr, nadžnjeti", "надживети, поджанр, наджњети"),
+        ("Konjugacija injekcija", "Конјугација инјекција"),
         ("kasni 12 dana (45%)", "касни 12 дана (45%)"),
         ("u {year}. godini, za {count}", "у {year}. години, за {count}"),
         (

@@ -314,8 +314,8 @@ def _word_to_cyrillic(word: str) -> str:
     for part in _SPLIT_DIGRAPH:
         start = lower.find(part)
         while start != -1:
-            # the n of "nj" / the d of "dž" inside the exception
-            split.update(start + i for i in range(len(part) - 1) if part[i : i + 2] in _DIGRAPHS)
+            # the first n+j / d+ž of the exception is two letters ("nadžnjeti": d|ž, then њ)
+            split.add(start + next(i for i in range(len(part)) if part[i : i + 2] in _DIGRAPHS))
             start = lower.find(part, start + 1)
     out: list[str] = []
     i = 0

@@ -227,7 +227,7 @@ _SR: dict[str, str] = {
     "overdue_short": "Rok je istekao",
     "overdue_days": "Kašnjenje (dana)",
     "reason_for_delay": "Razlog kašnjenja",
-    "next_steps": "Predviđeni koraci",
+    "next_steps": "Naredni koraci",
     "amendments": "Izmene plana",
     "decision": "Odluka",
     "government_conclusion": "Zaključak Vlade",
