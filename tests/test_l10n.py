@@ -107,6 +107,8 @@ def test_money_keeps_the_decimals_of_the_amount(amount, currency, en, sr):
 def test_decimals_are_exact_and_rounded_half_up_only_when_asked():
     many = Decimal("123456789012345678.123456789")  # more digits than a float holds
     assert format_decimal(many, "sr") == "123.456.789.012.345.678,123456789"
+    long = Decimal("1234567890123456789012345678901234567890.25")  # beyond a default context
+    assert format_decimal(long, "en").endswith("678,901,234,567,890.25")
     assert format_decimal(Decimal("2.345"), "sr", places=2) == "2,35"
     assert format_decimal(Decimal("2.5"), "en", places=0) == "3"
     assert format_decimal(Decimal("7"), "en", places=2) == "7.00"

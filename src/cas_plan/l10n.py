@@ -25,7 +25,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from functools import cache
 from typing import Literal
 
@@ -143,8 +143,10 @@ def format_decimal(value: Decimal, lang: str, places: int | None = None) -> str:
         places = max(0, -exponent)
     elif places < 0:
         raise ValueError("places must be 0 or more")
-    value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    return str(_decimal_pattern(lang, places).apply(value, babel_locale(lang)))
+    with localcontext() as context:  # precision enough for any amount: quantize never fails
+        context.prec = max(context.prec, len(value.as_tuple().digits) + places + 2)
+        value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        return str(_decimal_pattern(lang, places).apply(value, babel_locale(lang)))
 
 
 def format_money(amount: Decimal, currency: str, lang: str) -> str:
