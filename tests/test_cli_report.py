@@ -248,11 +248,12 @@ def test_html_is_one_escaped_page(invoke, plan):
 
 def test_serbian_words_plan_texts_as_written(invoke, plan):
     text = report(invoke, plan, "--lang", "sr")
-    assert text.startswith("# Izveštaj o sprovođenju 2018\n")
+    assert text.startswith("# Izveštaj o sprovođenju Akcionog plana 2018\n")
     assert "| Izveštajna godina | 2018 |" in text
     assert "## Aktivnosti kojima je rok istekao" in text
     assert (
-        "| 1.1.1 | On time | Human Resources Division | 2018-12-31 | Završeno | Adopted |" in text
+        "| 1.1.1 | On time | Human Resources Division | 2018-12-31 | Realizovano | Adopted |"
+        in text
     )
 
 
@@ -309,4 +310,4 @@ def test_real_plan_report_renders(invoke):
 def test_bad_options(invoke, plan):
     result = invoke("report", "--plan", str(plan), "--year", "2018", "--lang", "de")
     assert result.exit_code == 2
-    assert result.output == "casplan: error: --lang: 'de' is not one of en, sr\n"
+    assert result.output == "casplan: error: --lang: 'de' is not one of en, sr, sr-Cyrl\n"
