@@ -378,6 +378,34 @@ def test_install_warns_when_the_spec_is_not_pinned(tmp_path: Path, stubs: Path) 
 
 
 @needs_bash
+def test_install_reads_the_committed_spec_without_a_variable(tmp_path: Path, stubs: Path) -> None:
+    """A pull request from a fork gets no repository variables: the committed file serves."""
+    work = tmp_path / "work"
+    (work / ".github").mkdir(parents=True)
+    spec = f"casplan @ git+https://github.com/example/casplan@{SHA}"
+    (work / ".github" / "casplan-spec.txt").write_text(
+        f"# the casplan to check the plan with\n\n{spec}\nignored\n"
+    )
+    log = tmp_path / "pip.log"
+    result = run_step(INSTALL, work, stubs, {"STUB_LOG": str(log), "CASPLAN_SPEC": ""})
+    assert result.returncode == 0, result.stderr
+    assert log.read_text().splitlines() == [f"-m pip install {spec}"]
+
+
+@needs_bash
+def test_install_prefers_the_variable_to_the_file(tmp_path: Path, stubs: Path) -> None:
+    work = tmp_path / "work"
+    (work / ".github").mkdir(parents=True)
+    (work / ".github" / "casplan-spec.txt").write_text("casplan==0.0.1\n")
+    log = tmp_path / "pip.log"
+    result = run_step(
+        INSTALL, work, stubs, {"STUB_LOG": str(log), "CASPLAN_SPEC": "casplan==0.1.0"}
+    )
+    assert result.returncode == 0, result.stderr
+    assert log.read_text().splitlines() == ["-m pip install casplan==0.1.0"]
+
+
+@needs_bash
 @pytest.mark.parametrize("pyproject", [None, '[project]\nname = "our-plan"\n', "not toml ["])
 def test_install_without_spec_outside_casplan_is_a_clear_error(
     tmp_path: Path, stubs: Path, pyproject: str | None
@@ -386,6 +414,8 @@ def test_install_without_spec_outside_casplan_is_a_clear_error(
     work.mkdir()
     if pyproject is not None:
         (work / "pyproject.toml").write_text(pyproject)
+    (work / ".github").mkdir()
+    (work / ".github" / "casplan-spec.txt").write_text("# only a comment\n\n")
     log = tmp_path / "pip.log"
     result = run_step(INSTALL, work, stubs, {"STUB_LOG": str(log), "CASPLAN_SPEC": ""})
     assert result.returncode == 1
