@@ -408,7 +408,7 @@ def test_module_has_no_float_path():
 
 
 def test_a_cyrillic_report_renders_with_todays_templates(invoke):
-    from conftest import REAL_PLAN
+    from plans import REAL_PLAN
 
     result = invoke("report", "--plan", str(REAL_PLAN), "--year", "2018", "--lang", "sr-Cyrl")
     assert result.exit_code == 0, result.output
