@@ -4,6 +4,7 @@
     organization.yaml        the registry of responsible units
     events.yaml              external events that some deadlines depend on (optional)
     abbreviations.yaml       section II of the source (optional)
+    amendments.yaml          the amendment decisions (optional)
     goal-N/goal.yaml         one goal
     goal-N/measure-N.M.yaml  one measure and its activities
     schemas/                 JSON Schemas for editors (not plan files)
@@ -28,6 +29,7 @@ TOP_FILES: dict[str, str] = {
     "organization.yaml": "organization",
     "events.yaml": "events",
     "abbreviations.yaml": "abbreviations",
+    "amendments.yaml": "amendments",
 }
 REQUIRED_FILES = ("plan.yaml", "organization.yaml")
 KINDS = ("measure", "goal", *TOP_FILES.values())
@@ -36,6 +38,7 @@ GOAL_DIR = re.compile(r"goal-([1-9][0-9]*)")
 MEASURE_FILE = re.compile(r"measure-([1-9][0-9]*\.[1-9][0-9]*)\.yaml")
 LAYOUT_HINT = (
     "plan files are plan.yaml, organization.yaml, events.yaml, abbreviations.yaml, "
+    "amendments.yaml, "
     "goal-N/goal.yaml and goal-N/measure-N.M.yaml"
 )
 

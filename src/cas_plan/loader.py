@@ -21,6 +21,7 @@ from cas_plan.diagnostics import Diagnostic, printable, sort_key
 from cas_plan.errors import UsageError
 from cas_plan.model import (
     AbbreviationsFile,
+    AmendmentsFile,
     EventsFile,
     GoalFile,
     Loaded,
@@ -48,6 +49,7 @@ FILE_MODELS: dict[str, type[BaseModel]] = {
     "organization": OrganizationFile,
     "events": EventsFile,
     "abbreviations": AbbreviationsFile,
+    "amendments": AmendmentsFile,
     "goal": GoalFile,
     "measure": MeasureFile,
 }
@@ -67,6 +69,7 @@ class Plan:
     organization: Loaded[OrganizationFile] | None = None
     events: Loaded[EventsFile] | None = None
     abbreviations: Loaded[AbbreviationsFile] | None = None
+    amendments: Loaded[AmendmentsFile] | None = None
     goals: tuple[Loaded[GoalFile], ...] = ()
     measures: tuple[Loaded[MeasureFile], ...] = ()
     broken_files: frozenset[str] = frozenset()
@@ -403,6 +406,7 @@ def load_plan(
         organization=one("organization"),
         events=one("events"),
         abbreviations=one("abbreviations"),
+        amendments=one("amendments"),
         goals=tuple(loaded["goal"]),
         measures=measures,
         broken_files=frozenset(broken),

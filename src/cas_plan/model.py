@@ -266,6 +266,98 @@ Status = Literal["not_started", "in_progress", "completed", "delayed", "cancelle
 STATUSES = _STATUSES  # the same words as Status, for code that must not import the models
 
 
+_DOCUMENT = re.compile(r"doc: ?[^\s\x00-\x1f\x7f][^\x00-\x1f\x7f]*")
+_SHARE_PATH = re.compile(r"\\\\[^\\/\s\x00-\x1f]+\\[^\\/\x00-\x1f]+(\\[^\\\x00-\x1f]+)*\\?")
+EVIDENCE_HELP = (
+    "write a web address (https://...), a document reference (doc: br. 148-01-123/2018) or a "
+    "path on a file share (\\\\server\\share\\folder\\file.pdf)"
+)
+
+
+def evidence_kind(value: str) -> Literal["url", "document", "path"]:
+    """What a piece of evidence is, from its form (it was validated when read)."""
+    if value.startswith("doc:"):
+        return "document"
+    if value.startswith("\\\\"):
+        return "path"
+    return "url"
+
+
+def _check_evidence(value: str) -> str:
+    """A web address, `doc:` and a registry number, or a share path (\\\\server\\share\\...)."""
+    if value.startswith("doc:"):
+        if not _DOCUMENT.fullmatch(value):
+            raise ValueError(f"'{value}' is not a document reference (doc: and its number)")
+        return value
+    if value.startswith("\\\\"):
+        if not _SHARE_PATH.fullmatch(value):
+            raise ValueError(f"'{value}' is not a file-share path (\\\\server\\share\\...)")
+        return value
+    if not _URL.match(value):
+        raise ValueError(f"'{value}' is not evidence; {EVIDENCE_HELP}")
+    return value
+
+
+Evidence = Annotated[str, AfterValidator(_check_evidence)]
+
+_REPORTER = re.compile(r"([a-z][a-z0-9]*(?:-[a-z0-9]+)*)(?::([^\x00-\x1f\x7f:][^\x00-\x1f\x7f]*))?")
+
+
+def reporter_unit(value: str) -> str:
+    """The unit id of a `reported_by` (`UNIT` or `UNIT:person name`)."""
+    return value.split(":", 1)[0]
+
+
+def _check_reporter(value: str) -> str:
+    if not _REPORTER.fullmatch(value):
+        raise ValueError(
+            f"'{value}' is not a reporter: write a unit id of organization.yaml, optionally "
+            "followed by ':' and a name (audit-department:Jelena Petrović)"
+        )
+    return value
+
+
+Reporter = Annotated[str, AfterValidator(_check_reporter)]
+
+_CORRECTS = re.compile(r"(\d{4}-\d{2}-\d{2})(?:#([1-9][0-9]*))?")
+
+
+def _corrects_text(value: object) -> object:
+    """`corrects: 2018-06-30` reads as a YAML date: keep it as its text."""
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _check_corrects(value: str) -> str:
+    match = _CORRECTS.fullmatch(value)
+    if match is None:
+        raise ValueError(
+            f"'{value}' is not an entry to correct: write its date (2018-06-30), or DATE#N for "
+            "the N-th entry of that date (2018-06-30#2)"
+        )
+    try:
+        dt.date.fromisoformat(match[1])
+    except ValueError:
+        raise ValueError(f"'{value}': {match[1]} is not a calendar date") from None
+    return value
+
+
+def correction_target(value: str) -> tuple[dt.date, int | None]:
+    """`2018-06-30#2` -> (2018-06-30, 2); without `#N`, N is None (the last entry that day)."""
+    day, _, number = value.partition("#")
+    return dt.date.fromisoformat(day), int(number) if number else None
+
+
+CorrectionRef = Annotated[str, BeforeValidator(_corrects_text), AfterValidator(_check_corrects)]
+
+
+class Spending(Strict):
+    """An amount spent on an activity, in one currency, in one year."""
+
+    amount: MoneyField
+    year: int = Field(ge=1900, le=2200)
+    source: Text | None = Field(default=None, description="The financing source, e.g. IPA 2013.")
+
+
 class ProgressEntry(Strict):
     """What a unit reported about an activity on a date."""
 
@@ -275,8 +367,55 @@ class ProgressEntry(Strict):
     values: dict[Text, Text] = Field(
         default_factory=dict, description="Reported values, keyed by the indicator's text."
     )
-    evidence: list[Url] = Field(default_factory=list)
-    reported_by: Text | None = None
+    evidence: list[Evidence] = Field(default_factory=list, description=EVIDENCE_HELP)
+    spent: list[Spending] = Field(default_factory=list)
+    reported_by: Reporter | None = Field(
+        default=None, description="The reporting unit's id, optionally ':' and a person's name."
+    )
+    corrects: CorrectionRef | None = Field(
+        default=None,
+        description="The earlier entry this one supersedes: its date, or DATE#N for the N-th "
+        "entry of that date.",
+    )
+
+
+CONTINUED = "continued"
+Continued = Literal["continued"]
+
+
+class Amendment(Strict):
+    """A decision that changed the plan (a Government conclusion, say)."""
+
+    id: Slug
+    date: dt.date = Field(description="The day the decision was adopted.")
+    decision: Text = Field(description="The decision's reference, e.g. 05 br. 021-1234/2018.")
+    reason: Text | None = None
+
+
+class AmendmentsFile(Strict):
+    """`plan/amendments.yaml`: the registry of amendment decisions."""
+
+    amendments: list[Amendment] = Field(default_factory=list)
+
+
+class Change(Strict):
+    """The values an amendment replaced on an activity: each key set is a cell it changed,
+    holding the earlier value (`continued`: the cell continued the row above; null: blank)."""
+
+    amendment: Slug
+    title: Text | None = None
+    indicators: Continued | Indicators | None = Field(default=None, union_mode="left_to_right")
+    responsible: Continued | Responsibility | None = Field(
+        default=None, union_mode="left_to_right"
+    )
+    funds: Continued | Funding | None = Field(default=None, union_mode="left_to_right")
+    due: Continued | Deadline | None = Field(default=None, union_mode="left_to_right")
+
+    @model_validator(mode="after")
+    def _changes_something(self) -> Change:
+        if not self.model_fields_set - {"amendment"}:
+            raise ValueError("a change names the cells it replaced (title, due, responsible...)")
+        return self
 
 
 # --- files -----------------------------------------------------------------------------------
@@ -303,6 +442,15 @@ class Activity(Strict):
     responsible: Responsibility | None = None
     funds: Funding | None = None
     due: Deadline | None = None
+    added_by: Slug | None = Field(
+        default=None, description="The amendment that added the activity (it states every cell)."
+    )
+    cancelled_by: Slug | None = Field(
+        default=None, description="The amendment that cancelled the activity."
+    )
+    history: list[Change] = Field(
+        default_factory=list, description="Earlier values of cells amendments changed, oldest first."
+    )
     progress: list[ProgressEntry] = Field(default_factory=list)
     sub_activities: list[Activity] = Field(default_factory=list)
 
@@ -390,6 +538,9 @@ class Event(Strict):
     id: Slug
     name: Text
     date: dt.date | None = None
+    known_on: dt.date | None = Field(
+        default=None, description="The day the date became known (default: the date itself)."
+    )
     as_written: str | None = None
 
 
