@@ -38,7 +38,7 @@ from cas_plan.output.xlsx import (
     cell_decimal,
     decimal_format,
     decimal_places,
-    fit_for_print,
+    fit_row_heights,
     fit_width,
     is_blank,
     new_workbook,
@@ -48,6 +48,7 @@ from cas_plan.output.xlsx import (
     set_text,
     sheet_rows,
     style_header,
+    text_lines,
     visible_text,
     workbook_bytes,
 )
@@ -138,6 +139,11 @@ DEFAULT_WORDS: Mapping[str, str] = MappingProxyType(
         "instr.statuses": "Statuses",
         "instr.column": "Column",
         "instr.meaning": "Meaning",
+        "status.not_started": "Work on the activity has not started.",
+        "status.in_progress": "Work has started and goes on.",
+        "status.completed": "The activity is done: its indicators are met.",
+        "status.delayed": "The activity will not be done by its deadline.",
+        "status.cancelled": "The activity will not be done.",
         "valid.status": "Choose a status from the list.",
         "valid.date": "Write a date, e.g. 2018-06-30.",
         "valid.amount": "Write an amount of 0 or more, e.g. 1234.50.",
@@ -350,8 +356,11 @@ def fill_activities(
     widths = fitted_widths(activities, headers, statuses, currencies)
     for column, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(column)].width = width
+    fit_row_heights(ws, last, minimum_lines=2)  # two lines leave room to write a note
     ws.freeze_panes = "B2"
-    fit_for_print(ws)
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.print_title_rows = "1:1"
     ws.print_title_cols = "A:A"
     protection = ws.protection
     protection.sheet = True
@@ -540,9 +549,10 @@ def fill_instructions(
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
     ws.column_dimensions["A"].width = 24
     ws.column_dimensions["B"].width = 90
-    for row in range(1, 5):  # merged cells do not grow with their text: give the lines room
+    fit_row_heights(ws, len(lines))
+    for row in range(1, 5):  # the paragraphs wrap across both columns
         text = str(ws.cell(row=row, column=1).value or "")
-        ws.row_dimensions[row].height = 15 * max(1, -(-len(text) // 105))
+        ws.row_dimensions[row].height = 15 * text_lines(text, 24 + 90)
     ws.protection.sheet = True
     ws.page_setup.orientation = "portrait"
     ws.page_setup.fitToWidth = 1

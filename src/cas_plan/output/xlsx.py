@@ -271,15 +271,41 @@ def add_table_sheet(wb: Workbook, sheet: Sheet, taken: Sequence[str]) -> Workshe
             lengths[column - 1].append(length)
             cell.alignment = WRAP if length > MAX_WIDTH or "\n" in str(value) else TOP
     for column, spec in enumerate(sheet.columns, start=1):
-        header = max((len(word) for word in spec.header.split()), default=0)
+        # the longest word of the header, and room for the autofilter's button
+        header = max((len(word) for word in spec.header.split()), default=0) + 2
         width = spec.width or fit_width([header, *lengths[column - 1]])
         ws.column_dimensions[get_column_letter(column)].width = width
+    fit_row_heights(ws, len(sheet.rows) + 1)
     ws.freeze_panes = "A2"
     if count:
         last = get_column_letter(count)
         ws.auto_filter.ref = f"A1:{last}{len(sheet.rows) + 1}"
     fit_for_print(ws)
     return ws
+
+
+def text_lines(text: str, width: float) -> int:
+    """How many lines `text` takes wrapped in a column `width` characters wide (rounded up:
+    a little room to spare is better than a cut line)."""
+    per_line = max(1, int(width) - 1)
+    return sum(max(1, -(-len(line) // per_line)) for line in text.split("\n"))
+
+
+def fit_row_heights(ws: Worksheet, last_row: int, *, minimum_lines: int = 1) -> None:
+    """Row heights that show wrapped text whole. Neither LibreOffice nor Excel grows a row
+    for wrapped text when it opens a file, so the heights are written (15 points a line)."""
+    widths = {
+        column: ws.column_dimensions[get_column_letter(column)].width or 8.43
+        for column in range(1, ws.max_column + 1)
+    }
+    for row in range(1, last_row + 1):
+        lines = minimum_lines if row > 1 else 1
+        for column, width in widths.items():
+            value = ws.cell(row=row, column=column).value
+            if isinstance(value, str) and value:
+                lines = max(lines, text_lines(value, width))
+        if lines > 1:
+            ws.row_dimensions[row].height = min(409, 15 * lines)
 
 
 def new_workbook(
