@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -192,7 +193,8 @@ class CollectRow:
 
     `places` maps a field name (`id`, `status`, `date`, `note`, `value1`..., `evidence`,
     `spent`, `currency`, `corrects`) to where it is: `FILE:SHEET!F12` or `FILE:12:6`; `row` is
-    the place of the row's id. `date_text` is the text of the date cell when it held text."""
+    the place of the row's id. `date_text` is the text of the date cell when it held text.
+    A row with `problems` should not be recorded as it is."""
 
     activity_id: str
     status: str | None
@@ -205,6 +207,9 @@ class CollectRow:
     currency: str | None
     corrects: str | None
     places: Mapping[str, str]
+    problems: tuple[str, ...] = ()
+    """The spreadsheet-level problems of this row (also in `CollectRead.problems`): a field
+    with a problem is None here."""
 
     def at(self, name: str) -> str:
         """Where a field is, for a problem: `audit.xlsx:Activities!F12`."""
@@ -581,7 +586,7 @@ class _Problems:
 
 def quoted(text: str) -> str:
     """User text inside a problem, on one line and with its controls visible."""
-    return "'" + visible_text(text).replace("\n", "\\n") + "'"
+    return "'" + visible_text(text).replace("\n", "\\n").replace("\t", "\\t") + "'"
 
 
 def read_collect_workbook(data: bytes, shown_name: str) -> CollectRead:
@@ -591,8 +596,16 @@ def read_collect_workbook(data: bytes, shown_name: str) -> CollectRead:
     problems = _Problems(shown_name)
     try:
         wb = open_workbook(data)
-    except Exception as error:  # openpyxl raises many kinds for a file that is not .xlsx
-        problems.add(None, f"cannot be read as an .xlsx workbook ({type(error).__name__})")
+    except zipfile.BadZipFile:
+        problems.add(
+            None, "is not an .xlsx workbook (not a zip archive); save it as Excel Workbook (.xlsx)"
+        )
+        return CollectRead(None, (), [], problems.lines)
+    except Exception as error:  # openpyxl raises many kinds for a broken workbook
+        problems.add(
+            None,
+            f"cannot be read as an .xlsx workbook ({type(error).__name__}: {quoted(str(error))})",
+        )
         return CollectRead(None, (), [], problems.lines)
     entries = read_meta_entries(wb, problems)
     if entries is None:
@@ -769,6 +782,8 @@ def parse_row(
         )
         return None
 
+    before = len(problems.lines)
+
     def value(key: str) -> object | None:
         cell = fields.get(key)
         return None if cell is None else cell.value
@@ -795,6 +810,7 @@ def parse_row(
         currency=currency.upper() if currency else None,
         corrects=corrects,
         places=full,
+        problems=tuple(problems.lines[before:]),
     )
 
 
@@ -948,13 +964,10 @@ def read_collect_csv(
     problems = _Problems(shown_name)
     text = text.removeprefix("\ufeff")
     first_line = text.split("\n", 1)[0]
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(
-            first_line, delimiters=",;\t"
-        )
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    # the separator is the one the header uses most: Excel writes ';' where the decimal
+    # separator is ',', as in Serbian; quoting is always Excel's ("" inside "...")
+    delimiter = max(",;\t", key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"')
     try:
         header = next(reader)
     except StopIteration:
