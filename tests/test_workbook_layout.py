@@ -25,6 +25,7 @@ from cas_plan.workbook_layout import (
     CollectRead,
     amount_from_text,
     build_collect_workbook,
+    collect_file_name,
     date_from_text,
     read_collect_csv,
     read_collect_workbook,
@@ -694,3 +695,46 @@ def test_amount_from_text(text: str, expected: Decimal | str) -> None:
 )
 def test_date_from_text(text: str, expected: date | None) -> None:
     assert date_from_text(text) == expected
+
+
+def test_long_metadata_goes_in_parts_of_255_characters_and_reads_back() -> None:
+    many = [replace(ACTIVITIES[0], id=f"3.{n}.{n}") for n in range(1, 61)]
+    meta = replace(META, commit="", plan_text_digests={})
+    data = build_collect_workbook(meta, many, STATUSES, CURRENCIES, None)
+    props = {p.name: p.value for p in opened(data).custom_doc_props.props}
+    ids = " ".join(a.id for a in many)
+    assert len(ids) > 255
+    assert props["casplan.activities"] == ids[:255]
+    assert props["casplan.activities#2"] == ids[255:510]
+    assert all(len(value or "") <= 255 for value in props.values())
+
+    def fill(wb: Workbook) -> None:
+        del wb["casplan"]
+        activities(wb)["H61"] = "completed"
+
+    read = read_collect_workbook(filled_from(data, fill), NAME)
+    assert read.meta == meta
+    assert read.activity_ids == tuple(a.id for a in many)
+    assert [(r.activity_id, r.status) for r in read.rows] == [("3.60.60", "completed")]
+    assert len(read.problems) == 1 and "'casplan' is missing" in read.problems[0]
+
+
+def filled_from(data: bytes, fill: Callable[[Workbook], None]) -> bytes:
+    wb = opened(data)
+    fill(wb)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("unit_id", "name"),
+    [
+        ("audit-department", "audit-department.xlsx"),
+        ("../../etc/passwd", "_.._etc_passwd.xlsx"),
+        ("odeljenje za reviziju", "odeljenje_za_reviziju.xlsx"),
+        ("..", "unit.xlsx"),
+    ],
+)
+def test_collect_file_name(unit_id: str, name: str) -> None:
+    assert collect_file_name(unit_id) == name

@@ -376,3 +376,13 @@ def test_libreoffice_reads_the_values_back(tmp_path: Path) -> None:
         '3.10,"=HYPERLINK(""http://evil"",""x"")",2018-06-30,1234.5,RSD,3,TRUE',
         "3.10.1,@SUM(A1),,0.1,EUR,,FALSE",
     ]
+
+
+def test_text_wider_than_a_forced_width_wraps() -> None:
+    data = write_workbook(
+        [Sheet("T", [Column("Note", "text", width=10)], [["a longer note"], ["short"]])]
+    )
+    ws = load_workbook(io.BytesIO(data))["T"]
+    assert ws["A2"].alignment.wrap_text is True
+    assert ws["A3"].alignment.wrap_text is not True
+    assert ws.row_dimensions[2].height == 30

@@ -58,6 +58,7 @@ FORMAT_VERSION = "1"
 """Bumped when the layout changes so that an older casplan refuses a newer workbook."""
 META_SHEET = "casplan"
 PROPERTY_PREFIX = "casplan."
+PROPERTY_LIMIT = 255
 AMOUNT_PLACES = 2
 LOCKED_KEYS = (
     "id",
@@ -271,6 +272,30 @@ def meta_entries(
     return entries
 
 
+def as_properties(entries: Sequence[tuple[str, str]]) -> dict[str, str]:
+    """The metadata as custom document properties: Office's dialogs keep at most 255
+    characters of a value, so a longer one (the list of activities) goes in parts
+    `casplan.KEY`, `casplan.KEY#2`, ..."""
+    properties: dict[str, str] = {}
+    for key, value in entries:
+        parts = [value[i : i + PROPERTY_LIMIT] for i in range(0, len(value), PROPERTY_LIMIT)]
+        for number, part in enumerate(parts or [""], start=1):
+            suffix = "" if number == 1 else f"#{number}"
+            properties[f"{PROPERTY_PREFIX}{key}{suffix}"] = part
+    return properties
+
+
+def from_properties(properties: Mapping[str, str]) -> dict[str, str]:
+    """The metadata back from `as_properties`' parts."""
+    parts: dict[str, dict[int, str]] = {}
+    for name, value in properties.items():
+        if not name.startswith(PROPERTY_PREFIX):
+            continue
+        key, _, number = name.removeprefix(PROPERTY_PREFIX).partition("#")
+        parts.setdefault(key, {})[int(number) if number.isdigit() else 1] = value
+    return {key: "".join(pieces[n] for n in sorted(pieces)) for key, pieces in parts.items()}
+
+
 def build_collect_workbook(
     meta: CollectMeta,
     activities: Sequence[CollectActivity],
@@ -293,7 +318,7 @@ def build_collect_workbook(
     entries = meta_entries(meta, [a.id for a in activities], headers, sheet_name)
     wb = new_workbook(
         title=f"{meta.plan_title}: {meta.unit_name}, {meta.period_text}",
-        metadata={PROPERTY_PREFIX + key: value for key, value in entries},
+        metadata=as_properties(entries),
         when=datetime.combine(meta.made_on, time()),
     )
     ws: Worksheet = wb.create_sheet(sheet_name)
@@ -565,6 +590,13 @@ def fill_instructions(
     ws.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[union-attr]
 
 
+def collect_file_name(unit_id: str) -> str:
+    """The workbook's file name for a unit: its id, with anything but letters, digits, '.',
+    '-' and '_' replaced, so that no unit id can name a path outside the output folder."""
+    safe = re.sub(r"[^A-Za-z0-9._-]", "_", unit_id).strip(".") or "unit"
+    return f"{safe}.xlsx"
+
+
 # --- reading -------------------------------------------------------------------------------
 
 
@@ -646,11 +678,11 @@ def read_collect_workbook(data: bytes, shown_name: str) -> CollectRead:
 def read_meta_entries(wb: Workbook, problems: _Problems) -> dict[str, str] | None:
     """The metadata, from the hidden sheet, else from the document properties (with a problem:
     the sheet was removed); None, with a problem, when neither is there."""
-    properties: dict[str, str] = {}
+    raw: dict[str, str] = {}
     for prop in wb.custom_doc_props.props:  # type: ignore[attr-defined]
-        name, value = str(prop.name), prop.value
-        if name.startswith(PROPERTY_PREFIX) and isinstance(value, str):
-            properties[name.removeprefix(PROPERTY_PREFIX)] = value
+        value = prop.value
+        raw[str(prop.name)] = value if isinstance(value, str) else ""
+    properties = from_properties(raw)
     if META_SHEET not in wb.sheetnames:
         if not properties:
             problems.add(

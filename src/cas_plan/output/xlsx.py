@@ -269,12 +269,15 @@ def add_table_sheet(wb: Workbook, sheet: Sheet, taken: Sequence[str]) -> Workshe
             set_value(cell, spec.kind, value)
             length = shown_length(spec.kind, value)
             lengths[column - 1].append(length)
-            cell.alignment = WRAP if length > MAX_WIDTH or "\n" in str(value) else TOP
     for column, spec in enumerate(sheet.columns, start=1):
         # the longest word of the header, and room for the autofilter's button
         header = max((len(word) for word in spec.header.split()), default=0) + 2
         width = spec.width or fit_width([header, *lengths[column - 1]])
         ws.column_dimensions[get_column_letter(column)].width = width
+        for row_number, length in enumerate(lengths[column - 1], start=2):
+            cell = cell_at(ws, row_number, column)
+            multiline = isinstance(cell.value, str) and "\n" in cell.value
+            cell.alignment = WRAP if length > width - 2 or multiline else TOP
     fit_row_heights(ws, len(sheet.rows) + 1)
     ws.freeze_panes = "A2"
     if count:
