@@ -1,0 +1,456 @@
+"""Excel workbooks (.xlsx, written with openpyxl) for tables the ministry reads and sorts.
+
+Every cell gets its type on purpose: ids and text are string cells even when they look like
+numbers or formulas (so "3.10" stays "3.10" and a title starting with "=" is never run), dates
+are date cells, amounts are numbers. The same input gives byte-identical bytes, so an export can
+be committed and compared. The building blocks are shared with `cas_plan.workbook_layout`.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
+from pathlib import Path
+from typing import Literal
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.packaging.custom import StringProperty
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
+
+Kind = Literal["text", "id", "date", "integer", "decimal", "currency", "bool"]
+
+DATE_FORMAT = "yyyy-mm-dd"
+TEXT_FORMAT = "@"
+INTEGER_FORMAT = "0"
+MAX_WIDTH = 60
+"""Widest column, in characters; longer text wraps inside the cell."""
+MAX_CELL_TEXT = 32767
+"""Excel's limit on the characters of one cell: longer text makes Excel repair the file."""
+FIXED_TIME = datetime(2017, 1, 1)
+"""Creation time written when the caller gives none, so equal input gives equal bytes."""
+
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill(fill_type="solid", start_color="FFD9E1F2", end_color="FFD9E1F2")
+WRAP = Alignment(wrap_text=True, vertical="top")
+TOP = Alignment(vertical="top")
+
+# Characters XML 1.0 forbids (openpyxl raises IllegalCharacterError on the C0 ones) and the C1
+# controls, which are legal but invisible; lone surrogates come from undecodable bytes.
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+_DECIMAL_FORMAT_PLACES = re.compile(r"\.(0+)")
+_FORMAT_LITERAL = re.compile(r'"[^"]*"|\\.')
+_FIFTEEN_DIGITS = Context(prec=15, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table: its header, what its cells hold, and a width to force (else fit)."""
+
+    header: str
+    kind: Kind
+    width: int | None = None
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One worksheet: a header row from `columns`, then `rows` (None is an empty cell)."""
+
+    name: str
+    columns: Sequence[Column]
+    rows: Sequence[Sequence[object | None]]
+
+
+@dataclass(frozen=True)
+class CellRead:
+    """A cell as read back: its reference (`F12`), its value as openpyxl gives it (str, int,
+    float, datetime, bool or None) and its number format, which says how many decimal places the
+    reader saw."""
+
+    ref: str
+    value: object | None
+    number_format: str
+
+
+@dataclass(frozen=True)
+class RowCells:
+    """The cells of one row, from column A to the sheet's last used column."""
+
+    number: int
+    cells: tuple[CellRead, ...]
+
+    def is_empty(self) -> bool:
+        return all(is_blank(cell.value) for cell in self.cells)
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+def visible_text(text: str) -> str:
+    """Text as it can go into a cell: characters XML 1.0 forbids and invisible controls are
+    written out (`\\x1b`), a CR becomes a line break (XML readers turn a raw CR into LF anyway,
+    so saying it here keeps what is written equal to what is read), and text past Excel's limit
+    is cut with a visible mark, so plan text can neither crash the writer nor hide."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _INVISIBLE.search(text):
+        text = _INVISIBLE.sub(_escape_char, text)
+    if len(text) > MAX_CELL_TEXT:
+        mark = " [...]"
+        text = text[: MAX_CELL_TEXT - len(mark)] + mark
+    return text
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8 (surrogateescape)
+        return f"\\x{code - 0xDC00:02x}"
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}"
+
+
+def set_text(cell: Cell, text: str) -> None:
+    """Put `text` in `cell` as a string cell. openpyxl makes any str starting with "=" a
+    formula; forcing the type to 's' afterwards keeps it text, so plan text never runs."""
+    cell.value = visible_text(text)
+    cell.data_type = "s"
+    cell.number_format = TEXT_FORMAT
+
+
+def set_date(cell: Cell, value: date) -> None:
+    """A date cell shown as yyyy-mm-dd, whatever the reader's locale."""
+    if isinstance(value, datetime):
+        value = value.date()
+    cell.value = value
+    cell.number_format = DATE_FORMAT
+
+
+def decimal_format(places: int) -> str:
+    """`#,##0.00` for money, more zeros when the amount itself has more places."""
+    places = max(places, 2)
+    return "#,##0." + "0" * places
+
+
+def decimal_places(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def set_decimal(cell: Cell, value: Decimal | int) -> None:
+    """A number cell. Excel keeps numbers as doubles, so the cell shows (and `cell_decimal`
+    reads back) the amount's own places, at least 2: the number format is what makes 0.1 + 0.2
+    read back as 0.30, not 0.30000000000000004."""
+    if isinstance(value, bool) or not isinstance(value, Decimal | int):
+        raise TypeError(f"an amount is a Decimal or an int, not {type(value).__name__}")
+    if isinstance(value, Decimal) and not value.is_finite():
+        raise ValueError(f"an amount is a finite number, not {value}")
+    cell.value = value
+    cell.number_format = decimal_format(decimal_places(Decimal(value)))
+
+
+def set_value(cell: Cell, kind: Kind, value: object | None) -> None:
+    """Write `value` with the cell type its column's kind asks for."""
+    if value is None:
+        if kind in ("text", "id", "currency"):
+            cell.number_format = TEXT_FORMAT
+        elif kind == "date":
+            cell.number_format = DATE_FORMAT
+        return
+    if kind in ("text", "id", "currency"):
+        set_text(cell, value if isinstance(value, str) else str(value))
+    elif kind == "date":
+        if not isinstance(value, date):
+            raise TypeError(f"a date column holds datetime.date, not {type(value).__name__}")
+        set_date(cell, value)
+    elif kind == "decimal":
+        if not isinstance(value, Decimal | int) or isinstance(value, bool):
+            raise TypeError(f"a decimal column holds Decimal, not {type(value).__name__}")
+        set_decimal(cell, value)
+    elif kind == "integer":
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise TypeError(f"an integer column holds int, not {type(value).__name__}")
+        cell.value = value
+        cell.number_format = INTEGER_FORMAT
+    else:  # bool
+        if not isinstance(value, bool):
+            raise TypeError(f"a bool column holds bool, not {type(value).__name__}")
+        cell.value = value
+
+
+def shown_length(kind: Kind, value: object | None) -> int:
+    """How many characters the widest line of a cell takes on screen, to fit the column."""
+    if value is None:
+        return 0
+    if kind == "date":
+        return 10
+    if kind == "decimal" and isinstance(value, Decimal | int):
+        places = max(decimal_places(Decimal(value)), 2)
+        return len(f"{Decimal(value):,.{places}f}")
+    if kind == "bool":
+        return 5
+    text = visible_text(value if isinstance(value, str) else str(value))
+    return max((len(line) for line in text.split("\n")), default=0)
+
+
+def fit_width(lengths: Sequence[int], *, minimum: int = 6, maximum: int = MAX_WIDTH) -> int:
+    """A column width (in characters, with a little air) that shows the longest value, capped."""
+    longest = max(lengths, default=0)
+    return max(minimum, min(maximum, longest + 2))
+
+
+def sheet_title(name: str, taken: Sequence[str] = ()) -> str:
+    """A worksheet name Excel accepts: no `[]:*?/\\`, no leading or trailing apostrophe, at
+    most 31 characters, not empty, not 'History' (reserved), unique ignoring case."""
+    clean = _SHEET_NAME_FORBIDDEN.sub("_", visible_text(name).replace("\n", " ")).strip("'")
+    clean = clean.strip() or "Sheet"
+    if clean.casefold() == "history":
+        clean = "History_"
+    clean = clean[:31]
+    lowered = {title.casefold() for title in taken}
+    candidate, number = clean, 1
+    while candidate.casefold() in lowered:
+        number += 1
+        suffix = f" ({number})"
+        candidate = clean[: 31 - len(suffix)] + suffix
+    return candidate
+
+
+def cell_at(ws: Worksheet, row: int, column: int) -> Cell:
+    """The cell at (row, column); a merged cell has no value of its own, and we merge none."""
+    cell = ws.cell(row=row, column=column)
+    if not isinstance(cell, Cell):
+        raise TypeError(f"{cell.coordinate} is part of a merged range")
+    return cell
+
+
+def style_header(ws: Worksheet, count: int) -> None:
+    """Bold, shaded, wrapped header row, frozen at the top so it stays while scrolling."""
+    for column in range(1, count + 1):
+        cell = ws.cell(row=1, column=column)
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.alignment = WRAP
+
+
+def fit_for_print(ws: Worksheet) -> None:
+    """Landscape, all columns on one page width, the header repeated on every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[union-attr]
+    ws.print_title_rows = "1:1"
+
+
+def add_table_sheet(wb: Workbook, sheet: Sheet, taken: Sequence[str]) -> Worksheet:
+    """One table on a new worksheet: typed cells, header, freeze, autofilter, fitted widths."""
+    ws: Worksheet = wb.create_sheet(sheet_title(sheet.name, taken))
+    count = len(sheet.columns)
+    for column, spec in enumerate(sheet.columns, start=1):
+        set_text(cell_at(ws, 1, column), spec.header)
+    style_header(ws, count)
+    lengths: list[list[int]] = [[] for _ in sheet.columns]
+    for row_number, row in enumerate(sheet.rows, start=2):
+        if len(row) != count:
+            raise ValueError(
+                f"sheet {sheet.name!r} row {row_number} has {len(row)} cells for {count} columns"
+            )
+        for column, (spec, value) in enumerate(zip(sheet.columns, row, strict=True), start=1):
+            cell = cell_at(ws, row_number, column)
+            set_value(cell, spec.kind, value)
+            length = shown_length(spec.kind, value)
+            lengths[column - 1].append(length)
+    for column, spec in enumerate(sheet.columns, start=1):
+        # the longest word of the header, and room for the autofilter's button
+        header = max((len(word) for word in spec.header.split()), default=0) + 2
+        width = spec.width or fit_width([header, *lengths[column - 1]])
+        ws.column_dimensions[get_column_letter(column)].width = width
+        for row_number, length in enumerate(lengths[column - 1], start=2):
+            cell = cell_at(ws, row_number, column)
+            multiline = isinstance(cell.value, str) and "\n" in cell.value
+            cell.alignment = WRAP if length > width - 2 or multiline else TOP
+    fit_row_heights(ws, len(sheet.rows) + 1)
+    ws.freeze_panes = "A2"
+    if count:
+        last = get_column_letter(count)
+        ws.auto_filter.ref = f"A1:{last}{len(sheet.rows) + 1}"
+    fit_for_print(ws)
+    return ws
+
+
+def text_lines(text: str, width: float) -> int:
+    """How many lines `text` takes wrapped in a column `width` characters wide (rounded up:
+    a little room to spare is better than a cut line)."""
+    per_line = max(1, int(width) - 1)
+    return sum(max(1, -(-len(line) // per_line)) for line in text.split("\n"))
+
+
+def fit_row_heights(ws: Worksheet, last_row: int, *, minimum_lines: int = 1) -> None:
+    """Row heights that show wrapped text whole. Neither LibreOffice nor Excel grows a row
+    for wrapped text when it opens a file, so the heights are written (15 points a line)."""
+    widths = {
+        column: ws.column_dimensions[get_column_letter(column)].width or 8.43
+        for column in range(1, ws.max_column + 1)
+    }
+    for row in range(1, last_row + 1):
+        lines = minimum_lines if row > 1 else 1
+        for column, width in widths.items():
+            value = ws.cell(row=row, column=column).value
+            if isinstance(value, str) and value:
+                lines = max(lines, text_lines(value, width))
+        if lines > 1:
+            ws.row_dimensions[row].height = min(409, 15 * lines)
+
+
+def new_workbook(
+    *, title: str | None, metadata: Mapping[str, str] | None, when: datetime | None
+) -> Workbook:
+    """An empty workbook (no default sheet) with fixed times, title and custom properties."""
+    wb = Workbook()
+    wb.remove(wb.active)  # type: ignore[arg-type]
+    moment = (when or FIXED_TIME).replace(tzinfo=None, microsecond=0)
+    wb.properties.creator = "casplan"
+    wb.properties.lastModifiedBy = "casplan"
+    wb.properties.created = moment
+    wb.properties.modified = moment
+    if title is not None:
+        wb.properties.title = visible_text(title).replace("\n", " ")
+    for key, value in (metadata or {}).items():
+        # types-openpyxl does not know the attribute openpyxl 3.1 has
+        properties = wb.custom_doc_props  # type: ignore[attr-defined]
+        properties.append(StringProperty(name=key, value=visible_text(value)))
+    return wb
+
+
+def workbook_bytes(wb: Workbook) -> bytes:
+    """The .xlsx bytes of `wb`, the same for the same workbook.
+
+    `openpyxl.save_workbook` stamps the current time into docProps/core.xml and `ZipFile`
+    stamps it on every member, so this drives openpyxl's writer directly (keeping the
+    workbook's own `modified`) and repacks the zip with that time on every member."""
+    raw = io.BytesIO()
+    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        ExcelWriter(wb, archive).save()
+    modified = wb.properties.modified or FIXED_TIME
+    stamp = (
+        max(modified.year, 1980),
+        modified.month,
+        modified.day,
+        modified.hour,
+        modified.minute,
+        modified.second,
+    )
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(raw.getvalue())) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            member = zipfile.ZipInfo(info.filename, date_time=stamp)
+            member.compress_type = zipfile.ZIP_DEFLATED
+            member.external_attr = 0o644 << 16
+            target.writestr(member, source.read(info.filename))
+    return out.getvalue()
+
+
+def write_workbook(
+    sheets: Sequence[Sheet],
+    *,
+    title: str | None = None,
+    metadata: Mapping[str, str] | None = None,
+    when: datetime | None = None,
+) -> bytes:
+    """The .xlsx bytes of a workbook with one table per sheet; the caller writes them
+    atomically (`safewrite.write_atomically`). `metadata` becomes custom document properties;
+    `when` is the creation time written (a fixed one by default, for byte-identical output)."""
+    wb = new_workbook(title=title, metadata=metadata, when=when)
+    taken: list[str] = []
+    for sheet in sheets or [Sheet("Sheet", [], [])]:
+        taken.append(add_table_sheet(wb, sheet, taken).title)
+    return workbook_bytes(wb)
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def open_workbook(source: Path | bytes) -> Workbook:
+    """Load a workbook for reading values (cached results of formulas, not the formulas)."""
+    data = source.read_bytes() if isinstance(source, Path) else source
+    return load_workbook(io.BytesIO(data), data_only=True)
+
+
+def sheet_rows(ws: Worksheet) -> list[RowCells]:
+    """Every row of a worksheet up to its last used one, each cell with its reference."""
+    rows: list[RowCells] = []
+    width = ws.max_column
+    for number, row in enumerate(
+        ws.iter_rows(min_row=1, max_row=ws.max_row, max_col=width), start=1
+    ):
+        cells = tuple(
+            CellRead(
+                f"{get_column_letter(column)}{number}",
+                getattr(cell, "value", None),
+                getattr(cell, "number_format", "General"),
+            )
+            for column, cell in enumerate(row, start=1)
+        )
+        rows.append(RowCells(number, cells))
+    return rows
+
+
+def read_rows(source: Path | bytes, sheet_name: str) -> list[RowCells]:
+    """The rows of one sheet of an .xlsx file (header included), so a caller can say
+    `FILE:SHEET!F12: message`. KeyError when there is no such sheet."""
+    wb = open_workbook(source)
+    if sheet_name not in wb.sheetnames:
+        raise KeyError(sheet_name)
+    return sheet_rows(wb[sheet_name])
+
+
+def is_blank(value: object | None) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def format_places(number_format: str) -> int | None:
+    """The decimal places a number format shows (`#,##0.00` -> 2, `0` -> 0); None for
+    `General` and other formats that show as many places as the number has."""
+    section = _FORMAT_LITERAL.sub("", number_format.split(";")[0])
+    if section.casefold() == "general" or "0" not in section:
+        return None
+    match = _DECIMAL_FORMAT_PLACES.search(section)
+    return len(match.group(1)) if match else 0
+
+
+def plain_decimal(value: Decimal) -> Decimal:
+    """`value` without trailing zeros and never in exponent form (1E+3 -> 1000)."""
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()
+
+
+def cell_decimal(value: int | float | Decimal, number_format: str) -> Decimal:
+    """The amount a number cell shows, as a Decimal.
+
+    A cell holds a double: `Decimal(str(x))` takes the shortest text that reads back as the
+    same double (what was typed), rounding to 15 significant digits drops what arithmetic in
+    doubles added (Excel keeps 15 too), and rounding half up to the format's places gives what
+    the cell shows: 0.1 + 0.2 -> 0.30 under `#,##0.00`, 0.3 under `General`."""
+    if isinstance(value, bool):
+        raise TypeError("a bool is not an amount")
+    number = Decimal(value) if isinstance(value, int | Decimal) else Decimal(repr(value))
+    if not number.is_finite():
+        raise InvalidOperation(str(value))
+    number = _FIFTEEN_DIGITS.plus(number)
+    places = format_places(number_format)
+    if places is None:
+        return plain_decimal(number)
+    return number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
