@@ -269,8 +269,8 @@ class _Copier:
         units = cell.get("units") if isinstance(cell, dict) else cell
         for entry in units or []:
             unit = entry.get("unit") if isinstance(entry, dict) else entry
-            return self.unit_names.get(unit, unit)
-        return "Planning Unit"
+            return str(unit)  # reported_by is the reporting unit's id
+        return "bureau-of-director-general"
 
 
 # --- the whole plan ----------------------------------------------------------------------------

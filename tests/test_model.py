@@ -138,7 +138,7 @@ def test_progress_entry():
         }
     )
     assert entry.status == "in_progress"
-    with pytest.raises(ValidationError, match="is not a web address"):
+    with pytest.raises(ValidationError, match="is not evidence; write a web address"):
         ProgressEntry.model_validate(
             {"date": dt.date(2018, 6, 1), "status": "completed", "evidence": ["carina.rs/x"]}
         )

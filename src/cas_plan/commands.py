@@ -56,7 +56,7 @@ class PlanOptions:
                 "pass --plan DIR or set CASPLAN_PLAN"
             )
         shown = os.path.relpath(found, self.cwd)
-        return found, shown
+        return Path(shown), shown
 
 
 # --- option values --------------------------------------------------------------------------
