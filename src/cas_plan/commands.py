@@ -102,18 +102,21 @@ def load_checked(
     return result, root, shown_root
 
 
-def load_for_query(options: PlanOptions) -> Plan:
-    """Queries answer only from a plan that validates, unless --no-validate says otherwise.
+def load_for_query(options: PlanOptions, as_of: dt.date | None = None) -> Plan:
+    """The plan in force on `as_of` (default today), if the plan validates (or --no-validate).
 
     The plan is checked as of today: a query's --as-of looks at the past state of a valid plan.
     """
-    result, _, shown = load_checked(options, dt.date.today())
+    from cas_plan.history import plan_on
+
+    today = dt.date.today()
+    result, _, shown = load_checked(options, today)
     if result.errors and not options.no_validate:
         raise PlanProblems(
             f"the plan in '{shown}' has {plural(len(result.errors), 'problem')}; "
             f"run 'casplan validate --plan {shown}' (or pass --no-validate)"
         )
-    return result.plan
+    return plan_on(result.plan, as_of or today)
 
 
 def unit_names(plan: Plan) -> dict[str, str]:
@@ -198,7 +201,7 @@ def list_activities(
 
     choose(output_format, "--format", ("table", "json"))
     day = parse_date(as_of, "--as-of")
-    plan = load_for_query(options)
+    plan = load_for_query(options, day)
     records = list_records(plan, day)
     if output_format == "json":
         from cas_plan.output.json import json_array
@@ -267,8 +270,8 @@ def due(options: PlanOptions, asked: DueOptions, output_format: str, screen: Scr
     from cas_plan.queries import due_rows
 
     choose(output_format, "--format", DUE_FORMATS)
-    due_window(asked)  # a bad option value is reported before the plan is read
-    plan = load_for_query(options)
+    window = due_window(asked)  # a bad option value is reported before the plan is read
+    plan = load_for_query(options, window.as_of)
     query = due_query(plan, asked)
     rows = due_rows(plan, query)
     names = unit_names(plan)
@@ -319,7 +322,7 @@ def who(
 
     choose(output_format, "--format", ("table", "json", "md"))
     day = parse_date(as_of, "--as-of")
-    plan = load_for_query(options)
+    plan = load_for_query(options, day)
     unit_id = find_unit(plan, unit)
     rows = who_rows(plan, unit_id, day)
     names = unit_names(plan)
@@ -350,7 +353,7 @@ def show(options: PlanOptions, identifier: str, output_format: str, as_of: str |
 
     choose(output_format, "--format", ("text", "json"))
     day = parse_date(as_of, "--as-of")
-    record = show_record(load_for_query(options), identifier, day)
+    record = show_record(load_for_query(options, day), identifier, day)
     if output_format == "json":
         from cas_plan.output.json import json_text
 
@@ -448,7 +451,7 @@ def report(
     day = parse_date(as_of, "--as-of", default=dt.date(year, 12, 31))
     if template is not None and not template.is_file():
         raise UsageError(f"--template: '{template}' is not a file")
-    plan = load_for_query(options)
+    plan = load_for_query(options, day)
     root, _ = options.directory()
     context = build_context(plan, year, day, lang, git_state(root))
     text = render(context, output_format, template)

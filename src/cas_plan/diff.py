@@ -7,12 +7,13 @@ history: entries added at the end are news; an entry edited or removed is flagge
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
 from cas_plan.loader import LoadResult
 from cas_plan.model import ProgressEntry
-from cas_plan.views import CELLS, ActivityView, id_sort_key
+from cas_plan.views import CELLS, ActivityView, id_sort_key, status_on
 
 KINDS = (
     "added",
@@ -92,7 +93,8 @@ def _entry(entry: ProgressEntry) -> dict[str, Any]:
 
 
 def _latest(entries: list[ProgressEntry]) -> ProgressEntry | None:
-    return max(entries, key=lambda e: e.date) if entries else None
+    """The state: the latest date wins; of entries on one date, the later one in the file."""
+    return status_on(entries, dt.date.max)
 
 
 def _compare(old: ActivityView, new: ActivityView) -> list[Change]:
@@ -120,7 +122,7 @@ def _compare(old: ActivityView, new: ActivityView) -> list[Change]:
             changes.append(Change("history_edited", new.id, new.title, before, after_entry))
     for entry in new_entries[kept:]:
         changes.append(Change("progress_added", new.id, new.title, None, entry))
-    before_status, after_status = _latest(old.activity.progress), _latest(new.activity.progress)
+    before_status, after_status = _latest(old.entries), _latest(new.entries)
     old_status = before_status.status if before_status else "not_reported"
     new_status = after_status.status if after_status else "not_reported"
     if old_status != new_status:

@@ -405,9 +405,7 @@ class Change(Strict):
     amendment: Slug
     title: Text | None = None
     indicators: Continued | Indicators | None = Field(default=None, union_mode="left_to_right")
-    responsible: Continued | Responsibility | None = Field(
-        default=None, union_mode="left_to_right"
-    )
+    responsible: Continued | Responsibility | None = Field(default=None, union_mode="left_to_right")
     funds: Continued | Funding | None = Field(default=None, union_mode="left_to_right")
     due: Continued | Deadline | None = Field(default=None, union_mode="left_to_right")
 
@@ -449,7 +447,8 @@ class Activity(Strict):
         default=None, description="The amendment that cancelled the activity."
     )
     history: list[Change] = Field(
-        default_factory=list, description="Earlier values of cells amendments changed, oldest first."
+        default_factory=list,
+        description="Earlier values of cells amendments changed, oldest first.",
     )
     progress: list[ProgressEntry] = Field(default_factory=list)
     sub_activities: list[Activity] = Field(default_factory=list)

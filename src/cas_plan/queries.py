@@ -25,7 +25,9 @@ def event_dates(plan: Plan) -> dict[str, dt.date]:
 
 
 def status_record(view: ActivityView, as_of: dt.date) -> tuple[str, str | None]:
-    entry = status_on(view.activity.progress, as_of)
+    if view.cancelled:
+        return "cancelled", None
+    entry = status_on(view.entries, as_of)
     if entry is None:
         return NOT_REPORTED, None
     return entry.status, entry.date.isoformat()
@@ -96,7 +98,9 @@ def occurrences(
 def occurrence_status(view: ActivityView, day: dt.date | None, as_of: dt.date) -> str:
     """The status of one occurrence on `as_of`: the latest entry on or before it; for a yearly
     deadline, the latest entry of the occurrence's own year (each year is reported anew)."""
-    entries = [e for e in view.activity.progress if e.date <= as_of]
+    if view.cancelled:
+        return "cancelled"
+    entries = [e for e in view.entries if e.date <= as_of]
     overall = status_on(entries, as_of)
     if overall is not None and overall.status == "cancelled":
         return "cancelled"
@@ -115,6 +119,8 @@ def due_rows(plan: Plan, query: DueQuery) -> list[DueRow]:
     unresolved: list[DueRow] = []
     continuous: list[DueRow] = []
     for view in plan.views:
+        if view.cancelled:  # an amendment cancelled it: it drops out of what is due
+            continue
         if query.goal and view.goal_id != query.goal:
             continue
         if query.measure and view.measure_id != query.measure:
@@ -194,7 +200,7 @@ def who(plan: Plan, unit_id: str, as_of: dt.date) -> list[WhoRow]:
     subtree = org.subtree(unit_id)
     rows = []
     for view in plan.views:
-        if not leads(view, scope):
+        if view.cancelled or not leads(view, scope):
             continue
         status, _ = status_record(view, as_of)
         named = responsible_unit_ids(view)

@@ -39,7 +39,7 @@ def templates_dir() -> Path:
 
 
 def _completion_date(view: ActivityView, day: dt.date, as_of: dt.date) -> dt.date | None:
-    entries = [e for e in view.activity.progress if e.date <= as_of and e.status == "completed"]
+    entries = [e for e in view.entries if e.date <= as_of and e.status == "completed"]
     if view.due.value is not None and view.due.value.when.kind == "yearly":
         entries = [e for e in entries if e.date.year == day.year]
     return entries[0].date if entries else None
@@ -63,7 +63,7 @@ def _names(view: ActivityView, units: dict[str, str]) -> list[str]:
 def _entries_in(view: ActivityView, year: int, as_of: dt.date) -> list[dict[str, Any]]:
     return [
         entry.model_dump(mode="json")
-        for entry in view.activity.progress
+        for entry in view.entries
         if entry.date.year == year and entry.date <= as_of
     ]
 

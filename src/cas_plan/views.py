@@ -9,7 +9,7 @@ source leaves blank on purpose. Each effective value remembers the activity it w
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -22,6 +22,7 @@ from cas_plan.model import (
     MeasureFile,
     ProgressEntry,
     Responsibility,
+    correction_target,
 )
 
 T = TypeVar("T")
@@ -61,6 +62,15 @@ class ActivityView:
         return self.activity.title
 
     @property
+    def entries(self) -> list[ProgressEntry]:
+        """The progress entries that stand (corrected ones left out), oldest first."""
+        return effective_entries(self.activity.progress)
+
+    @property
+    def cancelled(self) -> bool:
+        return self.activity.cancelled_by is not None
+
+    @property
     def indicator_texts(self) -> list[str]:
         return list(self.indicators.value.items) if self.indicators.value else []
 
@@ -83,9 +93,12 @@ def measure_views(measure: Loaded[MeasureFile]) -> Iterator[ActivityView]:
     ) -> Iterator[ActivityView]:
         for index, activity in enumerate(activities):
             pointer = (*base, index)
+            own = dict(last)
             for name in CELLS:
                 if name in activity.model_fields_set:
-                    last[name] = Cell(getattr(activity, name), activity.id)
+                    own[name] = Cell(getattr(activity, name), activity.id)
+            if activity.added_by is None:  # an added row states its cells for itself only
+                last.update(own)
             yield ActivityView(
                 activity=activity,
                 goal_id=goal_of(measure_id),
@@ -93,10 +106,10 @@ def measure_views(measure: Loaded[MeasureFile]) -> Iterator[ActivityView]:
                 parent_id=parent,
                 path=measure.path,
                 pointer=pointer,
-                indicators=last["indicators"],  # type: ignore[arg-type]  # filled from the same field
-                responsible=last["responsible"],  # type: ignore[arg-type]
-                funds=last["funds"],  # type: ignore[arg-type]
-                due=last["due"],  # type: ignore[arg-type]
+                indicators=own["indicators"],  # type: ignore[arg-type]  # filled from the same field
+                responsible=own["responsible"],  # type: ignore[arg-type]
+                funds=own["funds"],  # type: ignore[arg-type]
+                due=own["due"],  # type: ignore[arg-type]
             )
             yield from walk(activity.sub_activities, activity.id, (*pointer, "sub_activities"))
 
@@ -121,3 +134,37 @@ def status_on(progress: list[ProgressEntry], day: dt.date) -> ProgressEntry | No
         if entry.date <= day and (latest is None or entry.date >= latest.date):
             latest = entry
     return latest
+
+
+# --- corrections ----------------------------------------------------------------------------
+
+
+def superseded(entries: Sequence[ProgressEntry]) -> set[int]:
+    """Positions of the entries that a later entry corrects (`corrects: DATE` is the last entry
+    of that date before the correction, `DATE#N` the N-th one)."""
+    out: set[int] = set()
+    for position, entry in enumerate(entries):
+        if entry.corrects is None:
+            continue
+        target = correction_target_index(entries, position)
+        if target is not None:
+            out.add(target)
+    return out
+
+
+def correction_target_index(entries: Sequence[ProgressEntry], position: int) -> int | None:
+    """The position of the entry that the entry at `position` corrects, if it exists."""
+    corrects = entries[position].corrects
+    if corrects is None:
+        return None
+    day, number = correction_target(corrects)
+    same_day = [i for i in range(position) if entries[i].date == day]
+    if number is None:
+        return same_day[-1] if same_day else None
+    return same_day[number - 1] if number <= len(same_day) else None
+
+
+def effective_entries(entries: Sequence[ProgressEntry]) -> list[ProgressEntry]:
+    """The entries that stand: every entry but those a correction superseded, in file order."""
+    gone = superseded(entries)
+    return [entry for position, entry in enumerate(entries) if position not in gone]
