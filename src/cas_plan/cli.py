@@ -392,31 +392,54 @@ def progress(
         list[str] | None,
         typer.Option(
             "--evidence",
-            help="A web address of a document, decision or page; repeatable.",
+            help="A web address (https://...), a document reference (doc: br. 148-01-123/2018) "
+            "or a file-share path (\\\\server\\share\\file.pdf); repeatable.",
             show_default=False,
         ),
     ] = None,
     reported_by: Annotated[
         str | None,
-        typer.Option("--by", help="Who reports it (a unit id or a name).", show_default=False),
+        typer.Option(
+            "--by",
+            help="The reporting unit's id, optionally with a name (audit-department:Jelena P.).",
+            show_default=False,
+        ),
+    ] = None,
+    spent: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--spent",
+            help="An amount spent, Serbian or plain notation, with its ISO currency "
+            "('1.200.000,00 RSD'); repeatable.",
+            show_default=False,
+        ),
+    ] = None,
+    spent_source: Annotated[
+        str | None,
+        typer.Option(
+            "--spent-source",
+            help="The financing source of --spent (e.g. IPA 2013).",
+            show_default=False,
+        ),
+    ] = None,
+    corrects: Annotated[
+        str | None,
+        typer.Option(
+            "--corrects",
+            help="Supersede the entry of this date (DATE, or DATE#N for the N-th of that day).",
+            show_default=False,
+        ),
     ] = None,
     plan: PlanDir = None,
 ) -> None:
     """Record progress on an activity (only new lines in git diff)."""
     from cas_plan import commands
 
-    finish(
-        lambda: commands.progress(
-            options(plan),
-            activity,
-            status,
-            date,
-            note,
-            value or [],
-            evidence or [],
-            reported_by,
-        )
-    )
+    asked = commands.ProgressOptions(
+        status, date, note, value or [], evidence or [], reported_by, spent or [], spent_source,
+        corrects,
+    )  # fmt: skip
+    finish(lambda: commands.progress(options(plan), activity, asked))
 
 
 @app.command()

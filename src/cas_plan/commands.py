@@ -13,7 +13,7 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cas_plan import layout
 from cas_plan.errors import CasplanError, ExitCode, PlanProblems, UsageError, system_problem
@@ -22,6 +22,7 @@ from cas_plan.status import NOT_REPORTED, STATUSES
 if TYPE_CHECKING:
     from cas_plan.loader import LoadResult, Plan
     from cas_plan.output.terminal import Screen
+    from cas_plan.progress import ProgressRequest
     from cas_plan.queries import DueQuery
 
 
@@ -396,31 +397,65 @@ def parse_values(values: Sequence[str]) -> tuple[tuple[str, str], ...]:
     return tuple(pairs)
 
 
-def progress(
-    options: PlanOptions,
-    activity: str,
-    status: str,
-    date: str | None,
-    note: str | None,
-    values: Sequence[str],
-    evidence: Sequence[str],
-    reported_by: str | None,
-) -> Outcome:
+@dataclass(frozen=True)
+class ProgressOptions:
+    status: str
+    date: str | None = None
+    note: str | None = None
+    values: Sequence[str] = ()
+    evidence: Sequence[str] = ()
+    reported_by: str | None = None
+    spent: Sequence[str] = ()
+    spent_source: str | None = None
+    corrects: str | None = None
+
+
+def checked_value(kind: Any, value: str, option: str) -> str:
+    """An option value checked by the model's own type (evidence, reporter...)."""
+    from pydantic import TypeAdapter, ValidationError
+
+    try:
+        return str(TypeAdapter(kind).validate_python(value))
+    except ValidationError as exc:
+        message = str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
+        raise UsageError(f"{option}: {message}") from None
+
+
+def progress_request(activity: str, asked: ProgressOptions, today: dt.date) -> ProgressRequest:
+    """The entry the options describe, each value checked (a bad one is a usage error)."""
+    from cas_plan.model import CorrectionRef, Evidence, Reporter
+    from cas_plan.money import MoneySyntaxError, parse_amount_text
+    from cas_plan.progress import ProgressRequest
+
+    choose(asked.status, "--status", STATUSES)
+    spent = []
+    for text in asked.spent:
+        try:
+            spent.append((parse_amount_text(text), asked.spent_source))
+        except MoneySyntaxError as exc:
+            raise UsageError(f"--spent: {exc}") from None
+    if asked.spent_source and not asked.spent:
+        raise UsageError("--spent-source: goes with --spent")
+    return ProgressRequest(
+        activity,
+        parse_date(asked.date, "--date", today),
+        asked.status,
+        asked.note,
+        parse_values(asked.values),
+        tuple(checked_value(Evidence, item, "--evidence") for item in asked.evidence),
+        checked_value(Reporter, asked.reported_by, "--by") if asked.reported_by else None,
+        tuple(spent),
+        checked_value(CorrectionRef, asked.corrects, "--corrects") if asked.corrects else None,
+    )
+
+
+def progress(options: PlanOptions, activity: str, asked: ProgressOptions) -> Outcome:
     """Record progress on an activity (only new lines in git diff)."""
-    from cas_plan.progress import ProgressRequest, record_progress
+    from cas_plan.progress import record_progress
 
     try:
         today = dt.date.today()
-        choose(status, "--status", STATUSES)
-        request = ProgressRequest(
-            activity,
-            parse_date(date, "--date", today),
-            status,
-            note,
-            parse_values(values),
-            tuple(evidence),
-            reported_by,
-        )
+        request = progress_request(activity, asked, today)
         root, shown = options.directory()
         written = record_progress(root, shown, request, today)
     except CasplanError as exc:

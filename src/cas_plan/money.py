@@ -95,3 +95,36 @@ def group_digits(decimal_text: str) -> str:
     whole, _, decimals = decimal_text.lstrip("-").partition(".")
     grouped = f"{int(whole):,}"
     return sign + grouped + (f".{decimals}" if decimals else "")
+
+
+_PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_SERBIAN_GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")
+_SERBIAN_DECIMAL = re.compile(r"\d+,\d+")
+SPENT_HELP = (
+    "write an amount and an ISO currency, in Serbian or plain notation: "
+    "'1.200.000,00 RSD', '1200000.00 RSD' or '2500 EUR'"
+)
+
+
+def parse_amount_text(text: str) -> Money:
+    """An amount as people type it: Serbian notation ('1.200.000,00 RSD') or plain
+    ('1200000.00 RSD'); refused where the two readings differ ('1.200 RSD')."""
+    number, _, currency = text.strip().rpartition(" ")
+    number = number.strip()
+    if not number or len(currency) != 3 or not currency.isalpha():
+        raise MoneySyntaxError(f"'{text}' is not an amount; {SPENT_HELP}")
+    grouped = _SERBIAN_GROUPED.fullmatch(number) is not None
+    plain = _PLAIN_NUMBER.fullmatch(number) is not None
+    if grouped and plain:  # '1.200': a thousand and two hundred, or one point two?
+        raise MoneySyntaxError(
+            f"'{text}' can be read two ways; write '{number},00 {currency}' or "
+            f"'{number.replace('.', '')} {currency}'"
+        )
+    if grouped or _SERBIAN_DECIMAL.fullmatch(number):
+        value = parse_serbian_number(number)
+        if value is None:  # pragma: no cover - the patterns are Serbian notation
+            raise MoneySyntaxError(f"'{text}' is not an amount; {SPENT_HELP}")
+        return parse_money(f"{value} {currency}")
+    if plain:
+        return parse_money(f"{number} {currency}")
+    raise MoneySyntaxError(f"'{text}' is not an amount; {SPENT_HELP}")

@@ -12,13 +12,14 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from cas_plan.errors import PlanProblems, UsageError
-from cas_plan.loader import directory_listing
+from cas_plan.loader import Listing, Plan, directory_listing
+from cas_plan.money import Money
 from cas_plan.safewrite import ChangedOnDisk, digest, write_atomically
 from cas_plan.suggest import did_you_mean
 from cas_plan.views import ActivityView
@@ -38,6 +39,8 @@ class ProgressRequest:
     values: tuple[tuple[str, str], ...] = ()  # (indicator: its number, text or prefix; value)
     evidence: tuple[str, ...] = ()
     reported_by: str | None = None
+    spent: tuple[tuple[Money, str | None], ...] = ()  # (amount, financing source)
+    corrects: str | None = None  # DATE or DATE#N of the entry this one supersedes
 
 
 @dataclass(frozen=True)
@@ -82,8 +85,16 @@ def entry_data(request: ProgressRequest, view: ActivityView) -> dict[str, Any]:
         }
     if request.evidence:
         data["evidence"] = list(request.evidence)
+    if request.spent:
+        data["spent"] = [
+            {"amount": money.spell(), "year": request.date.year}
+            | ({"source": source} if source else {})
+            for money, source in request.spent
+        ]
     if request.reported_by:
         data["reported_by"] = request.reported_by
+    if request.corrects:
+        data["corrects"] = request.corrects
     return data
 
 
@@ -200,44 +211,115 @@ def record_progress(
     before_rename: Callable[[Path], None] | None = None,
 ) -> ProgressWritten:
     """Append one progress entry to the activity's measure file, or raise ProgressError."""
-    from cas_plan.checks import check_plan
+    return record_entries(root, shown_root, [request], today, before_rename=before_rename)[0]
 
-    listing = directory_listing(root)
-    current = check_plan(listing, shown_root, today)
-    if current.errors:
-        count = len(current.errors)
-        raise ProgressError(
-            f"the plan already has {count} problem{'s' if count != 1 else ''}; "
-            "fix them first (see 'casplan validate')",
-            problems=current.errors,
+
+def record_entries(
+    root: Path,
+    shown_root: str,
+    requests: Sequence[ProgressRequest],
+    today: dt.date,
+    *,
+    dry_run: bool = False,
+    before_rename: Callable[[Path], None] | None = None,
+) -> list[ProgressWritten]:
+    """Append progress entries (to one or several measure files) as one change: the whole plan
+    is validated with all of them first, and nothing is written if any is refused. With
+    `dry_run`, the files are left as they are and the lines that would be added are returned.
+    """
+    edit = PlanEdit.begin(root, shown_root, today)
+    views = {view.id: view for view in edit.plan.views}
+    for request in requests:
+        if request.activity_id not in views:
+            hint = did_you_mean(request.activity_id, views, quote="")
+            raise UsageError(
+                f"no activity has the id '{request.activity_id}'" + (f"; {hint}" if hint else "")
+            )
+        view = views[request.activity_id]
+        relative = edit.plan.relative(view.path)
+        edit.change(
+            relative, insert_entry(edit.text(relative), view.pointer, entry_data(request, view))
         )
-    views = {view.id: view for view in current.plan.views}
-    if request.activity_id not in views:
-        hint = did_you_mean(request.activity_id, views, quote="")
-        raise UsageError(
-            f"no activity has the id '{request.activity_id}'" + (f"; {hint}" if hint else "")
-        )
-    view = views[request.activity_id]
-    relative = current.plan.relative(view.path)
-    file = root / relative
-    original = file.read_bytes()
-    text = original.decode("utf-8-sig")
-    new_text = insert_entry(text, view.pointer, entry_data(request, view))
-    proposed = check_plan(listing, shown_root, today, overlay={relative: new_text})
-    if proposed.errors:
-        raise ProgressError(
-            "the entry would leave the plan invalid",
-            problems=proposed.errors,
-            texts={view.path: new_text},
-        )
-    data = new_text.encode("utf-8")
-    if original.startswith(b"\xef\xbb\xbf"):
-        data = b"\xef\xbb\xbf" + data
-    try:
-        write_atomically(file, data, digest(original), before_rename)
-    except ChangedOnDisk as exc:
-        raise ProgressError(str(exc)) from None
-    return ProgressWritten(file, view.path, added_lines(text, new_text))
+    return edit.finish(dry_run=dry_run, before_rename=before_rename, refused="the entry")
+
+
+@dataclass
+class PlanEdit:
+    """A change to some files of a valid plan: read once, validated whole, written atomically.
+
+    Every command that edits the plan (progress, import, amend) goes through it, so they share
+    the guarantees: the plan must validate before and after, nothing is written if the change
+    is refused, and a file that changed on disk meanwhile is never overwritten.
+    """
+
+    root: Path
+    shown_root: str
+    today: dt.date
+    listing: Listing
+    plan: Plan
+    originals: dict[str, bytes]
+    texts: dict[str, str]
+
+    @classmethod
+    def begin(cls, root: Path, shown_root: str, today: dt.date) -> PlanEdit:
+        from cas_plan.checks import check_plan
+
+        listing = directory_listing(root)
+        current = check_plan(listing, shown_root, today)
+        if current.errors:
+            count = len(current.errors)
+            raise ProgressError(
+                f"the plan already has {count} problem{'s' if count != 1 else ''}; "
+                "fix them first (see 'casplan validate')",
+                problems=current.errors,
+            )
+        return cls(root, shown_root, today, listing, current.plan, {}, {})
+
+    def text(self, relative: str) -> str:
+        """The file's text with the changes made so far."""
+        if relative not in self.texts:
+            raw = (self.root / relative).read_bytes()
+            self.originals[relative] = raw
+            self.texts[relative] = raw.decode("utf-8-sig")
+        return self.texts[relative]
+
+    def change(self, relative: str, new_text: str) -> None:
+        self.text(relative)
+        self.texts[relative] = new_text
+
+    def finish(
+        self,
+        *,
+        dry_run: bool = False,
+        before_rename: Callable[[Path], None] | None = None,
+        refused: str = "the change",
+    ) -> list[ProgressWritten]:
+        from cas_plan.checks import check_plan
+
+        proposed = check_plan(self.listing, self.shown_root, self.today, overlay=self.texts)
+        if proposed.errors:
+            raise ProgressError(
+                f"{refused} would leave the plan invalid",
+                problems=proposed.errors,
+                texts={self.plan.show(rel): text for rel, text in self.texts.items()},
+            )
+        written = []
+        for relative, new_text in self.texts.items():
+            original = self.originals[relative]
+            old_text = original.decode("utf-8-sig")
+            file = self.root / relative
+            if not dry_run:
+                data = new_text.encode("utf-8")
+                if original.startswith(b"\xef\xbb\xbf"):
+                    data = b"\xef\xbb\xbf" + data
+                try:
+                    write_atomically(file, data, digest(original), before_rename)
+                except ChangedOnDisk as exc:
+                    raise ProgressError(str(exc)) from None
+            written.append(
+                ProgressWritten(file, self.plan.show(relative), added_lines(old_text, new_text))
+            )
+        return written
 
 
 def added_lines(old: str, new: str) -> list[str]:
