@@ -18,10 +18,11 @@ from cas_plan import layout
 from cas_plan.deadlines import Continuous, events_of, fixed_span
 from cas_plan.diagnostics import Diagnostic, error_at, warning_at
 from cas_plan.loader import Listing, LoadResult, Plan, load_plan
-from cas_plan.model import Activity, Funding
+from cas_plan.model import Activity, Funding, reporter_unit
 from cas_plan.money import parse_serbian_number
+from cas_plan.organization import Organization, leads
 from cas_plan.suggest import did_you_mean
-from cas_plan.views import ActivityView
+from cas_plan.views import CELLS, ActivityView, correction_target_index
 
 Pointer = tuple[str | int, ...]
 
@@ -122,6 +123,12 @@ def validate_unique_ids(ctx: CheckContext) -> list[Diagnostic]:
         org = ctx.plan.organization
         unique(
             ((u.id, org.path, ("units", i, "id")) for i, u in enumerate(org.model.units)), "unit"
+        )
+    if ctx.plan.amendments:
+        am = ctx.plan.amendments
+        unique(
+            ((a.id, am.path, ("amendments", i, "id")) for i, a in enumerate(am.model.amendments)),
+            "amendment",
         )
     if ctx.plan.events:
         ev = ctx.plan.events
@@ -445,6 +452,125 @@ def validate_uncertain(ctx: CheckContext) -> list[Diagnostic]:
     return out
 
 
+def validate_amendments(ctx: CheckContext) -> list[Diagnostic]:
+    """Amendments named on activities exist, an activity's changes are in the order they were
+    adopted, and an activity added by amendment states every cell itself (no fill-down)."""
+    registry = (
+        {a.id: a for a in ctx.plan.amendments.model.amendments} if ctx.plan.amendments else {}
+    )
+    broken = "amendments.yaml" in ctx.plan.broken_files
+    out: list[Diagnostic] = []
+
+    def known(amendment: str, pointer: Pointer, view: ActivityView) -> bool:
+        if amendment in registry or broken:
+            return amendment in registry
+        out.append(
+            error_at(
+                view.path,
+                pointer,
+                f"unknown amendment '{amendment}'",
+                hint=did_you_mean(amendment, registry) or "add it to amendments.yaml",
+            )
+        )
+        return False
+
+    for view in ctx.views:
+        activity = view.activity
+        for key in ("added_by", "cancelled_by"):
+            amendment = getattr(activity, key)
+            if amendment is not None:
+                known(amendment, (*view.pointer, key), view)
+        previous: dt.date | None = None
+        for index, change in enumerate(activity.history):
+            pointer = (*view.pointer, "history", index, "amendment")
+            if not known(change.amendment, pointer, view):
+                continue
+            adopted = registry[change.amendment].date
+            if previous is not None and adopted < previous:
+                out.append(
+                    error_at(
+                        view.path,
+                        pointer,
+                        f"amendment {change.amendment} of {adopted} comes after one of {previous}",
+                        hint="keep an activity's history in the order the amendments were adopted",
+                    )
+                )
+            previous = adopted
+        if activity.added_by is not None:
+            missing = [cell for cell in CELLS if cell not in activity.model_fields_set]
+            if missing:
+                out.append(
+                    error_at(
+                        view.path,
+                        (*view.pointer, "added_by"),
+                        f"activity {view.id} was added by amendment and must state every cell "
+                        f"itself; it leaves out {', '.join(missing)}",
+                        hint="an added row continues no merged cell of the row above",
+                        at_key=True,
+                    )
+                )
+    return out
+
+
+def validate_corrections(ctx: CheckContext) -> list[Diagnostic]:
+    """A correction names an earlier entry of the activity that exists."""
+    out = []
+    for view in ctx.views:
+        entries = view.activity.progress
+        for index, entry in enumerate(entries):
+            if entry.corrects is None:
+                continue
+            if correction_target_index(entries, index) is None:
+                out.append(
+                    error_at(
+                        view.path,
+                        (*view.pointer, "progress", index, "corrects"),
+                        f"{view.id} has no earlier entry {entry.corrects} to correct",
+                        hint="name the date of an earlier entry (DATE#N for the N-th of that day)",
+                    )
+                )
+    return out
+
+
+def validate_reporters(ctx: CheckContext) -> list[Diagnostic]:
+    """`reported_by` names a unit of the registry; a unit not responsible for the activity is
+    a warning (someone may report for another unit, but it is worth a look)."""
+    if ctx.plan.organization is None:
+        return []
+    units = ctx.plan.units
+    organization = Organization.of(units.values())
+    out = []
+    for view in ctx.views:
+        for index, entry in enumerate(view.activity.progress):
+            if entry.reported_by is None:
+                continue
+            unit = reporter_unit(entry.reported_by)
+            pointer = (*view.pointer, "progress", index, "reported_by")
+            if unit not in units:
+                out.append(
+                    error_at(
+                        view.path,
+                        pointer,
+                        f"unknown unit '{unit}' in reported_by",
+                        hint=did_you_mean(unit, units) or "write a unit id of organization.yaml",
+                    )
+                )
+            elif not leads(view, organization.scope(unit)) and not _listed_under(view, ctx):
+                out.append(
+                    warning_at(
+                        view.path,
+                        pointer,
+                        f"{unit} reports on {view.id}, which it is not responsible for",
+                    )
+                )
+    return out
+
+
+def _listed_under(view: ActivityView, ctx: CheckContext) -> bool:
+    responsibility = view.responsible.value
+    return bool(responsibility and responsibility.listed_under_sub_activities)
+
+
 CHECKS: list[Callable[[CheckContext], list[Diagnostic]]] = [
     validate_file_layout,
     validate_unique_ids,
@@ -457,6 +583,9 @@ CHECKS: list[Callable[[CheckContext], list[Diagnostic]]] = [
     validate_deadlines_in_period,
     validate_cells_stated,
     validate_progress,
+    validate_amendments,
+    validate_corrections,
+    validate_reporters,
     validate_uncertain,
 ]
 

@@ -443,6 +443,74 @@ def progress(
 
 
 @app.command()
+def amend(
+    activity: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID", help="The activity the amendment changes.", show_default=False
+        ),
+    ],
+    decision: Annotated[
+        str,
+        typer.Option(
+            "--decision",
+            help="An amendment of amendments.yaml (its id or its decision's reference), or the "
+            "reference of a new one (then give --date and --reason).",
+            show_default=False,
+        ),
+    ],
+    date: Annotated[
+        str | None,
+        typer.Option("--date", help="The day the decision was adopted.", show_default=False),
+    ] = None,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Why the plan changes.", show_default=False)
+    ] = None,
+    due: Annotated[
+        str | None,
+        typer.Option("--due", help="The new deadline (e.g. 2019-12-31).", show_default=False),
+    ] = None,
+    responsible: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--responsible",
+            help="The new responsible units, UNIT[:ROLE]; repeatable.",
+            show_default=False,
+        ),
+    ] = None,
+    title: Annotated[
+        str | None, typer.Option("--title", help="The new title.", show_default=False)
+    ] = None,
+    cancel: Annotated[bool, typer.Option("--cancel", help="Cancel the activity.")] = False,
+    also: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--also",
+            help="Rows that continue the cell (merged cells) and change with it; repeatable.",
+            show_default=False,
+        ),
+    ] = None,
+    only: Annotated[
+        bool,
+        typer.Option(
+            "--only", help="Change this row only; rows that continue it keep the old value."
+        ),
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would change; write nothing.")
+    ] = False,
+    plan: PlanDir = None,
+) -> None:
+    """Record an amendment of the plan (a Government decision) on an activity."""
+    from cas_plan import commands
+
+    asked = commands.AmendOptions(
+        decision, date, reason, due, responsible or [], title, cancel, also or [], only, dry_run
+    )
+    finish(lambda: commands.amend(options(plan), activity, asked))
+
+
+@app.command()
 def report(
     year: Annotated[int, typer.Option("--year", help="The reporting year.", show_default=False)],
     as_of: Annotated[

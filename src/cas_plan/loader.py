@@ -355,7 +355,8 @@ def load_plan(
         diagnostics.append(
             Diagnostic(show(refused.relative), 1, 1, refused.message, hint=refused.hint)
         )
-    present = set(listing.found)
+    found = sorted(set(listing.found) | set(overlay or {}))  # a change may add a file
+    present = set(found)
     for required in layout.REQUIRED_FILES:
         if required not in present:
             diagnostics.append(
@@ -363,7 +364,7 @@ def load_plan(
             )
     loaded: dict[str, list[Loaded[Any]]] = {kind: [] for kind in layout.KINDS}
     broken: set[str] = set()
-    for relative in listing.found:
+    for relative in found:
         shown = show(relative)
         kind = layout.kind_of(relative)
         if kind is None:

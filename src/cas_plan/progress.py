@@ -257,7 +257,7 @@ class PlanEdit:
     today: dt.date
     listing: Listing
     plan: Plan
-    originals: dict[str, bytes]
+    originals: dict[str, bytes | None]  # None: a file the change creates
     texts: dict[str, str]
 
     @classmethod
@@ -276,11 +276,12 @@ class PlanEdit:
         return cls(root, shown_root, today, listing, current.plan, {}, {})
 
     def text(self, relative: str) -> str:
-        """The file's text with the changes made so far."""
+        """The file's text with the changes made so far ('' for a file not there yet)."""
         if relative not in self.texts:
-            raw = (self.root / relative).read_bytes()
+            file = self.root / relative
+            raw = file.read_bytes() if file.exists() else None
             self.originals[relative] = raw
-            self.texts[relative] = raw.decode("utf-8-sig")
+            self.texts[relative] = raw.decode("utf-8-sig") if raw is not None else ""
         return self.texts[relative]
 
     def change(self, relative: str, new_text: str) -> None:
@@ -306,14 +307,17 @@ class PlanEdit:
         written = []
         for relative, new_text in self.texts.items():
             original = self.originals[relative]
-            old_text = original.decode("utf-8-sig")
+            old_text = original.decode("utf-8-sig") if original is not None else ""
             file = self.root / relative
             if not dry_run:
                 data = new_text.encode("utf-8")
-                if original.startswith(b"\xef\xbb\xbf"):
+                if original is not None and original.startswith(b"\xef\xbb\xbf"):
                     data = b"\xef\xbb\xbf" + data
                 try:
-                    write_atomically(file, data, digest(original), before_rename)
+                    if original is None and file.exists():
+                        raise ChangedOnDisk(f"{file} appeared meanwhile; run the command again")
+                    expected = digest(original) if original is not None else None
+                    write_atomically(file, data, expected, before_rename)
                 except ChangedOnDisk as exc:
                     raise ProgressError(str(exc)) from None
             written.append(
