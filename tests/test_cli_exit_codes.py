@@ -35,6 +35,12 @@ BAD_VALUES = {
     "--spent-source": "IPA 2013",
     "--corrects": "yesterday",
     "--evidence": "carina.rs/x",
+    "--decision": "no such decision",  # without --date: cannot be added
+    "--reason": "a reason",  # for an amendment that states its own already (see below)
+    "--due": "2018-13",
+    "--responsible": "nobody-at-all",
+    "--title": "",
+    "--also": "9.9.9",
 }
 # where one option name means different things in different commands
 BAD_BY_COMMAND = {("progress", "--by"): "Somebody from Audit"}
@@ -42,6 +48,7 @@ BAD_BY_COMMAND = {("progress", "--by"): "Somebody from Audit"}
 FREE_TEXT = {
     ("progress", "--note"): "any text is a note",
     ("init", "--title"): "any text is a title",
+    ("amend", "--reason"): "any text is a reason",
 }
 REQUIRED = {  # what each command needs besides the option under test
     "validate": [],
@@ -57,6 +64,7 @@ REQUIRED = {  # what each command needs besides the option under test
     "codeowners": [],
     "schema": [],
     "init": ["NEWDIR"],
+    "amend": ["2.4.1", "--decision", "05 br. 1/2018", "--date", "2018-06-28", "--title", "New"],
 }
 
 
@@ -89,6 +97,11 @@ def test_a_bad_value_of_any_option_is_a_usage_error(invoke, tmp_path, command, o
     shutil.copytree(REAL_PLAN, plan)
     os.chdir(tmp_path)
     args = [a.replace("NEWDIR", str(tmp_path / "new")) for a in REQUIRED[command]]
+    if command == "amend" and option in ("--due", "--responsible", "--title"):
+        args = args[:-2]  # the option under test says what the amendment changes
+    if command == "amend" and option in ("--decision", "--date"):
+        args = [a for a in args if a not in ("--date", "2018-06-28")]
+        args = args[:1] + args[3:] if option == "--decision" else args
     if option == "--out" and command == "schema":
         value = "no/such/dir/schemas"
     else:
