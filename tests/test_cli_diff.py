@@ -76,7 +76,7 @@ def test_text_summary_against_main(invoke, repo, monkeypatch):
         "Activities added (1):",
         "  + 1.1.3 Publish the rules",
         "Status changes (1):",
-        "  * 1.1.2 Train the staff: in_progress -> 2018-06-01 delayed: No trainers",
+        "  * 1.1.2 Train the staff: in_progress -> delayed",
         "New progress entries (1):",
         "  * 1.1.2 Train the staff: 2018-06-01 delayed: No trainers",
         "Past progress entries edited (history should be appended, not rewritten) (1):",
@@ -94,7 +94,7 @@ def test_between_two_commits_and_markdown(invoke, repo, monkeypatch):
     assert result.output == (
         "### Plan changes: `HEAD~2` .. `HEAD~1`\n\n"
         "#### Status changes (1)\n\n"
-        "- 1.1.2 Train the staff: in\\_progress → 2018-06-01 delayed: No trainers\n\n"
+        "- 1.1.2 Train the staff: in\\_progress → delayed\n\n"
         "#### New progress entries (1)\n\n"
         "- 1.1.2 Train the staff: 2018-06-01 delayed: No trainers\n"
     )
@@ -112,6 +112,7 @@ def test_json(invoke, repo, monkeypatch):
             "title": "Write the rules",
             "old": {"as_written": None, "value": "2018-12-31"},
             "new": {"as_written": None, "value": "2019-06-30"},
+            "note": None,
         }
     ]
 

@@ -14,10 +14,10 @@ from typing import Any, Literal, TypedDict
 from cas_plan.deadlines import describe, events_of, span
 from cas_plan.errors import UsageError
 from cas_plan.loader import Plan
-from cas_plan.model import Amount, Deadline, Funding, Responsibility, Unit
+from cas_plan.model import CONTINUED, Amount, Deadline, Funding, Responsibility, Unit
 from cas_plan.queries import DueRow, UnitLine, WhoRow, event_dates, status_record
 from cas_plan.suggest import did_you_mean
-from cas_plan.views import ActivityView, id_sort_key
+from cas_plan.views import ActivityView, id_sort_key, superseded
 
 
 class DueInfo(TypedDict):
@@ -106,6 +106,9 @@ class ActivityShow(ActivityRecord):
     indicators_as_written: str | None
     sub_activities: list[str]
     progress: list[dict[str, Any]]
+    history: list[CellValue]
+    added_by: str | None
+    cancelled_by: str | None
 
 
 class MeasureActivity(TypedDict):
@@ -385,9 +388,85 @@ def who_record(unit_id: str, name: str, rows: Sequence[WhoRow]) -> WhoRecord:
 
 
 def progress_records(view: ActivityView) -> list[dict[str, Any]]:
-    return [
-        entry.model_dump(mode="json", exclude_defaults=True) for entry in view.activity.progress
-    ]
+    """Every entry, oldest first; one a correction superseded is marked `superseded: true`."""
+    gone = superseded(view.activity.progress)
+    out = []
+    for position, entry in enumerate(view.activity.progress):
+        record = entry.model_dump(mode="json", exclude_defaults=True)
+        if position in gone:
+            record["superseded"] = True
+        out.append(record)
+    return out
+
+
+class CellValue(TypedDict):
+    """One value a cell had: from the day it was set until the amendment that replaced it."""
+
+    cell: str
+    value: str
+    as_written: str | None
+    since: str | None  # the amendment date it took effect (None: as adopted)
+    until: str | None  # the amendment date it was replaced (None: in force)
+    set_by: str | None  # the amendment that set it
+    replaced_by: str | None  # the amendment that replaced it
+    decision: str | None  # the replacing amendment's decision
+
+
+def _cell_text(cell: str, value: Any) -> tuple[str, str | None]:
+    if value == CONTINUED:
+        return "continued from the row above", None
+    if value is None:
+        return "blank", None
+    if cell == "title":
+        return str(value), None
+    if cell == "due":
+        return value.when.spell(), value.as_written
+    if cell == "responsible":
+        return ", ".join(u.unit for u in value.units), value.as_written
+    if cell == "indicators":
+        return "; ".join(value.items), value.as_written
+    return value.as_written or "stated", value.as_written
+
+
+def cell_history(plan: Plan, view: ActivityView) -> list[CellValue]:
+    """Each amended cell's values, oldest first, with the amendments between them. A cell this
+    row continues from the row above shows that row's history."""
+    amendments = {a.id: a for a in plan.amendments.model.amendments} if plan.amendments else {}
+    by_id = {v.id: v for v in plan.views}
+    out: list[CellValue] = []
+    for cell in ("title", "indicators", "responsible", "funds", "due"):
+        row = view
+        if cell != "title":
+            written_on = getattr(view, cell).written_on
+            if written_on is not None and written_on != view.id and written_on in by_id:
+                row = by_id[written_on]
+        changes = [c for c in row.activity.history if cell in c.model_fields_set]
+        if not changes:
+            continue
+        current = getattr(row.activity, cell)
+        values = [getattr(c, cell) for c in changes] + [current]
+        dates = [
+            amendment.date.isoformat() if (amendment := amendments.get(c.amendment)) else None
+            for c in changes
+        ]
+        for index, value in enumerate(values):
+            text, as_written = _cell_text(cell, value)
+            before = changes[index - 1] if index > 0 else None
+            after = changes[index] if index < len(changes) else None
+            replacing = amendments.get(after.amendment) if after else None
+            out.append(
+                CellValue(
+                    cell=cell,
+                    value=text,
+                    as_written=as_written,
+                    since=dates[index - 1] if index > 0 else None,
+                    until=dates[index] if after else None,
+                    set_by=before.amendment if before else None,
+                    replaced_by=after.amendment if after else None,
+                    decision=replacing.decision if replacing else None,
+                )
+            )
+    return out
 
 
 def show_record(plan: Plan, identifier: str, as_of: dt.date) -> ShowRecord:
@@ -414,6 +493,9 @@ def show_record(plan: Plan, identifier: str, as_of: dt.date) -> ShowRecord:
             ),
             sub_activities=[v.id for v in views if v.parent_id == view.id],
             progress=progress_records(view),
+            history=cell_history(plan, view),
+            added_by=view.activity.added_by,
+            cancelled_by=view.activity.cancelled_by,
         )
     if identifier in measures:
         measure = measures[identifier]

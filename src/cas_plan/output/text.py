@@ -148,18 +148,45 @@ def show_text(record: ShowRecord) -> str:
         "",
         f"Status: {status}" + (f" (since {r['status_date']})" if r["status_date"] else ""),
     ]
+    if r["added_by"]:
+        lines.append(f"Added by amendment {r['added_by']}")
+    if r["cancelled_by"]:
+        lines.append(f"Cancelled by amendment {r['cancelled_by']}")
+    if r["history"]:
+        lines += ["", "Amended cells (value, from, until, amendment):"]
+        for value in r["history"]:
+            shown = value["value"] + (
+                f' (as written: "{value["as_written"]}")' if value["as_written"] else ""
+            )
+            since = value["since"] or "as adopted"
+            until = value["until"] or "now"
+            by = (
+                f"replaced by {value['replaced_by']} ({value['decision']})"
+                if value["replaced_by"]
+                else "in force"
+            )
+            lines.append(f"  {value['cell']}: {shown}; {since} .. {until}; {by}")
     lines.append("Progress:")
     if not r["progress"]:
         lines.append("  none recorded")
     for entry in r["progress"]:
+        marks = []
+        if entry.get("superseded"):
+            marks.append("superseded by a correction")
+        if entry.get("corrects"):
+            marks.append(f"corrects the entry of {entry['corrects']}")
         lines.append(
             f"  {entry['date']}  {status_label(entry['status'])}"
             + (f": {entry['note']}" if entry.get("note") else "")
+            + (f" [{'; '.join(marks)}]" if marks else "")
         )
         for indicator, value in entry.get("values", {}).items():
             lines.append(f"      {indicator}: {value}")
         for link in entry.get("evidence", []):
             lines.append(f"      evidence: {link}")
+        for spent in entry.get("spent", []):
+            source = f" ({spent['source']})" if spent.get("source") else ""
+            lines.append(f"      spent in {spent['year']}: {spent['amount']}{source}")
         if entry.get("reported_by"):
             lines.append(f"      reported by {entry['reported_by']}")
     return "\n".join(lines)
