@@ -126,7 +126,7 @@ def test_the_year_with_only(invoke, repo):
                 "2",
                 "--format",
                 "json",
-            )  # fmt: skip
+            )
         )
         return [(r["id"], r["deadline"]) for r in data if r["id"].startswith(("2.1.", "2.7."))]
 
