@@ -539,6 +539,7 @@ def validate_reporters(ctx: CheckContext) -> list[Diagnostic]:
         return []
     units = ctx.plan.units
     organization = Organization.of(units.values())
+    scopes: dict[str, set[str]] = {}  # a unit's scope, worked out once per unit
     out = []
     for view in ctx.views:
         for index, entry in enumerate(view.activity.progress):
@@ -555,7 +556,10 @@ def validate_reporters(ctx: CheckContext) -> list[Diagnostic]:
                         hint=did_you_mean(unit, units) or "write a unit id of organization.yaml",
                     )
                 )
-            elif not leads(view, organization.scope(unit)) and not _listed_under(view, ctx):
+                continue
+            if unit not in scopes:
+                scopes[unit] = organization.scope(unit)
+            if not leads(view, scopes[unit]) and not _listed_under(view, ctx):
                 out.append(
                     warning_at(
                         view.path,

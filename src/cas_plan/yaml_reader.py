@@ -362,9 +362,8 @@ class _Builder:
         if len(where) > MAX_DEPTH:
             raise _Problem(f"the YAML is nested more than {MAX_DEPTH} levels deep", _index(node))
         index = node.start_mark.index
-        marks.append(index)
-        marks.append(index if key_index < 0 else key_index)
-        marks.append(_SCALAR | 8)  # a subtree of one node, until its children are counted
+        # a subtree of one node (size 1 << _SHAPE_BITS), until its children are counted
+        marks.extend((index, index if key_index < 0 else key_index, _SCALAR | 8))
         self.keys.append(key)
         scalar, sequence, _ = self.kinds
         kind = node.__class__
@@ -438,7 +437,7 @@ class _Builder:
                 )
                 continue
             first_seen[key] = key_node
-            result[key] = self.build(value_node, (*where, key), _index(key_node), key)
+            result[key] = self.build(value_node, (*where, key), key_node.start_mark.index, key)
         return result
 
 
