@@ -682,5 +682,5 @@ def amend(options: PlanOptions, activity: str, asked: AmendOptions) -> Outcome:
         lines.append("keep the earlier value, now written on them: " + ", ".join(done.pinned))
     for written in done.written:
         lines.append(f"{written.shown}:")
-        lines += [f"+{line}" for line in written.added_lines]
+        lines += written.diff_lines
     return Outcome("".join(line + "\n" for line in lines))

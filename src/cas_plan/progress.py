@@ -48,6 +48,7 @@ class ProgressWritten:
     path: Path
     shown: str
     added_lines: list[str]
+    diff_lines: list[str]  # every changed line, '-' removed and '+' added, in file order
 
 
 def resolve_indicator(reference: str, indicators: list[str]) -> str:
@@ -321,7 +322,12 @@ class PlanEdit:
                 except ChangedOnDisk as exc:
                     raise ProgressError(str(exc)) from None
             written.append(
-                ProgressWritten(file, self.plan.show(relative), added_lines(old_text, new_text))
+                ProgressWritten(
+                    file,
+                    self.plan.show(relative),
+                    added_lines(old_text, new_text),
+                    diff_lines(old_text, new_text),
+                )
             )
         return written
 
@@ -336,3 +342,15 @@ def added_lines(old: str, new: str) -> list[str]:
         if tag in ("insert", "replace")
         for line in new_lines[start:end]
     ]
+
+
+def diff_lines(old: str, new: str) -> list[str]:
+    """The changed lines as `git diff` shows them: '-' for removed, '+' for added, in order."""
+    old_lines, new_lines = old.splitlines(), new.splitlines()
+    matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
+    out = []
+    for tag, a0, a1, b0, b1 in matcher.get_opcodes():
+        if tag != "equal":
+            out += [f"-{line}" for line in old_lines[a0:a1]]
+            out += [f"+{line}" for line in new_lines[b0:b1]]
+    return out
