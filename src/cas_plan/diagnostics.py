@@ -72,8 +72,10 @@ def error_at(
     *,
     hint: str | None = None,
     at_key: bool = False,
+    severity: Severity = "error",
 ) -> Diagnostic:
-    return Diagnostic(path, 0, 0, message, "error", hint, pointer, at_key)
+    """A problem at a YAML path; its line and column are placed from the file's positions."""
+    return Diagnostic(path, 0, 0, message, severity, hint, pointer, at_key)
 
 
 def warning_at(
@@ -84,7 +86,7 @@ def warning_at(
     hint: str | None = None,
     at_key: bool = False,
 ) -> Diagnostic:
-    return Diagnostic(path, 0, 0, message, "warning", hint, pointer, at_key)
+    return error_at(path, pointer, message, hint=hint, at_key=at_key, severity="warning")
 
 
 def sort_key(d: Diagnostic) -> tuple[str, int, int, str]:

@@ -279,19 +279,23 @@ def _value(value: Any) -> str:
 
 def _entry_text(entry: dict[str, Any]) -> str:
     """A progress entry in one line: date, status, note, and every value it records."""
-    parts = [
-        f"{entry['date']} {entry['status']}" + (f": {entry['note']}" if entry.get("note") else "")
-    ]
-    for indicator, reported in entry.get("values", {}).items():
-        parts.append(f"{indicator} = {reported}")
-    for evidence in entry.get("evidence", []):
-        parts.append(f"evidence {evidence}")
+    head = f"{entry['date']} {entry['status']}" + (
+        f": {entry['note']}" if entry.get("note") else ""
+    )
+    return "; ".join([head, *entry_details(entry)])
+
+
+def entry_details(entry: dict[str, Any]) -> list[str]:
+    """What a progress entry records besides its date, status and note, a phrase each: the
+    indicator values, evidence, spending and reporter (for `show` and `diff`)."""
+    parts = [f"{indicator}: {reported}" for indicator, reported in entry.get("values", {}).items()]
+    parts += [f"evidence: {evidence}" for evidence in entry.get("evidence", [])]
     for spent in entry.get("spent", []):
         source = f" ({spent['source']})" if spent.get("source") else ""
-        parts.append(f"spent {spent['amount']} in {spent['year']}{source}")
+        parts.append(f"spent in {spent['year']}: {spent['amount']}{source}")
     if entry.get("reported_by"):
         parts.append(f"reported by {entry['reported_by']}")
-    return "; ".join(parts)
+    return parts
 
 
 def change_line(change: Change, arrow: str = "->") -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from cas_plan.diagnostics import Diagnostic, printable
-from cas_plan.diff import HEADINGS, KINDS, PlanDiff, change_line
+from cas_plan.diff import HEADINGS, KINDS, PlanDiff, change_line, entry_details
 from cas_plan.records import ActivityShow, FundsRecord, ShowRecord
 from cas_plan.status import status_label
 
@@ -180,15 +180,7 @@ def show_text(record: ShowRecord) -> str:
             + (f": {entry['note']}" if entry.get("note") else "")
             + (f" [{'; '.join(marks)}]" if marks else "")
         )
-        for indicator, value in entry.get("values", {}).items():
-            lines.append(f"      {indicator}: {value}")
-        for link in entry.get("evidence", []):
-            lines.append(f"      evidence: {link}")
-        for spent in entry.get("spent", []):
-            source = f" ({spent['source']})" if spent.get("source") else ""
-            lines.append(f"      spent in {spent['year']}: {spent['amount']}{source}")
-        if entry.get("reported_by"):
-            lines.append(f"      reported by {entry['reported_by']}")
+        lines += [f"      {detail}" for detail in entry_details(entry)]
     return "\n".join(lines)
 
 
