@@ -311,3 +311,26 @@ def test_every_real_measure_file_takes_an_entry_with_only_new_lines():
         for step in view.pointer:
             activity = activity[step]
         assert activity["progress"] == [entry], view.id
+
+
+@pytest.mark.parametrize("activity", ["2.1.2", "3.5.1.2", "1.1.1", "7.3.1"])
+def test_the_confirmation_shows_exactly_the_lines_git_diff_shows(invoke, tmp_path, activity):
+    import shutil
+    import subprocess
+
+    root = tmp_path / "repo"
+    shutil.copytree(REAL_PLAN, root / "plan")
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    subprocess.run(["git", "-C", str(root), "add", "-A"], check=True)
+    result = invoke(
+        "progress", activity, "--status", "in_progress", "--date", "2018-05-01",
+        "--note", "status: begun", "--value", "1=yes", "--plan", str(root / "plan"),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    shown = [line for line in result.output.splitlines()[1:]]
+    diff = subprocess.run(
+        ["git", "-C", str(root), "diff", "-U0"], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    added = [line for line in diff if line.startswith("+") and not line.startswith("+++")]
+    assert shown == added
+    assert not [line for line in diff if line.startswith("-") and not line.startswith("---")]

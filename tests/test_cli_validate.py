@@ -243,3 +243,11 @@ def test_github_property_escaping(text, escaped):
     line = render_github([Diagnostic(text, 1, 2, text)]).rstrip("\n")
     assert line.startswith(f"::error file={escaped},line=1,col=2,")
     assert line.endswith("::" + text.replace("%", "%25").replace("\n", "%0A"))
+
+
+def test_strict_says_why_it_failed(invoke):
+    result = invoke("validate", "--plan", str(REAL_PLAN), "--strict")
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1] == (
+        f"{REAL_PLAN}: fails --strict: 45 measures, 238 activities; 0 errors, 5 warnings"
+    )
