@@ -311,3 +311,18 @@ def test_bad_options(invoke, plan):
     result = invoke("report", "--plan", str(plan), "--year", "2018", "--lang", "de")
     assert result.exit_code == 2
     assert result.output == "casplan: error: --lang: 'de' is not one of en, sr, sr-Cyrl\n"
+
+
+@pytest.mark.parametrize("year", ["2016", "2021", "2025", "9999", "0", "-5"])
+def test_a_year_outside_the_plan_period_is_a_usage_error(invoke, plan, year):
+    result = invoke("report", "--plan", str(plan), "--year", year)
+    assert result.exit_code == 2
+    assert result.output == (
+        f"casplan: error: --year {year} is outside the plan period 2017-01-01..2020-12-31\n"
+    )
+
+
+@pytest.mark.parametrize("year", ["2017", "2020"])
+def test_the_first_and_last_years_of_the_period_are_reported(invoke, plan, year):
+    result = invoke("report", "--plan", str(plan), "--year", year)
+    assert result.exit_code == 0, result.output

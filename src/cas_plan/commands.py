@@ -445,10 +445,16 @@ def report(
 
     choose(output_format, "--format", ("md", "html"))
     choose(lang, "--lang", LANGUAGES)
-    day = parse_date(as_of, "--as-of", default=dt.date(year, 12, 31))
+    day = parse_date(as_of, "--as-of") if as_of is not None else None
     if template is not None and not template.is_file():
         raise UsageError(f"--template: '{template}' is not a file")
     plan = load_for_query(options)
+    period = plan.plan.model.period if plan.plan else None
+    first, last = (period.start.year, period.end.year) if period else (dt.MINYEAR, dt.MAXYEAR - 1)
+    if not first <= year <= last:
+        where = f"the plan period {period.start}..{period.end}" if period else "the calendar"
+        raise UsageError(f"--year {year} is outside {where}")
+    day = day or dt.date(year, 12, 31)
     root, _ = options.directory()
     context = build_context(plan, year, day, lang, git_state(root))
     text = render(context, output_format, template)
