@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from cas_plan import layout
-from cas_plan.deadlines import Continuous, events_of, fixed_span
+from cas_plan.deadlines import Continuous, events_of, fixed_span, read_written
 from cas_plan.diagnostics import Diagnostic, error_at, warning_at
 from cas_plan.loader import Listing, LoadResult, Plan, load_plan
 from cas_plan.model import Activity, Funding
@@ -293,6 +293,28 @@ def validate_amounts_match_text(ctx: CheckContext) -> list[Diagnostic]:
     return out
 
 
+def validate_deadlines_match_text(ctx: CheckContext) -> list[Diagnostic]:
+    """A deadline agrees with the date its `as_written` text states, unless marked uncertain."""
+    out = []
+    for view in ctx.views:
+        due = view.due.value
+        if view.due.written_on != view.id or due is None or not due.as_written or due.uncertain:
+            continue
+        readings = [spec.spell() for spec in read_written(due.as_written)]
+        if readings and due.when.spell() not in readings:
+            out.append(
+                error_at(
+                    view.path,
+                    (*view.pointer, "due", "when"),
+                    f"deadline {due.when.spell()} does not match the text '{due.as_written}' "
+                    f"(read as {' or '.join(dict.fromkeys(readings))})",
+                    hint="correct the deadline, or say why the text is read differently in "
+                    "'uncertain'",
+                )
+            )
+    return out
+
+
 def validate_event_references(ctx: CheckContext) -> list[Diagnostic]:
     """A deadline that depends on an event names an event of events.yaml."""
     events = {e.id for e in ctx.plan.events.model.events} if ctx.plan.events else set()
@@ -453,6 +475,7 @@ CHECKS: list[Callable[[CheckContext], list[Diagnostic]]] = [
     validate_unit_references,
     validate_funds_references,
     validate_amounts_match_text,
+    validate_deadlines_match_text,
     validate_event_references,
     validate_deadlines_in_period,
     validate_cells_stated,
