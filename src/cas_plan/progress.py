@@ -110,7 +110,7 @@ class _Lines:
     """The file's lines, each with its own line end, and character index -> line number."""
 
     def __init__(self, text: str) -> None:
-        self.lines = _LINE.findall(text)
+        self.lines: list[str] = _LINE.findall(text)
         self.starts = list(itertools.accumulate((len(line) for line in self.lines), initial=0))
 
     def bodies(self) -> list[str]:
