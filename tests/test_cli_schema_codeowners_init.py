@@ -169,3 +169,58 @@ def test_init_then_validate(invoke, tmp_path):
     assert (
         again.output == f"casplan: error: '{target}' exists and is not empty; nothing was written\n"
     )
+
+
+def test_init_into_a_file_is_a_usage_error(invoke, tmp_path):
+    target = tmp_path / "plan.txt"
+    target.write_text("not a directory\n")
+    result = invoke("init", str(target))
+    assert result.exit_code == 2
+    assert result.output == (
+        f"casplan: error: '{target}' is a file, not a directory; nothing was written\n"
+    )
+    assert target.read_text() == "not a directory\n"
+
+
+def test_init_on_a_full_disk_leaves_nothing_behind(invoke, tmp_path, monkeypatch):
+    import errno
+
+    from cas_plan import scaffold
+
+    real = scaffold.write_atomically
+    calls = []
+
+    def third_fails(path, data, *args):
+        calls.append(path)
+        if len(calls) == 3:
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        real(path, data, *args)
+
+    monkeypatch.setattr(scaffold, "write_atomically", third_fails)
+    (tmp_path / "empty").mkdir()
+    for target in (tmp_path / "new-plan", tmp_path / "empty"):
+        calls.clear()
+        result = invoke("init", str(target))
+        assert result.exit_code == 4, result.output
+        assert result.output.startswith("casplan: error: cannot write '")
+        assert result.output.endswith(": no space left on the device\n")
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["empty"]  # no staging left
+        if target.name == "new-plan":
+            assert not target.exists()
+        else:
+            assert list(target.iterdir()) == []
+
+
+def test_init_makes_a_directory_like_mkdir_does(invoke, tmp_path):
+    target = tmp_path / "new-plan"
+    assert invoke("init", str(target)).exit_code == 0
+    (tmp_path / "made").mkdir()
+    assert target.stat().st_mode == (tmp_path / "made").stat().st_mode
+
+
+def test_schema_for_a_missing_plan_creates_no_directory(invoke, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = invoke("schema", "--plan", "no/such/plan")
+    assert result.exit_code == 2
+    assert result.output == "casplan: error: plan directory 'no/such/plan' does not exist\n"
+    assert list(tmp_path.iterdir()) == []

@@ -92,7 +92,7 @@ def write_atomically(
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
-            mode = path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask()
+            mode = path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~current_umask()
             os.chmod(temporary, mode)
             if before_rename is not None:
                 before_rename(Path(temporary))
@@ -108,7 +108,7 @@ def write_atomically(
             raise
 
 
-def _umask() -> int:
+def current_umask() -> int:
     current = os.umask(0)
     os.umask(current)
     return current
