@@ -530,17 +530,17 @@ def codeowners(options: PlanOptions, out: Path | None) -> Outcome:
 
 
 def schema(options: PlanOptions, out: Path | None) -> Outcome:
-    """Write JSON Schema files that editors validate plan files with."""
-    from cas_plan.schema import write_schemas
+    """Write JSON Schema files that editors validate plan files with (with the plan's units)."""
+    from cas_plan.schema import plan_unit_ids, write_schemas
 
+    root, _ = options.directory()
+    if not root.is_dir():
+        raise UsageError(f"plan directory '{root}' does not exist")
     if out is None:
-        root, _ = options.directory()
-        if not root.is_dir():
-            raise UsageError(f"plan directory '{root}' does not exist")
         out = root / layout.SCHEMA_DIR
     elif not out.parent.is_dir():
         raise UsageError(f"--out: directory '{out.parent}' does not exist")
-    written = write_schemas(out)
+    written = write_schemas(out, plan_unit_ids(root / "organization.yaml"))
     return Outcome("".join(f"wrote {path}\n" for path in written))
 
 

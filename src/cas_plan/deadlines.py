@@ -226,6 +226,31 @@ _RELATIVE = re.compile(r"^(\d+)\s*([ymwd])\s+after\s+(\S+)$")
 _BY_EVENT = re.compile(r"^by\s+(\S+)$")
 
 
+# The same spellings as JSON Schema patterns (ECMA-262 regular expressions), for editors. A
+# pattern cannot know that February has no 30th: a day is also given `"format": "date"`.
+_MM = "(0[1-9]|1[0-2])"
+_DD = "(0[1-9]|[12][0-9]|3[01])"
+_POINT = rf"[0-9]{{4}}(-{_MM}(-{_DD})?|-[Qq][1-4])?"
+_EVENT = "[a-z][a-z0-9]*(-[a-z0-9]+)*"
+_BOUND = f"({_POINT}|{_EVENT})"
+DAY_PATTERN = rf"^[0-9]{{4}}-{_MM}-{_DD}$"
+OTHER_SPELLINGS_PATTERN = (
+    "^("
+    + "|".join(
+        [
+            rf"[0-9]{{4}}(-{_MM}|-[Qq][1-4])?",  # month, quarter, year
+            rf"{_BOUND}\.\.{_BOUND}",  # range, or bounded by events
+            rf"{_POINT}\.\.",  # open-ended
+            "".join(f"[{c.upper()}{c}]" for c in "continuous"),
+            r"yearly\s+(0?[1-9]|1[0-2])(-(0?[1-9]|[12][0-9]|3[01]))?",
+            rf"[0-9]+\s*[ymwd]\s+after\s+{_EVENT}",
+            rf"by\s+{_EVENT}",
+        ]
+    )
+    + ")$"
+)
+
+
 def _parse_point(text: str) -> Point | None:
     """A day, month, quarter or year; None when the text has none of those shapes."""
     if m := _DAY.match(text):

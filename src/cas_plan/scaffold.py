@@ -12,6 +12,7 @@ from cas_plan.errors import UsageError
 from cas_plan.layout import SCHEMA_DIR
 from cas_plan.safewrite import current_umask, write_atomically
 from cas_plan.schema import schema_line, schema_texts
+from cas_plan.yaml_reader import read_yaml_text
 
 
 def starter_files(title: str, start_year: int) -> dict[str, str]:
@@ -81,7 +82,9 @@ def init_plan(
         raise InitError(f"'{directory}' exists and is not empty; nothing was written")
     start_year = (today or dt.date.today()).year
     files = starter_files(title, start_year)
-    files.update({f"{SCHEMA_DIR}/{name}": text for name, text in schema_texts().items()})
+    units = read_yaml_text(files["organization.yaml"], "organization.yaml").data["units"]
+    schemas = schema_texts([unit["id"] for unit in units])
+    files.update({f"{SCHEMA_DIR}/{name}": text for name, text in schemas.items()})
     directory.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
     try:
