@@ -127,3 +127,36 @@ def test_a_flow_style_progress_list_is_refused_with_a_reason():
     text = 'id: "1.1"\ntitle: First\nactivities:\n  - id: "1.1.1"\n    progress: [{date: 2018-03-01, status: not_started}]\n'
     with pytest.raises(ProgressError, match=r"flow list.*add it by hand"):
         insert_entry(text, ("activities", 0), ENTRY)
+
+
+def test_every_file_of_a_generated_plan_takes_an_entry_with_only_new_lines(tmp_path):
+    """benchmarks/make_plan.py writes lists at column 0 and carries progress: every activity of
+    every file takes an entry, as the lines of that entry alone."""
+    import subprocess
+    import sys
+
+    from plans import REPO, load
+
+    out = tmp_path / "generated"
+    subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "benchmarks" / "make_plan.py"),
+            "--scale",
+            "1",
+            "--out",
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    views = load(out).plan.views
+    assert len(views) == 238
+    for view in views:
+        before = (out / view.path.removeprefix(f"{out}/")).read_text(encoding="utf-8")
+        after = insert_entry(before, view.pointer, ENTRY)
+        old, new = before.splitlines(keepends=True), after.splitlines(keepends=True)
+        added = len(new) - len(old)
+        assert added in (2, 3), view.id  # the entry, and `progress:` for a first one
+        at = next(i for i, (a, b) in enumerate(zip([*old, ""], new, strict=False)) if a != b)
+        assert new[:at] + new[at + added :] == old, view.id
