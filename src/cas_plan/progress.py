@@ -1,10 +1,11 @@
 """Recording progress: append an entry to a measure file so that `git diff` shows only new lines.
 
-The edit goes through ruamel.yaml's round-trip mode, and then only the lines it inserts are
-spliced into the original text, so comments, key order, quoting and layout elsewhere stay
-byte-for-byte as they were. The whole plan is validated with the new text before anything is
-written; the write is atomic (a temporary file in the same directory, then a rename) and refused
-if the file changed on disk in the meantime.
+The entry's lines (dumped by ruamel.yaml) are inserted where the activity's progress list ends,
+at the positions of the file as it was read, so comments, key order, quoting, line ends and
+layout elsewhere stay byte-for-byte as they were; whatever the layout, the result is read back
+and must hold the old data plus the entry. The whole plan is validated with the new text before
+anything is written; the write is atomic (a temporary file in the same directory, then a rename)
+and refused if the file changed on disk in the meantime (see safewrite.py).
 """
 
 from __future__ import annotations
