@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from cas_plan import safewrite
+from cas_plan import progress, safewrite
 from cas_plan.progress import ProgressError, ProgressRequest, record_progress
 from plans import minimal_files, write_plan
 
@@ -30,8 +30,9 @@ def entries(plan, activity="1.1.1"):
 
 
 def test_two_writers_of_one_file_lose_no_entry(plan, monkeypatch):
-    """A delay between the digest check and the rename: without the directory lock both
-    writers passed the check and the second rename dropped the first entry."""
+    """Both read the file, then a delay between the digest check and the rename: without the
+    directory lock both writers passed the check and the second rename dropped the first
+    entry."""
     real_replace = os.replace
 
     def slow_replace(source, target):
@@ -39,6 +40,15 @@ def test_two_writers_of_one_file_lose_no_entry(plan, monkeypatch):
         real_replace(source, target)
 
     monkeypatch.setattr(safewrite.os, "replace", slow_replace)
+    # both writers have read the file before either writes: the race, every time
+    both_read = threading.Barrier(2, timeout=30)
+    real_digest = progress.digest
+
+    def digest_when_both_have_read(data: bytes) -> str:
+        both_read.wait()
+        return real_digest(data)
+
+    monkeypatch.setattr(progress, "digest", digest_when_both_have_read)
     outcomes: dict[str, str] = {}
 
     def write(note: str) -> None:
