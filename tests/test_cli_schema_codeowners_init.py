@@ -288,3 +288,16 @@ def test_schema_for_a_missing_plan_creates_no_directory(invoke, tmp_path, monkey
     assert result.exit_code == 2
     assert result.output == "casplan: error: plan directory 'no/such/plan' does not exist\n"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_schema_of_a_plan_whose_units_do_not_load_is_refused(invoke, tmp_path):
+    files = minimal_files()
+    files["organization.yaml"] = "units: oops\n"
+    plan = write_plan(tmp_path / "p", files)
+    result = invoke("schema", "--plan", str(plan))
+    assert result.exit_code == 1
+    assert result.output == (
+        f"casplan: error: {plan}/organization.yaml does not load; fix it first "
+        "(see 'casplan validate'): the schemas list its units\n"
+    )
+    assert not (plan / "schemas").exists()

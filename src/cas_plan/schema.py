@@ -13,6 +13,7 @@ as `anyOf` alternatives, and a test keeps the schemas and the models in agreemen
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 from collections.abc import Callable, Sequence
@@ -87,16 +88,16 @@ def plan_unit_ids(organization: Path) -> list[str]:
     from cas_plan.model import OrganizationFile
     from cas_plan.yaml_reader import read_yaml_bytes
 
-    fix = f"fix {organization} first (see 'casplan validate')"
     if not organization.is_file():
         raise PlanProblems(f"{organization} does not exist; the schemas list its units")
     result = read_yaml_bytes(organization.read_bytes(), str(organization))
-    try:
-        if not result.ok:
-            raise ValueError
-        return [unit.id for unit in OrganizationFile.model_validate(result.data).units]
-    except (ValueError, ValidationError):
-        raise PlanProblems(f"{organization} does not load; {fix}") from None
+    if result.ok:
+        with contextlib.suppress(ValidationError):
+            return [unit.id for unit in OrganizationFile.model_validate(result.data).units]
+    raise PlanProblems(
+        f"{organization} does not load; fix it first (see 'casplan validate'): "
+        "the schemas list its units"
+    )
 
 
 def write_schemas(directory: Path, unit_ids: Sequence[str] | None = None) -> list[Path]:
