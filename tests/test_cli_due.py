@@ -40,7 +40,7 @@ def test_every_form_falls_due_on_its_day(invoke, plan):
     ]
 
 
-def test_later_window_resolves_events_and_open_ended(invoke, plan):
+def test_later_window_resolves_events(invoke, plan):
     rows = due_json(
         invoke, plan, "--after", "2019-01-01", "--before", "2020-03-31", "--as-of", "2019-01-05"
     )
@@ -49,11 +49,47 @@ def test_later_window_resolves_events_and_open_ended(invoke, plan):
         ("due", "2019-03-31", "1.1.8", "not_reported", False),
         ("due", "2019-11-30", "1.1.7", "not_reported", False),
         ("due", "2019-12-31", "1.1.4", "not_reported", False),  # a year: its last day
-        ("due", "2020-01-01", "1.1.11", "not_reported", False),  # open-ended: its first day
         ("due", "2020-03-31", "1.1.8", "not_reported", False),
         ("unresolved", None, "1.1.10", "not_reported", False),
         ("unresolved", None, "1.1.12", "not_reported", False),
     ]
+
+
+def test_yearly_deadlines_stay_inside_the_plan_period(invoke, plan):
+    # the plan ends on 2020-12-31: no yearly deadline after it, however late the window or today
+    rows = due_json(invoke, plan, "--after", "2021-01-01", "--before", "2026-12-31")
+    assert [r[0] for r in rows] == ["unresolved", "unresolved"]
+    rows = due_json(invoke, plan, "--before", "2026-12-31", "--as-of", "2026-06-01", "--overdue")
+    assert [(r[1], r[2]) for r in rows if r[2] in ("1.1.7", "1.1.8")][-2:] == [
+        ("2020-03-31", "1.1.8"),
+        ("2020-11-30", "1.1.7"),
+    ]
+    assert max(r[1] for r in rows) == "2020-11-30"
+
+
+def test_yearly_deadlines_of_the_real_plan_end_with_it(invoke):
+    # 3.5.1.6 and 3.5.1.7 (yearly) are not listed; only the deadlines waiting for an event
+    rows = due_json(invoke, REAL_PLAN, "--after", "2021-01-01", "--before", "2026-12-31")
+    assert {r[0] for r in rows} == {"unresolved"}
+    rows = due_json(
+        invoke, REAL_PLAN, "--before", "2026-12-31", "--as-of", "2026-06-01", "--overdue"
+    )
+    assert [r[1] for r in rows if r[2] == "3.5.1.6"] == [f"{y}-11-30" for y in range(2017, 2021)]
+    assert not [r for r in rows if r[2].startswith("7.2.")]  # 2020 and later: never overdue
+
+
+def test_open_ended_runs_from_its_first_day_and_is_never_overdue(invoke, plan):
+    rows = due_json(invoke, plan, "--before", "2026-12-31", "--as-of", "2026-06-01", "--overdue")
+    assert "1.1.11" not in [r[2] for r in rows]
+    rows = due_json(invoke, plan, "--before", "2026-12-31", "--as-of", "2026-06-01")
+    assert "1.1.11" not in [r[2] for r in rows]  # never among the deadlines
+    rows = due_json(invoke, plan, "--before", "2020-01-01", "--continuous")
+    assert rows[-2:] == [
+        ("continuous", None, "1.1.6", "not_reported", False),
+        ("continuous", None, "1.1.11", "not_reported", False),  # runs from 2020-01-01
+    ]
+    rows = due_json(invoke, plan, "--before", "2019-12-31", "--continuous")
+    assert "1.1.11" not in [r[2] for r in rows]  # not started yet
 
 
 def test_continuous_has_its_own_section(invoke, plan):

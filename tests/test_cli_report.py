@@ -311,3 +311,40 @@ def test_bad_options(invoke, plan):
     result = invoke("report", "--plan", str(plan), "--year", "2018", "--lang", "de")
     assert result.exit_code == 2
     assert result.output == "casplan: error: --lang: 'de' is not one of en, sr, sr-Cyrl\n"
+
+
+@pytest.mark.parametrize("year", ["2016", "2021", "2025", "9999", "0", "-5"])
+def test_a_year_outside_the_plan_period_is_a_usage_error(invoke, plan, year):
+    result = invoke("report", "--plan", str(plan), "--year", year)
+    assert result.exit_code == 2
+    assert result.output == (
+        f"casplan: error: --year {year} is outside the plan period 2017-01-01..2020-12-31\n"
+    )
+
+
+@pytest.mark.parametrize("year", ["2017", "2020"])
+def test_the_first_and_last_years_of_the_period_are_reported(invoke, plan, year):
+    result = invoke("report", "--plan", str(plan), "--year", year)
+    assert result.exit_code == 0, result.output
+
+
+def test_an_open_ended_activity_is_reported_with_the_continuous_ones_once_started(tmp_path):
+    import datetime as dt
+
+    from cas_plan.provenance import GitState
+    from cas_plan.report import build_context
+    from plans import MEASURE_YAML, load
+
+    files = minimal_files()
+    files["goal-1/measure-1.1.yaml"] = MEASURE_YAML.replace(
+        "    due: continuous\n",
+        "    due: 2020..\n    progress:\n      - date: 2020-03-01\n        status: in_progress\n",
+    )
+    plan = load(write_plan(tmp_path / "p", files)).plan
+    for year, listed in ((2019, []), (2020, ["1.1.2"])):
+        context = build_context(plan, year, dt.date(year, 12, 31), "en", GitState(None, False, ""))
+        assert [a["id"] for a in context["continuous"]] == listed
+        in_goals = [
+            a["id"] for g in context["goals"] for m in g["measures"] for a in m["activities"]
+        ]
+        assert "1.1.2" not in in_goals  # never among the deadlines, never twice

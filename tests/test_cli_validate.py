@@ -251,3 +251,74 @@ def test_strict_says_why_it_failed(invoke):
     assert result.output.splitlines()[-1] == (
         f"{REAL_PLAN}: fails --strict: 45 measures, 238 activities; 0 errors, 5 warnings"
     )
+
+
+def due_cell(as_written: str, when: str, uncertain: str | None = None) -> str:
+    cell = f"    due:\n      as_written: {json.dumps(as_written)}\n      when: {when}\n"
+    if uncertain:
+        cell += f"      uncertain: {uncertain}\n"
+    return MEASURE_YAML.replace("    due: 2018-12-31\n", cell)
+
+
+@pytest.mark.parametrize(
+    ("as_written", "when", "read_as"),
+    [
+        ("December 31, 2018", "2019-12-31", "2018-12-31"),
+        ("December 31, 2019.", "2018-12-31", "2019-12-31"),
+        ("31.12.2018.", "2018-12-30", "2018-12-31"),
+        ("July 2018", "2018-08", "2018-07"),
+        ("July 2018", "2018-07-31", "2018-07"),  # a month is not its last day
+        ("IV 2018", "2018-Q3", "2018-Q4"),
+        ("IV trimester 2018", "2019-Q4", "2018-Q4"),
+        ("Fourth trimester of 2020", "2020-Q3", "2020-Q4"),
+        ("Second trimester of 2018", "2018-Q4", "2018-Q2"),
+        ("2019", "2018", "2019"),
+        ("March 28-30, 2017", "2017-03-30", "2017-03-28..2017-03-30"),
+        ("2020 and later", "2020-12-31", "2020.."),
+        ("Continuous", "2018-12-31", "continuous"),
+    ],
+)
+def test_deadline_disagreeing_with_its_text_is_an_error(
+    invoke, tmp_path, as_written, when, read_as
+):
+    plan = broken(tmp_path, due_cell(as_written, when))
+    assert run_broken(invoke, plan) == [
+        f"{plan}/{M}:12:13: error: deadline {when} "
+        f"does not match the text '{as_written}' (read as {read_as})",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("as_written", "when"),
+    [
+        ("December 31, 2018", "2018-12-31"),
+        ("December 14, 2017, end of project", "2017-12-14"),
+        ("31.12.2018.", "2018-12-31"),
+        ("July 2018", "2018-07"),
+        ("IV 2018 (Law on Customs Service) IV 2018 (Penal Code)", "2018-Q4"),
+        (
+            "IV trimester 2018 *Deadline from the Action Plan for Chapter 23, activity 2.2.10.34.",
+            "2018-Q4",
+        ),
+        ("Fourth trimester of 2020", "2020-Q4"),
+        ("2018", "2018"),
+        ("March 28-30, 2017", "2017-03-28..2017-03-30"),
+        ("2020 and later", "2020.."),
+        ("<p>Continuous</p>", "continuous"),
+        ("November this year for the next year", "yearly 11"),  # no date in the text to compare
+        ("Two years after the project begins", "2y after project-start"),
+    ],
+)
+def test_deadline_agreeing_with_its_text_is_valid(invoke, tmp_path, as_written, when):
+    plan = broken(tmp_path, due_cell(as_written, when))
+    result = invoke("validate", "--plan", str(plan))
+    assert result.exit_code == 0, result.output
+
+
+def test_a_disagreement_marked_uncertain_is_a_warning(invoke, tmp_path):
+    plan = broken(tmp_path, due_cell("December 31, 2018", "2019-12-31", "the board moved it"))
+    result = invoke("validate", "--plan", str(plan))
+    assert result.exit_code == 0, result.output
+    assert headlines(result.output) == [
+        f"{plan}/{M}:13:7: warning: uncertain due of 1.1.1: the board moved it",
+    ]

@@ -20,12 +20,26 @@ from typing import Any
 
 from cas_plan.errors import PlanProblems, UsageError
 from cas_plan.model import CONTINUED, Amendment
-from cas_plan.progress import PlanEdit, ProgressWritten, _round_trip_yaml
+from cas_plan.progress import PlanEdit, ProgressWritten
 from cas_plan.schema import schema_line
 from cas_plan.suggest import did_you_mean
 from cas_plan.views import ActivityView
 
-CELL_OF = {"due": "due", "responsible": "responsible", "title": "title"}
+
+def _round_trip_yaml() -> Any:
+    """ruamel.yaml set up as the plan files are written (lists indented under their key,
+    quotes kept, explicit nulls kept), so that an untouched file dumps back byte for byte;
+    `amend` refuses a file for which that is not so."""
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 1_000_000  # never re-wrap long lines
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.representer.add_representer(
+        type(None), lambda rep, _: rep.represent_scalar("tag:yaml.org,2002:null", "null")
+    )
+    return yaml
 
 
 @dataclass(frozen=True)

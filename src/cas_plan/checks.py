@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from cas_plan import layout
-from cas_plan.deadlines import Continuous, events_of, fixed_span
+from cas_plan.deadlines import Continuous, events_of, fixed_span, read_written
 from cas_plan.diagnostics import Diagnostic, error_at, warning_at
 from cas_plan.loader import Listing, LoadResult, Plan, load_plan
-from cas_plan.model import Activity, Funding, reporter_unit
+from cas_plan.model import Activity, Deadline, Funding, reporter_unit
 from cas_plan.money import parse_serbian_number
 from cas_plan.organization import Organization, leads
 from cas_plan.suggest import did_you_mean
@@ -241,6 +241,11 @@ def _written_funds(view: ActivityView) -> Funding | None:
     return view.funds.value if view.funds.written_on == view.id else None
 
 
+def _written_due(view: ActivityView) -> Deadline | None:
+    """The Due Date cell this row states itself (a continued cell is checked on its own row)."""
+    return view.due.value if view.due.written_on == view.id else None
+
+
 def validate_funds_references(ctx: CheckContext) -> list[Diagnostic]:
     """'Stated under 2.1.3' points at an activity or measure that exists, and not at itself."""
     known = ctx.activity_ids | ctx.measure_ids
@@ -300,15 +305,38 @@ def validate_amounts_match_text(ctx: CheckContext) -> list[Diagnostic]:
     return out
 
 
+def validate_deadlines_match_text(ctx: CheckContext) -> list[Diagnostic]:
+    """A deadline agrees with the date its `as_written` text states, unless marked uncertain."""
+    out = []
+    for view in ctx.views:
+        due = _written_due(view)
+        if due is None or not due.as_written or due.uncertain:
+            continue
+        readings = [spec.spell() for spec in read_written(due.as_written)]
+        if readings and due.when.spell() not in readings:
+            out.append(
+                error_at(
+                    view.path,
+                    (*view.pointer, "due", "when"),
+                    f"deadline {due.when.spell()} does not match the text '{due.as_written}' "
+                    f"(read as {' or '.join(dict.fromkeys(readings))})",
+                    hint="correct the deadline, or say why the text is read differently in "
+                    "'uncertain'",
+                )
+            )
+    return out
+
+
 def validate_event_references(ctx: CheckContext) -> list[Diagnostic]:
     """A deadline that depends on an event names an event of events.yaml."""
     events = {e.id for e in ctx.plan.events.model.events} if ctx.plan.events else set()
     broken_events = any(path == "events.yaml" for path in ctx.plan.broken_files)
     out = []
     for view in ctx.views:
-        if view.due.written_on != view.id or view.due.value is None:
+        due = _written_due(view)
+        if due is None:
             continue
-        for event in events_of(view.due.value.when):
+        for event in events_of(due.when):
             if event not in events and not broken_events:
                 out.append(
                     error_at(
@@ -328,15 +356,16 @@ def validate_deadlines_in_period(ctx: CheckContext) -> list[Diagnostic]:
     period = ctx.plan.plan.model.period
     out = []
     for view in ctx.views:
-        if view.due.written_on != view.id or view.due.value is None:
+        due = _written_due(view)
+        if due is None:
             continue
-        span = fixed_span(view.due.value.when)
+        span = fixed_span(due.when)
         if span and (span[0] < period.start or span[1] > period.end):
             out.append(
                 error_at(
                     view.path,
                     (*view.pointer, "due", "when"),
-                    f"deadline {view.due.value.when.spell()} is outside the plan period "
+                    f"deadline {due.when.spell()} is outside the plan period "
                     f"{period.start}..{period.end}",
                     hint="check the year; a deadline that runs past the plan is written "
                     "open-ended, "
@@ -583,6 +612,7 @@ CHECKS: list[Callable[[CheckContext], list[Diagnostic]]] = [
     validate_unit_references,
     validate_funds_references,
     validate_amounts_match_text,
+    validate_deadlines_match_text,
     validate_event_references,
     validate_deadlines_in_period,
     validate_cells_stated,

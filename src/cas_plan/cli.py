@@ -239,7 +239,8 @@ def due(
     continuous: Annotated[
         bool,
         typer.Option(
-            "--continuous", help="Also list continuous activities, in a section of their own."
+            "--continuous",
+            help="Also list the continuous and open-ended activities, in a section of their own.",
         ),
     ] = False,
     as_of: AsOf = None,

@@ -478,16 +478,24 @@ def report(
     lang: str,
 ) -> Outcome:
     """The yearly implementation report, as Markdown or HTML."""
+    from cas_plan.history import plan_on
     from cas_plan.provenance import git_state
     from cas_plan.report import build_context, render
     from cas_plan.words import LANGUAGES
 
     choose(output_format, "--format", ("md", "html"))
     choose(lang, "--lang", LANGUAGES)
-    day = parse_date(as_of, "--as-of", default=dt.date(year, 12, 31))
+    day = parse_date(as_of, "--as-of") if as_of is not None else None
     if template is not None and not template.is_file():
         raise UsageError(f"--template: '{template}' is not a file")
-    plan = load_for_query(options, day)
+    plan = load_for_query(options)
+    period = plan.plan.model.period if plan.plan else None
+    first, last = (period.start.year, period.end.year) if period else (dt.MINYEAR, dt.MAXYEAR - 1)
+    if not first <= year <= last:
+        where = f"the plan period {period.start}..{period.end}" if period else "the calendar"
+        raise UsageError(f"--year {year} is outside {where}")
+    day = day or dt.date(year, 12, 31)
+    plan = plan_on(plan, day)
     root, _ = options.directory()
     context = build_context(plan, year, day, lang, git_state(root))
     text = render(context, output_format, template)
@@ -563,17 +571,17 @@ def codeowners(options: PlanOptions, out: Path | None) -> Outcome:
 
 
 def schema(options: PlanOptions, out: Path | None) -> Outcome:
-    """Write JSON Schema files that editors validate plan files with."""
-    from cas_plan.schema import write_schemas
+    """Write JSON Schema files that editors validate plan files with (with the plan's units)."""
+    from cas_plan.schema import plan_unit_ids, write_schemas
 
+    root, _ = options.directory()
+    if not root.is_dir():
+        raise UsageError(f"plan directory '{root}' does not exist")
     if out is None:
-        root, _ = options.directory()
-        if not root.is_dir():
-            raise UsageError(f"plan directory '{root}' does not exist")
         out = root / layout.SCHEMA_DIR
     elif not out.parent.is_dir():
         raise UsageError(f"--out: directory '{out.parent}' does not exist")
-    written = write_schemas(out)
+    written = write_schemas(out, plan_unit_ids(root / "organization.yaml"))
     return Outcome("".join(f"wrote {path}\n" for path in written))
 
 

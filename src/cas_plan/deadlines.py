@@ -226,6 +226,31 @@ _RELATIVE = re.compile(r"^(\d+)\s*([ymwd])\s+after\s+(\S+)$")
 _BY_EVENT = re.compile(r"^by\s+(\S+)$")
 
 
+# The same spellings as JSON Schema patterns (ECMA-262 regular expressions), for editors. A
+# pattern cannot know that February has no 30th: a day is also given `"format": "date"`.
+_MM = "(0[1-9]|1[0-2])"
+_DD = "(0[1-9]|[12][0-9]|3[01])"
+_POINT = rf"[0-9]{{4}}(-{_MM}(-{_DD})?|-[Qq][1-4])?"
+_EVENT = "[a-z][a-z0-9]*(-[a-z0-9]+)*"
+_BOUND = f"({_POINT}|{_EVENT})"
+DAY_PATTERN = rf"^[0-9]{{4}}-{_MM}-{_DD}$"
+OTHER_SPELLINGS_PATTERN = (
+    "^("
+    + "|".join(
+        [
+            rf"[0-9]{{4}}(-{_MM}|-[Qq][1-4])?",  # month, quarter, year
+            rf"{_BOUND}\.\.{_BOUND}",  # range, or bounded by events
+            rf"{_POINT}\.\.",  # open-ended
+            "".join(f"[{c.upper()}{c}]" for c in "continuous"),
+            r"yearly\s+(0?[1-9]|1[0-2])(-(0?[1-9]|[12][0-9]|3[01]))?",
+            rf"[0-9]+\s*[ymwd]\s+after\s+{_EVENT}",
+            rf"by\s+{_EVENT}",
+        ]
+    )
+    + ")$"
+)
+
+
 def _parse_point(text: str) -> Point | None:
     """A day, month, quarter or year; None when the text has none of those shapes."""
     if m := _DAY.match(text):
@@ -402,3 +427,65 @@ def describe(spec: DeadlineSpec) -> str:
     if spec.start is None:
         return f"on the date set by event {spec.end.spell()}"
     return f"from {spec.start.spell()} until {spec.end.spell()}"
+
+
+# --- deadlines as the source writes them ----------------------------------------------------
+
+_MONTH_WORD = "|".join(MONTH_NAMES)
+_ORDINALS = ("first", "second", "third", "fourth")
+_ROMAN = ("I", "II", "III", "IV")
+# Longest forms first, so that "July 2018" is a month and not also the year 2018.
+_WRITTEN = re.compile(
+    rf"(?P<range>\b(?i:{_MONTH_WORD})\s+(?P<r_from>\d{{1,2}})\s*[-\u2013]\s*(?P<r_to>\d{{1,2}}),?\s+(?P<r_year>\d{{4}}))"
+    rf"|(?P<day>\b(?i:{_MONTH_WORD})\s+(?P<d_day>\d{{1,2}}),?\s+(?P<d_year>\d{{4}}))"
+    r"|(?P<dotted>\b(?P<t_day>\d{1,2})\.\s*(?P<t_month>\d{1,2})\.\s*(?P<t_year>\d{4})\b)"
+    rf"|(?P<month>\b(?i:{_MONTH_WORD})\s+(?P<m_year>\d{{4}}))"
+    r"|(?P<roman>\b(?P<q_roman>IV|III|II|I)\s+(?i:(?:quarter|trimester)\s+(?:of\s+)?)?(?P<q_year>\d{4}))"
+    rf"|(?P<ordinal>\b(?i:(?P<o_word>{'|'.join(_ORDINALS)})\s+(?:quarter|trimester)\s+(?:of\s+)?)(?P<o_year>\d{{4}}))"
+    r"|(?P<later>\b(?P<l_year>\d{4})\s+(?i:and\s+later|onwards|and\s+beyond))"
+    r"|(?P<year>\b(?P<y_year>(?:19|20)\d{2})\b)"
+    r"|(?P<continuous>\b(?i:continuous(?:ly)?)\b)"
+)
+
+
+def _month_number(text: str) -> int:
+    return [name.casefold() for name in MONTH_NAMES].index(text.split()[0].casefold()) + 1
+
+
+def read_written(text: str) -> list[DeadlineSpec]:
+    """The deadlines a Due Date cell's text states in words ("December 31, 2018", "31.12.2018.",
+    "July 2018", "IV trimester 2018", "2020 and later", "Continuous"), in order of appearance.
+
+    Texts this cannot read (events, "November this year for the next year") give none; a day
+    that does not exist is left out rather than guessed.
+    """
+    found: list[DeadlineSpec] = []
+    for m in _WRITTEN.finditer(text):
+        try:
+            if m["range"]:
+                month, year = _month_number(m["range"]), int(m["r_year"])
+                start, end = (
+                    Day(date(year, month, int(m["r_from"]))),
+                    Day(date(year, month, int(m["r_to"]))),
+                )
+                found.append(Range(start, end))
+            elif m["day"]:
+                found.append(Day(date(int(m["d_year"]), _month_number(m["day"]), int(m["d_day"]))))
+            elif m["dotted"]:
+                found.append(Day(date(int(m["t_year"]), int(m["t_month"]), int(m["t_day"]))))
+            elif m["month"]:
+                found.append(Month(int(m["m_year"]), _month_number(m["month"])))
+            elif m["roman"]:
+                found.append(Quarter(int(m["q_year"]), _ROMAN.index(m["q_roman"]) + 1))
+            elif m["ordinal"]:
+                quarter = _ORDINALS.index(m["o_word"].casefold()) + 1
+                found.append(Quarter(int(m["o_year"]), quarter))
+            elif m["later"]:
+                found.append(OpenEnded(Year(int(m["l_year"]))))
+            elif m["year"]:
+                found.append(Year(int(m["y_year"])))
+            else:
+                found.append(Continuous())
+        except ValueError:  # February 30: not a day, and not to be read as anything else
+            continue
+    return found

@@ -24,7 +24,13 @@ from pydantic import (
     model_validator,
 )
 
-from cas_plan.deadlines import SPELLINGS_HELP, DeadlineSpec, parse_deadline
+from cas_plan.deadlines import (
+    DAY_PATTERN,
+    OTHER_SPELLINGS_PATTERN,
+    SPELLINGS_HELP,
+    DeadlineSpec,
+    parse_deadline,
+)
 from cas_plan.money import MONEY_HELP, Money, parse_money
 from cas_plan.status import STATUSES as _STATUSES
 
@@ -95,7 +101,16 @@ Deadline_ = Annotated[
     DeadlineSpec,
     PlainValidator(parse_deadline),
     PlainSerializer(lambda spec: spec.spell(), return_type=str),
-    WithJsonSchema({"type": ["string", "integer"], "description": SPELLINGS_HELP}),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "format": "date", "pattern": DAY_PATTERN},
+                {"type": "string", "pattern": OTHER_SPELLINGS_PATTERN},
+                {"type": "integer", "minimum": 0, "maximum": 9999},  # a year, as YAML reads 2018
+            ],
+            "description": SPELLINGS_HELP,
+        }
+    ),
 ]
 MoneyField = Annotated[
     Money,

@@ -1,17 +1,21 @@
 """Recording progress: append an entry to a measure file so that `git diff` shows only new lines.
 
-The edit goes through ruamel.yaml's round-trip mode, and then only the lines it inserts are
-spliced into the original text, so comments, key order, quoting and layout elsewhere stay
-byte-for-byte as they were. The whole plan is validated with the new text before anything is
-written; the write is atomic (a temporary file in the same directory, then a rename) and refused
-if the file changed on disk in the meantime.
+The entry's lines (dumped by ruamel.yaml) are inserted where the activity's progress list ends,
+at the positions of the file as it was read, so comments, key order, quoting, line ends and
+layout elsewhere stay byte-for-byte as they were; whatever the layout, the result is read back
+and must hold the old data plus the entry. The whole plan is validated with the new text before
+anything is written; the write is atomic (a temporary file in the same directory, then a rename)
+and refused if the file changed on disk in the meantime (see safewrite.py).
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import difflib
 import io
+import itertools
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -103,105 +107,185 @@ def _round_trip_yaml() -> Any:
     from ruamel.yaml import YAML
 
     yaml = YAML(typ="rt")
-    yaml.preserve_quotes = True
     yaml.width = 1_000_000  # never re-wrap long lines
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    # an explicit `null` (a cell blank on purpose) stays `null`, not an empty value
-    yaml.representer.add_representer(
-        type(None), lambda rep, _: rep.represent_scalar("tag:yaml.org,2002:null", "null")
-    )
     return yaml
 
 
-def _dump_with_entry(text: str, pointer: tuple[str | int, ...], entry: dict[str, Any]) -> str:
-    """ruamel's round trip of the file with the entry appended (possibly restyling elsewhere)."""
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+# Line ends as editors and git see them; YAML 1.1 parsers also break lines at U+0085, U+2028
+# and U+2029, which in a plan file are characters of a note, never line ends.
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+# Characters a dumper might write raw inside a scalar but that some reader would take as a line
+# break or refuse: such a text is written double-quoted, with escapes.
+_NEEDS_ESCAPES = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+
+
+class _Lines:
+    """The file's lines, each with its own line end, and character index -> line number."""
+
+    def __init__(self, text: str) -> None:
+        self.lines: list[str] = _LINE.findall(text)
+        self.starts = list(itertools.accumulate((len(line) for line in self.lines), initial=0))
+
+    def bodies(self) -> list[str]:
+        return [line.rstrip("\r\n") for line in self.lines]
+
+    def number(self, index: int) -> int:
+        """0-based line of a character index."""
+        return bisect.bisect_right(self.starts, index) - 1
+
+    def column(self, index: int) -> int:
+        return index - self.starts[self.number(index)]
+
+    def end_of(self, number: int) -> str:
+        """The line end of a line; for a last line without one, the line end of the one above."""
+        for line in reversed(self.lines[: number + 1]):
+            body = line.rstrip("\r\n")
+            if body != line:
+                return line[len(body) :]
+        return "\n"
+
+
+def _child(node: Any, step: str | int) -> Any:
+    if isinstance(step, int):
+        return node.value[step]
+    return next(value for key, value in node.value if key.value == step)
+
+
+def _last_leaf(node: Any) -> Any:
+    """The node written last inside `node` (where its text ends, before any comment line)."""
+    while node.id in ("mapping", "sequence") and node.value and not node.flow_style:
+        last = node.value[-1]
+        node = last[1] if isinstance(last, tuple) else last
+    return node
+
+
+def _line_after(lines: _Lines, node: Any) -> int:
+    """The number of the line after the one on which `node`'s text ends."""
+    end = _last_leaf(node).end_mark.index
+    if end > 0 and lines.number(end - 1) < lines.number(end):  # ends with its line break
+        end -= 1
+    return lines.number(end) + 1
+
+
+def _sequence_offset(root: Any, lines: _Lines) -> int:
+    """How far this file indents a block list under its key (2 in `key:\n  - a`, 0 in
+    `key:\n- a`): the first such list in the file sets it."""
+    pending = [root]
+    while pending:
+        node = pending.pop(0)
+        if node.id != "mapping":
+            if node.id == "sequence":
+                pending.extend(node.value)
+            continue
+        for key, value in node.value:
+            if value.id == "sequence" and value.value and not value.flow_style:
+                return lines.column(value.start_mark.index) - lines.column(key.start_mark.index)
+            pending.append(value)
+    return 2
+
+
+def _entry_lines(entry: dict[str, Any], dash: int, key: int, offset: int) -> list[str]:
+    """The entry as block YAML: its dash at column `dash`, its keys at column `key`, nested
+    lists indented by `offset`."""
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    def styled(value: Any) -> Any:
+        if isinstance(value, str) and _NEEDS_ESCAPES.search(value):
+            return DoubleQuotedScalarString(value)
+        if isinstance(value, dict):
+            return {styled(k): styled(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [styled(v) for v in value]
+        return value
 
     yaml = _round_trip_yaml()
-    document = yaml.load(text)
-    activity = document
-    for step in pointer:
-        activity = activity[step]
-    new_entry = CommentedMap()
-    for key, value in entry.items():
-        if isinstance(value, dict):
-            value = CommentedMap(value)
-        elif isinstance(value, list):
-            value = CommentedSeq(value)
-        new_entry[key] = value
-    progress = activity.get("progress")
-    if isinstance(progress, list):
-        progress.append(new_entry)
-    else:
-        keys = list(activity.keys())
-        if "progress" in keys:  # `progress:` with nothing after it
-            position = keys.index("progress")
-            del activity["progress"]
-        else:
-            position = keys.index("sub_activities") if "sub_activities" in keys else len(keys)
-        activity.insert(position, "progress", CommentedSeq([new_entry]))
+    yaml.indent(mapping=2, sequence=offset + 2, offset=offset)
     buffer = io.StringIO()
-    yaml.dump(document, buffer)
-    return buffer.getvalue()
+    yaml.dump(styled(entry), buffer)
+    body = buffer.getvalue().splitlines()  # ruamel writes only \n; escapes the rest
+    first = " " * dash + "-" + " " * (key - dash - 1) + body[0]
+    return [first] + [" " * key + line for line in body[1:]]
 
 
 def insert_entry(text: str, pointer: tuple[str | int, ...], entry: dict[str, Any]) -> str:
-    """The file text with `entry` appended to the progress of the activity at `pointer`; only
-    the lines of the entry are new, every other line is kept byte for byte."""
-    newline = "\r\n" if "\r\n" in text else "\n"
-    plain = _open_empty_progress(text.replace("\r\n", "\n"), pointer)
-    if not plain.endswith("\n"):
-        plain += "\n"
-    full = _dump_with_entry(plain, pointer, entry)
-    spliced = _keep_only_insertions(plain, full)
-    if not _same_data(spliced, full):
-        raise ProgressError(
-            "the entry cannot be added without rewriting other lines of the file; add it by hand"
-        )
-    return spliced.replace("\n", newline)
+    """The file text with `entry` appended to the progress of the activity at `pointer`.
+
+    The entry's lines are inserted where its list ends (or a `progress:` key with it, before
+    `sub_activities`), indented like the file's other lists, each ended like the line before
+    it; every existing line keeps its bytes, its line end included. Only `progress: []` (or
+    `progress: null`) loses its empty value. The result is read back and must hold exactly the
+    old data plus the entry.
+    """
+    from cas_plan.yaml_reader import compose_text
+
+    lines = _Lines(text)
+    root = compose_text(text)
+    activity = root
+    for step in pointer:
+        activity = _child(activity, step)
+    if activity.flow_style:
+        raise ProgressError(_BY_HAND.format("the activity is written in flow style ({...})"))
+    keys = {key.value: (key, value) for key, value in activity.value}
+    key_column = lines.column(activity.value[0][0].start_mark.index)
+    offset = _sequence_offset(root, lines)
+    out = list(lines.lines)
+    new: list[str] = []
+    progress = keys.get("progress")
+    if progress is not None and progress[1].id == "sequence" and progress[1].value:
+        if progress[1].flow_style:
+            raise ProgressError(_BY_HAND.format("its progress is a flow list ([...])"))
+        dash = lines.column(progress[1].start_mark.index)
+        key = lines.column(progress[1].value[0].start_mark.index)
+        at = _line_after(lines, progress[1])
+    elif progress is not None:
+        key, value = progress
+        at = lines.number(key.start_mark.index) + 1
+        start, end = value.start_mark.index, value.end_mark.index
+        if end > start:  # `progress: []` or `progress: null`: the list starts on the next line
+            line = lines.number(start)
+            if lines.number(end) != line:
+                raise ProgressError(_BY_HAND.format("its empty progress spans several lines"))
+            head, tail = lines.starts[line], out[line]
+            out[line] = tail[: start - head].rstrip(" \t") + tail[end - head :]
+        dash = key_column + offset
+        key = dash + 2
+    else:
+        dash = key_column + offset
+        key = dash + 2
+        new.append(" " * key_column + "progress:")
+        if "sub_activities" in keys:
+            at = lines.number(keys["sub_activities"][0].start_mark.index)
+        else:
+            at = _line_after(lines, activity)
+    new += _entry_lines(entry, dash, key, offset)
+    ending = lines.end_of(at - 1) if at > 0 else "\n"
+    if at > 0 and not out[at - 1].endswith(("\n", "\r")):
+        out[at - 1] += ending  # the last line had no line end: it needs one now
+    out[at:at] = [line + ending for line in new]
+    result = "".join(out)
+    if not _holds_old_data_and_entry(text, result, pointer, entry):
+        raise ProgressError(_BY_HAND.format("the file's layout is unusual"))
+    return result
 
 
-def _open_empty_progress(text: str, pointer: tuple[str | int, ...]) -> str:
-    """`progress: []` becomes `progress:`: the one line an entry may change besides its own."""
-    yaml = _round_trip_yaml()
-    activity = yaml.load(text)
+_BY_HAND = (
+    "the entry cannot be added without rewriting other lines of the file ({}); add it by hand"
+)
+
+
+def _holds_old_data_and_entry(
+    old: str, new: str, pointer: tuple[str | int, ...], entry: dict[str, Any]
+) -> bool:
+    before, after = read_yaml_text(old, "old"), read_yaml_text(new, "new")
+    if not (before.ok and after.ok):
+        return False
+    activity = before.data
     for step in pointer:
         activity = activity[step]
-    progress = activity.get("progress", None)
-    if not (isinstance(progress, list) and not progress):
-        return text
-    line, column = activity.lc.key("progress")
-    lines = text.split("\n")
-    after = lines[line][column:].split("[]", 1)[1]  # keep a trailing comment
-    lines[line] = lines[line][:column] + "progress:" + after
-    return "\n".join(lines)
-
-
-def _is_subsequence(short: list[str], long: list[str]) -> bool:
-    remaining = iter(long)
-    return all(any(line == candidate for candidate in remaining) for line in short)
-
-
-def _keep_only_insertions(old: str, new: str) -> str:
-    """The old text plus the lines the new text inserts. Any other change ruamel made (a
-    restyled scalar, say) is dropped, so the diff is exactly the new entry."""
-    old_lines = old.splitlines(keepends=True)
-    new_lines = new.splitlines(keepends=True)
-    out: list[str] = []
-    matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
-    for tag, a0, a1, b0, b1 in matcher.get_opcodes():
-        if tag == "insert" or (
-            tag == "replace" and _is_subsequence(old_lines[a0:a1], new_lines[b0:b1])
-        ):
-            out.extend(new_lines[b0:b1])
-        else:
-            out.extend(old_lines[a0:a1])
-    return "".join(out)
-
-
-def _same_data(left: str, right: str) -> bool:
-    a, b = read_yaml_text(left, "a"), read_yaml_text(right, "b")
-    return a.ok and b.ok and a.data == b.data
+    if not isinstance(activity.get("progress"), list):
+        activity["progress"] = []  # (mappings compare without their key order)
+    activity["progress"].append(entry)
+    return bool(before.data == after.data)
 
 
 def record_progress(
@@ -334,7 +418,7 @@ class PlanEdit:
 
 def added_lines(old: str, new: str) -> list[str]:
     """The lines `git diff` shows as added: every line the new text inserts, in order."""
-    old_lines, new_lines = old.splitlines(), new.splitlines()
+    old_lines, new_lines = _Lines(old).bodies(), _Lines(new).bodies()
     matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
     return [
         line

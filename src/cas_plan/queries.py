@@ -40,7 +40,7 @@ SECTION_TITLES: dict[Section, str] = {
     "due": "Due",
     "unresolved": "Unresolved: the deadline depends on an event whose date is not recorded "
     "in events.yaml",
-    "continuous": "Continuous activities (no deadline)",
+    "continuous": "Continuous and open-ended activities (no deadline)",
 }
 CLOSED = ("completed", "cancelled")
 
@@ -70,29 +70,37 @@ class DueQuery:
 
 
 def occurrences(
-    spec: DeadlineSpec, events: dict[str, dt.date], low: dt.date, high: dt.date
+    spec: DeadlineSpec,
+    events: dict[str, dt.date],
+    low: dt.date,
+    high: dt.date,
+    period: tuple[dt.date, dt.date] | None = None,
 ) -> list[dt.date] | None:
     """Days on which a deadline falls due within [low, high]; None if an event date is missing.
 
-    Months, quarters, years and ranges fall due on their last day; open-ended deadlines on their
-    first; yearly ones once a year.
+    Months, quarters, years and ranges fall due on their last day; yearly ones once a year of
+    the plan `period` (the plan sets no yearly deadline after it ends). Continuous and
+    open-ended activities run rather than fall due: none.
     """
-    if isinstance(spec, Continuous):
+    if isinstance(spec, Continuous | OpenEnded):
         return []
     if isinstance(spec, Yearly):
+        if period is not None:
+            low, high = max(low, period[0]), min(high, period[1])
         return [
             day
             for year in range(low.year, high.year + 1)
             if low <= (day := spec.due_in(year)) <= high
         ]
-    if isinstance(spec, OpenEnded):
-        day = spec.first_day
-    else:
-        _, last = span(spec, events)
-        if last is None:
-            return None
-        day = last
-    return [day] if low <= day <= high else []
+    _, last = span(spec, events)
+    if last is None:
+        return None
+    return [last] if low <= last <= high else []
+
+
+def runs_in(spec: DeadlineSpec, high: dt.date) -> bool:
+    """A continuous activity runs always; an open-ended one from its first day, with no end."""
+    return isinstance(spec, Continuous) or (isinstance(spec, OpenEnded) and spec.first_day <= high)
 
 
 def occurrence_status(view: ActivityView, day: dt.date | None, as_of: dt.date) -> str:
@@ -113,8 +121,8 @@ def occurrence_status(view: ActivityView, day: dt.date | None, as_of: dt.date) -
 def due_rows(plan: Plan, query: DueQuery) -> list[DueRow]:
     """What falls due in the window, sorted by date then id; then unresolved and continuous."""
     events = event_dates(plan)
-    period_start = plan.plan.model.period.start if plan.plan else dt.date.min
-    low = query.after or period_start
+    period = (plan.plan.model.period.start, plan.plan.model.period.end) if plan.plan else None
+    low = query.after or (period[0] if period else dt.date.min)
     dated: list[DueRow] = []
     unresolved: list[DueRow] = []
     continuous: list[DueRow] = []
@@ -131,15 +139,16 @@ def due_rows(plan: Plan, query: DueQuery) -> list[DueRow]:
             continue
         spec = view.due.value.when
         status = occurrence_status(view, None, query.as_of)
-        if isinstance(spec, Continuous):
+        if isinstance(spec, Continuous | OpenEnded):
             if (
                 query.include_continuous
+                and runs_in(spec, query.before)
                 and not query.overdue_only
                 and query.status in (None, status)
             ):
                 continuous.append(DueRow(view, "continuous", None, status, False))
             continue
-        days = occurrences(spec, events, low, query.before)
+        days = occurrences(spec, events, low, query.before, period)
         if days is None:
             if not query.overdue_only and query.status in (None, status):
                 unresolved.append(DueRow(view, "unresolved", None, status, False))

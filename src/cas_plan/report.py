@@ -19,7 +19,7 @@ from cas_plan.loader import Plan
 from cas_plan.money import group_digits
 from cas_plan.output.markdown import md_escape
 from cas_plan.provenance import GitState
-from cas_plan.queries import DueQuery, DueRow, due_rows, occurrence_status
+from cas_plan.queries import DueQuery, DueRow, due_rows, occurrence_status, runs_in
 from cas_plan.views import ActivityView, id_sort_key
 from cas_plan.words import REPORT_STATUSES, words
 
@@ -184,7 +184,7 @@ def build_context(
         if (
             view.id not in rows_by_activity
             and _entries_in(view, year, as_of)
-            and not (view.due.value and view.due.value.when.kind == "continuous")
+            and not (view.due.value and runs_in(view.due.value.when, end))  # listed below
         ):
             status = occurrence_status(view, None, as_of)
             rows_by_activity[view.id] = _activity_row(view, None, status, year, as_of, units)

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 from cas_plan.errors import UsageError
-from cas_plan.safewrite import write_atomically
-from cas_plan.schema import schema_line, write_schemas
+from cas_plan.layout import SCHEMA_DIR
+from cas_plan.safewrite import current_umask, write_atomically
+from cas_plan.schema import schema_line, schema_texts
+from cas_plan.yaml_reader import read_yaml_text
 
 
 def starter_files(title: str, start_year: int) -> dict[str, str]:
@@ -69,14 +74,27 @@ class InitError(UsageError):
 def init_plan(
     directory: Path, title: str = "Action plan", today: dt.date | None = None
 ) -> list[Path]:
-    if directory.exists() and any(directory.iterdir()):
+    """Write the starter plan into a hidden sibling directory and rename it into place at the
+    end, so a failure (a full disk) leaves nothing behind, not half a plan."""
+    if directory.exists() and not directory.is_dir():
+        raise InitError(f"'{directory}' is a file, not a directory; nothing was written")
+    if directory.is_dir() and any(directory.iterdir()):
         raise InitError(f"'{directory}' exists and is not empty; nothing was written")
     start_year = (today or dt.date.today()).year
-    written = []
-    for relative, text in starter_files(title, start_year).items():
-        path = directory / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(path, text.encode("utf-8"))
-        written.append(path)
-    written += write_schemas(directory / "schemas")
-    return written
+    files = starter_files(title, start_year)
+    units = read_yaml_text(files["organization.yaml"], "organization.yaml").data["units"]
+    schemas = schema_texts([unit["id"] for unit in units])
+    files.update({f"{SCHEMA_DIR}/{name}": text for name, text in schemas.items()})
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
+    try:
+        for relative, text in files.items():
+            path = staging / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(path, text.encode("utf-8"))
+        staging.chmod(0o777 & ~current_umask())  # mkdtemp makes it private; a plan is not
+        os.replace(staging, directory)  # over an empty directory too
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return [directory / relative for relative in files]
