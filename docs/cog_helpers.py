@@ -44,7 +44,7 @@ def command_names() -> list[str]:
 
 def command_reference() -> str:
     """The README's command reference: `casplan --help`, then each command's `--help`."""
-    parts = ["#### casplan\n", "```text\n", "$ casplan --help\n", help_text(), "```\n"]
+    parts = ["#### casplan\n\n", "```text\n", "$ casplan --help\n", help_text(), "```\n"]
     for name in command_names():
         parts += [f"\n#### casplan {name}\n\n", "```text\n", f"$ casplan {name} --help\n"]
         parts += [help_text(name), "```\n"]
