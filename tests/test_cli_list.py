@@ -9,7 +9,6 @@ import tomllib
 from cas_plan import __version__
 from plans import REAL_PLAN, REPO, minimal_files, write_plan
 
-
 COMMANDS = [
     "validate",
     "list",
