@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-import re
 import subprocess
 from html.parser import HTMLParser
 
 import pytest
 
-from plans import REAL_PLAN, minimal_files, write_plan
+from cas_plan import __version__
+from plans import REAL_PLAN, REPO, minimal_files, write_plan
+
+# The whole Markdown report of the fixture below for 2018, as casplan prints it.
+EXPECTED_REPORT = REPO / "tests" / "data" / "report-fixture-2018.md"
 
 # Test data with progress across several years (a fixture, not the real plan).
 REPORT_MEASURE = """\
@@ -146,13 +149,26 @@ def test_plan_fixture_is_valid(invoke, plan):
     assert invoke("validate", "--plan", str(plan)).exit_code == 0
 
 
+def test_the_whole_report_is_exact(invoke, plan):
+    expected = EXPECTED_REPORT.read_text(encoding="utf-8").replace("@VERSION@", __version__)
+    assert report(invoke, plan) == expected
+
+
 def test_header_says_year_state_and_source(invoke, plan):
-    text = report(invoke, plan)
-    assert text.startswith("# Implementation report 2018\n")
-    assert "| Reporting year | 2018 |" in text
-    assert "| State as of | 2018-12-31 |" in text
-    assert "| Generated from | not in a git repository, casplan 0.1.0 |" in text
-    assert "| State as of | 2018-06-30 |" in report(invoke, plan, "--as-of", "2018-06-30")
+    header = report(invoke, plan).split("\n## ", 1)[0].splitlines()
+    assert header == [
+        "# Implementation report 2018",
+        "",
+        "| | |",
+        "|---|---|",
+        "| Plan | Test plan (fixture, not the real plan) |",
+        "| Plan period | 2017-01-01 \N{EN DASH} 2020-12-31 |",
+        "| Reporting year | 2018 |",
+        "| State as of | 2018-12-31 |",
+        f"| Generated from | not in a git repository, casplan {__version__} |",
+    ]
+    earlier = report(invoke, plan, "--as-of", "2018-06-30").splitlines()
+    assert earlier[7] == "| State as of | 2018-06-30 |"
 
 
 def test_summary_counts_and_percentages(invoke, plan):
@@ -170,11 +186,15 @@ def test_summary_counts_and_percentages(invoke, plan):
 
 def test_overdue_list_covers_all_years(invoke, plan):
     lines = section(report(invoke, plan), "## Overdue activities")
-    rows = [line.split(" | ")[:5] for line in lines if re.match(r"^\| \d", line)]
-    assert rows == [
-        ["| 1.1.5", "Forgotten range", "Audit Department", "2017-03-30", "Not reported"],
-        ["| 1.1.3", "Running", "Audit Department", "2018-06-30", "In progress"],
-        ["| 1.1.7", "Yearly plan: next year", "Audit Department", "2018-11-30", "Not reported"],
+    assert lines == [
+        "Deadlines passed before the date of the state, in any year of the plan, whose activity "
+        "is not completed or cancelled.",
+        "| Id | Activity | Responsible | Deadline | Status | Latest note | Indicator values | "
+        "Evidence |",
+        "|---|---|---|---|---|---|---|---|",
+        "| 1.1.5 | Forgotten range | Audit Department | 2017-03-30 | Not reported |  |  |  |",
+        "| 1.1.3 | Running | Audit Department | 2018-06-30 | In progress |  |  |  |",
+        "| 1.1.7 | Yearly plan: next year | Audit Department | 2018-11-30 | Not reported |  |  |  |",
     ]
 
 
@@ -197,14 +217,16 @@ def test_continuous_reports_next_year_unresolved_and_funds(invoke, plan):
         "| 1.1.6 | Continuous training | Audit Department | 2018-06-30 In progress: Two "
         "trainings held |",
     ]
-    assert [line.split(" | ")[0] for line in section(text, "## Due next year (2019)")[2:]] == [
-        "| 1.1.8",
-        "| 1.1.7",
+    assert section(text, "## Due next year (2019)")[2:] == [
+        "| 1.1.8 | Next year | Audit Department | 2019-03-31 | Not reported |  |  |  |",
+        "| 1.1.7 | Yearly plan: next year | Audit Department | 2019-11-30 | Not reported |  |  |  |",
     ]
     assert section(text, "## Deadlines that depend on events")[3:] == [
         "| 1.1.9 | As the agency says | Audit Department | by agency-dynamics |",
     ]
-    assert section(text, "## Indicative funds for the year")[-2:] == [
+    assert section(text, "## Indicative funds for the year")[1:] == [
+        "| Currency | Basis | Procurement | Total |",
+        "|---|---|---|---:|",
         "| EUR | 2018 | unspecified | 1,000.50 |",
         "| RSD | annual | unspecified | 500 |",
     ]
@@ -247,13 +269,22 @@ def test_html_is_one_escaped_page(invoke, plan):
 
 
 def test_serbian_words_plan_texts_as_written(invoke, plan):
-    text = report(invoke, plan, "--lang", "sr")
-    assert text.startswith("# Izveštaj o sprovođenju Akcionog plana 2018\n")
-    assert "| Izveštajna godina | 2018 |" in text
-    assert "## Aktivnosti kojima je rok istekao" in text
-    assert (
-        "| 1.1.1 | On time | Human Resources Division | 2018-12-31 | Realizovano | Adopted |"
-        in text
+    lines = report(invoke, plan, "--lang", "sr").splitlines()
+    assert lines[:9] == [
+        "# Izveštaj o sprovođenju Akcionog plana 2018",
+        "",
+        "| | |",
+        "|---|---|",
+        "| Plan | Test plan (fixture, not the real plan) |",
+        "| Period sprovođenja plana | 2017-01-01 \N{EN DASH} 2020-12-31 |",
+        "| Izveštajna godina | 2018 |",
+        "| Stanje na dan | 2018-12-31 |",
+        f"| Izrađeno na osnovu | plana koji nije u git repozitorijumu, casplan {__version__} |",
+    ]
+    assert "## Aktivnosti kojima je rok istekao" in lines
+    assert lines[53] == (
+        "| 1.1.1 | On time | Human Resources Division | 2018-12-31 | Realizovano | Adopted | "
+        "Rules adopted: yes | [1](<https://example.org/decision.pdf>) |"
     )
 
 
@@ -296,14 +327,26 @@ def test_git_commit_and_dirty_state(invoke, plan):
     commit = subprocess.run(
         ["git", "-C", str(plan), "rev-parse", "HEAD"], capture_output=True, text=True, check=True
     ).stdout.strip()
-    assert f"| Generated from | commit `{commit[:12]}`, casplan" in report(invoke, plan)
+
+    def generated_from() -> str:
+        return report(invoke, plan).splitlines()[8]
+
+    assert generated_from() == f"| Generated from | commit `{commit[:12]}`, casplan {__version__} |"
     (plan / "goal-2" / "goal.yaml").write_text(GOAL2.replace("Second", "2nd"))
-    assert f"commit `{commit[:12]}` (with uncommitted changes in the plan)" in report(invoke, plan)
+    assert generated_from() == (
+        f"| Generated from | commit `{commit[:12]}` (with uncommitted changes in the plan), "
+        f"casplan {__version__} |"
+    )
 
 
 def test_real_plan_report_renders(invoke):
     text = report(invoke, REAL_PLAN)
-    assert "| **Overall** | **25** | **0 (0%)** |" in text
+    summary = section(text, "## Summary")
+    assert summary[-1] == (
+        "| **Overall** | **25** | **0 (0%)** | **0 (0%)** | **0 (0%)** | **0 (0%)** | **0 (0%)** | "
+        "**25 (100%)** | **0 (0%)** |"
+    )
+    assert [row.split(" | ")[1] for row in summary[3:-1]] == ["10", "2", "1", "6", "5", "1"]
     assert report(invoke, REAL_PLAN, "--format", "html").rstrip().endswith("</html>")
 
 

@@ -3,6 +3,7 @@ damage, to other users' files and to concurrent runs, and off with --no-cache.""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -34,6 +35,9 @@ def parses(monkeypatch):
     return seen
 
 
+EVERY_FILE = ["events.yaml", "goal.yaml", "measure-1.1.yaml", "organization.yaml", "plan.yaml"]
+
+
 def load(plan: Path) -> loader.LoadResult:
     return loader.load_plan(loader.directory_listing(plan), str(plan))
 
@@ -44,13 +48,7 @@ def cache_files() -> list[Path]:
 
 def test_parse_cache_reuses_unchanged_files_and_reparses_exactly_the_changed_one(plan, parses):
     load(plan)
-    assert sorted(parses) == [
-        "events.yaml",
-        "goal.yaml",
-        "measure-1.1.yaml",
-        "organization.yaml",
-        "plan.yaml",
-    ]
+    assert sorted(parses) == EVERY_FILE
     parses.clear()
     load(plan)
     assert parses == []
@@ -73,7 +71,16 @@ def test_problems_found_by_the_reader_come_back_from_the_cache(invoke, plan):
     from_cache = invoke("validate", "--plan", str(plan), "--format", "json")
     assert first.exit_code == parsed_once.exit_code == from_cache.exit_code == 1
     assert parsed_once.stdout == from_cache.stdout
-    assert "duplicate key 'title' (first at line 12)" in from_cache.stdout
+    assert json.loads(from_cache.stdout) == [
+        {
+            "file": f"{plan}/goal-1/measure-1.1.yaml",
+            "line": 13,
+            "column": 5,
+            "severity": "error",
+            "message": "duplicate key 'title' (first at line 12)",
+            "hint": "keep one of the two; YAML would silently drop the other",
+        }
+    ]
 
 
 def test_damaged_foreign_or_unsafe_cache_files_are_ignored(plan, parses):
@@ -89,12 +96,12 @@ def test_damaged_foreign_or_unsafe_cache_files_are_ignored(plan, parses):
         cache_file.write_bytes(damaged)
         parses.clear()
         result = load(plan)
-        assert len(parses) == 5 and not result.diagnostics
+        assert sorted(parses) == EVERY_FILE and not result.diagnostics
     cache_file.write_bytes(good)
     os.chmod(cache_file, 0o666)  # writable by others: not trusted
     parses.clear()
     load(plan)
-    assert len(parses) == 5
+    assert sorted(parses) == EVERY_FILE
 
 
 def test_the_unpickler_builds_only_plain_data():
@@ -109,16 +116,23 @@ def test_the_unpickler_builds_only_plain_data():
 
 
 def test_no_cache_writes_and_reads_nothing(invoke, plan, monkeypatch):
-    assert invoke("validate", "--plan", str(plan), "--no-cache").exit_code == 0
-    assert (
-        invoke(
-            "due", "--plan", str(plan), "--before", "2018-12-31", "--format", "json", "--no-cache"
-        ).exit_code
-        == 0
+    validated = invoke("validate", "--plan", str(plan), "--no-cache")
+    assert (validated.exit_code, validated.output) == (
+        0,
+        f"{plan}: valid: 1 measures, 2 activities; 0 errors, 0 warnings\n",
     )
+    due = invoke(
+        "due", "--plan", str(plan), "--before", "2018-12-31", "--format", "json", "--no-cache"
+    )
+    assert due.exit_code == 0
+    assert [(row["id"], row["deadline"]) for row in json.loads(due.stdout)] == [
+        ("1.1.1", "2018-12-31")
+    ]
     assert cache_files() == []
     monkeypatch.setenv("CASPLAN_NO_CACHE", "1")
-    assert invoke("list", "--plan", str(plan), "--format", "json").exit_code == 0
+    listed = invoke("list", "--plan", str(plan), "--format", "json")
+    assert listed.exit_code == 0
+    assert [row["id"] for row in json.loads(listed.stdout)] == ["1.1.1", "1.1.2"]
     assert cache_files() == []
 
 
@@ -128,10 +142,12 @@ def test_an_entry_is_keyed_by_the_versions_and_records_its_own_key(plan, parses,
     with monkeypatch.context() as patched:
         patched.setattr(cache, "versions", lambda: b"another PyYAML")
         load(plan)
-    assert len(parses) == 5  # an upgrade of anything that shapes parsing is a miss
+    assert sorted(parses) == EVERY_FILE  # an upgrade of anything that shapes parsing is a miss
     load(plan)
     (cache_file,) = cache_files()
     entries = cache._plain_load(cache_file.read_bytes()[len(cache.MAGIC) + 32 :])
+    keys = {cache.entry_key(path.read_bytes()): path.name for path in plan.rglob("*.yaml")}
+    assert sorted(keys.values()) == EVERY_FILE and set(entries) == set(keys)
     key, blob = next(iter(entries.items()))
     other = next(k for k in entries if k != key)
     entries[other] = blob  # an entry filed under another file's key
@@ -140,7 +156,7 @@ def test_an_entry_is_keyed_by_the_versions_and_records_its_own_key(plan, parses,
     cache_file.write_bytes(cache.MAGIC + digest + payload)
     parses.clear()
     load(plan)
-    assert len(parses) == 1  # the misfiled entry is refused, the file parsed again
+    assert parses == [keys[other]]  # the misfiled entry is refused, that file parsed again
 
 
 def test_a_cache_directory_that_is_not_private_is_not_used(plan, parses, tmp_path, monkeypatch):
@@ -151,7 +167,7 @@ def test_a_cache_directory_that_is_not_private_is_not_used(plan, parses, tmp_pat
     load(plan)
     parses.clear()
     load(plan)
-    assert len(parses) == 5 and list(shared.iterdir()) == []
+    assert sorted(parses) == EVERY_FILE and list(shared.iterdir()) == []
 
 
 def test_a_linked_or_fifo_cache_file_is_never_opened(plan, parses, tmp_path):
@@ -163,19 +179,27 @@ def test_a_linked_or_fifo_cache_file_is_never_opened(plan, parses, tmp_path):
     cache_file.symlink_to(target)
     parses.clear()
     load(plan)
-    assert len(parses) == 5
+    assert sorted(parses) == EVERY_FILE
     cache_file.unlink()
     os.mkfifo(cache_file)
     parses.clear()
     load(plan)  # would block forever if the FIFO were opened for reading
-    assert len(parses) == 5
+    assert sorted(parses) == EVERY_FILE
 
 
-def test_at_most_max_plans_caches_are_kept(tmp_path, monkeypatch):
+def test_at_most_max_plans_caches_are_kept(tmp_path, monkeypatch, parses):
+    assert cache.MAX_PLANS == 32
     monkeypatch.setattr(cache, "MAX_PLANS", 2)
+    plans = {name: write_plan(tmp_path / name, minimal_files()) for name in "abc"}
     for name in "abc":
-        load(write_plan(tmp_path / name, minimal_files()))
-    assert len(cache_files()) == 2
+        load(plans[name])
+        os.utime(cache.ParseCache(plans[name]).path, (1000 + ord(name), 1000 + ord(name)))
+    assert cache_files() == sorted(cache.ParseCache(plans[name]).path for name in "bc")
+    parses.clear()
+    load(plans["c"])
+    assert parses == []  # kept
+    load(plans["a"])
+    assert sorted(parses) == EVERY_FILE  # the oldest was dropped
 
 
 def test_concurrent_runs_leave_a_sound_cache(plan, tmp_path):
@@ -191,6 +215,9 @@ def test_concurrent_runs_leave_a_sound_cache(plan, tmp_path):
     ]
     outputs = [run.communicate(timeout=60) for run in runs]
     assert [run.returncode for run in runs] == [0, 0, 0, 0]
-    assert len({out for out, _ in outputs}) == 1
+    assert (
+        outputs
+        == [(f"{plan}: valid: 1 measures, 2 activities; 0 errors, 0 warnings\n".encode(), b"")] * 4
+    )
     assert not [p for p in cache.cache_dir().rglob(".*") if p.is_file()]  # no temporary left
     assert len(cache.ParseCache(plan).entries) == 5

@@ -117,18 +117,42 @@ def test_every_file_of_a_generated_plan(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "positions", "data"),
     [
-        "a: 1\na: 2\n",
-        "a: !!python/object/apply:os.system [x]\n",
-        "a: [1, 2\n",
-        "a: &x [1]\nb: *x\n",
-        "<<: {a: 1}\n",
+        ("a: 1\na: 2\n", [(2, 1)], {"a": 1}),  # duplicate key, at the second one
+        ("a: !!python/object/apply:os.system [x]\n", [(1, 4)], {"a": None}),  # tag refused
+        ("a: [1, 2\n", [(2, 1)], None),  # unclosed flow sequence, at the end of the text
+        ("a: &x [1]\nb: *x\n", [], {"a": [1], "b": [1]}),  # one alias is fine: no problem
+        ("<<: {a: 1}\n", [(1, 1)], {}),  # merge key refused
     ],
 )
-def test_problems_are_reported_alike(text):
+def test_problems_are_reported_alike(text, positions, data):
+    """Both readers report each problem at the same, expected place (an empty list only where
+    the text is fine), with the same data."""
     fast, slow = both(text)
-    assert [(d.line, d.col) for d in fast.diagnostics] == [
-        (d.line, d.col) for d in slow.diagnostics
+    assert [(d.line, d.col) for d in fast.diagnostics] == positions
+    assert [(d.line, d.col) for d in slow.diagnostics] == positions
+    assert [d.severity for d in fast.diagnostics] == ["error"] * len(positions)
+    assert [d.severity for d in slow.diagnostics] == ["error"] * len(positions)
+    assert fast.data == slow.data == data
+
+
+def test_the_messages_of_both_readers():
+    """Same words for the problems casplan finds itself; the syntax error is each parser's own."""
+    expected = {
+        "a: 1\na: 2\n": "duplicate key 'a' (first at line 1)",
+        "a: !!python/object/apply:os.system [x]\n": "YAML tag '!!python/object/apply:os.system' "
+        "is not allowed in a plan file (nothing was constructed)",
+        "<<: {a: 1}\n": "merge keys ('<<') are not supported in plan files; write the keys out",
+    }
+    for text, message in expected.items():
+        fast, slow = both(text)
+        assert [d.message for d in fast.diagnostics] == [message]
+        assert [d.message for d in slow.diagnostics] == [message]
+    fast, slow = both("a: [1, 2\n")
+    assert [d.message for d in fast.diagnostics] == [
+        "YAML syntax: while parsing a flow sequence did not find expected ',' or ']'"
     ]
-    assert fast.data == slow.data
+    assert [d.message for d in slow.diagnostics] == [
+        "YAML syntax: while parsing a flow sequence expected ',' or ']', but got '<stream end>'"
+    ]
