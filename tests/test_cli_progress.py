@@ -187,8 +187,7 @@ def test_sub_activity_entry(invoke, plan):
         (
             ["1.1.1", "--status", "completed", "--date", "2018-05-01", "--evidence", "carina.rs/x"],
             2,
-            "casplan: error: --evidence: 'carina.rs/x' is not evidence; write a web address (https://...), a document reference (doc: br. 148-01-123/2018) or a path on a file share (\\server\share\folder\file.pdf); nothing was written
-",
+            "casplan: error: --evidence: 'carina.rs/x' is not evidence; write a web address (https://...), a document reference (doc: br. 148-01-123/2018) or a path on a file share (\\\\server\\share\\folder\\file.pdf); nothing was written\n",
         ),
         (
             ["1.1.1", "--status", "completed", "--date", "2018-05-01", "--value", "Budget=1"],
