@@ -25,7 +25,9 @@ def test_the_five_spellings(text, start, end):
     assert parse_period(text) == Period(start, end, text)
 
 
-@pytest.mark.parametrize("text", ["2018-Q5", "2018-13", "18", "2018-H3", "2018-02-30..2018-03-01", ""])
+@pytest.mark.parametrize(
+    "text", ["2018-Q5", "2018-13", "18", "2018-H3", "2018-02-30..2018-03-01", ""]
+)
 def test_a_bad_spelling_names_the_accepted_forms(text):
     with pytest.raises(UsageError) as caught:
         parse_period(text)

@@ -84,6 +84,13 @@ def plural(count: int, word: str) -> str:
     return f"{count} {word}{'s' if count != 1 else ''}"
 
 
+def counted(count: int, word: str) -> str:
+    """`plural` for words ending in -y: 1 activity, 2 activities."""
+    if count == 1 or not word.endswith("y"):
+        return plural(count, word)
+    return f"{count} {word[:-1]}ies"
+
+
 # --- loading ---------------------------------------------------------------------------------
 
 
@@ -583,4 +590,96 @@ def init(directory: Path, title: str) -> Outcome:
     written = init_plan(directory, title)
     lines = [f"created {path}" for path in written]
     lines.append(f"next: casplan validate --plan {directory}")
+    return Outcome("".join(line + "\n" for line in lines))
+
+
+# --- collecting progress in workbooks ---------------------------------------------------------
+
+
+def collect(
+    options: PlanOptions, period_text: str, out: Path, unit_queries: Sequence[str], lang: str
+) -> Outcome:
+    """One workbook per responsible unit for the activities of a period."""
+    from cas_plan.periods import parse_period
+    from cas_plan.provenance import git_state
+    from cas_plan.safewrite import write_atomically
+    from cas_plan.workbooks import collect_workbooks
+
+    period = parse_period(period_text)
+    choose(lang, "--lang", ("en", "sr"))
+    if not out.is_dir():
+        raise UsageError(f"--out: '{out}' is not a directory")
+    today = dt.date.today()
+    plan = load_for_query(options, today)
+    unit_ids = [find_unit(plan, query) for query in unit_queries]
+    root, _ = options.directory()
+    commit = git_state(root).commit or "none"
+    books = collect_workbooks(plan, period, list(dict.fromkeys(unit_ids)), commit, lang, today)
+    lines = []
+    for book in books:
+        target = out / book.file_name
+        write_atomically(target, book.data)
+        lines.append(
+            f"wrote {target} ({book.unit.name}: {counted(len(book.activity_ids), 'activity')})"
+        )
+    skipped = [u for u in unit_ids if u not in {book.unit.id for book in books}]
+    lines += [f"no activity of {u} is due in {period.text}; no workbook" for u in skipped]
+    if not books and not skipped:
+        lines.append(f"no activity is due in {period.text}; no workbook")
+    return Outcome("".join(line + "\n" for line in lines))
+
+
+def import_workbooks(options: PlanOptions, files: Sequence[Path], dry_run: bool) -> Outcome:
+    """Append the rows of filled workbooks as progress entries, all or nothing."""
+    from cas_plan.progress import record_entries
+    from cas_plan.workbooks import import_files
+
+    missing = [file for file in files if not file.is_file()]
+    if missing:
+        raise UsageError(f"'{missing[0]}' is not a file")
+    today = dt.date.today()
+    plan = load_for_query(options, today)
+    try:
+        judged = import_files(plan, [(file, file.name) for file in files])
+    except OSError as exc:
+        raise system_problem(exc, "read") from None
+    problems = [line for result in judged for line in result.problems]
+    if problems:
+        return Outcome(
+            errors="".join(line + "\n" for line in problems)
+            + f"casplan: error: {plural(len(problems), 'problem')}; nothing was written\n",
+            code=ExitCode.PROBLEMS,
+        )
+    lines = []
+    for result in judged:
+        adding, already = len(result.requests), result.already
+        if not adding:
+            said = f"{plural(already, 'row')} already recorded" if already else "no row filled"
+            lines.append(f"{result.shown}: {said}, nothing to add")
+        else:
+            after = f" ({already} already recorded)" if already else ""
+            lines.append(f"{result.shown}: {plural(adding, 'row')} to add{after}")
+    requests = [request for result in judged for request, _ in result.requests]
+    if requests:
+        root, shown = options.directory()
+        try:
+            written = record_entries(root, shown, requests, today, dry_run=dry_run)
+        except CasplanError as exc:
+            exc.message += "; nothing was written"
+            raise
+        except OSError as exc:
+            raise system_problem(exc) from None
+        by_file: dict[str, list[str]] = {}
+        for request in requests:
+            view = next(v for v in plan.views if v.id == request.activity_id)
+            by_file.setdefault(view.path, []).append(view.id)
+        for item in written:
+            ids = ", ".join(dict.fromkeys(by_file.get(item.shown, [])))
+            verb = "would add" if dry_run else "added"
+            entries = len(by_file.get(item.shown, []))
+            what = "a progress entry" if entries == 1 else f"{entries} progress entries"
+            lines.append(f"{item.shown}: {verb} {what} to {ids}:")
+            lines += [f"+{line}" for line in item.added_lines]
+        if dry_run:
+            lines.append("dry run: nothing was written")
     return Outcome("".join(line + "\n" for line in lines))
