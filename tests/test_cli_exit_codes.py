@@ -35,6 +35,8 @@ BAD_VALUES = {
     "--spent-source": "IPA 2013",
     "--corrects": "yesterday",
     "--evidence": "carina.rs/x",
+    "--period": "2018-Q5",
+    "--unit": "nobody-at-all",
 }
 # where one option name means different things in different commands
 BAD_BY_COMMAND = {("progress", "--by"): "Somebody from Audit"}
@@ -57,6 +59,8 @@ REQUIRED = {  # what each command needs besides the option under test
     "codeowners": [],
     "schema": [],
     "init": ["NEWDIR"],
+    "collect": ["--period", "2018-Q4", "--out", "."],
+    "import": ["plan/plan.yaml"],
 }
 
 
