@@ -37,6 +37,7 @@ BAD_VALUES = {
     "--evidence": "carina.rs/x",
     "--period": "2018-Q5",
     "--unit": "nobody-at-all",
+    "--eml": "no/such/dir",
 }
 # where one option name means different things in different commands
 BAD_BY_COMMAND = {("progress", "--by"): "Somebody from Audit"}
@@ -61,6 +62,7 @@ REQUIRED = {  # what each command needs besides the option under test
     "init": ["NEWDIR"],
     "collect": ["--period", "2018-Q4", "--out", "."],
     "import": ["plan/plan.yaml"],
+    "followup": ["--period", "2018-Q4"],
 }
 
 

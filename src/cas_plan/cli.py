@@ -500,6 +500,37 @@ def import_(
 
 
 @app.command()
+def followup(
+    period: Annotated[
+        str,
+        typer.Option(
+            "--period",
+            help="2018, 2018-H1, 2018-Q4, 2018-07 or 2018-01-01..2018-06-30.",
+            show_default=False,
+        ),
+    ],
+    as_of: AsOf = None,
+    output_format: Annotated[
+        str, typer.Option("--format", help="table, md, json or csv.")
+    ] = "table",
+    eml: Annotated[
+        Path | None,
+        typer.Option(
+            "--eml",
+            help="Write a draft e-mail (.eml) per unit into this directory, with its workbook "
+            "attached; casplan sends nothing.",
+            show_default=False,
+        ),
+    ] = None,
+    plan: PlanDir = None,
+) -> None:
+    """Per unit, the activities due or continuous in a period with no report in it."""
+    from cas_plan import commands
+
+    finish(lambda: commands.followup(options(plan), period, as_of, output_format, eml))
+
+
+@app.command()
 def report(
     year: Annotated[int, typer.Option("--year", help="The reporting year.", show_default=False)],
     as_of: Annotated[

@@ -683,3 +683,67 @@ def import_workbooks(options: PlanOptions, files: Sequence[Path], dry_run: bool)
         if dry_run:
             lines.append("dry run: nothing was written")
     return Outcome("".join(line + "\n" for line in lines))
+
+
+FOLLOWUP_FORMATS = ("table", "md", "json", "csv")
+
+
+def followup(
+    options: PlanOptions,
+    period_text: str,
+    as_of: str | None,
+    output_format: str,
+    eml: Path | None,
+) -> Outcome:
+    """Per unit, the activities of a period without a report in it; drafts to send."""
+    from cas_plan.followup import (
+        draft_message,
+        drafts_for,
+        followup_markdown,
+        followup_record,
+        followup_rows,
+        followup_text,
+    )
+    from cas_plan.followup import followup as follow_up
+    from cas_plan.periods import parse_period
+
+    period = parse_period(period_text)
+    day = parse_date(as_of, "--as-of")
+    choose(output_format, "--format", FOLLOWUP_FORMATS)
+    if eml is not None and not eml.is_dir():
+        raise UsageError(f"--eml: '{eml}' is not a directory")
+    plan = load_for_query(options, day)
+    result = follow_up(plan, period, day)
+    warnings = []
+    if eml is not None:
+        from cas_plan.provenance import git_state
+        from cas_plan.safewrite import write_atomically
+        from cas_plan.workbooks import collect_workbooks, plan_identity
+
+        root, _ = options.directory()
+        commit = git_state(root).commit or "none"
+        title, _ = plan_identity(plan)
+        for item in drafts_for(result):
+            books = collect_workbooks(plan, period, [item.unit.id], commit, "en", day)
+            book = (books[0].file_name, books[0].data) if books else None
+            target = eml / f"{item.unit.id}.eml"
+            write_atomically(target, draft_message(item, period, title, book))
+            to = f" (to {item.unit.contact})" if item.unit.contact else ""
+            warnings.append(f"wrote {target}{to}\n")
+            if not item.unit.contact:
+                warnings.append(
+                    f"casplan: warning: {item.unit.id} has no contact in organization.yaml; "
+                    "the draft has no To\n"
+                )
+    errors = "".join(warnings)
+    if output_format == "json":
+        from cas_plan.output.json import json_text
+
+        return Outcome(json_text(followup_record(result)), errors)
+    if output_format == "csv":
+        from cas_plan.output.csv import rows_csv
+
+        return Outcome(rows_csv(followup_rows(result)), errors)
+    if output_format == "md":
+        return Outcome(followup_markdown(result), errors)
+    return Outcome(followup_text(result), errors)
