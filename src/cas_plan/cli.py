@@ -52,6 +52,15 @@ AsOf = Annotated[
         show_default=False,
     ),
 ]
+XlsxOut = Annotated[
+    Path | None,
+    typer.Option(
+        "--out",
+        help="The .xlsx file to write, with --format xlsx.",
+        show_default=False,
+        dir_okay=False,
+    ),
+]
 NoValidate = Annotated[
     bool, typer.Option("--no-validate", help="Answer even if the plan does not validate.")
 ]
@@ -169,8 +178,11 @@ def validate(
 @app.command("list")
 def list_activities(
     plan: PlanDir = None,
-    output_format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    output_format: Annotated[
+        str, typer.Option("--format", help="table, json or xlsx (with --out).")
+    ] = "table",
     as_of: AsOf = None,
+    out: XlsxOut = None,
     no_validate: NoValidate = False,
     no_cache: NoCache = False,
 ) -> None:
@@ -183,7 +195,7 @@ def list_activities(
 
     finish(
         lambda: commands.list_activities(
-            options(plan, no_validate, no_cache), output_format, as_of, screen()
+            options(plan, no_validate, no_cache), output_format, as_of, screen(), out
         )
     )
 
@@ -244,8 +256,9 @@ def due(
     ] = False,
     as_of: AsOf = None,
     output_format: Annotated[
-        str, typer.Option("--format", help="table, json, csv, md or ics.")
+        str, typer.Option("--format", help="table, json, csv, md, ics or xlsx (with --out).")
     ] = "table",
+    out: XlsxOut = None,
     plan: PlanDir = None,
     no_validate: NoValidate = False,
     no_cache: NoCache = False,
@@ -257,7 +270,9 @@ def due(
         before, after, owner, goal, measure, status, overdue, continuous, as_of
     )
     finish(
-        lambda: commands.due(options(plan, no_validate, no_cache), asked, output_format, screen())
+        lambda: commands.due(
+            options(plan, no_validate, no_cache), asked, output_format, screen(), out
+        )
     )
 
 
@@ -281,8 +296,11 @@ def who(
         typer.Argument(help="A unit id, or an unambiguous part of its name.", show_default=False),
     ],
     plan: PlanDir = None,
-    output_format: Annotated[str, typer.Option("--format", help="table, json or md.")] = "table",
+    output_format: Annotated[
+        str, typer.Option("--format", help="table, json, md or xlsx (with --out).")
+    ] = "table",
     as_of: AsOf = None,
+    out: XlsxOut = None,
     no_validate: NoValidate = False,
     no_cache: NoCache = False,
 ) -> None:
@@ -294,7 +312,7 @@ def who(
 
     finish(
         lambda: commands.who(
-            options(plan, no_validate, no_cache), unit, output_format, as_of, screen()
+            options(plan, no_validate, no_cache), unit, output_format, as_of, screen(), out
         )
     )
 
@@ -335,7 +353,10 @@ def budget(
         ),
     ] = None,
     by: Annotated[str, typer.Option("--by", help="goal, measure, unit or source.")] = "goal",
-    output_format: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+    output_format: Annotated[
+        str, typer.Option("--format", help="table, json, csv or xlsx (with --out).")
+    ] = "table",
+    out: XlsxOut = None,
     plan: PlanDir = None,
     no_validate: NoValidate = False,
     no_cache: NoCache = False,
@@ -349,7 +370,7 @@ def budget(
 
     finish(
         lambda: commands.budget(
-            options(plan, no_validate, no_cache), year, by, output_format, screen()
+            options(plan, no_validate, no_cache), year, by, output_format, screen(), out
         )
     )
 

@@ -91,6 +91,28 @@ def counted(count: int, word: str) -> str:
     return f"{count} {word[:-1]}ies"
 
 
+def xlsx_target(output_format: str, out: Path | None) -> Path | None:
+    """`--format xlsx` writes a file (never binary to a terminal); `--out` goes with it only."""
+    if output_format == "xlsx":
+        if out is None:
+            raise UsageError("--format xlsx: a workbook is a file; give --out FILE.xlsx")
+        if not out.parent.is_dir():
+            raise UsageError(f"--out: directory '{out.parent}' does not exist")
+        return out
+    if out is not None:
+        raise UsageError(f"--out: goes with --format xlsx, not --format {output_format}")
+    return None
+
+
+def write_xlsx(out: Path, sheets: Sequence[Any], title: str) -> Outcome:
+    from cas_plan.output.xlsx import write_workbook
+    from cas_plan.safewrite import write_atomically
+
+    write_atomically(out, write_workbook(sheets, title=title))
+    rows = sum(len(sheet.rows) for sheet in sheets)
+    return Outcome(f"wrote {out} ({plural(rows, 'row')})\n")
+
+
 # --- loading ---------------------------------------------------------------------------------
 
 
@@ -202,15 +224,24 @@ def validate(
 
 
 def list_activities(
-    options: PlanOptions, output_format: str, as_of: str | None, screen: Screen
+    options: PlanOptions,
+    output_format: str,
+    as_of: str | None,
+    screen: Screen,
+    out: Path | None = None,
 ) -> Outcome:
     """Every activity with its effective values."""
     from cas_plan.records import list_records
 
-    choose(output_format, "--format", ("table", "json"))
+    choose(output_format, "--format", ("table", "json", "xlsx"))
+    target = xlsx_target(output_format, out)
     day = parse_date(as_of, "--as-of")
     plan = load_for_query(options, day)
     records = list_records(plan, day)
+    if target is not None:
+        from cas_plan.output.xlsx import list_sheets
+
+        return write_xlsx(target, list_sheets(records), plan.title or "casplan")
     if output_format == "json":
         from cas_plan.output.json import json_array
 
@@ -220,7 +251,7 @@ def list_activities(
     return Outcome(draw(screen, lambda console: print_activities(console, records)))
 
 
-DUE_FORMATS = ("table", "json", "csv", "md", "ics")
+DUE_FORMATS = ("table", "json", "csv", "md", "ics", "xlsx")
 
 
 @dataclass(frozen=True)
@@ -273,16 +304,29 @@ def due_query(plan: Plan, asked: DueOptions) -> DueQuery:
     return dataclasses.replace(query, scope=scope)
 
 
-def due(options: PlanOptions, asked: DueOptions, output_format: str, screen: Screen) -> Outcome:
+def due(
+    options: PlanOptions,
+    asked: DueOptions,
+    output_format: str,
+    screen: Screen,
+    out: Path | None = None,
+) -> Outcome:
     """What falls due in a window, by unit, goal, measure, status."""
     from cas_plan.queries import due_rows
 
     choose(output_format, "--format", DUE_FORMATS)
+    target = xlsx_target(output_format, out)
     window = due_window(asked)  # a bad option value is reported before the plan is read
     plan = load_for_query(options, window.as_of)
     query = due_query(plan, asked)
     rows = due_rows(plan, query)
     names = unit_names(plan)
+    if target is not None:
+        from cas_plan.output.xlsx import due_sheets
+        from cas_plan.records import due_records
+
+        sheets = due_sheets(due_records(plan, rows, query.as_of))
+        return write_xlsx(target, sheets, plan.title or "casplan")
     if output_format == "json":
         from cas_plan.output.json import json_array
         from cas_plan.records import due_records
@@ -323,17 +367,29 @@ def units(options: PlanOptions, output_format: str, screen: Screen) -> Outcome:
 
 
 def who(
-    options: PlanOptions, unit: str, output_format: str, as_of: str | None, screen: Screen
+    options: PlanOptions,
+    unit: str,
+    output_format: str,
+    as_of: str | None,
+    screen: Screen,
+    out: Path | None = None,
 ) -> Outcome:
     """What a unit is responsible for, by goal and measure."""
     from cas_plan.queries import who as who_rows
 
-    choose(output_format, "--format", ("table", "json", "md"))
+    choose(output_format, "--format", ("table", "json", "md", "xlsx"))
+    target = xlsx_target(output_format, out)
     day = parse_date(as_of, "--as-of")
     plan = load_for_query(options, day)
     unit_id = find_unit(plan, unit)
     rows = who_rows(plan, unit_id, day)
     names = unit_names(plan)
+    if target is not None:
+        from cas_plan.output.xlsx import who_sheets
+        from cas_plan.records import who_record
+
+        sheets = who_sheets(who_record(unit_id, names[unit_id], rows), names)
+        return write_xlsx(target, sheets, plan.title or "casplan")
     if output_format == "json":
         from cas_plan.output.json import json_text
         from cas_plan.records import who_record
@@ -372,15 +428,25 @@ def show(options: PlanOptions, identifier: str, output_format: str, as_of: str |
 
 
 def budget(
-    options: PlanOptions, year: int | None, by: str, output_format: str, screen: Screen
+    options: PlanOptions,
+    year: int | None,
+    by: str,
+    output_format: str,
+    screen: Screen,
+    out: Path | None = None,
 ) -> Outcome:
     """Indicative funds summed per currency, each amount once."""
     from cas_plan.budget import GROUPINGS, budget_record, compute_budget
 
     choose(by, "--by", GROUPINGS)
-    choose(output_format, "--format", ("table", "json", "csv"))
+    choose(output_format, "--format", ("table", "json", "csv", "xlsx"))
+    target = xlsx_target(output_format, out)
     plan = load_for_query(options)
     record = budget_record(compute_budget(plan, by, year))
+    if target is not None:
+        from cas_plan.output.xlsx import budget_sheets
+
+        return write_xlsx(target, budget_sheets(record), plan.title or "casplan")
     if output_format == "json":
         from cas_plan.output.json import json_text
 
