@@ -28,7 +28,7 @@ from cas_plan.periods import Period
 from cas_plan.progress import ProgressRequest, resolve_indicator
 from cas_plan.queries import DueQuery, due_rows
 from cas_plan.status import STATUSES
-from cas_plan.views import ActivityView, id_sort_key, status_on
+from cas_plan.views import ActivityView, status_on
 from cas_plan.workbook_layout import (
     CollectActivity,
     CollectMeta,
@@ -501,7 +501,3 @@ def import_files(plan: Plan, files: Sequence[tuple[Path, str]]) -> list[FileImpo
         result.problems.sort(key=place_order)
         judged.append(result)
     return judged
-
-
-def activity_order(ids: Sequence[str]) -> list[str]:
-    return sorted(dict.fromkeys(ids), key=id_sort_key)
