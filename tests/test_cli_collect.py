@@ -304,3 +304,29 @@ def test_a_csv_file_is_read_like_a_workbook(invoke, plan, tmp_path):
     assert result.stderr.splitlines()[0] == (
         "filled.csv: the unit is not known: name a CSV file after its unit (audit-department.csv)"
     )
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_a_workbook_saved_again_by_libreoffice_imports(invoke, plan, out, tmp_path):
+    """A unit that fills the workbook in LibreOffice Calc saves it with LibreOffice's own
+    writer: the metadata (custom properties, the hidden sheet) and the cells must survive."""
+    import subprocess
+
+    collect(invoke, plan, out, AUDIT)
+    fill(out / "audit-department.xlsx", GOOD)
+    saved = tmp_path / "saved"
+    subprocess.run(
+        ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+         "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(saved),
+         str(out / "audit-department.xlsx")],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    result = invoke(
+        "import", "--plan", str(plan), "--dry-run", str(saved / "audit-department.xlsx")
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        "audit-department.xlsx: 2 rows to add\n"
+        + ADDED_35.replace("plan/", f"{plan}/").replace(": added", ": would add")
+        + "dry run: nothing was written\n"
+    )
