@@ -41,6 +41,9 @@ BAD_VALUES = {
     "--responsible": "nobody-at-all",
     "--title": "",
     "--also": "9.9.9",
+    "--period": "2018-Q5",
+    "--unit": "nobody-at-all",
+    "--eml": "no/such/dir",
 }
 # where one option name means different things in different commands
 BAD_BY_COMMAND = {("progress", "--by"): "Somebody from Audit"}
@@ -65,6 +68,9 @@ REQUIRED = {  # what each command needs besides the option under test
     "schema": [],
     "init": ["NEWDIR"],
     "amend": ["2.4.1", "--decision", "05 br. 1/2018", "--date", "2018-06-28", "--title", "New"],
+    "collect": ["--period", "2018-Q4", "--out", "."],
+    "import": ["plan/plan.yaml"],
+    "followup": ["--period", "2018-Q4"],
 }
 
 

@@ -52,6 +52,15 @@ AsOf = Annotated[
         show_default=False,
     ),
 ]
+XlsxOut = Annotated[
+    Path | None,
+    typer.Option(
+        "--out",
+        help="The .xlsx file to write, with --format xlsx.",
+        show_default=False,
+        dir_okay=False,
+    ),
+]
 NoValidate = Annotated[
     bool, typer.Option("--no-validate", help="Answer even if the plan does not validate.")
 ]
@@ -169,8 +178,11 @@ def validate(
 @app.command("list")
 def list_activities(
     plan: PlanDir = None,
-    output_format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    output_format: Annotated[
+        str, typer.Option("--format", help="table, json or xlsx (with --out).")
+    ] = "table",
     as_of: AsOf = None,
+    out: XlsxOut = None,
     no_validate: NoValidate = False,
     no_cache: NoCache = False,
 ) -> None:
@@ -183,7 +195,7 @@ def list_activities(
 
     finish(
         lambda: commands.list_activities(
-            options(plan, no_validate, no_cache), output_format, as_of, screen()
+            options(plan, no_validate, no_cache), output_format, as_of, screen(), out
         )
     )
 
@@ -245,8 +257,9 @@ def due(
     ] = False,
     as_of: AsOf = None,
     output_format: Annotated[
-        str, typer.Option("--format", help="table, json, csv, md or ics.")
+        str, typer.Option("--format", help="table, json, csv, md, ics or xlsx (with --out).")
     ] = "table",
+    out: XlsxOut = None,
     plan: PlanDir = None,
     no_validate: NoValidate = False,
     no_cache: NoCache = False,
@@ -258,7 +271,9 @@ def due(
         before, after, owner, goal, measure, status, overdue, continuous, as_of
     )
     finish(
-        lambda: commands.due(options(plan, no_validate, no_cache), asked, output_format, screen())
+        lambda: commands.due(
+            options(plan, no_validate, no_cache), asked, output_format, screen(), out
+        )
     )
 
 
@@ -282,8 +297,11 @@ def who(
         typer.Argument(help="A unit id, or an unambiguous part of its name.", show_default=False),
     ],
     plan: PlanDir = None,
-    output_format: Annotated[str, typer.Option("--format", help="table, json or md.")] = "table",
+    output_format: Annotated[
+        str, typer.Option("--format", help="table, json, md or xlsx (with --out).")
+    ] = "table",
     as_of: AsOf = None,
+    out: XlsxOut = None,
     no_validate: NoValidate = False,
     no_cache: NoCache = False,
 ) -> None:
@@ -295,7 +313,7 @@ def who(
 
     finish(
         lambda: commands.who(
-            options(plan, no_validate, no_cache), unit, output_format, as_of, screen()
+            options(plan, no_validate, no_cache), unit, output_format, as_of, screen(), out
         )
     )
 
@@ -336,7 +354,10 @@ def budget(
         ),
     ] = None,
     by: Annotated[str, typer.Option("--by", help="goal, measure, unit or source.")] = "goal",
-    output_format: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+    output_format: Annotated[
+        str, typer.Option("--format", help="table, json, csv or xlsx (with --out).")
+    ] = "table",
+    out: XlsxOut = None,
     plan: PlanDir = None,
     no_validate: NoValidate = False,
     no_cache: NoCache = False,
@@ -350,7 +371,7 @@ def budget(
 
     finish(
         lambda: commands.budget(
-            options(plan, no_validate, no_cache), year, by, output_format, screen()
+            options(plan, no_validate, no_cache), year, by, output_format, screen(), out
         )
     )
 
@@ -509,6 +530,94 @@ def amend(
         decision, date, reason, due, responsible or [], title, cancel, also or [], only, dry_run
     )
     finish(lambda: commands.amend(options(plan), activity, asked))
+
+
+@app.command()
+def collect(
+    period: Annotated[
+        str,
+        typer.Option(
+            "--period",
+            help="2018, 2018-H1, 2018-Q4, 2018-07 or 2018-01-01..2018-06-30.",
+            show_default=False,
+        ),
+    ],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out", help="The directory to write the workbooks into.", show_default=False
+        ),
+    ],
+    unit: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--unit",
+            help="Only this unit (id or part of its name); repeatable. Default: every unit "
+            "responsible for an activity of the period.",
+            show_default=False,
+        ),
+    ] = None,
+    lang: Annotated[str, typer.Option("--lang", help="en or sr.")] = "en",
+    plan: PlanDir = None,
+) -> None:
+    """One .xlsx workbook per responsible unit to report progress in, for a period.
+
+    A workbook holds the unit's activities due in the period, overdue at its start, or
+    continuous; 'casplan import' reads it back.
+    """
+    from cas_plan import commands
+
+    finish(lambda: commands.collect(options(plan), period, out, unit or [], lang))
+
+
+@app.command("import")
+def import_(
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="FILE...", help="Filled workbooks (.xlsx) or CSV files.", show_default=False
+        ),
+    ],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show the lines that would be added; write nothing.")
+    ] = False,
+    plan: PlanDir = None,
+) -> None:
+    """Add the rows of filled workbooks as progress entries (all or nothing)."""
+    from cas_plan import commands
+
+    finish(lambda: commands.import_workbooks(options(plan), files, dry_run))
+
+
+@app.command()
+def followup(
+    period: Annotated[
+        str,
+        typer.Option(
+            "--period",
+            help="2018, 2018-H1, 2018-Q4, 2018-07 or 2018-01-01..2018-06-30.",
+            show_default=False,
+        ),
+    ],
+    as_of: AsOf = None,
+    output_format: Annotated[
+        str, typer.Option("--format", help="table, md, json or csv.")
+    ] = "table",
+    eml: Annotated[
+        Path | None,
+        typer.Option(
+            "--eml",
+            help="Write a draft e-mail (.eml) per unit into this directory, with its workbook "
+            "attached; casplan sends nothing.",
+            show_default=False,
+        ),
+    ] = None,
+    plan: PlanDir = None,
+) -> None:
+    """Per unit, the activities due or continuous in a period with no report in it."""
+    from cas_plan import commands
+
+    finish(lambda: commands.followup(options(plan), period, as_of, output_format, eml))
 
 
 @app.command()

@@ -85,6 +85,35 @@ def plural(count: int, word: str) -> str:
     return f"{count} {word}{'s' if count != 1 else ''}"
 
 
+def counted(count: int, word: str) -> str:
+    """`plural` for words ending in -y: 1 activity, 2 activities."""
+    if count == 1 or not word.endswith("y"):
+        return plural(count, word)
+    return f"{count} {word[:-1]}ies"
+
+
+def xlsx_target(output_format: str, out: Path | None) -> Path | None:
+    """`--format xlsx` writes a file (never binary to a terminal); `--out` goes with it only."""
+    if output_format == "xlsx":
+        if out is None:
+            raise UsageError("--format xlsx: a workbook is a file; give --out FILE.xlsx")
+        if not out.parent.is_dir():
+            raise UsageError(f"--out: directory '{out.parent}' does not exist")
+        return out
+    if out is not None:
+        raise UsageError(f"--out: goes with --format xlsx, not --format {output_format}")
+    return None
+
+
+def write_xlsx(out: Path, sheets: Sequence[Any], title: str) -> Outcome:
+    from cas_plan.output.xlsx import write_workbook
+    from cas_plan.safewrite import write_atomically
+
+    write_atomically(out, write_workbook(sheets, title=title))
+    rows = sum(len(sheet.rows) for sheet in sheets)
+    return Outcome(f"wrote {out} ({plural(rows, 'row')})\n")
+
+
 # --- loading ---------------------------------------------------------------------------------
 
 
@@ -196,15 +225,24 @@ def validate(
 
 
 def list_activities(
-    options: PlanOptions, output_format: str, as_of: str | None, screen: Screen
+    options: PlanOptions,
+    output_format: str,
+    as_of: str | None,
+    screen: Screen,
+    out: Path | None = None,
 ) -> Outcome:
     """Every activity with its effective values."""
     from cas_plan.records import list_records
 
-    choose(output_format, "--format", ("table", "json"))
+    choose(output_format, "--format", ("table", "json", "xlsx"))
+    target = xlsx_target(output_format, out)
     day = parse_date(as_of, "--as-of")
     plan = load_for_query(options, day)
     records = list_records(plan, day)
+    if target is not None:
+        from cas_plan.output.xlsx import list_sheets
+
+        return write_xlsx(target, list_sheets(records), plan.title or "casplan")
     if output_format == "json":
         from cas_plan.output.json import json_array
 
@@ -214,7 +252,7 @@ def list_activities(
     return Outcome(draw(screen, lambda console: print_activities(console, records)))
 
 
-DUE_FORMATS = ("table", "json", "csv", "md", "ics")
+DUE_FORMATS = ("table", "json", "csv", "md", "ics", "xlsx")
 
 
 @dataclass(frozen=True)
@@ -267,16 +305,29 @@ def due_query(plan: Plan, asked: DueOptions) -> DueQuery:
     return dataclasses.replace(query, scope=scope)
 
 
-def due(options: PlanOptions, asked: DueOptions, output_format: str, screen: Screen) -> Outcome:
+def due(
+    options: PlanOptions,
+    asked: DueOptions,
+    output_format: str,
+    screen: Screen,
+    out: Path | None = None,
+) -> Outcome:
     """What falls due in a window, by unit, goal, measure, status."""
     from cas_plan.queries import due_rows
 
     choose(output_format, "--format", DUE_FORMATS)
+    target = xlsx_target(output_format, out)
     window = due_window(asked)  # a bad option value is reported before the plan is read
     plan = load_for_query(options, window.as_of)
     query = due_query(plan, asked)
     rows = due_rows(plan, query)
     names = unit_names(plan)
+    if target is not None:
+        from cas_plan.output.xlsx import due_sheets
+        from cas_plan.records import due_records
+
+        sheets = due_sheets(due_records(plan, rows, query.as_of))
+        return write_xlsx(target, sheets, plan.title or "casplan")
     if output_format == "json":
         from cas_plan.output.json import json_array
         from cas_plan.records import due_records
@@ -317,17 +368,29 @@ def units(options: PlanOptions, output_format: str, screen: Screen) -> Outcome:
 
 
 def who(
-    options: PlanOptions, unit: str, output_format: str, as_of: str | None, screen: Screen
+    options: PlanOptions,
+    unit: str,
+    output_format: str,
+    as_of: str | None,
+    screen: Screen,
+    out: Path | None = None,
 ) -> Outcome:
     """What a unit is responsible for, by goal and measure."""
     from cas_plan.queries import who as who_rows
 
-    choose(output_format, "--format", ("table", "json", "md"))
+    choose(output_format, "--format", ("table", "json", "md", "xlsx"))
+    target = xlsx_target(output_format, out)
     day = parse_date(as_of, "--as-of")
     plan = load_for_query(options, day)
     unit_id = find_unit(plan, unit)
     rows = who_rows(plan, unit_id, day)
     names = unit_names(plan)
+    if target is not None:
+        from cas_plan.output.xlsx import who_sheets
+        from cas_plan.records import who_record
+
+        sheets = who_sheets(who_record(unit_id, names[unit_id], rows), names)
+        return write_xlsx(target, sheets, plan.title or "casplan")
     if output_format == "json":
         from cas_plan.output.json import json_text
         from cas_plan.records import who_record
@@ -366,15 +429,25 @@ def show(options: PlanOptions, identifier: str, output_format: str, as_of: str |
 
 
 def budget(
-    options: PlanOptions, year: int | None, by: str, output_format: str, screen: Screen
+    options: PlanOptions,
+    year: int | None,
+    by: str,
+    output_format: str,
+    screen: Screen,
+    out: Path | None = None,
 ) -> Outcome:
     """Indicative funds summed per currency, each amount once."""
     from cas_plan.budget import GROUPINGS, budget_record, compute_budget
 
     choose(by, "--by", GROUPINGS)
-    choose(output_format, "--format", ("table", "json", "csv"))
+    choose(output_format, "--format", ("table", "json", "csv", "xlsx"))
+    target = xlsx_target(output_format, out)
     plan = load_for_query(options)
     record = budget_record(compute_budget(plan, by, year))
+    if target is not None:
+        from cas_plan.output.xlsx import budget_sheets
+
+        return write_xlsx(target, budget_sheets(record), plan.title or "casplan")
     if output_format == "json":
         from cas_plan.output.json import json_text
 
@@ -692,3 +765,159 @@ def amend(options: PlanOptions, activity: str, asked: AmendOptions) -> Outcome:
         lines.append(f"{written.shown}:")
         lines += written.diff_lines
     return Outcome("".join(line + "\n" for line in lines))
+
+
+# --- collecting progress in workbooks ---------------------------------------------------------
+
+
+def collect(
+    options: PlanOptions, period_text: str, out: Path, unit_queries: Sequence[str], lang: str
+) -> Outcome:
+    """One workbook per responsible unit for the activities of a period."""
+    from cas_plan.periods import parse_period
+    from cas_plan.provenance import git_state
+    from cas_plan.safewrite import write_atomically
+    from cas_plan.workbooks import collect_workbooks
+
+    period = parse_period(period_text)
+    choose(lang, "--lang", ("en", "sr"))
+    if not out.is_dir():
+        raise UsageError(f"--out: '{out}' is not a directory")
+    today = dt.date.today()
+    plan = load_for_query(options, today)
+    unit_ids = [find_unit(plan, query) for query in unit_queries]
+    root, _ = options.directory()
+    commit = git_state(root).commit or "none"
+    books = collect_workbooks(plan, period, list(dict.fromkeys(unit_ids)), commit, lang, today)
+    lines = []
+    for book in books:
+        target = out / book.file_name
+        write_atomically(target, book.data)
+        lines.append(
+            f"wrote {target} ({book.unit.name}: {counted(len(book.activity_ids), 'activity')})"
+        )
+    skipped = [u for u in unit_ids if u not in {book.unit.id for book in books}]
+    lines += [f"no activity of {u} is due in {period.text}; no workbook" for u in skipped]
+    if not books and not skipped:
+        lines.append(f"no activity is due in {period.text}; no workbook")
+    return Outcome("".join(line + "\n" for line in lines))
+
+
+def import_workbooks(options: PlanOptions, files: Sequence[Path], dry_run: bool) -> Outcome:
+    """Append the rows of filled workbooks as progress entries, all or nothing."""
+    from cas_plan.progress import record_entries
+    from cas_plan.workbooks import import_files
+
+    missing = [file for file in files if not file.is_file()]
+    if missing:
+        raise UsageError(f"'{missing[0]}' is not a file")
+    today = dt.date.today()
+    plan = load_for_query(options, today)
+    try:
+        judged = import_files(plan, [(file, file.name) for file in files])
+    except OSError as exc:
+        raise system_problem(exc, "read") from None
+    problems = [line for result in judged for line in result.problems]
+    if problems:
+        return Outcome(
+            errors="".join(line + "\n" for line in problems)
+            + f"casplan: error: {plural(len(problems), 'problem')}; nothing was written\n",
+            code=ExitCode.PROBLEMS,
+        )
+    lines = []
+    for result in judged:
+        adding, already = len(result.requests), result.already
+        if not adding:
+            said = f"{plural(already, 'row')} already recorded" if already else "no row filled"
+            lines.append(f"{result.shown}: {said}, nothing to add")
+        else:
+            after = f" ({already} already recorded)" if already else ""
+            lines.append(f"{result.shown}: {plural(adding, 'row')} to add{after}")
+    requests = [request for result in judged for request, _ in result.requests]
+    if requests:
+        root, shown = options.directory()
+        try:
+            written = record_entries(root, shown, requests, today, dry_run=dry_run)
+        except CasplanError as exc:
+            exc.message += "; nothing was written"
+            raise
+        except OSError as exc:
+            raise system_problem(exc) from None
+        by_file: dict[str, list[str]] = {}
+        for request in requests:
+            view = next(v for v in plan.views if v.id == request.activity_id)
+            by_file.setdefault(view.path, []).append(view.id)
+        for item in written:
+            ids = ", ".join(dict.fromkeys(by_file.get(item.shown, [])))
+            verb = "would add" if dry_run else "added"
+            entries = len(by_file.get(item.shown, []))
+            what = "a progress entry" if entries == 1 else f"{entries} progress entries"
+            lines.append(f"{item.shown}: {verb} {what} to {ids}:")
+            lines += [f"+{line}" for line in item.added_lines]
+        if dry_run:
+            lines.append("dry run: nothing was written")
+    return Outcome("".join(line + "\n" for line in lines))
+
+
+FOLLOWUP_FORMATS = ("table", "md", "json", "csv")
+
+
+def followup(
+    options: PlanOptions,
+    period_text: str,
+    as_of: str | None,
+    output_format: str,
+    eml: Path | None,
+) -> Outcome:
+    """Per unit, the activities of a period without a report in it; drafts to send."""
+    from cas_plan.followup import (
+        draft_message,
+        drafts_for,
+        followup_markdown,
+        followup_record,
+        followup_rows,
+        followup_text,
+    )
+    from cas_plan.followup import followup as follow_up
+    from cas_plan.periods import parse_period
+
+    period = parse_period(period_text)
+    day = parse_date(as_of, "--as-of")
+    choose(output_format, "--format", FOLLOWUP_FORMATS)
+    if eml is not None and not eml.is_dir():
+        raise UsageError(f"--eml: '{eml}' is not a directory")
+    plan = load_for_query(options, day)
+    result = follow_up(plan, period, day)
+    warnings = []
+    if eml is not None:
+        from cas_plan.provenance import git_state
+        from cas_plan.safewrite import write_atomically
+        from cas_plan.workbooks import collect_workbooks, plan_identity
+
+        root, _ = options.directory()
+        commit = git_state(root).commit or "none"
+        title, _ = plan_identity(plan)
+        for item in drafts_for(result):
+            books = collect_workbooks(plan, period, [item.unit.id], commit, "en", day)
+            book = (books[0].file_name, books[0].data) if books else None
+            target = eml / f"{item.unit.id}.eml"
+            write_atomically(target, draft_message(item, period, title, book))
+            to = f" (to {item.unit.contact})" if item.unit.contact else ""
+            warnings.append(f"wrote {target}{to}\n")
+            if not item.unit.contact:
+                warnings.append(
+                    f"casplan: warning: {item.unit.id} has no contact in organization.yaml; "
+                    "the draft has no To\n"
+                )
+    errors = "".join(warnings)
+    if output_format == "json":
+        from cas_plan.output.json import json_text
+
+        return Outcome(json_text(followup_record(result)), errors)
+    if output_format == "csv":
+        from cas_plan.output.csv import rows_csv
+
+        return Outcome(rows_csv(followup_rows(result)), errors)
+    if output_format == "md":
+        return Outcome(followup_markdown(result), errors)
+    return Outcome(followup_text(result), errors)

@@ -522,6 +522,26 @@ UnitKind = Literal[
 ]
 
 
+_EMAIL = re.compile(
+    r"[^@\s<>(),;:\"\[\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+"
+)
+
+
+def _check_email(value: str) -> str:
+    """One plain address (name@carina.rs): a draft's To is made from it, so no display name,
+    no list and nothing a mail header could be split on."""
+    if not _EMAIL.fullmatch(value):
+        raise ValueError(f"'{value}' is not an e-mail address (write one, like name@carina.rs)")
+    return value
+
+
+EmailAddress = Annotated[
+    str,
+    AfterValidator(_check_email),
+    WithJsonSchema({"type": "string", "format": "email", "pattern": f"^{_EMAIL.pattern}$"}),
+]
+
+
 class Unit(Strict):
     """An organizational unit the plan names as responsible."""
 
@@ -537,6 +557,10 @@ class Unit(Strict):
         default_factory=list, description="For a collective ('all divisions'): the units it covers."
     )
     review: Text | None = Field(default=None, description="Review handle, e.g. @org/team.")
+    contact: EmailAddress | None = Field(
+        default=None,
+        description="The e-mail address 'casplan followup --eml' addresses the unit's draft to.",
+    )
 
 
 class OrganizationFile(Strict):

@@ -77,3 +77,10 @@ def budget_csv(record: BudgetRecord) -> str:
             ]
         )
     return buffer.getvalue()
+
+
+def rows_csv(rows: Sequence[Sequence[str]]) -> str:
+    """Rows (the first one the header) as CSV text."""
+    buffer = io.StringIO()
+    _writer(buffer).writerows(rows)
+    return buffer.getvalue()

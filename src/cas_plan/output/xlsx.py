@@ -11,12 +11,12 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import Cell
@@ -25,6 +25,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
+
+if TYPE_CHECKING:
+    from cas_plan.records import ActivityRecord, BudgetRecord, DueRecord, WhoRecord
 
 Kind = Literal["text", "id", "date", "integer", "decimal", "currency", "bool"]
 
@@ -454,3 +457,135 @@ def cell_decimal(value: int | float | Decimal, number_format: str) -> Decimal:
     if places is None:
         return plain_decimal(number)
     return number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+# --- the tables of list, due, who and budget -------------------------------------------------
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _activity_cells(record: ActivityRecord) -> list[object | None]:
+    responsible = "; ".join(unit["name"] for unit in record["responsible"])
+    indicators = "\n".join(f"{n}. {text}" for n, text in enumerate(record["indicators"], 1))
+    due = record["due"]
+    return [
+        record["id"],
+        record["goal"],
+        record["measure"],
+        record["parent"],
+        record["title"],
+        indicators or None,
+        responsible or None,
+        due["spelling"],
+        _day(due["first_day"]),
+        _day(due["last_day"]),
+        record["status"],
+        _day(record["status_date"]),
+    ]
+
+
+_ACTIVITY_COLUMNS = (
+    Column("ID", "id"),
+    Column("Goal", "id"),
+    Column("Measure", "id"),
+    Column("Parent", "id"),
+    Column("Activity", "text"),
+    Column("Indicators", "text"),
+    Column("Responsible", "text"),
+    Column("Deadline", "text"),
+    Column("First day", "date"),
+    Column("Last day", "date"),
+    Column("Status", "text"),
+    Column("Status date", "date"),
+)
+
+
+def list_sheets(records: Iterable[ActivityRecord]) -> list[Sheet]:
+    """`casplan list --format xlsx`: one row per activity."""
+    rows = [_activity_cells(record) for record in records]
+    return [Sheet("Activities", _ACTIVITY_COLUMNS, rows)]
+
+
+def due_sheets(records: Iterable[DueRecord]) -> list[Sheet]:
+    """`casplan due --format xlsx`: one row per occurrence, the due date first."""
+    columns = (
+        Column("Due on", "date"),
+        Column("Overdue", "bool"),
+        Column("Section", "text"),
+        *_ACTIVITY_COLUMNS,
+    )
+    rows = [[_day(r["deadline"]), r["overdue"], r["section"], *_activity_cells(r)] for r in records]
+    return [Sheet("Due", columns, rows)]
+
+
+def who_sheets(record: WhoRecord, names: Mapping[str, str]) -> list[Sheet]:
+    """`casplan who --format xlsx`: the unit's activities, a sheet named after the unit."""
+    columns = (
+        Column("ID", "id"),
+        Column("Goal", "id"),
+        Column("Measure", "id"),
+        Column("Activity", "text"),
+        Column("Deadline", "text"),
+        Column("Status", "text"),
+        Column("Through", "text"),
+        Column("Shared with", "text"),
+    )
+    rows = [
+        [
+            a["id"],
+            a["goal"],
+            a["measure"],
+            a["title"],
+            a["due"],
+            a["status"],
+            "; ".join(names.get(u, u) for u in a["via"]) or None,
+            "; ".join(names.get(u, u) for u in a["shared_with"]) or None,
+        ]
+        for a in record["activities"]
+    ]
+    return [Sheet(record["name"], columns, rows)]
+
+
+def budget_sheets(record: BudgetRecord) -> list[Sheet]:
+    """`casplan budget --format xlsx`: the lines and the totals, amounts as numbers with the
+    currency in a column of its own (RSD and EUR are never summed together)."""
+    lines = Sheet(
+        "Budget",
+        (
+            Column(record["by"].capitalize(), "id"),
+            Column("Name", "text"),
+            Column("Amount", "decimal"),
+            Column("Currency", "currency"),
+            Column("Basis", "text"),
+            Column("Procurement", "text"),
+            Column("Activities", "text"),
+        ),
+        [
+            [
+                line["group"],
+                line["name"],
+                Decimal(line["total"]),
+                line["currency"],
+                line["basis"],
+                line["procurement"],
+                ", ".join(line["activities"]),
+            ]
+            for line in record["lines"]
+        ],
+    )
+    totals = Sheet(
+        "Totals",
+        (
+            Column("Amount", "decimal"),
+            Column("Currency", "currency"),
+            Column("Basis", "text"),
+            Column("Procurement", "text"),
+        ),
+        [
+            [Decimal(t["total"]), t["currency"], t["basis"], t["procurement"]]
+            for t in record["totals"]
+        ],
+    )
+    return [lines, totals]
