@@ -445,6 +445,65 @@ def validate_uncertain(ctx: CheckContext) -> list[Diagnostic]:
     return out
 
 
+def validate_report_narratives(ctx: CheckContext) -> list[Diagnostic]:
+    """reports/YYYY.yaml: its year is its name, and it speaks of goals and measures that exist."""
+    out = []
+    goals = {goal.model.id for goal in ctx.plan.goals}
+    for report in ctx.plan.reports:
+        narrative = report.model
+        named = PurePosixPath(report.path).stem
+        if named != str(narrative.year):
+            out.append(
+                error_at(
+                    report.path,
+                    ("year",),
+                    f"the narrative of {narrative.year} is in a file named '{named}.yaml'",
+                    hint=f"rename the file to {layout.report_file(narrative.year)}",
+                )
+            )
+        for cell, known, ids in (
+            ("goals", goals, narrative.goals),
+            ("measures", ctx.measure_ids, narrative.measures),
+        ):
+            for identifier in ids:
+                if identifier not in known and not ctx.broken(identifier):
+                    out.append(
+                        error_at(
+                            report.path,
+                            (cell, identifier),
+                            f"{cell[:-1]} {identifier} is not in the plan",
+                            hint=did_you_mean(identifier, sorted(known)),
+                            at_key=True,
+                        )
+                    )
+    return out
+
+
+def validate_spending_currency(ctx: CheckContext) -> list[Diagnostic]:
+    """Money spent in a currency the activity has no indicative amount in is allowed (a donor
+    may pay in euros for a dinar line) but worth a look: a warning."""
+    out = []
+    for view in ctx.views:
+        funding = view.funds.value
+        currencies = {a.amount.currency for a in funding.amounts} if funding else set()
+        for index, entry in enumerate(view.activity.progress):
+            for number, spending in enumerate(entry.spent):
+                currency = spending.amount.currency
+                if currency in currencies:
+                    continue
+                stated = ", ".join(sorted(currencies)) or "none"
+                out.append(
+                    warning_at(
+                        view.path,
+                        (*view.pointer, "progress", index, "spent", number, "amount"),
+                        f"{view.id} spent {currency}, a currency its indicative funds are not "
+                        f"stated in (stated: {stated})",
+                        hint="check the currency; amounts in different currencies are never added",
+                    )
+                )
+    return out
+
+
 CHECKS: list[Callable[[CheckContext], list[Diagnostic]]] = [
     validate_file_layout,
     validate_unique_ids,
@@ -457,6 +516,8 @@ CHECKS: list[Callable[[CheckContext], list[Diagnostic]]] = [
     validate_deadlines_in_period,
     validate_cells_stated,
     validate_progress,
+    validate_spending_currency,
+    validate_report_narratives,
     validate_uncertain,
 ]
 
