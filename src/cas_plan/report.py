@@ -225,9 +225,12 @@ def _gantt(
     tasks = []
     for index, (row_, klass) in enumerate(classified):
         assert row_.deadline is not None
-        tag = {"completed": "done", "completed_late": "done", "in_progress": "active"}.get(
-            klass, "crit" if row_.deadline < as_of else ""
-        )
+        tag = {
+            "completed": "done",
+            "completed_late": "done",
+            "in_progress": "active",
+            "cancelled": "",
+        }.get(klass, "crit" if row_.deadline < as_of else "")
         offset = (row_.deadline - start).days + 0.5
         tasks.append(
             {
