@@ -150,7 +150,7 @@ def test_header_says_year_state_and_source(invoke, plan):
     text = report(invoke, plan)
     assert text.startswith("# Report on the implementation of the Action Plan for 2018\n")
     assert "| State as of | 31 December 2018 |" in text
-    assert "| Plan period | 1 January 2017 – 31 December 2020 |" in text
+    assert "| Plan period | 1 January 2017 \N{EN DASH} 31 December 2020 |" in text
     assert "| Generated from | not in a git repository, casplan 0.1.0 |" in text
     assert "| State as of | 30 June 2018 |" in report(invoke, plan, "--as-of", "2018-06-30")
 
