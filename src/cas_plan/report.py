@@ -166,7 +166,7 @@ def _summary(rows: list[tuple[str, str]], goal_ids: list[str]) -> dict[str, Any]
     }
 
 
-_MERMAID_UNSAFE = re.compile(r"[^0-9A-Za-zÀ-žА-я .,()/%-]")
+_MERMAID_UNSAFE = re.compile(r"[^0-9A-Za-zÀ-ž\u0400-\u04ff .,()/%-]")
 
 
 def mermaid_text(text: str, limit: int = 60) -> str:
