@@ -29,6 +29,7 @@ TABLE_FONT = Pt(8)
 # id, activity, responsible, deadline, status, values, note, evidence: 17 cm in all
 ACTIVITY_WIDTHS = (1.2, 2.9, 2.2, 2.1, 2.1, 2.0, 2.5, 2.0)
 DELAY_WIDTHS = (1.2, 3.2, 2.6, 2.1, 2.1, 1.6, 4.2)
+SUMMARY_WIDTHS = (3.8, *(1.65,) * 8)  # goal, due and the seven statuses
 
 
 def _field(paragraph: Any, instruction: str) -> None:
@@ -235,6 +236,7 @@ def report_docx(context: dict[str, Any]) -> bytes:
             *([f"{g['id']}. {g['title']}", *counts(g["summary"])] for g in context["goals"]),
             [w["overall"], *counts(summary["overall"])],
         ],
+        SUMMARY_WIDTHS if len(keys) == 8 else None,
     )
     document.add_heading(w["completion_per_goal"], level=3)
     _table(
