@@ -259,3 +259,14 @@ def test_spending_in_a_currency_without_indicative_funds_is_a_warning(invoke, tm
         "funds are not stated in (stated: none)" in result.output
     )
     assert invoke("validate", "--plan", str(plan), "--strict").exit_code == 1
+
+
+def test_spent_of_all_years_without_an_indicative_amount_of_one_year(invoke, tmp_path):
+    plan = write_plan(tmp_path / "plan", report_year_files())
+    record = budget(invoke, plan)
+    assert [(s["group"], s["currency"], s["indicative"], s["spent"]) for s in record["spent"]] == [
+        ("1", "EUR", None, "800.25"),
+        ("1", "RSD", None, "120000"),
+    ]
+    table = invoke("budget", "--plan", str(plan))
+    assert "Spent in all years (no indicative amount of one year to compare)" in table.output

@@ -320,3 +320,17 @@ def test_narrative_file_is_validated(invoke, tmp_path):
     result = invoke("validate", "--plan", str(plan))
     assert "the narrative of 2019 is in a file named '2018.yaml'" in result.stdout
     assert "goal 9 is not in the plan" in result.stdout
+
+
+def test_out_writes_any_format(invoke, plan, tmp_path):
+    out = tmp_path / "report.html"
+    result = report(invoke, plan, "--format", "html", "--out", str(out))
+    assert result.stdout == f"wrote {out}\n"
+    assert out.read_text(encoding="utf-8") == report(invoke, plan, "--format", "html").stdout
+    missing = invoke(
+        "report", "--plan", str(plan), "--year", "2018", "--out", str(tmp_path / "no" / "r.md")
+    )
+    assert missing.exit_code == 2
+    assert (
+        missing.stderr == f"casplan: error: --out: directory '{tmp_path / 'no'}' does not exist\n"
+    )
