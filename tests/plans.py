@@ -175,3 +175,164 @@ def load(plan: Path):
     from cas_plan.loader import directory_listing
 
     return check_plan(directory_listing(plan), str(plan), dt.date.today())
+
+
+# A reporting year with everything the annual report shows (test data, not the real plan):
+# amendments adopted in 2018, a corrected entry, spending (one in a currency the activity has no
+# indicative funds in), a delay whose reason was given in 2017, continuous activities that did
+# and did not report in 2018, a goal with nothing due in 2018 and the coordinator's narrative.
+REPORT_AMENDMENTS_YAML = """\
+amendments:
+  - id: a-2018-1
+    date: 2018-06-15
+    decision: 05 br. 021-1234/2018
+    reason: Revision of the budget
+  - id: a-2019-1
+    date: 2019-03-01
+    decision: 05 br. 021-99/2019
+"""
+REPORT_GOAL_2_YAML = """\
+id: "2"
+title: Second goal
+"""
+REPORT_GOAL_3_YAML = """\
+id: "3"
+title: Third goal
+"""
+REPORT_MEASURE_11_YAML = """\
+id: "1.1"
+title: Rules and training
+activities:
+  - id: "1.1.1"
+    title: Adopt the rules
+    indicators: [Rules adopted]
+    responsible: [hr-division]
+    funds:
+      amounts:
+        - amount: 1000.50 EUR
+          year: 2018
+    due: 2018-12-31
+    progress:
+      - date: 2018-11-01
+        status: completed
+        note: Adopted by the board
+        values:
+          Rules adopted: "yes"
+        evidence:
+          - https://example.org/rules.pdf
+          - "doc: br. 148-01-123/2018"
+        spent:
+          - amount: 800.25 EUR
+            year: 2018
+            source: IPA 2013
+        reported_by: hr-division:Jelena P.
+  - id: "1.1.2"
+    title: Train the trainers
+    indicators: [Trainers trained]
+    responsible: [training-department]
+    funds:
+      no_extra_cost: true
+    due: 2018-03
+    progress:
+      - date: 2018-05-10
+        status: completed
+        note: Trained in May
+  - id: "1.1.3"
+    title: Audit the training
+    indicators: [Audit report]
+    responsible: [audit-department]
+    due: 2018-06
+    progress:
+      - date: 2018-04-01
+        status: completed
+        note: Entered by mistake
+        values:
+          Audit report: "1"
+      - date: 2018-04-20
+        status: in_progress
+        note: Auditors appointed late
+        corrects: 2018-04-01
+  - id: "1.1.4"
+    title: Keep the staff trained
+    indicators: [Trainings held]
+    responsible: [training-department]
+    due: continuous
+    progress:
+      - date: 2018-06-30
+        status: in_progress
+        note: Two trainings held
+        values:
+          Trainings held: "2"
+        evidence:
+          - \\\\cas-fs\\training\\2018.pdf
+        spent:
+          - amount: 120000 RSD
+            year: 2018
+  - id: "1.1.5"
+    title: Keep the manual current
+    responsible: [training-department]
+    due: continuous
+  - id: "1.1.6"
+    title: Buy the software
+    responsible: [hr-division]
+    due: 2017-12
+    progress:
+      - date: 2017-11-15
+        status: delayed
+        note: The vendor withdrew from the tender
+"""
+REPORT_MEASURE_21_YAML = """\
+id: "2.1"
+title: Audit capacity
+activities:
+  - id: "2.1.1"
+    title: Hire auditors
+    responsible: [audit-department]
+    funds:
+      amounts:
+        - amount: 500000 RSD
+          annual: true
+    due: 2018-09
+    history:
+      - amendment: a-2018-1
+        due: 2018-03
+  - id: "2.1.2"
+    title: Build the audit lab
+    responsible: [audit-department]
+    due: 2018-10
+    cancelled_by: a-2018-1
+"""
+REPORT_MEASURE_31_YAML = """\
+id: "3.1"
+title: Later work
+activities:
+  - id: "3.1.1"
+    title: Plan the next strategy
+    responsible: [hr-division]
+    due: 2020
+"""
+REPORT_NARRATIVE_YAML = """\
+year: 2018
+executive_summary: |
+  The rules were adopted and the trainers trained.
+
+  The audit lab was cancelled by the Government.
+goals:
+  "1": Goal 1 went to plan, but the audit started late.
+measures:
+  "1.1": Training is on track.
+"""
+
+
+def report_year_files(narrative: bool = True) -> dict[str, str]:
+    """A plan with a full reporting year 2018 (see the comment above)."""
+    files = minimal_files()
+    files["amendments.yaml"] = REPORT_AMENDMENTS_YAML
+    files["goal-1/measure-1.1.yaml"] = REPORT_MEASURE_11_YAML
+    files["goal-2/goal.yaml"] = REPORT_GOAL_2_YAML
+    files["goal-2/measure-2.1.yaml"] = REPORT_MEASURE_21_YAML
+    files["goal-3/goal.yaml"] = REPORT_GOAL_3_YAML
+    files["goal-3/measure-3.1.yaml"] = REPORT_MEASURE_31_YAML
+    if narrative:
+        files["reports/2018.yaml"] = REPORT_NARRATIVE_YAML
+    return files

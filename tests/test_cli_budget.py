@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
-from plans import REAL_PLAN, minimal_files, write_plan
+from plans import REAL_PLAN, minimal_files, report_year_files, write_plan
 
 
 def budget(invoke, plan, *args):
@@ -254,8 +254,12 @@ def test_table_and_csv(invoke):
     assert table.exit_code == 0
     assert table.output == BUDGET_TABLE
     csv = invoke("budget", "--plan", str(REAL_PLAN), "--format", "csv", "--by", "measure")
-    assert csv.exit_code == 0
-    assert csv.output == BUDGET_CSV_BY_MEASURE
+    lines = csv.output.splitlines()
+    assert lines[0] == "measure,name,currency,basis,procurement,total,activities,spent"
+    assert (
+        "8.8,Improving IT knowledge,RSD,plan period,unprocured,75000000,8.8.1 8.8.2 8.8.3 8.8.4 8.8.5 8.8.6,"
+        in lines
+    )
 
 
 def test_bad_grouping(invoke):
@@ -265,3 +269,84 @@ def test_bad_grouping(invoke):
         result.output
         == "casplan: error: --by: 'division' is not one of goal, measure, unit, source\n"
     )
+
+
+def test_indicative_and_spent_side_by_side(invoke, tmp_path):
+    """Spent (from the entries that stand) beside the indicative funds of the year, per group and
+    currency; an RSD spending of an activity without RSD funds is its own line, never added."""
+    plan = write_plan(tmp_path / "plan", report_year_files())
+    record = budget(invoke, plan, "--year", "2018")
+    assert record["spent"] == [
+        {
+            "group": "1",
+            "name": "First goal",
+            "currency": "EUR",
+            "indicative": "1000.50",
+            "spent": "800.25",
+            "activities": ["1.1.1"],
+        },
+        {
+            "group": "1",
+            "name": "First goal",
+            "currency": "RSD",
+            "indicative": None,
+            "spent": "120000",
+            "activities": ["1.1.4"],
+        },
+        {
+            "group": "2",
+            "name": "Second goal",
+            "currency": "RSD",
+            "indicative": "500000",
+            "spent": None,
+            "activities": ["2.1.1", "2.1.2"],
+        },
+    ]
+    assert record["spent_totals"] == [
+        {"currency": "EUR", "indicative": "1000.50", "spent": "800.25"},
+        {"currency": "RSD", "indicative": "500000", "spent": "120000"},
+    ]
+    assert {"lines", "totals", "not_summed", "excluded", "other_years"} <= set(record)
+    by_source = budget(invoke, plan, "--year", "2018", "--by", "source")
+    assert [(s["group"], s["currency"], s["spent"]) for s in by_source["spent"] if s["spent"]] == [
+        ("IPA 2013", "EUR", "800.25"),
+        ("not stated", "RSD", "120000"),
+    ]
+    assert budget(invoke, plan, "--year", "2019")["spent"][0]["spent"] is None
+
+
+def test_spent_in_table_and_csv(invoke, tmp_path):
+    plan = write_plan(tmp_path / "plan", report_year_files())
+    table = invoke("budget", "--plan", str(plan), "--year", "2018")
+    assert "Indicative and spent in 2018" in table.output
+    assert "1      First goal   RSD                \N{EN DASH}  120,000" in table.output
+    assert "total               EUR         1,000.50   800.25" in table.output
+    csv = invoke("budget", "--plan", str(plan), "--year", "2018", "--format", "csv")
+    assert csv.output.splitlines()[1:] == [
+        "1,First goal,EUR,2018,unspecified,1000.50,1.1.1,",
+        "2,Second goal,RSD,annual,unspecified,500000,2.1.1 2.1.2,",
+        "1,First goal,EUR,2018,spent,,1.1.1,800.25",
+        "1,First goal,RSD,2018,spent,,1.1.4,120000",
+    ]
+
+
+def test_spending_in_a_currency_without_indicative_funds_is_a_warning(invoke, tmp_path):
+    plan = write_plan(tmp_path / "plan", report_year_files())
+    result = invoke("validate", "--plan", str(plan))
+    assert result.exit_code == 0
+    assert (
+        "goal-1/measure-1.1.yaml:67:21: warning: 1.1.4 spent RSD, a currency its indicative "
+        "funds are not stated in (stated: none)" in result.output
+    )
+    assert invoke("validate", "--plan", str(plan), "--strict").exit_code == 1
+
+
+def test_spent_of_all_years_without_an_indicative_amount_of_one_year(invoke, tmp_path):
+    plan = write_plan(tmp_path / "plan", report_year_files())
+    record = budget(invoke, plan)
+    assert [(s["group"], s["currency"], s["indicative"], s["spent"]) for s in record["spent"]] == [
+        ("1", "EUR", None, "800.25"),
+        ("1", "RSD", None, "120000"),
+    ]
+    table = invoke("budget", "--plan", str(plan))
+    assert "Spent in all years (no indicative amount of one year to compare)" in table.output

@@ -412,5 +412,14 @@ def test_a_cyrillic_report_renders_with_todays_templates(invoke):
 
     result = invoke("report", "--plan", str(REAL_PLAN), "--year", "2018", "--lang", "sr-Cyrl")
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("# Извештај о спровођењу Акционог плана 2018\n")
-    assert "## Активности којима је рок истекао" in result.output
+    assert result.stdout.startswith("# Извештај о спровођењу Акционог плана за 2018. годину\n")
+    assert "## 3. Кашњења и изазови" in result.stdout
+
+
+def test_month_names_for_the_charts():
+    from cas_plan.l10n import month_names
+
+    assert month_names("en")[:3] == ["Jan", "Feb", "Mar"]
+    assert month_names("sr")[4:8] == ["maj", "jun", "jul", "avg"]
+    assert month_names("sr-Cyrl")[-1] == "дец"
+    assert len(month_names("sr", "wide")) == 12 and month_names("sr", "wide")[0] == "januar"

@@ -16,7 +16,7 @@ from typing import Any
 from cas_plan.loader import Plan
 from cas_plan.model import Amount, Funding
 from cas_plan.organization import responsible_unit_ids
-from cas_plan.records import BudgetRecord
+from cas_plan.records import BudgetRecord, SpentLine, SpentTotal
 from cas_plan.views import ActivityView, id_sort_key
 
 GROUPINGS: tuple[str, ...] = ("goal", "measure", "unit", "source")
@@ -84,6 +84,8 @@ class Budget:
     not_summed: dict[str, set[str]] = field(default_factory=lambda: {k: set() for k in NOT_SUMMED})
     excluded: list[dict[str, Any]] = field(default_factory=list)
     other_years: list[dict[str, Any]] = field(default_factory=list)
+    # (group, currency) -> amount spent (from the progress entries that stand) and the activities
+    spent: dict[tuple[str, str], tuple[Decimal, set[str]]] = field(default_factory=dict)
 
     def add(self, group: str, amount: Amount, activities: tuple[str, ...]) -> None:
         money = amount.amount
@@ -163,7 +165,98 @@ def compute_budget(plan: Plan, by: str = "goal", year: int | None = None) -> Bud
                 result.add(group, amount, cell.activities)
             key = (amount.amount.currency, basis(amount), amount.procurement or "unspecified")
             result.totals[key] = result.totals.get(key, Decimal(0)) + amount.amount.amount
+    _add_spent(plan, result, units_of)
     return result
+
+
+def _add_spent(plan: Plan, result: Budget, units_of: dict[str, list[str]]) -> None:
+    """Amounts spent, from the progress entries that stand (corrected entries left out), per
+    group and currency; with a year, only what was spent in that year."""
+    goals = {g.model.id: g.model.title for g in plan.goals}
+    measures = {m.model.id: m.model.title for m in plan.measures}
+    units = {unit_id: unit.name for unit_id, unit in plan.units.items()}
+    for view in plan.views:
+        for entry in view.entries:
+            for spending in entry.spent:
+                if result.year is not None and spending.year != result.year:
+                    continue
+                if result.by == "goal":
+                    groups = {view.goal_id: goals.get(view.goal_id, view.goal_id)}
+                elif result.by == "measure":
+                    groups = {view.measure_id: measures.get(view.measure_id, view.measure_id)}
+                elif result.by == "unit":
+                    ids = units_of.get(view.id, [])
+                    groups = {u: units.get(u, u) for u in ids} or {
+                        "(no unit named)": "(no unit named)"
+                    }
+                else:
+                    groups = {spending.source or "not stated": ""}
+                money = spending.amount
+                for group, name in groups.items():
+                    result.group_names.setdefault(group, name)
+                    total, ids_ = result.spent.get((group, money.currency), (Decimal(0), set()))
+                    result.spent[(group, money.currency)] = (
+                        total + money.amount,
+                        ids_ | {view.id},
+                    )
+
+
+def side_by_side(result: Budget) -> list[SpentLine]:
+    """Indicative and spent per group and currency (never adding currencies). With a year, the
+    indicative amount is what is stated for that year plus the annual amounts; without one there
+    is no indicative amount of a single year to set beside the spending (None)."""
+    indicative: dict[tuple[str, str], Decimal] = {}
+    activities: dict[tuple[str, str], set[str]] = {}
+    if result.year is not None:
+        for (group, currency, basis_, _), (total, ids) in result.lines.items():
+            if basis_ in (str(result.year), ANNUAL):
+                key = (group, currency)
+                indicative[key] = indicative.get(key, Decimal(0)) + total
+                activities.setdefault(key, set()).update(ids)
+    for key, (_, ids) in result.spent.items():
+        activities.setdefault(key, set()).update(ids)
+    group_key = (lambda g: id_sort_key(g)) if result.by in ("goal", "measure") else (lambda g: (g,))
+    keys = sorted(set(indicative) | set(result.spent), key=lambda k: (group_key(k[0]), k[1]))
+    return [
+        {
+            "group": group,
+            "name": result.group_names.get(group, group),
+            "currency": currency,
+            "indicative": str(indicative[(group, currency)])
+            if (group, currency) in indicative
+            else None,
+            "spent": str(result.spent[(group, currency)][0])
+            if (group, currency) in result.spent
+            else None,
+            "activities": sorted(activities[(group, currency)], key=id_sort_key),
+        }
+        for group, currency in keys
+    ]
+
+
+def spent_totals(lines: list[SpentLine]) -> list[SpentTotal]:
+    """The side-by-side lines summed per currency (each currency on its own)."""
+    totals: dict[str, tuple[Decimal | None, Decimal | None]] = {}
+
+    def plus(a: Decimal | None, b: str | None) -> Decimal | None:
+        if b is None:
+            return a
+        return (a or Decimal(0)) + Decimal(b)
+
+    for line in lines:
+        indicative, spent = totals.get(line["currency"], (None, None))
+        totals[line["currency"]] = (
+            plus(indicative, line["indicative"]),
+            plus(spent, line["spent"]),
+        )
+    return [
+        {
+            "currency": currency,
+            "indicative": None if indicative is None else str(indicative),
+            "spent": None if spent is None else str(spent),
+        }
+        for currency, (indicative, spent) in sorted(totals.items())
+    ]
 
 
 def _classify(result: Budget, funding: Funding | None, activities: tuple[str, ...]) -> None:
@@ -205,6 +298,7 @@ def budget_record(result: Budget) -> BudgetRecord:
     totals = sorted(
         result.totals.items(), key=lambda item: (item[0][0], _basis_key(item[0][1]), item[0][2])
     )
+    spent_lines = side_by_side(result)
     return {
         "by": result.by,
         "year": result.year,
@@ -230,4 +324,6 @@ def budget_record(result: Budget) -> BudgetRecord:
         },
         "excluded": result.excluded,
         "other_years": result.other_years,
+        "spent": spent_lines,
+        "spent_totals": spent_totals(spent_lines),
     }

@@ -599,6 +599,65 @@ def validate_reporters(ctx: CheckContext) -> list[Diagnostic]:
     return out
 
 
+def validate_report_narratives(ctx: CheckContext) -> list[Diagnostic]:
+    """reports/YYYY.yaml: its year is its name, and it speaks of goals and measures that exist."""
+    out = []
+    goals = {goal.model.id for goal in ctx.plan.goals}
+    for report in ctx.plan.reports:
+        narrative = report.model
+        named = PurePosixPath(report.path).stem
+        if named != str(narrative.year):
+            out.append(
+                error_at(
+                    report.path,
+                    ("year",),
+                    f"the narrative of {narrative.year} is in a file named '{named}.yaml'",
+                    hint=f"rename the file to {layout.report_file(narrative.year)}",
+                )
+            )
+        for cell, known, ids in (
+            ("goals", goals, narrative.goals),
+            ("measures", ctx.measure_ids, narrative.measures),
+        ):
+            for identifier in ids:
+                if identifier not in known and not ctx.broken(identifier):
+                    out.append(
+                        error_at(
+                            report.path,
+                            (cell, identifier),
+                            f"{cell[:-1]} {identifier} is not in the plan",
+                            hint=did_you_mean(identifier, sorted(known)),
+                            at_key=True,
+                        )
+                    )
+    return out
+
+
+def validate_spending_currency(ctx: CheckContext) -> list[Diagnostic]:
+    """Money spent in a currency the activity has no indicative amount in is allowed (a donor
+    may pay in euros for a dinar line) but worth a look: a warning."""
+    out = []
+    for view in ctx.views:
+        funding = view.funds.value
+        currencies = {a.amount.currency for a in funding.amounts} if funding else set()
+        for index, entry in enumerate(view.activity.progress):
+            for number, spending in enumerate(entry.spent):
+                currency = spending.amount.currency
+                if currency in currencies:
+                    continue
+                stated = ", ".join(sorted(currencies)) or "none"
+                out.append(
+                    warning_at(
+                        view.path,
+                        (*view.pointer, "progress", index, "spent", number, "amount"),
+                        f"{view.id} spent {currency}, a currency its indicative funds are not "
+                        f"stated in (stated: {stated})",
+                        hint="check the currency; amounts in different currencies are never added",
+                    )
+                )
+    return out
+
+
 def _listed_under(view: ActivityView, ctx: CheckContext) -> bool:
     responsibility = view.responsible.value
     return bool(responsibility and responsibility.listed_under_sub_activities)
@@ -620,6 +679,8 @@ CHECKS: list[Callable[[CheckContext], list[Diagnostic]]] = [
     validate_amendments,
     validate_corrections,
     validate_reporters,
+    validate_spending_currency,
+    validate_report_narratives,
     validate_uncertain,
 ]
 

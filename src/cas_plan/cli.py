@@ -637,18 +637,44 @@ def report(
             "--template", help="Your own Jinja2 template (runs in the sandbox).", show_default=False
         ),
     ] = None,
-    output_format: Annotated[str, typer.Option("--format", help="md or html.")] = "md",
-    lang: Annotated[str, typer.Option("--lang", help="en or sr (Serbian, Latin script).")] = "en",
+    output_format: Annotated[
+        str, typer.Option("--format", help="md, html or docx (docx needs --out).")
+    ] = "md",
+    lang: Annotated[
+        str,
+        typer.Option(
+            "--lang", help="en, sr (Serbian, Latin script) or sr-Cyrl (Serbian, Cyrillic script)."
+        ),
+    ] = "en",
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Write the report to this file (required for docx).", show_default=False
+        ),
+    ] = None,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict", help="Fail when the coordinator's narrative (reports/YEAR.yaml) is missing."
+        ),
+    ] = False,
     plan: PlanDir = None,
     no_validate: NoValidate = False,
     no_cache: NoCache = False,
 ) -> None:
-    """The yearly implementation report, as Markdown or HTML."""
+    """The yearly implementation report, as Markdown, HTML or Word (docx)."""
     from cas_plan import commands
 
     finish(
         lambda: commands.report(
-            options(plan, no_validate, no_cache), year, as_of, template, output_format, lang
+            options(plan, no_validate, no_cache),
+            year,
+            as_of,
+            template,
+            output_format,
+            lang,
+            out=out,
+            strict=strict,
         )
     )
 

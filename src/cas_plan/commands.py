@@ -549,15 +549,24 @@ def report(
     template: Path | None,
     output_format: str,
     lang: str,
+    *,
+    out: Path | None = None,
+    strict: bool = False,
 ) -> Outcome:
-    """The yearly implementation report, as Markdown or HTML."""
+    """The yearly implementation report, as Markdown, HTML or Word (docx)."""
     from cas_plan.history import plan_on
     from cas_plan.provenance import git_state
-    from cas_plan.report import build_context, render
+    from cas_plan.report import build_context, missing_narrative, render
     from cas_plan.words import LANGUAGES
 
-    choose(output_format, "--format", ("md", "html"))
+    choose(output_format, "--format", ("md", "html", "docx"))
     choose(lang, "--lang", LANGUAGES)
+    if output_format == "docx" and out is None:
+        raise UsageError("--format docx: give the file to write with --out FILE")
+    if output_format == "docx" and template is not None:
+        raise UsageError("--template: only for --format md or html")
+    if out is not None and not out.parent.is_dir():
+        raise UsageError(f"--out: directory '{out.parent}' does not exist")
     day = parse_date(as_of, "--as-of") if as_of is not None else None
     if template is not None and not template.is_file():
         raise UsageError(f"--template: '{template}' is not a file")
@@ -571,8 +580,34 @@ def report(
     plan = plan_on(plan, day)
     root, _ = options.directory()
     context = build_context(plan, year, day, lang, git_state(root))
+    missing = missing_narrative(plan, year)
+    errors = "".join(f"casplan: warning: {line}\n" for line in missing)
+    code = ExitCode.PROBLEMS if strict and missing else ExitCode.OK
+    if strict and missing:
+        errors += f"casplan: error: --strict: the narrative of {year} is incomplete\n"
+    if output_format == "docx":
+        from cas_plan.output.docx import report_docx
+        from cas_plan.safewrite import write_atomically
+
+        assert out is not None
+        if code != ExitCode.OK:
+            return Outcome("", errors, code)
+        try:
+            write_atomically(out, report_docx(context))
+        except OSError as exc:
+            raise system_problem(exc) from None
+        return Outcome(f"wrote {out}\n", errors, code)
     text = render(context, output_format, template)
-    return Outcome(text if text.endswith("\n") else text + "\n")
+    text = text if text.endswith("\n") else text + "\n"
+    if out is not None and code == ExitCode.OK:
+        from cas_plan.safewrite import write_atomically
+
+        try:
+            write_atomically(out, text.encode("utf-8"))
+        except OSError as exc:
+            raise system_problem(exc) from None
+        return Outcome(f"wrote {out}\n", errors, code)
+    return Outcome(text if code == ExitCode.OK else "", errors, code)
 
 
 def diff(options: PlanOptions, base: str | None, head: str | None, output_format: str) -> Outcome:

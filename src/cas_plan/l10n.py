@@ -96,6 +96,15 @@ def format_date(day: date, lang: str, style: DateStyle = "long") -> str:
     raise ValueError(f"date style {style!r} is not 'long' or 'short'")
 
 
+def month_names(lang: str, width: Literal["abbreviated", "wide"] = "abbreviated") -> list[str]:
+    """The twelve month names in the language, January first (CLDR's stand-alone forms):
+    "Jan" ... "Dec" / "jan" ... "dec" / "јан" ... "дец"."""
+    from babel.dates import get_month_names
+
+    names = get_month_names(width, context="stand-alone", locale=babel_locale(lang))
+    return [str(names[month]) for month in range(1, 13)]
+
+
 def no_break(text: str) -> str:
     """The text with no-break spaces for spaces: a date or an amount that must not wrap."""
     return text.replace(" ", NBSP)

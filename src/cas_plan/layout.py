@@ -7,6 +7,7 @@
     amendments.yaml          the amendment decisions (optional)
     goal-N/goal.yaml         one goal
     goal-N/measure-N.M.yaml  one measure and its activities
+    reports/YYYY.yaml        the coordinator's text of the year's report (optional)
     schemas/                 JSON Schemas for editors (not plan files)
 
 The loader, the schemas, the checks and the parse cache all ask this module; the directory walk
@@ -32,14 +33,16 @@ TOP_FILES: dict[str, str] = {
     "amendments.yaml": "amendments",
 }
 REQUIRED_FILES = ("plan.yaml", "organization.yaml")
-KINDS = ("measure", "goal", *TOP_FILES.values())
+KINDS = ("measure", "goal", "report", *TOP_FILES.values())
 SCHEMA_DIR = "schemas"
 GOAL_DIR = re.compile(r"goal-([1-9][0-9]*)")
 MEASURE_FILE = re.compile(r"measure-([1-9][0-9]*\.[1-9][0-9]*)\.yaml")
+REPORTS_DIR = "reports"
+REPORT_FILE = re.compile(r"([12][0-9]{3})\.yaml")
 LAYOUT_HINT = (
     "plan files are plan.yaml, organization.yaml, events.yaml, abbreviations.yaml, "
     "amendments.yaml, "
-    "goal-N/goal.yaml and goal-N/measure-N.M.yaml"
+    "goal-N/goal.yaml, goal-N/measure-N.M.yaml and reports/YYYY.yaml"
 )
 
 
@@ -55,11 +58,18 @@ def measure_file(measure_id: str) -> str:
     return f"{goal_dir(measure_id.split('.')[0])}/measure-{measure_id}.yaml"
 
 
+def report_file(year: int) -> str:
+    """Where the coordinator's text of a year's report lives."""
+    return f"{REPORTS_DIR}/{year}.yaml"
+
+
 def kind_of(relative: str) -> str | None:
     """The kind of the plan file at `relative` (a POSIX path inside the plan directory)."""
     parts = relative.split("/")
     if len(parts) == 1:
         return TOP_FILES.get(parts[0])
+    if len(parts) == 2 and parts[0] == REPORTS_DIR and REPORT_FILE.fullmatch(parts[1]):
+        return "report"
     if len(parts) == 2 and GOAL_DIR.fullmatch(parts[0]):
         if parts[1] == "goal.yaml":
             return "goal"

@@ -28,6 +28,7 @@ from cas_plan.model import (
     MeasureFile,
     OrganizationFile,
     PlanFile,
+    ReportNarrative,
     Unit,
 )
 from cas_plan.suggest import did_you_mean
@@ -52,6 +53,7 @@ FILE_MODELS: dict[str, type[BaseModel]] = {
     "amendments": AmendmentsFile,
     "goal": GoalFile,
     "measure": MeasureFile,
+    "report": ReportNarrative,
 }
 
 
@@ -72,6 +74,7 @@ class Plan:
     amendments: Loaded[AmendmentsFile] | None = None
     goals: tuple[Loaded[GoalFile], ...] = ()
     measures: tuple[Loaded[MeasureFile], ...] = ()
+    reports: tuple[Loaded[ReportNarrative], ...] = ()  # the coordinator's texts, by year
     broken_files: frozenset[str] = frozenset()
     views: tuple[ActivityView, ...] = field(default=(), repr=False)
 
@@ -410,6 +413,7 @@ def load_plan(
         amendments=one("amendments"),
         goals=tuple(loaded["goal"]),
         measures=measures,
+        reports=tuple(loaded["report"]),
         broken_files=frozenset(broken),
         views=plan_views(measures),
     )

@@ -588,6 +588,22 @@ class EventsFile(Strict):
     events: list[Event] = Field(default_factory=list)
 
 
+class ReportNarrative(Strict):
+    """The coordinator's own text of one year's report (reports/YYYY.yaml): what the figures
+    cannot say. Reviewed in pull requests like the rest of the plan."""
+
+    year: int = Field(ge=1900, le=2200, description="The reporting year; the file's name.")
+    executive_summary: Text | None = Field(
+        default=None, description="The main messages of the year (paragraphs: blank lines)."
+    )
+    goals: dict[GoalId, Text] = Field(
+        default_factory=dict, description="A paragraph per goal, by goal id."
+    )
+    measures: dict[MeasureId, Text] = Field(
+        default_factory=dict, description="Optional: a paragraph per measure, by measure id."
+    )
+
+
 class AbbreviationsFile(Strict):
     """`plan/abbreviations.yaml`: section II of the source."""
 

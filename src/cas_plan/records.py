@@ -203,6 +203,24 @@ class NotSummed(TypedDict):
     activities: list[str]
 
 
+class SpentLine(TypedDict):
+    """Indicative funds (None: none stated for the year) and spent (None: nothing reported) of one
+    group in one currency."""
+
+    group: str
+    name: str
+    currency: str
+    indicative: str | None
+    spent: str | None
+    activities: list[str]
+
+
+class SpentTotal(TypedDict):
+    currency: str
+    indicative: str | None
+    spent: str | None
+
+
 class BudgetRecord(TypedDict):
     """`casplan budget --format json`."""
 
@@ -213,6 +231,8 @@ class BudgetRecord(TypedDict):
     not_summed: dict[str, NotSummed]
     excluded: list[dict[str, Any]]
     other_years: list[dict[str, Any]]
+    spent: list[SpentLine]
+    spent_totals: list[SpentTotal]
 
 
 # --- building them ------------------------------------------------------------------------------

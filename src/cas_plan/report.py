@@ -12,14 +12,44 @@ import re
 from pathlib import Path
 from typing import Any
 
-from cas_plan import __version__
-from cas_plan.budget import budget_record, compute_budget
+from cas_plan import __version__, layout
+from cas_plan.budget import compute_budget, side_by_side, spent_totals
 from cas_plan.errors import PlanProblems
+from cas_plan.history import AMENDABLE
+from cas_plan.l10n import (
+    format_date,
+    format_int,
+    html_lang,
+    jinja_filters,
+    month_names,
+    overdue_by,
+    percent_value,
+    phrase,
+    plural,
+    report_title,
+    state_as_of,
+)
 from cas_plan.loader import Plan
-from cas_plan.money import group_digits
+from cas_plan.model import (
+    CONTINUED,
+    Deadline,
+    Funding,
+    Indicators,
+    ProgressEntry,
+    ReportNarrative,
+    Responsibility,
+    evidence_kind,
+)
 from cas_plan.output.markdown import md_escape
 from cas_plan.provenance import GitState
-from cas_plan.queries import DueQuery, DueRow, due_rows, occurrence_status, runs_in
+from cas_plan.queries import (
+    DueQuery,
+    DueRow,
+    due_rows,
+    event_dates,
+    occurrence_status,
+    occurrences,
+)
 from cas_plan.views import ActivityView, id_sort_key
 from cas_plan.words import REPORT_STATUSES, words
 
@@ -60,12 +90,20 @@ def _names(view: ActivityView, units: dict[str, str]) -> list[str]:
     return [units.get(e.unit, e.unit) for e in responsibility.units] if responsibility else []
 
 
-def _entries_in(view: ActivityView, year: int, as_of: dt.date) -> list[dict[str, Any]]:
-    return [
-        entry.model_dump(mode="json")
-        for entry in view.entries
-        if entry.date.year == year and entry.date <= as_of
-    ]
+def _per_year(view: ActivityView) -> bool:
+    """Continuous and yearly activities are reported anew each year."""
+    due = view.due.value
+    return due is not None and due.when.kind in ("continuous", "yearly")
+
+
+def _entries_in(view: ActivityView, year: int, as_of: dt.date) -> list[ProgressEntry]:
+    return [e for e in view.entries if e.date.year == year and e.date <= as_of]
+
+
+def _evidence(item: str) -> dict[str, Any]:
+    """A piece of evidence as the report shows it: its text, and a link only for an address."""
+    kind = evidence_kind(item)
+    return {"text": item, "kind": kind, "href": item if kind == "url" else None}
 
 
 def _activity_row(
@@ -76,13 +114,19 @@ def _activity_row(
     as_of: dt.date,
     units: dict[str, str],
 ) -> dict[str, Any]:
-    entries = _entries_in(view, year, as_of)
+    """One activity of the report. Values, evidence and the latest note come from the entries
+    that stand (a corrected entry's values are gone with it), up to the date of the state; a
+    continuous or yearly activity shows what it reported in the year (or the deadline's year)."""
+    if _per_year(view):
+        entries = _entries_in(view, deadline.year if deadline else year, as_of)
+    else:
+        entries = [e for e in view.entries if e.date <= as_of]
     values: dict[str, str] = {}
     evidence: list[str] = []
     for entry in entries:
-        values.update(entry.get("values", {}))
-        evidence += [link for link in entry.get("evidence", []) if link not in evidence]
-    notes = [entry["note"] for entry in entries if entry.get("note")]
+        values.update(entry.values)
+        evidence += [item for item in entry.evidence if item not in evidence]
+    noted = [entry for entry in entries if entry.note]
     due = view.due.value
     return {
         "id": view.id,
@@ -91,37 +135,38 @@ def _activity_row(
         "deadline": deadline.isoformat() if deadline else None,
         "due": due.when.spell() if due else None,
         "due_as_written": due.as_written if due else None,
+        "continuous": bool(due and due.when.kind == "continuous"),
         "status": klass,
-        "latest_note": notes[-1] if notes else None,
+        "latest_note": noted[-1].note if noted else None,
+        "latest_note_date": noted[-1].date.isoformat() if noted else None,
         "indicator_values": values,
-        "evidence": evidence,
-        "reports": entries,
+        "evidence": [_evidence(item) for item in evidence],
+        "reports_in_year": len(_entries_in(view, year, as_of)),
     }
 
 
-def _percent(part: int, whole: int) -> int:
-    """A whole percentage, halves rounded up (1 of 8 is 13%)."""
-    return (200 * part + whole) // (2 * whole) if whole else 0
-
-
-def _summary(rows: list[tuple[str, str]]) -> dict[str, Any]:
-    """Counts and percentages of (goal, class) pairs: per goal and overall."""
+def _summary(rows: list[tuple[str, str]], goal_ids: list[str]) -> dict[str, Any]:
+    """Counts and percentages (None when nothing is due) of (goal, class) pairs: per goal of
+    the plan and overall."""
 
     def count(selected: list[str]) -> dict[str, Any]:
         counts = {key: selected.count(key) for key in SUMMARY_KEYS if key != "due"}
         counts["due"] = len(selected)
-        percents = {key: _percent(value, len(selected)) for key, value in counts.items()}
-        percents["due"] = 100 if selected else 0
-        return {"counts": counts, "percents": percents}
+        percents = {key: percent_value(value, len(selected)) for key, value in counts.items()}
+        done = counts["completed"] + counts["completed_late"]
+        return {
+            "counts": counts,
+            "percents": percents,
+            "completion": percent_value(done, len(selected)),
+        }
 
-    goals = sorted({goal for goal, _ in rows}, key=id_sort_key)
     return {
-        "goals": {goal: count([k for g, k in rows if g == goal]) for goal in goals},
+        "goals": {goal: count([k for g, k in rows if g == goal]) for goal in goal_ids},
         "overall": count([k for _, k in rows]),
     }
 
 
-_MERMAID_UNSAFE = re.compile(r"[^0-9A-Za-zÀ-žА-я .,()/%-]")
+_MERMAID_UNSAFE = re.compile(r"[^0-9A-Za-zÀ-ž\u0400-\u04ff .,()/%-]")
 
 
 def mermaid_text(text: str, limit: int = 60) -> str:
@@ -132,18 +177,29 @@ def mermaid_text(text: str, limit: int = 60) -> str:
     return cleaned if len(cleaned) <= limit else cleaned[: limit - 1].rstrip() + "…"
 
 
+# the colours of the charts, each with the legend word (a key of cas_plan.words) it stands for
+GANTT_COLOURS = {
+    "done": ("#1a7f37", "legend_done"),
+    "active": ("#2f81f7", "legend_active"),
+    "crit": ("#cf222e", "legend_overdue"),
+    "": ("#8c959f", "legend_other"),
+}
+BAR_COLOURS = {"done": ("#2f81f7", "legend_completed_share"), "rest": ("#eef1f4", "not_completed")}
+
+
 def _bar_chart(goals: list[dict[str, Any]]) -> dict[str, Any]:
-    """Geometry of an SVG bar chart of completion per goal (percent completed of due)."""
-    bar, gap, left, width = 22, 8, 60, 420
+    """Geometry of an SVG bar chart of completion per goal (percent completed of due; a goal
+    with nothing due has no bar and shows an en dash)."""
+    bar, gap, left, width, right = 22, 8, 70, 420, 60
     bars = []
     for index, goal in enumerate(goals):
         percent = goal["completion"]
         bars.append(
             {
-                "label": f"{goal['id']}",
+                "label": goal["id"],
                 "percent": percent,
                 "y": index * (bar + gap),
-                "width": round(width * percent / 100),
+                "width": round(width * percent / 100) if percent is not None else 0,
                 "x": left,
             }
         )
@@ -153,105 +209,336 @@ def _bar_chart(goals: list[dict[str, Any]]) -> dict[str, Any]:
         "bar": bar,
         "left": left,
         "width": width,
-        "total_width": left + width + 60,
+        "total_width": left + width + right,
+        "legend": [{"colour": c, "word": w} for c, w in BAR_COLOURS.values()],
     }
+
+
+def _gantt(
+    classified: list[tuple[DueRow, str]], year: int, as_of: dt.date, lang: str
+) -> dict[str, Any]:
+    """The deadlines of the year on a full-year axis: label column, twelve months, and a margin
+    so the last dot (31 December) is drawn whole."""
+    label_width, month_width, row, margin = 300, 38, 16, 12
+    start = dt.date(year, 1, 1)
+    days = (dt.date(year, 12, 31) - start).days + 1
+    tasks = []
+    for index, (row_, klass) in enumerate(classified):
+        assert row_.deadline is not None
+        tag = {
+            "completed": "done",
+            "completed_late": "done",
+            "in_progress": "active",
+            "cancelled": "",
+        }.get(klass, "crit" if row_.deadline < as_of else "")
+        offset = (row_.deadline - start).days + 0.5
+        tasks.append(
+            {
+                "id": row_.view.id,
+                "label": mermaid_text(f"{row_.view.id} {row_.view.title}"),
+                "date": row_.deadline.isoformat(),
+                "status": klass,
+                "tag": tag,
+                "colour": GANTT_COLOURS[tag][0],
+                "x": round(label_width + 12 * month_width * offset / days, 1),
+                "y": index * row + 8,
+            }
+        )
+    height = len(tasks) * row + 30
+    return {
+        "tasks": tasks,
+        "start": start.isoformat(),
+        "end": f"{year}-12-31",
+        "months": [
+            {"name": name, "x": label_width + index * month_width}
+            for index, name in enumerate(month_names(lang))
+        ],
+        "label_width": label_width,
+        "month_width": month_width,
+        "row": row,
+        "height": height,
+        "axis_y": len(tasks) * row + 25,
+        "width": label_width + 12 * month_width + margin,
+        "legend": [{"tag": tag, "colour": c, "word": w} for tag, (c, w) in GANTT_COLOURS.items()],
+    }
+
+
+def _cell_text(value: object, units: dict[str, str], w: dict[str, str]) -> str:
+    """A replaced cell value as text: what the source says, or its parts."""
+    if value is None:
+        return ""
+    if value == CONTINUED:
+        return w["continued_above"]
+    if isinstance(value, str):
+        return value
+    as_written = getattr(value, "as_written", None)
+    if as_written:
+        return " ".join(str(as_written).split())
+    if isinstance(value, Deadline):
+        return value.when.spell()
+    if isinstance(value, Indicators):
+        return "; ".join(value.items)
+    if isinstance(value, Responsibility):
+        return ", ".join(units.get(u.unit, u.unit) for u in value.units)
+    if isinstance(value, Funding):
+        return "; ".join(f"{a.amount.amount} {a.amount.currency}" for a in value.amounts)
+    return str(value)
+
+
+CELL_WORDS = {
+    "title": "cell_title",
+    "due": "deadline",
+    "responsible": "responsible",
+    "indicators": "cell_indicators",
+    "funds": "funds_indicative",
+}
+
+
+def _amendments(plan: Plan, year: int, as_of: dt.date, lang: str) -> list[dict[str, Any]]:
+    """The amendments adopted in the year (by the date of the state), each with the cells it
+    changed: the value it replaced and the value it put in (the next amendment's replaced
+    value, or the value in force)."""
+    if plan.amendments is None:
+        return []
+    w = words(lang)
+    units = {unit_id: unit.name for unit_id, unit in plan.units.items()}
+    out = []
+    for amendment in plan.amendments.model.amendments:
+        if amendment.date.year != year or amendment.date > as_of:
+            continue
+        changes = []
+        for view in plan.views:
+            activity = view.activity
+            if activity.added_by == amendment.id:
+                changes.append(
+                    {
+                        "activity": view.id,
+                        "title": view.title,
+                        "cell": w["cell_added"],
+                        "old": "",
+                        "new": view.title,
+                    }
+                )
+            if activity.cancelled_by == amendment.id:
+                changes.append(
+                    {
+                        "activity": view.id,
+                        "title": view.title,
+                        "cell": w["cell_cancelled"],
+                        "old": view.title,
+                        "new": w["cancelled"],
+                    }
+                )
+            for position, change in enumerate(activity.history):
+                if change.amendment != amendment.id:
+                    continue
+                for cell in AMENDABLE:
+                    if cell not in change.model_fields_set:
+                        continue
+                    later = [
+                        c for c in activity.history[position + 1 :] if cell in c.model_fields_set
+                    ]
+                    new = getattr(later[0], cell) if later else getattr(activity, cell)
+                    changes.append(
+                        {
+                            "activity": view.id,
+                            "title": view.title,
+                            "cell": w[CELL_WORDS[cell]],
+                            "old": _cell_text(getattr(change, cell), units, w),
+                            "new": _cell_text(new, units, w),
+                        }
+                    )
+        out.append(
+            {
+                "id": amendment.id,
+                "date": amendment.date.isoformat(),
+                "decision": amendment.decision,
+                "reason": amendment.reason,
+                "changes": changes,
+            }
+        )
+    return out
+
+
+def _measure_line(counts: dict[str, int], lang: str) -> str:
+    """One line per measure: "3 activities due in the year: 1 completed, 2 in progress."."""
+    w = words(lang)
+    if not counts["due"]:
+        return w["measure_nothing_due"]
+    parts = ", ".join(
+        f"{format_int(counts[key], lang)} {w[key].lower()}"
+        for key in REPORT_STATUSES
+        if counts.get(key)
+    )
+    return phrase(
+        "measure_line", lang, activities=plural(counts["due"], "activity", lang), parts=parts
+    )
+
+
+def _narrative(plan: Plan, year: int) -> ReportNarrative | None:
+    for report in plan.reports:
+        if report.model.year == year:
+            return report.model
+    return None
+
+
+def _paragraphs(text: str | None) -> list[str]:
+    """Paragraphs of the coordinator's text (blank lines between them), lines joined."""
+    if not text:
+        return []
+    return [" ".join(p.split()) for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+
+
+def missing_narrative(plan: Plan, year: int) -> list[str]:
+    """What the coordinator has not written for the year's report (warnings; failures under
+    --strict): the file, its executive summary, a paragraph per goal with something due or
+    reported."""
+    narrative = _narrative(plan, year)
+    where = layout.report_file(year)
+    if narrative is None:
+        return [f"{where}: no narrative for {year} (executive summary and a paragraph per goal)"]
+    missing = []
+    if not narrative.executive_summary:
+        missing.append(f"{where}: no executive_summary")
+    for goal in sorted({g.model.id for g in plan.goals}, key=id_sort_key):
+        if goal not in narrative.goals:
+            missing.append(f"{where}: no paragraph for goal {goal} (goals: {goal!r}: ...)")
+    return missing
 
 
 def build_context(
     plan: Plan, year: int, as_of: dt.date, lang: str, git: GitState
 ) -> dict[str, Any]:
-    """Everything a report template may show, as plain data."""
+    """Everything a report template (or the docx writer) may show, as plain data."""
+    w = words(lang)
     views = plan.views
     units = {unit_id: unit.name for unit_id, unit in plan.units.items()}
     goal_titles = {g.model.id: g.model.title for g in plan.goals}
     measure_titles = {m.model.id: m.model.title for m in plan.measures}
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     period = plan.plan.model.period if plan.plan else None
+    narrative = _narrative(plan, year)
 
     in_year = due_rows(
         plan, DueQuery(before=end, after=start, as_of=as_of, include_continuous=True)
     )
     dated = [row for row in in_year if row.section == "due"]
     classified = [(row, classify(row, as_of)) for row in dated]
+    # cancelled activities drop out of what is due, but the year's figures count them
+    events = event_dates(plan)
+    for view in views:
+        if view.cancelled and view.due.value is not None:
+            for day in occurrences(view.due.value.when, events, start, end) or []:
+                classified.append((DueRow(view, "due", day, "cancelled", False), "cancelled"))
+    classified.sort(key=lambda pair: (pair[0].deadline or start, id_sort_key(pair[0].view.id)))
 
     rows_by_activity: dict[str, dict[str, Any]] = {}
     for row, klass in classified:
         rows_by_activity.setdefault(
             row.view.id, _activity_row(row.view, row.deadline, klass, year, as_of, units)
         )
-    # activities reported in the year without a deadline in it
+    # activities reported in the year without a deadline in it (continuous ones included)
     for view in views:
-        if (
-            view.id not in rows_by_activity
-            and _entries_in(view, year, as_of)
-            and not (view.due.value and runs_in(view.due.value.when, end))  # listed below
-        ):
+        if view.id not in rows_by_activity and _entries_in(view, year, as_of):
             status = occurrence_status(view, None, as_of)
             rows_by_activity[view.id] = _activity_row(view, None, status, year, as_of, units)
 
-    by_goal: dict[str, dict[str, list[dict[str, Any]]]] = {}
-    for view in views:  # plan order: goals, measures, rows
-        measure_rows = by_goal.setdefault(view.goal_id, {}).setdefault(view.measure_id, [])
-        if view.id in rows_by_activity:
-            measure_rows.append(rows_by_activity[view.id])
-    goals: list[dict[str, Any]] = []
-    for goal_id in sorted(by_goal, key=id_sort_key):
-        measures = [
-            {"id": measure_id, "title": measure_titles.get(measure_id, ""), "activities": rows}
-            for measure_id, rows in sorted(
-                by_goal[goal_id].items(), key=lambda m: id_sort_key(m[0])
-            )
-            if rows
-        ]
-        goals.append({"id": goal_id, "title": goal_titles.get(goal_id, ""), "measures": measures})
+    goal_ids = sorted(goal_titles, key=id_sort_key)
+    summary = _summary([(row.view.goal_id, klass) for row, klass in classified], goal_ids)
+    measure_counts: dict[str, list[str]] = {}
+    for row, klass in classified:
+        measure_counts.setdefault(row.view.measure_id, []).append(klass)
 
-    summary = _summary([(row.view.goal_id, klass) for row, klass in classified])
-    for goal in goals:
-        stats = summary["goals"].get(goal["id"])
-        goal["summary"] = stats
-        done = (stats["counts"]["completed"] + stats["counts"]["completed_late"]) if stats else 0
-        goal["completion"] = _percent(done, stats["counts"]["due"]) if stats else 0
-        goal["due_count"] = stats["counts"]["due"] if stats else 0
+    goals: list[dict[str, Any]] = []
+    for goal_id in goal_ids:
+        measures = []
+        for measure in sorted(
+            (m for m in plan.measures if m.model.id.split(".")[0] == goal_id),
+            key=lambda m: id_sort_key(m.model.id),
+        ):
+            measure_id = measure.model.id
+            of_measure = [v for v in views if v.measure_id == measure_id]
+            listed = [rows_by_activity[v.id] for v in of_measure if v.id in rows_by_activity]
+            silent = [
+                v
+                for v in of_measure
+                if v.id not in rows_by_activity
+                and v.due.value is not None
+                and v.due.value.when.kind == "continuous"
+                and not v.cancelled
+            ]
+            klasses = measure_counts.get(measure_id, [])
+            counts = {key: klasses.count(key) for key in REPORT_STATUSES}
+            counts["due"] = len(klasses)
+            measures.append(
+                {
+                    "id": measure_id,
+                    "title": measure_titles.get(measure_id, ""),
+                    "line": _measure_line(counts, lang),
+                    "counts": counts,
+                    "narrative": _paragraphs(narrative.measures.get(measure_id))
+                    if narrative
+                    else [],
+                    "activities": listed,
+                    "not_listed_continuous": len(silent),
+                    "not_listed_text": plural(len(silent), "not_listed_continuous", lang)
+                    if silent
+                    else None,
+                }
+            )
+        stats = summary["goals"][goal_id]
+        goals.append(
+            {
+                "id": goal_id,
+                "title": goal_titles.get(goal_id, ""),
+                "summary": stats,
+                "completion": stats["completion"],
+                "due_count": stats["counts"]["due"],
+                "narrative": _paragraphs(narrative.goals.get(goal_id)) if narrative else [],
+                "narrative_missing": narrative is None or goal_id not in narrative.goals,
+                "measures": measures,
+            }
+        )
 
     overdue_start = period.start if period else dt.date(1, 1, 1)
     overdue = due_rows(
-        plan,
-        DueQuery(
-            before=min(as_of, dt.date.max), after=overdue_start, as_of=as_of, overdue_only=True
-        ),
+        plan, DueQuery(before=as_of, after=overdue_start, as_of=as_of, overdue_only=True)
     )
-    next_year = due_rows(
-        plan,
-        DueQuery(before=dt.date(year + 1, 12, 31), after=dt.date(year + 1, 1, 1), as_of=as_of),
-    )
-    budget = budget_record(compute_budget(plan, "goal", year))
-
-    def listing(row: DueRow) -> dict[str, Any]:
-        # a yearly deadline is reported anew each year: show the reports of its own year
-        yearly = (
-            row.deadline is not None
-            and row.view.due.value is not None
-            and (row.view.due.value.when.kind == "yearly")
-        )
-        notes_year = row.deadline.year if yearly and row.deadline else year
-        return _activity_row(row.view, row.deadline, row.status, notes_year, as_of, units)
-
-    gantt = [
-        {
+    delays: dict[str, dict[str, Any]] = {}
+    for row in overdue:
+        if row.view.id in delays or row.deadline is None:
+            continue  # a yearly activity late in several years: its longest delay
+        noted = [e for e in row.view.entries if e.date <= as_of and e.note]
+        days = (as_of - row.deadline).days
+        delays[row.view.id] = {
             "id": row.view.id,
-            "label": mermaid_text(f"{row.view.id} {row.view.title}"),
-            "date": row.deadline.isoformat(),
-            "status": klass,
-            "tag": {"completed": "done", "completed_late": "done", "in_progress": "active"}.get(
-                klass, "crit" if row.overdue else ""
-            ),
+            "title": row.view.title,
+            "responsible": _names(row.view, units),
+            "deadline": row.deadline.isoformat(),
+            "status": row.status,
+            "reason": noted[-1].note if noted else None,
+            "reason_date": noted[-1].date.isoformat() if noted else None,
+            "reason_given": phrase(
+                "reason_given_on", lang, date=format_date(noted[-1].date, lang, "short")
+            )
+            if noted
+            else None,
+            "days_overdue": days,
+            "overdue_text": overdue_by(days, lang),
+            "days_text": plural(days, "day", lang),
         }
-        for row, klass in classified
-        if row.deadline is not None
-    ]
+
+    budget_by_goal = compute_budget(plan, "goal", year)
+    budget_by_measure = compute_budget(plan, "measure", year)
+    by_goal = side_by_side(budget_by_goal)
+    annex = sorted(rows_by_activity.values(), key=lambda r: id_sort_key(r["id"]))
+    overall = summary["overall"]["counts"]
     return {
-        "w": words(lang),
+        "w": w,
         "lang": lang,
+        "html_lang": html_lang(lang),
+        "title": report_title(year, lang),
+        "state_as_of": state_as_of(as_of, lang),
         "plan": {
             "title": plan.plan.model.title if plan.plan else "",
             "institution": plan.plan.model.institution if plan.plan else None,
@@ -267,29 +554,37 @@ def build_context(
             "describe": git.describe,
             "version": __version__,
         },
+        "narrative": {
+            "present": narrative is not None,
+            "executive_summary": _paragraphs(narrative.executive_summary) if narrative else [],
+            "file": layout.report_file(year),
+        },
         "summary_keys": list(SUMMARY_KEYS),
         "statuses": list(REPORT_STATUSES),
         "summary": summary,
-        "goals": goals,
-        "overdue": [listing(row) for row in overdue],
-        "next_year": [listing(row) for row in next_year if row.section == "due"],
-        "unresolved": [listing(row) for row in in_year if row.section == "unresolved"],
-        "continuous": [
-            {**listing(row), "reports": _entries_in(row.view, year, as_of)}
-            for row in in_year
-            if row.section == "continuous"
+        "figures": [
+            {"key": key, "count": overall[key], "percent": summary["overall"]["percents"][key]}
+            for key in SUMMARY_KEYS
         ],
-        "funds": budget["totals"],
-        "funds_not_by_year": len(budget["other_years"]),
-        "charts": {"gantt": gantt, "bars": _bar_chart(goals)},
+        "goals": goals,
+        "delays": list(delays.values()),
+        "amendments": _amendments(plan, year, as_of, lang),
+        "funds": {
+            "by_goal": by_goal,
+            "by_measure": side_by_side(budget_by_measure),
+            "totals": spent_totals(by_goal),
+            "not_by_year": len(budget_by_goal.other_years),
+            "not_by_year_text": plural(
+                len(budget_by_goal.other_years), "amounts_not_by_year", lang
+            ),
+        },
+        "annex": annex,
+        "charts": {"gantt": _gantt(classified, year, as_of, lang), "bars": _bar_chart(goals)},
     }
 
 
-def _filters() -> dict[str, Any]:
-    def pct(value: int) -> str:
-        return f"{value}%"
-
-    return {"md": md_escape, "pct": pct, "money": group_digits, "mermaid": mermaid_text}
+def _filters(lang: str) -> dict[str, Any]:
+    return {**jinja_filters(lang), "md": md_escape, "mermaid": mermaid_text}
 
 
 def render(context: dict[str, Any], output_format: str, template: Path | None = None) -> str:
@@ -321,7 +616,7 @@ def render(context: dict[str, Any], output_format: str, template: Path | None = 
             lstrip_blocks=True,
         )
         name = template.name
-    environment.filters.update(_filters())
+    environment.filters.update(_filters(str(context.get("lang", "en"))))
     try:
         return str(environment.get_template(name).render(**context))
     except TemplateError as exc:

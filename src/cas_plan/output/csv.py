@@ -56,7 +56,7 @@ def due_csv(rows: Sequence[DueRow], names: Mapping[str, str]) -> str:
     return buffer.getvalue()
 
 
-BUDGET_CSV_FIELDS = ("name", "currency", "basis", "procurement", "total", "activities")
+BUDGET_CSV_FIELDS = ("name", "currency", "basis", "procurement", "total", "activities", "spent")
 
 
 def budget_csv(record: BudgetRecord) -> str:
@@ -74,6 +74,25 @@ def budget_csv(record: BudgetRecord) -> str:
                 line["procurement"],
                 line["total"],
                 " ".join(line["activities"]),
+                "",
+            ]
+        )
+    # what was spent: rows of procurement "spent" with the amount in the last column, so the
+    # existing columns keep their places; never added to the indicative totals
+    spent_basis = str(record["year"]) if record["year"] is not None else "all years"
+    for spent in record["spent"]:
+        if spent["spent"] is None:
+            continue
+        writer.writerow(
+            [
+                spent["group"],
+                spent["name"],
+                spent["currency"],
+                spent_basis,
+                "spent",
+                "",
+                " ".join(spent["activities"]),
+                spent["spent"],
             ]
         )
     return buffer.getvalue()

@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from cas_plan.l10n import MISSING
 from cas_plan.money import group_digits
 from cas_plan.organization import unit_names
 from cas_plan.queries import SECTION_TITLES, DueRow, UnitLine, WhoRow
@@ -285,6 +286,45 @@ def print_budget(console: Console, record: BudgetRecord) -> None:
         )
     console.print(_fit(totals, console.width))
     console.print()
+    if record["spent"]:
+        year = record["year"]
+        console.print(
+            Text(
+                f"Indicative and spent in {year}"
+                if year is not None
+                else "Spent in all years (no indicative amount of one year to compare)",
+                style="bold",
+            )
+        )
+        beside = _table(
+            (record["by"], {"no_wrap": True}),
+            ("name", WIDE),
+            ("currency", NARROW),
+            ("indicative", {"justify": "right", "no_wrap": True}),
+            ("spent", {"justify": "right", "no_wrap": True}),
+        )
+
+        def shown(value: str | None) -> str:
+            return group_digits(value) if value is not None else MISSING
+
+        for pair in record["spent"]:
+            beside.add_row(
+                pair["group"],
+                pair["name"],
+                pair["currency"],
+                shown(pair["indicative"]),
+                shown(pair["spent"]),
+            )
+        for summed in record["spent_totals"]:
+            beside.add_row(
+                "total",
+                "",
+                summed["currency"],
+                shown(summed["indicative"]),
+                shown(summed["spent"]),
+            )
+        console.print(_fit(beside, console.width))
+        console.print()
     console.print(Text("Not summed", style="bold"))
     labels = {
         "no_extra_cost": "no extra cost (regular activities)",
