@@ -41,10 +41,10 @@ def _id_text(value: object) -> object:
 
 
 def _pattern(regex: str, what: str, example: str) -> AfterValidator:
-    compiled = re.compile(regex)
+    compiled = re.compile(regex, re.ASCII)  # `\d` is 0-9, not every script's digits
 
     def check(value: str) -> str:
-        if not compiled.match(value):
+        if not compiled.fullmatch(value):
             raise ValueError(f"'{value}' is not a valid {what} (expected something like {example})")
         return value
 
@@ -119,7 +119,7 @@ _URL = re.compile(
 def _check_url(value: str) -> str:
     """An http(s) address with a host and none of the characters RFC 3986 leaves out (so it
     can be linked in Markdown and HTML as it is)."""
-    if not _URL.match(value):
+    if not _URL.fullmatch(value):
         raise ValueError(f"'{value}' is not a web address (expected https://...)")
     return value
 
