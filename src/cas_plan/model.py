@@ -127,6 +127,32 @@ def _check_url(value: str) -> str:
 Url = Annotated[str, AfterValidator(_check_url)]
 
 
+# A GitHub user (@octocat: letters, digits and single hyphens, at most 39), a team of an
+# organization (@org/team-name) or an e-mail address: what CODEOWNERS accepts as an owner.
+# Anything else could carry a space or a line break into CODEOWNERS and add a rule of its own.
+_REVIEW_HANDLE = (
+    r"@[A-Za-z0-9](?:-?[A-Za-z0-9]){0,38}(?:/[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,99}))?"
+    r"|[A-Za-z0-9.!#$%&'*+=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+"
+)
+_REVIEW = re.compile(_REVIEW_HANDLE, re.ASCII)
+
+
+def _check_review(value: str) -> str:
+    if not _REVIEW.fullmatch(value):
+        raise ValueError(
+            f"'{value}' is not a GitHub handle (@user or @org/team) nor an e-mail address"
+        )
+    return value
+
+
+ReviewHandle = Annotated[
+    str,
+    AfterValidator(_check_review),
+    WithJsonSchema({"type": "string", "pattern": f"^(?:{_REVIEW_HANDLE})$"}),
+]
+
+
 # --- cells -----------------------------------------------------------------------------------
 
 
@@ -342,7 +368,7 @@ class PlanFile(Strict):
     institution: Text | None = None
     period: Period
     source: Text
-    review: Text | None = Field(
+    review: ReviewHandle | None = Field(
         default=None, description="Review handle of the plan coordinator, e.g. @org/team."
     )
 
@@ -374,7 +400,7 @@ class Unit(Strict):
     covers: list[Slug] = Field(
         default_factory=list, description="For a collective ('all divisions'): the units it covers."
     )
-    review: Text | None = Field(default=None, description="Review handle, e.g. @org/team.")
+    review: ReviewHandle | None = Field(default=None, description="Review handle, e.g. @org/team.")
 
 
 class OrganizationFile(Strict):
