@@ -10,11 +10,20 @@ from cas_plan.safewrite import write_atomically
 from cas_plan.schema import schema_line, write_schemas
 
 
+def yaml_text(value: str) -> str:
+    """A string as one double-quoted YAML scalar (line breaks, quotes, control characters
+    escaped), so a value given on the command line is read back as exactly itself and can
+    neither end its line nor add a key."""
+    import yaml
+
+    return yaml.safe_dump(value, default_style='"', allow_unicode=True, width=2**31).rstrip("\n")
+
+
 def starter_files(title: str, start_year: int) -> dict[str, str]:
     end_year = start_year + 3
     files = {
         "plan.yaml": f"""\
-title: {title}
+title: {yaml_text(title)}
 institution: Your institution
 period:
   start: {start_year}-01-01
@@ -69,6 +78,10 @@ class InitError(UsageError):
 def init_plan(
     directory: Path, title: str = "Action plan", today: dt.date | None = None
 ) -> list[Path]:
+    if not title.strip():
+        raise UsageError("--title: the plan's title is empty")
+    if any(0xD800 <= ord(char) <= 0xDFFF for char in title):
+        raise UsageError("--title: the title is not valid text (bytes that are not UTF-8)")
     if directory.exists() and any(directory.iterdir()):
         raise InitError(f"'{directory}' exists and is not empty; nothing was written")
     start_year = (today or dt.date.today()).year
