@@ -16,7 +16,6 @@ from cas_plan.organization import unit_names
 from cas_plan.queries import DueRow
 from cas_plan.records import BudgetRecord
 
-
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 

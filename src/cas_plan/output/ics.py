@@ -12,7 +12,6 @@ from cas_plan.organization import unit_names
 from cas_plan.queries import DueRow
 from cas_plan.status import status_label
 
-
 # Every line break a calendar program might honour, CR alone included (RFC 5545 ends lines with
 # CRLF, but Outlook-style parsers also split at a bare CR or LF).
 _LINE_BREAKS = re.compile(r"\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
