@@ -532,20 +532,30 @@ def main() -> None:
     collector would only rescan the plan; it is off, and what is left is frozen before exit so
     that the interpreter's final collection does not scan it either.
     """
+    import contextlib
     import gc
     import os
+    import signal
 
     from cas_plan.errors import ExitCode, system_problem
 
-    # third-party pydantic plugins have no say in a command line tool; looking for them scans
-    # every installed package's metadata at start-up
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    gc.disable()
     try:
+        # from here on Ctrl-C is a KeyboardInterrupt, caught below (atomic writes clean up)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        _printable_streams()
+        # third-party pydantic plugins have no say in a command line tool; looking for them
+        # scans every installed package's metadata at start-up
+        os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+        gc.disable()
         app()
     except KeyboardInterrupt:
+        # the stack has unwound (atomic writes cleaned up); leave at once with 130, as a
+        # second Ctrl-C during the interpreter's shutdown would be a traceback of its own
         _last_words("casplan: interrupted")
-        sys.exit(ExitCode.INTERRUPTED)
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        os._exit(ExitCode.INTERRUPTED)
     except BrokenPipeError:  # the reader went away (`casplan list | head`): nothing to say
         sys.stderr.close()
         sys.exit(ExitCode.OK)
@@ -557,6 +567,16 @@ def main() -> None:
         sys.exit(ExitCode.INTERNAL)
     finally:
         gc.freeze()
+
+
+def _printable_streams() -> None:
+    """Standard output and error that cannot fail on a character: on a terminal or file whose
+    encoding lacks one (PYTHONIOENCODING=ascii, the C locale), it is written as its escape
+    (`\\u0106`) instead of ending the command with UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
 
 
 def _last_words(message: str) -> None:
