@@ -34,7 +34,8 @@ def _env(**extra: str) -> dict[str, str]:
 def _plan(tmp_path):
     files = minimal_files()
     files["goal-1/measure-1.1.yaml"] = files["goal-1/measure-1.1.yaml"].replace(
-        "title: Write the rules", 'title: "Pravila — Ćirilica: Правилник о раду 🇷🇸"'
+        "title: Write the rules",
+        'title: "Pravila — Ćirilica: Правилник о раду 🇷🇸"',  # noqa: RUF001 (Cyrillic on purpose)
     )
     files["organization.yaml"] = files["organization.yaml"].replace(
         "name: Human Resources Division", "name: Sektor za ljudske resurse — Ђ"
