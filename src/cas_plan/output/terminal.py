@@ -305,7 +305,7 @@ def print_budget(console: Console, record: BudgetRecord) -> None:
     title = "Indicative funds" + (f" for {record['year']}" if record["year"] else "")
     console.print(Text(f"{title}, by {record['by']}", style="bold"))
     table = _table(
-        (record["by"], {"no_wrap": True}),
+        (record["by"], WIDE if record["by"] == "source" else NARROW),  # a source is a name
         ("name", WIDE),
         ("currency", NARROW),
         ("basis", NARROW),
