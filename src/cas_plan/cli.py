@@ -532,7 +532,6 @@ def main() -> None:
     collector would only rescan the plan; it is off, and what is left is frozen before exit so
     that the interpreter's final collection does not scan it either.
     """
-    import contextlib
     import gc
     import os
     import signal
@@ -549,13 +548,11 @@ def main() -> None:
         gc.disable()
         app()
     except KeyboardInterrupt:
-        # the stack has unwound (atomic writes cleaned up); leave at once with 130, as a
-        # second Ctrl-C during the interpreter's shutdown would be a traceback of its own
-        _last_words("casplan: interrupted")
-        for stream in (sys.stdout, sys.stderr):
-            with contextlib.suppress(Exception):
-                stream.flush()
-        os._exit(ExitCode.INTERRUPTED)
+        _interrupted()
+    except SystemExit as exc:
+        if exc.code == ExitCode.INTERRUPTED:  # typer makes Ctrl-C in a command a silent 130
+            _interrupted()
+        raise
     except BrokenPipeError:  # the reader went away (`casplan list | head`): nothing to say
         sys.stderr.close()
         sys.exit(ExitCode.OK)
@@ -567,6 +564,22 @@ def main() -> None:
         sys.exit(ExitCode.INTERNAL)
     finally:
         gc.freeze()
+
+
+def _interrupted() -> NoReturn:
+    """Ctrl-C: one line and exit 130, at once. The stack has unwound (atomic writes cleaned
+    up); the interpreter's shutdown is skipped, where a second Ctrl-C would be a traceback of
+    its own, and the line goes straight to the descriptor, since the interrupt may have left
+    Python's buffered stderr in the middle of a write."""
+    import contextlib
+    import os
+
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    with contextlib.suppress(OSError):
+        os.write(2, b"casplan: interrupted\n")
+    os._exit(130)
 
 
 def _printable_streams() -> None:
