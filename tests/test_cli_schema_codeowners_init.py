@@ -227,7 +227,7 @@ def test_init_then_validate(invoke, tmp_path):
     result = invoke("validate", "--plan", str(target), "--strict")
     assert result.exit_code == 0, result.output
     assert result.output.endswith("valid: 1 measures, 1 activities; 0 errors, 0 warnings\n")
-    assert "title: Action plan of another institution" in (target / "plan.yaml").read_text()
+    assert 'title: "Action plan of another institution"' in (target / "plan.yaml").read_text()
     again = invoke("init", str(target))
     assert again.exit_code == 2
     assert (

@@ -761,18 +761,25 @@ def main() -> None:
     """
     import gc
     import os
+    import signal
 
     from cas_plan.errors import ExitCode, system_problem
 
-    # third-party pydantic plugins have no say in a command line tool; looking for them scans
-    # every installed package's metadata at start-up
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    gc.disable()
     try:
+        # from here on Ctrl-C is a KeyboardInterrupt, caught below (atomic writes clean up)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        _printable_streams()
+        # third-party pydantic plugins have no say in a command line tool; looking for them
+        # scans every installed package's metadata at start-up
+        os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+        gc.disable()
         app()
     except KeyboardInterrupt:
-        _last_words("casplan: interrupted")
-        sys.exit(ExitCode.INTERRUPTED)
+        _interrupted()
+    except SystemExit as exc:
+        if exc.code == ExitCode.INTERRUPTED:  # typer makes Ctrl-C in a command a silent 130
+            _interrupted()
+        raise
     except BrokenPipeError:  # the reader went away (`casplan list | head`): nothing to say
         sys.stderr.close()
         sys.exit(ExitCode.OK)
@@ -784,6 +791,32 @@ def main() -> None:
         sys.exit(ExitCode.INTERNAL)
     finally:
         gc.freeze()
+
+
+def _interrupted() -> NoReturn:
+    """Ctrl-C: one line and exit 130, at once. The stack has unwound (atomic writes cleaned
+    up); the interpreter's shutdown is skipped, where a second Ctrl-C would be a traceback of
+    its own, and the line goes straight to the descriptor, since the interrupt may have left
+    Python's buffered stderr in the middle of a write."""
+    import contextlib
+    import os
+
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    with contextlib.suppress(OSError):
+        os.write(2, b"casplan: interrupted\n")
+    os._exit(130)
+
+
+def _printable_streams() -> None:
+    """Standard output and error that cannot fail on a character: on a terminal or file whose
+    encoding lacks one (PYTHONIOENCODING=ascii, the C locale), it is written as its escape
+    (`\\u0106`) instead of ending the command with UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
 
 
 def _last_words(message: str) -> None:

@@ -7,9 +7,11 @@ it covers), plus the plan coordinator's handle from plan.yaml, who merges every 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from cas_plan.diagnostics import Diagnostic
+from cas_plan.diagnostics import Diagnostic, printable
+from cas_plan.errors import PlanProblems
 from cas_plan.git import GitError, repository_root
 from cas_plan.loader import Plan
 from cas_plan.model import Unit
@@ -36,11 +38,30 @@ def handles_of(
     return handles_of(unit.parent, units, seen) if unit.parent else []
 
 
+# GitHub's CODEOWNERS has an escape for a space (`\\ `) and none for these: a path holding one
+# cannot be written as the rule it should be.
+_UNWRITABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029#!\[\]*?\\]")
+
+
+def codeowners_path(path: str) -> str:
+    """A path as a CODEOWNERS pattern: spaces escaped; a path GitHub cannot match exactly is
+    refused (PlanProblems), never written as some other rule."""
+    bad = _UNWRITABLE.search(path)
+    if bad:
+        raise PlanProblems(
+            f"the path '{printable(path)}' cannot be written in CODEOWNERS: it holds "
+            f"'{printable(bad.group())}', which CODEOWNERS cannot escape"
+        )
+    return path.replace(" ", "\\ ")
+
+
 def codeowners_text(plan: Plan, plan_path: str) -> str:
     """The CODEOWNERS file for a plan directory at `plan_path` (relative to the repository)."""
     units = plan.units
     coordinator = [plan.plan.model.review] if plan.plan and plan.plan.model.review else []
-    prefix = "/" + plan_path.strip("/") + "/" if plan_path not in ("", ".") else "/"
+    prefix = codeowners_path(
+        "/" + plan_path.strip("/") + "/" if plan_path not in ("", ".") else "/"
+    )
     lines = [HEADER]
     if coordinator:
         lines.append(f"{prefix} {' '.join(coordinator)}\n")
@@ -54,7 +75,8 @@ def codeowners_text(plan: Plan, plan_path: str) -> str:
                 handles += [h for h in handles_of(unit_id, units) if h not in handles]
         owners = coordinator + [h for h in handles if h not in coordinator]
         if owners:
-            lines.append(f"{prefix}{plan.relative(measure.path)} {' '.join(owners)}\n")
+            rule = prefix + codeowners_path(plan.relative(measure.path))
+            lines.append(f"{rule} {' '.join(owners)}\n")
     return "".join(lines)
 
 

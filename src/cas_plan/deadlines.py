@@ -253,25 +253,25 @@ OTHER_SPELLINGS_PATTERN = (
 
 def _parse_point(text: str) -> Point | None:
     """A day, month, quarter or year; None when the text has none of those shapes."""
-    if m := _DAY.match(text):
+    if m := _DAY.fullmatch(text):
         try:
             return Day(date(int(m[1]), int(m[2]), int(m[3])))
         except ValueError as exc:
             raise DeadlineSyntaxError(f"'{text}' is not a calendar date ({exc})") from None
-    if m := _MONTH.match(text):
+    if m := _MONTH.fullmatch(text):
         month = int(m[2])
         if not 1 <= month <= 12:
             raise DeadlineSyntaxError(f"'{text}': month {month} is not between 01 and 12")
         return Month(int(m[1]), month)
-    if m := _QUARTER.match(text):
+    if m := _QUARTER.fullmatch(text):
         return Quarter(int(m[1]), int(m[2]))
-    if m := _YEAR.match(text):
+    if m := _YEAR.fullmatch(text):
         return Year(int(m[1]))
     return None
 
 
 def _parse_bound(text: str) -> Bound:
-    if EVENT_ID.match(text):
+    if EVENT_ID.fullmatch(text):
         return EventRef(text)
     point = _parse_point(text)
     if point is None:
@@ -290,22 +290,22 @@ def parse_deadline(value: object) -> DeadlineSpec:
         raise DeadlineSyntaxError("the deadline is empty")
     if text.lower() == "continuous":
         return Continuous()
-    if m := _YEARLY.match(text):
+    if m := _YEARLY.fullmatch(text):
         month, day = int(m[1]), (int(m[2]) if m[2] else None)
         if not 1 <= month <= 12:
             raise DeadlineSyntaxError(f"'{text}': month {month} is not between 1 and 12")
         if day is not None and not 1 <= day <= calendar.monthrange(2000, month)[1]:
             raise DeadlineSyntaxError(f"'{text}': day {day} does not exist in month {month}")
         return Yearly(month, day)
-    if m := _RELATIVE.match(text):
+    if m := _RELATIVE.fullmatch(text):
         event = m[3]
-        if not EVENT_ID.match(event):
+        if not EVENT_ID.fullmatch(event):
             raise DeadlineSyntaxError(
                 f"'{event}' is not an event id (lowercase words joined by '-')"
             )
         unit: Literal["y", "m", "w", "d"] = m[2]  # type: ignore[assignment]  # regex allows only these
         return Relative(int(m[1]), unit, event)
-    if m := _BY_EVENT.match(text):
+    if m := _BY_EVENT.fullmatch(text):
         bound = _parse_bound(m[1])
         if not isinstance(bound, EventRef):
             raise DeadlineSyntaxError(

@@ -47,10 +47,10 @@ def _id_text(value: object) -> object:
 
 
 def _pattern(regex: str, what: str, example: str) -> AfterValidator:
-    compiled = re.compile(regex)
+    compiled = re.compile(regex, re.ASCII)  # `\d` is 0-9, not every script's digits
 
     def check(value: str) -> str:
-        if not compiled.match(value):
+        if not compiled.fullmatch(value):
             raise ValueError(f"'{value}' is not a valid {what} (expected something like {example})")
         return value
 
@@ -134,12 +134,38 @@ _URL = re.compile(
 def _check_url(value: str) -> str:
     """An http(s) address with a host and none of the characters RFC 3986 leaves out (so it
     can be linked in Markdown and HTML as it is)."""
-    if not _URL.match(value):
+    if not _URL.fullmatch(value):
         raise ValueError(f"'{value}' is not a web address (expected https://...)")
     return value
 
 
 Url = Annotated[str, AfterValidator(_check_url)]
+
+
+# A GitHub user (@octocat: letters, digits and single hyphens, at most 39), a team of an
+# organization (@org/team-name) or an e-mail address: what CODEOWNERS accepts as an owner.
+# Anything else could carry a space or a line break into CODEOWNERS and add a rule of its own.
+_REVIEW_HANDLE = (
+    r"@[A-Za-z0-9](?:-?[A-Za-z0-9]){0,38}(?:/[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,99}))?"
+    r"|[A-Za-z0-9.!#$%&'*+=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+"
+)
+_REVIEW = re.compile(_REVIEW_HANDLE, re.ASCII)
+
+
+def _check_review(value: str) -> str:
+    if not _REVIEW.fullmatch(value):
+        raise ValueError(
+            f"'{value}' is not a GitHub handle (@user or @org/team) nor an e-mail address"
+        )
+    return value
+
+
+ReviewHandle = Annotated[
+    str,
+    AfterValidator(_check_review),
+    WithJsonSchema({"type": "string", "pattern": f"^(?:{_REVIEW_HANDLE})$"}),
+]
 
 
 # --- cells -----------------------------------------------------------------------------------
@@ -504,7 +530,7 @@ class PlanFile(Strict):
     institution: Text | None = None
     period: Period
     source: Text
-    review: Text | None = Field(
+    review: ReviewHandle | None = Field(
         default=None, description="Review handle of the plan coordinator, e.g. @org/team."
     )
 
@@ -556,7 +582,7 @@ class Unit(Strict):
     covers: list[Slug] = Field(
         default_factory=list, description="For a collective ('all divisions'): the units it covers."
     )
-    review: Text | None = Field(default=None, description="Review handle, e.g. @org/team.")
+    review: ReviewHandle | None = Field(default=None, description="Review handle, e.g. @org/team.")
     contact: EmailAddress | None = Field(
         default=None,
         description="The e-mail address 'casplan followup --eml' addresses the unit's draft to.",

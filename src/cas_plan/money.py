@@ -63,7 +63,7 @@ def parse_money(value: object) -> Money:
         raise MoneySyntaxError(f"the amount {value} has no currency")
     if not isinstance(value, str):
         raise MoneySyntaxError(f"an amount is text, not {type(value).__name__}")
-    m = _MONEY.match(value)
+    m = _MONEY.fullmatch(value)
     if not m:
         raise MoneySyntaxError(f"'{value}' is not an amount")
     currency = m[2].upper()
@@ -83,7 +83,7 @@ _SERBIAN = re.compile(r"^\d{1,3}(?:\.\d{3})*(?:,\d+)?$")
 def parse_serbian_number(text: str) -> Decimal | None:
     """'2.677.411,58' -> 2677411.58; None when the text is not well-formed Serbian notation."""
     text = text.strip()
-    if not _SERBIAN.match(text):
+    if not _SERBIAN.fullmatch(text):
         return None
     return Decimal(text.replace(".", "").replace(",", "."))
 

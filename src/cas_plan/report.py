@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -587,13 +588,113 @@ def _filters(lang: str) -> dict[str, Any]:
     return {**jinja_filters(lang), "md": md_escape, "mermaid": mermaid_text}
 
 
-def render(context: dict[str, Any], output_format: str, template: Path | None = None) -> str:
-    """Render the report with the bundled template for the format, or a user's template
-    (in Jinja2's sandbox)."""
-    from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
-    from jinja2.exceptions import SecurityError
+@dataclass(frozen=True)
+class TemplateLimits:
+    """What a user's template may spend: Jinja2's sandbox keeps it from the files and the
+    interpreter, these keep it from the machine (a CI runner renders other people's templates)."""
+
+    range_items: int = 10_000  # one range()
+    power_bits: int = 4_096  # the size of an integer `a ** b` may make
+    repeat_items: int = 1_000_000  # `'x' * n`, `[0] * n`
+    output_chars: int = 20_000_000
+    seconds: float = 30.0
+
+
+LIMITS = TemplateLimits()
+
+
+class TemplateLimitError(Exception):
+    """A user's template went past one of the `TemplateLimits`."""
+
+
+def _sandbox(loader: Any, autoescape: bool, limits: TemplateLimits) -> Any:
+    """Jinja2's immutable sandbox with bounded ranges, powers, repetition and time."""
+    import math
+    import time
+
+    from jinja2 import StrictUndefined
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+    deadline = time.monotonic() + limits.seconds
+
+    def check_time() -> None:
+        if time.monotonic() > deadline:
+            raise TemplateLimitError(f"ran for more than {limits.seconds:g} seconds")
+
+    def bounded_range(*args: int) -> Any:
+        check_time()
+        items = range(*args)
+        if len(items) > limits.range_items:
+            raise TemplateLimitError(
+                f"range() of {len(items)} items is over the limit of {limits.range_items}"
+            )
+        for number, item in enumerate(items):
+            if number % 1000 == 999:
+                check_time()
+            yield item
+
+    def bits(value: Any) -> float:
+        return math.log2(abs(value)) if value else 0.0
+
+    class BoundedSandbox(ImmutableSandboxedEnvironment):
+        intercepted_binops = frozenset(["**", "*"])
+        intercepted_unops = frozenset(["-", "+"])
+
+        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+            check_time()
+            power = operator == "**" and _is_int(left) and _is_int(right) and right > 0
+            if power and bits(left) * right > limits.power_bits:
+                raise TemplateLimitError(
+                    f"{left} ** {right} is over the limit of {limits.power_bits} bits"
+                )
+            if operator == "*":
+                for sized, times in ((left, right), (right, left)):
+                    repeated = isinstance(sized, str | list | tuple) and _is_int(times)
+                    if repeated and len(sized) * times > limits.repeat_items:
+                        raise TemplateLimitError(
+                            f"repeating {len(sized)} items {times} times is over the "
+                            f"limit of {limits.repeat_items}"
+                        )
+            return super().call_binop(context, operator, left, right)
+
+        def call_unop(self, context: Any, operator: str, arg: Any) -> Any:
+            check_time()
+            return super().call_unop(context, operator, arg)
+
+        def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+            check_time()
+            return super().call(__context, __obj, *args, **kwargs)
+
+        def getattr(self, obj: Any, attribute: str) -> Any:
+            check_time()
+            return super().getattr(obj, attribute)
+
+        def check_time(self) -> None:
+            check_time()
+
+    environment = BoundedSandbox(
+        loader=loader,
+        undefined=StrictUndefined,
+        autoescape=autoescape,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.globals["range"] = bounded_range
+    return environment
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def render(context: dict[str, Any], output_format: str, template: Path | None = None) -> str:
+    """Render the report with the bundled template for the format, or a user's template
+    (in Jinja2's sandbox, within `LIMITS`)."""
+    from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
+    from jinja2.exceptions import SecurityError
+
+    limits = LIMITS
     if template is None:
         from jinja2 import Environment
 
@@ -607,23 +708,47 @@ def render(context: dict[str, Any], output_format: str, template: Path | None = 
         )
         name = f"report.{output_format}.j2"
     else:
-        environment = ImmutableSandboxedEnvironment(
-            loader=FileSystemLoader(template.resolve().parent),
-            undefined=StrictUndefined,
-            autoescape=output_format == "html",
-            keep_trailing_newline=True,
-            trim_blocks=True,
-            lstrip_blocks=True,
+        environment = _sandbox(
+            FileSystemLoader(template.resolve().parent), output_format == "html", limits
         )
         name = template.name
     environment.filters.update(_filters(str(context.get("lang", "en"))))
     try:
-        return str(environment.get_template(name).render(**context))
+        if template is None:
+            return str(environment.get_template(name).render(**context))
+        return _stream(environment, environment.get_template(name), context, limits)
+    except TemplateLimitError as exc:
+        line = _template_line(exc, name)
+        where = f" (line {line})" if line else ""
+        raise ReportError(f"template {name}{where}: {exc}") from None
     except TemplateError as exc:
         line = getattr(exc, "lineno", None) or _template_line(exc, name)
         where = f" (line {line})" if line else ""
         forbidden = "the sandbox forbids it: " if isinstance(exc, SecurityError) else ""
         raise ReportError(f"template {name}{where}: {forbidden}{exc}") from None
+    except Exception as exc:  # a user's template that fails (1/0, 2.0 ** 9999) is its problem
+        if template is None:
+            raise
+        line = _template_line(exc, name)
+        where = f" (line {line})" if line else ""
+        raise ReportError(f"template {name}{where}: {type(exc).__name__}: {exc}") from None
+
+
+def _stream(
+    environment: Any, compiled: Any, context: dict[str, Any], limits: TemplateLimits
+) -> str:
+    """The template's output, gathered piece by piece so that time and size are checked while
+    it renders, not after."""
+    pieces, size = [], 0
+    for piece in compiled.generate(**context):
+        size += len(piece)
+        if size > limits.output_chars:
+            raise TemplateLimitError(
+                f"the output is over the limit of {limits.output_chars} characters"
+            )
+        environment.check_time()
+        pieces.append(piece)
+    return "".join(pieces)
 
 
 def _template_line(exc: BaseException, name: str) -> int | None:

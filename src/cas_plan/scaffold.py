@@ -15,11 +15,20 @@ from cas_plan.schema import schema_line, schema_texts
 from cas_plan.yaml_reader import read_yaml_text
 
 
+def yaml_text(value: str) -> str:
+    """A string as one double-quoted YAML scalar (line breaks, quotes, control characters
+    escaped), so a value given on the command line is read back as exactly itself and can
+    neither end its line nor add a key."""
+    import yaml
+
+    return yaml.safe_dump(value, default_style='"', allow_unicode=True, width=2**31).rstrip("\n")
+
+
 def starter_files(title: str, start_year: int) -> dict[str, str]:
     end_year = start_year + 3
     files = {
         "plan.yaml": f"""\
-title: {title}
+title: {yaml_text(title)}
 institution: Your institution
 period:
   start: {start_year}-01-01
@@ -76,6 +85,10 @@ def init_plan(
 ) -> list[Path]:
     """Write the starter plan into a hidden sibling directory and rename it into place at the
     end, so a failure (a full disk) leaves nothing behind, not half a plan."""
+    if not title.strip():
+        raise UsageError("--title: the plan's title is empty")
+    if any(0xD800 <= ord(char) <= 0xDFFF for char in title):
+        raise UsageError("--title: the title is not valid text (bytes that are not UTF-8)")
     if directory.exists() and not directory.is_dir():
         raise InitError(f"'{directory}' is a file, not a directory; nothing was written")
     if directory.is_dir() and any(directory.iterdir()):

@@ -1,19 +1,52 @@
-"""CSV output: one row per record, for spreadsheets and scripts."""
+"""CSV output: one row per record, for spreadsheets and scripts.
+
+Every cell goes through `spreadsheet_safe`: a spreadsheet runs a cell that starts with `=`, `+`,
+`-` or `@` (or a tab or CR before one) as a formula, so such a cell is written with a leading
+`'`, as OWASP's "CSV Injection" advises. casplan writes no negative amounts and no id starts with
+one of those characters, so only plan text is ever changed.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
 
 from cas_plan.organization import unit_names
 from cas_plan.queries import DueRow
 from cas_plan.records import BudgetRecord
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
-def _writer(buffer: io.StringIO) -> Any:
-    return csv.writer(buffer, lineterminator="\n")
+
+def spreadsheet_safe(value: object) -> object:
+    """A cell a spreadsheet shows as text, never runs: text that starts like a formula gets a
+    leading `'` (the prefix Excel, LibreOffice and Google Sheets hide). A CR becomes LF, which
+    the writer quotes (it quotes only the characters of its line end), so a CR cannot end a
+    row for a reader either."""
+    if not isinstance(value, str):
+        return value
+    text = value.replace("\r\n", "\n").replace("\r", "\n")
+    return "'" + text if value.startswith(FORMULA_STARTS) else text
+
+
+class _SafeWriter:
+    """csv.writer whose every cell goes through `spreadsheet_safe`: the one way casplan writes
+    CSV."""
+
+    def __init__(self, buffer: io.StringIO) -> None:
+        self._writer = csv.writer(buffer, lineterminator="\n")
+
+    def writerow(self, row: Iterable[object]) -> None:
+        self._writer.writerow([spreadsheet_safe(cell) for cell in row])
+
+    def writerows(self, rows: Iterable[Iterable[object]]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
+def _writer(buffer: io.StringIO) -> _SafeWriter:
+    return _SafeWriter(buffer)
 
 
 DUE_CSV_FIELDS = (

@@ -4,20 +4,27 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Mapping, Sequence
 
+from cas_plan.diagnostics import printable
 from cas_plan.organization import unit_names
 from cas_plan.queries import DueRow
 from cas_plan.status import status_label
 
+# Every line break a calendar program might honour, CR alone included (RFC 5545 ends lines with
+# CRLF, but Outlook-style parsers also split at a bare CR or LF).
+_LINE_BREAKS = re.compile(r"\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
+
 
 def _ics_text(text: str) -> str:
-    return (
-        text.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
+    """A TEXT value (RFC 5545, 3.3.11): line breaks as `\\n`, `\\ ; ,` escaped, and every
+    other control character shown as its escape (`\\x1b`), so plan text can neither end the
+    property nor start another one."""
+    parts = _LINE_BREAKS.split(text)
+    return "\\n".join(
+        printable(part).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+        for part in parts
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
+from cas_plan.diagnostics import printable
 from cas_plan.diff import HEADINGS, KINDS, PlanDiff, change_line
 from cas_plan.organization import unit_names
 from cas_plan.queries import SECTION_TITLES, DueRow, WhoRow
@@ -20,7 +21,7 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~$&])")
 def md_escape(text: str) -> str:
     """Text safe inside a Markdown table cell or after a list marker: one line, no markup, no
     mentions, no issue references, no HTML."""
-    text = " ".join(str(text).split())
+    text = printable(" ".join(str(text).split()))  # control characters as `\\x1b`
     text = _MD_SPECIAL.sub(r"\\\1", text)
     # break @mentions and #references so GitHub does not notify teams or link issues
     return text.replace("@", "@\u200b")

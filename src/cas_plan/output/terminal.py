@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from cas_plan.diagnostics import printable
 from cas_plan.l10n import MISSING
 from cas_plan.money import group_digits
 from cas_plan.organization import unit_names
@@ -72,37 +73,81 @@ def _table(*columns: tuple[str, dict[str, Any]]) -> Table:
     return table
 
 
+def visible(cell: str | Text) -> Text:
+    """Plan text as it may reach a terminal: control characters and line breaks shown as their
+    escapes (`\\x1b`), so an escape sequence in a title cannot retitle the window or move
+    the cursor, nor a CR overwrite a line."""
+    if isinstance(cell, Text):
+        return Text(printable(cell.plain), style=cell.style)
+    return Text(printable(cell))
+
+
+def _add_row(table: Table, *cells: str | Text, style: str | None = None) -> None:
+    table.add_row(*(visible(cell) for cell in cells), style=style)
+
+
 def _cell_width(cell: object) -> int:
     if isinstance(cell, Text):
         return cell.cell_len
     return Text(str(cell)).cell_len
 
 
-def _fit(table: Table, width: int) -> Table:
-    """Fit a table to the terminal: short columns (ids, dates, statuses) keep their full width,
-    and only the long text columns give way, shortened with an ellipsis."""
-    natural = [
-        max([_cell_width(c.header), *(_cell_width(x) for x in c.cells)]) for c in table.columns
-    ]
-    flexible = [i for i, c in enumerate(table.columns) if c.ratio]
+# A column of free text keeps at least this many cells (a few letters and the ellipsis); when
+# the other columns leave less, the table becomes one block per record.
+MIN_TEXT_WIDTH = 6
+
+
+def _show(console: Console, table: Table) -> None:
+    """Print a table so that it fits the console without cropping a value that must be read
+    whole: ids, dates, statuses, amounts and counts keep their full width, and only the free
+    text columns (titles, names) give way, shortened with an ellipsis. When the fixed columns
+    alone do not fit, each row is printed as a block of `header: value` lines instead."""
+    width = console.width
+    columns = table.columns
+    natural = [max([_cell_width(c.header), *(_cell_width(x) for x in c.cells)]) for c in columns]
+    flexible = [i for i, c in enumerate(columns) if c.ratio]
     fixed = sum(w for i, w in enumerate(natural) if i not in flexible)
-    gaps = 2 * (len(table.columns) - 1)
-    room = width - fixed - gaps
+    room = width - fixed - 2 * (len(columns) - 1)
+    if room < MIN_TEXT_WIDTH * len(flexible) or (not flexible and room < 0):
+        _show_blocks(console, table)
+        return
     wanted = sum(natural[i] for i in flexible)
     if flexible and wanted > room:
-        share = max(room, 8 * len(flexible)) // len(flexible)
-        spare = 0
+        share = room // len(flexible)
+        spare = room - share * len(flexible)
         for i in flexible:  # columns narrower than their share give the rest to the others
             spare += max(share - natural[i], 0)
         wide = [i for i in flexible if natural[i] > share]
         for i in flexible:
-            column = table.columns[i]
+            column = columns[i]
             column.width = natural[i] if i not in wide else share + spare // max(len(wide), 1)
-    for i, column in enumerate(table.columns):
+    for i, column in enumerate(columns):
         if not column.ratio:
-            column.min_width = natural[i]
+            column.min_width = column.max_width = natural[i]
+            column.no_wrap = True
         column.ratio = None
-    return table
+    console.print(table)
+
+
+def _show_blocks(console: Console, table: Table) -> None:
+    """One record per block: every value whole (ids and amounts run past the edge rather than
+    being cut; free text wraps)."""
+    headers = [str(c.header) for c in table.columns]
+    label_width = max(len(h) for h in headers)
+    cells = [list(c.cells) for c in table.columns]
+    for number, row in enumerate(table.rows):
+        if number:
+            console.print()
+        for i, column in enumerate(table.columns):
+            value = cells[i][number]
+            text = Text(f"{headers[i]}:".ljust(label_width + 2), style="bold")
+            text.append_text(value if isinstance(value, Text) else Text(str(value)))
+            if row.style:
+                text.stylize(row.style)
+            if column.ratio:
+                console.print(text, overflow="fold")
+            else:
+                console.print(text, no_wrap=True, overflow="ignore", crop=False)
 
 
 NARROW = {"no_wrap": True}
@@ -151,7 +196,8 @@ def print_due(console: Console, rows: Sequence[DueRow], names: Mapping[str, str]
                 if row.deadline
                 else (deadline.when.spell() if deadline else "")
             )
-            table.add_row(
+            _add_row(
+                table,
                 "!" if row.overdue else "",
                 row.view.id,
                 when,
@@ -160,7 +206,7 @@ def print_due(console: Console, rows: Sequence[DueRow], names: Mapping[str, str]
                 status_text(row.status),
                 style="red" if row.overdue else None,
             )
-        console.print(_fit(table, console.width))
+        _show(console, table)
 
 
 def print_activities(console: Console, records: Iterable[ActivityRecord]) -> None:
@@ -173,7 +219,8 @@ def print_activities(console: Console, records: Iterable[ActivityRecord]) -> Non
         ("status", NARROW),
     )
     for record in records:
-        table.add_row(
+        _add_row(
+            table,
             record["id"],
             record["title"],
             ", ".join(r["name"] for r in record["responsible"])
@@ -181,7 +228,7 @@ def print_activities(console: Console, records: Iterable[ActivityRecord]) -> Non
             record["due"]["spelling"] or "",
             status_text(record["status"]),
         )
-    console.print(_fit(table, console.width))
+    _show(console, table)
 
 
 def print_units(console: Console, lines: Sequence[UnitLine]) -> None:
@@ -196,9 +243,9 @@ def print_units(console: Console, lines: Sequence[UnitLine]) -> None:
             f", {line.total} with sub-units" if line.total != line.direct else ""
         )
         text = Text("  " * line.depth)
-        text.append(unit.name, style="bold")
+        text.append(printable(unit.name), style="bold")
         text.append(f" [{unit.id}]  {counts}")
-        text.append(f"  ({'; '.join(details)})", style="dim")
+        text.append(f"  ({printable('; '.join(details))})", style="dim")
         console.print(text, overflow="fold")
 
 
@@ -210,7 +257,7 @@ def print_who(
     goal_titles: Mapping[str, str],
     measure_titles: Mapping[str, str],
 ) -> None:
-    console.print(f"{names[unit_id]} [{unit_id}]: {len(rows)} activities")
+    console.print(visible(f"{names[unit_id]} [{unit_id}]: {len(rows)} activities"))
     console.print()
     if not rows:
         console.print("No activity names this unit.")
@@ -221,12 +268,15 @@ def print_who(
         key = (row.view.goal_id, row.view.measure_id)
         if key != current:
             if table is not None:
-                console.print(_fit(table, console.width))
+                _show(console, table)
                 console.print()
             if current is None or key[0] != current[0]:
-                console.print(Text(f"Goal {key[0]}: {goal_titles.get(key[0], '')}", style="bold"))
+                title = printable(goal_titles.get(key[0], ""))
+                console.print(Text(f"Goal {key[0]}: {title}", style="bold"))
             console.print(
-                Text(f"  Measure {key[1]}: {measure_titles.get(key[1], '')}", style="bold"),
+                Text(
+                    f"  Measure {key[1]}: {printable(measure_titles.get(key[1], ''))}", style="bold"
+                ),
                 overflow="ellipsis",
                 no_wrap=True,
             )
@@ -240,7 +290,8 @@ def print_who(
             current = key
         deadline = row.view.due.value
         assert table is not None
-        table.add_row(
+        _add_row(
+            table,
             row.view.id,
             row.view.title,
             deadline.when.spell() if deadline else "",
@@ -248,14 +299,14 @@ def print_who(
             ", ".join(names.get(u, u) for u in row.shared_with),
         )
     if table is not None:
-        console.print(_fit(table, console.width))
+        _show(console, table)
 
 
 def print_budget(console: Console, record: BudgetRecord) -> None:
     title = "Indicative funds" + (f" for {record['year']}" if record["year"] else "")
     console.print(Text(f"{title}, by {record['by']}", style="bold"))
     table = _table(
-        (record["by"], {"no_wrap": True}),
+        (record["by"], WIDE if record["by"] == "source" else NARROW),  # a source is a name
         ("name", WIDE),
         ("currency", NARROW),
         ("basis", NARROW),
@@ -263,7 +314,8 @@ def print_budget(console: Console, record: BudgetRecord) -> None:
         ("total", {"justify": "right", "no_wrap": True}),
     )
     for line in record["lines"]:
-        table.add_row(
+        _add_row(
+            table,
             line["group"],
             line["name"],
             line["currency"],
@@ -271,7 +323,7 @@ def print_budget(console: Console, record: BudgetRecord) -> None:
             line["procurement"],
             group_digits(line["total"]),
         )
-    console.print(_fit(table, console.width))
+    _show(console, table)
     console.print()
     console.print(Text("Totals (each amount counted once; currencies never added)", style="bold"))
     totals = _table(
@@ -281,10 +333,14 @@ def print_budget(console: Console, record: BudgetRecord) -> None:
         ("total", {"justify": "right", "no_wrap": True}),
     )
     for total in record["totals"]:
-        totals.add_row(
-            total["currency"], total["basis"], total["procurement"], group_digits(total["total"])
+        _add_row(
+            totals,
+            total["currency"],
+            total["basis"],
+            total["procurement"],
+            group_digits(total["total"]),
         )
-    console.print(_fit(totals, console.width))
+    _show(console, totals)
     console.print()
     if record["spent"]:
         year = record["year"]
@@ -323,7 +379,7 @@ def print_budget(console: Console, record: BudgetRecord) -> None:
                 shown(summed["indicative"]),
                 shown(summed["spent"]),
             )
-        console.print(_fit(beside, console.width))
+        _show(console, beside)
         console.print()
     console.print(Text("Not summed", style="bold"))
     labels = {
@@ -341,7 +397,10 @@ def print_budget(console: Console, record: BudgetRecord) -> None:
         )
     for amount in record["excluded"]:
         console.print(
-            f"  {amount['amount']} {amount['currency']} of {amount['activity']}: {amount['reason']}"
+            visible(
+                f"  {amount['amount']} {amount['currency']} of {amount['activity']}: "
+                f"{amount['reason']}"
+            )
         )
     if record["other_years"]:
         console.print(

@@ -25,9 +25,11 @@ def problems_text(
         if text is not None:
             number = str(d.line)
             gutter = " " * len(number)
+            # the line as the terminal may show it; the caret moves with the escapes before it
             shown = text.rstrip("\r\n").expandtabs(1)
-            lines.append(f"  {number} | {shown}")
-            lines.append(f"  {gutter} | {' ' * max(d.col - 1, 0)}^")
+            before = printable(text.expandtabs(1)[: max(d.col - 1, 0)])
+            lines.append(f"  {number} | {printable(shown)}")
+            lines.append(f"  {gutter} | {' ' * len(before)}^")
         if d.hint:
             lines.append(f"  hint: {printable(d.hint)}")
         blocks.append("\n".join(lines))
@@ -79,7 +81,12 @@ def _funds_lines(funds: FundsRecord) -> list[str]:
 
 
 def show_text(record: ShowRecord) -> str:
-    """The plain-text form of `casplan show`."""
+    """The plain-text form of `casplan show`: every line made printable, since each one may
+    carry plan text."""
+    return "\n".join(printable(line) for line in _show_lines(record))
+
+
+def _show_lines(record: ShowRecord) -> list[str]:
     if record["kind"] == "goal":
         lines = [
             f"Goal {record['id']}: {record['title']}",
@@ -90,7 +97,7 @@ def show_text(record: ShowRecord) -> str:
         lines += [
             f"  {m['id']}  {m['title']} ({m['activities']} activities)" for m in record["measures"]
         ]
-        return "\n".join(lines)
+        return lines
     if record["kind"] == "measure":
         lines = [
             f"Measure {record['id']}: {record['title']}",
@@ -104,7 +111,7 @@ def show_text(record: ShowRecord) -> str:
             f"{status_label(a['status'])}]"
             for a in record["activities"]
         ]
-        return "\n".join(lines)
+        return lines
     r: ActivityShow = record
     lines = [f"Activity {r['id']}: {r['title']}"]
     if r["unnumbered"]:
@@ -181,7 +188,7 @@ def show_text(record: ShowRecord) -> str:
             + (f" [{'; '.join(marks)}]" if marks else "")
         )
         lines += [f"      {detail}" for detail in entry_details(entry)]
-    return "\n".join(lines)
+    return lines
 
 
 def diff_text(diff: PlanDiff) -> str:
@@ -198,4 +205,4 @@ def diff_text(diff: PlanDiff) -> str:
             lines.append(f"{HEADINGS[kind]} ({len(selected)}):")
             mark = {"added": "+", "removed": "-", "history_edited": "!"}.get(kind, "*")
             lines += [f"  {mark} {change_line(change)}" for change in selected]
-    return "\n".join(lines)
+    return "\n".join(printable(line) for line in lines)
