@@ -509,9 +509,7 @@ def site(
     amendments, yearly reports, search)."""
     from cas_plan import commands
 
-    finish(
-        lambda: commands.site(options(plan, no_validate, no_cache), out, as_of, lang, base_url)
-    )
+    finish(lambda: commands.site(options(plan, no_validate, no_cache), out, as_of, lang, base_url))
 
 
 @app.command()

@@ -251,7 +251,6 @@ _SR: dict[str, str] = {
 assert set(_EN) == set(_SR)
 
 
-
 def _cyrillic(text: str) -> str:
     """Serbian Latin to Cyrillic, leaving the placeholders ({date}) and names of tools Latin."""
     keep = (*KEEP_LATIN, "Outlook", "iCalendar")
@@ -442,7 +441,9 @@ def _cell_text(site: Site, value: Any) -> str:
         return value.as_written or ", ".join(site.names.get(e.unit, e.unit) for e in value.units)
     if isinstance(value, Funding):
         amounts = ", ".join(site.money(a.amount) for a in value.amounts)
-        return value.as_written or amounts or (site.w["no_extra_cost"] if value.no_extra_cost else "")
+        return (
+            value.as_written or amounts or (site.w["no_extra_cost"] if value.no_extra_cost else "")
+        )
     if isinstance(value, Deadline):
         return value.as_written or value.when.spell()
     return str(value)
@@ -552,7 +553,9 @@ def activity_page(site: Site, view: ActivityView, children: list[ActivityView]) 
     for entry in effective:
         for spent in entry.spent:
             currency = spent.amount.currency
-            totals[currency] = totals[currency] + spent.amount if currency in totals else spent.amount
+            totals[currency] = (
+                totals[currency] + spent.amount if currency in totals else spent.amount
+            )
     responsibility = view.responsible.value
     indicators = view.indicators.value
 
@@ -563,7 +566,9 @@ def activity_page(site: Site, view: ActivityView, children: list[ActivityView]) 
     return {
         **site.row(view),
         "title_as_written": activity.title_as_written,
-        "goal_title": next((g.model.title for g in site.plan.goals if g.model.id == view.goal_id), ""),
+        "goal_title": next(
+            (g.model.title for g in site.plan.goals if g.model.id == view.goal_id), ""
+        ),
         "measure_title": next(
             (m.model.title for m in site.plan.measures if m.model.id == view.measure_id), ""
         ),
@@ -633,9 +638,7 @@ def static_files() -> dict[str, bytes]:
     from cas_plan.report import templates_dir
 
     folder = templates_dir() / "site"
-    return {
-        f"static/{name}": (folder / name).read_bytes() for name in ("site.css", "site.js")
-    }
+    return {f"static/{name}": (folder / name).read_bytes() for name in ("site.css", "site.js")}
 
 
 def build_site(
@@ -672,7 +675,7 @@ def build_site(
     views = plan.views
     goals = sorted(plan.goals, key=lambda g: id_sort_key(g.model.id))
     measures = sorted(plan.measures, key=lambda m: id_sort_key(m.model.id))
-    goal_rows = [
+    goal_rows: list[dict[str, Any]] = [
         {
             "id": g.model.id,
             "title": g.model.title,
@@ -756,6 +759,8 @@ def build_site(
         ]
     }
     data = json.dumps(index, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    # plan text never reaches a browser as markup, not even inside a script file
+    data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     files["search-index.json"] = (data + "\n").encode("utf-8")
     files["search-index.js"] = f"window.casplanSearchIndex = {data};\n".encode()
 
