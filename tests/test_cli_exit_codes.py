@@ -35,6 +35,7 @@ BAD_VALUES = {
     "--spent-source": "IPA 2013",
     "--corrects": "yesterday",
     "--evidence": "carina.rs/x",
+    "--base-url": "javascript:alert(1)",
 }
 # where one option name means different things in different commands
 BAD_BY_COMMAND = {("progress", "--by"): "Somebody from Audit"}
@@ -57,6 +58,7 @@ REQUIRED = {  # what each command needs besides the option under test
     "codeowners": [],
     "schema": [],
     "init": ["NEWDIR"],
+    "site": ["--out", "NEWDIR"],
 }
 
 

@@ -21,7 +21,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -31,6 +31,7 @@ from cas_plan.errors import UsageError
 from cas_plan.history import amendments_by_id, plan_on
 from cas_plan.l10n import (
     KEEP_LATIN,
+    DateStyle,
     format_date,
     format_int,
     format_money,
@@ -290,14 +291,19 @@ def page_of(kind: str, identifier: str) -> str:
 def linker(page: str, base_url: str | None) -> Callable[[str], str]:
     """How `page` writes a link to another file of the site."""
 
+    here = posixpath.dirname(page)
+    up = "../" * page.count("/")
+
     def url(target: str) -> str:
         path, hash_mark, anchor = target.partition("#")
         if base_url is not None:
             address = base_url + ("" if path == "index.html" else path)
         elif path == page:
             address = ""
-        else:
-            address = posixpath.relpath(path, posixpath.dirname(page) or ".")
+        elif posixpath.dirname(path) == here:
+            address = posixpath.basename(path)
+        else:  # the site is one folder deep: up to its top, then down (posixpath.relpath is slow)
+            address = up + path
         return address + hash_mark + anchor if (address or anchor) else posixpath.basename(page)
 
     return url
@@ -316,6 +322,7 @@ class Site:
     names: Mapping[str, str]
     events: Mapping[str, dt.date]
     w: Mapping[str, str]
+    dates: dict[tuple[dt.date, str], str] = field(default_factory=dict)  # Babel is slow to format
 
     def status(self, view: ActivityView) -> dict[str, Any]:
         status, since = status_record(view, self.as_of)
@@ -326,10 +333,16 @@ class Site:
         }
 
     def date(self, day: dt.date) -> str:
-        return format_date(day, self.lang)
+        return self._format(day, "long")
 
     def short(self, day: dt.date) -> str:
-        return format_date(day, self.lang, "short")
+        return self._format(day, "short")
+
+    def _format(self, day: dt.date, style: DateStyle) -> str:
+        key = (day, style)
+        if key not in self.dates:
+            self.dates[key] = format_date(day, self.lang, style)
+        return self.dates[key]
 
     def unit(self, unit_id: str) -> dict[str, Any]:
         known = unit_id in self.names
