@@ -425,7 +425,10 @@ def test_home_page_state_completion_overdue_upcoming_latest(site):
     assert '<a href="activities/1.1.3.html">1.1.3</a>' in overdue  # 2018-Q2, in progress
     assert "activities/1.1.1.html" not in overdue  # completed
     upcoming = text[text.index('<h2 id="upcoming">') : text.index('<h2 id="latest">')]
-    assert '<td class="nowrap">28/02/2019</td>' in upcoming and "1.1.13" in upcoming
+    assert (
+        '<td class="nowrap" data-label="Deadline">28/02/2019</td>' in upcoming
+        and "1.1.13" in upcoming
+    )
     latest = text[text.index('<h2 id="latest">') : text.index('<h2 id="goals">')]
     assert latest.index("1.1.1 A day") < latest.index("1.1.3 A quarter")
     assert "Wrongly reported" not in latest  # a corrected entry is not among the latest

@@ -410,9 +410,9 @@ def _counts(site: Site, views: Iterable[ActivityView]) -> dict[str, Any]:
 
 
 def _chart(goals: list[dict[str, Any]]) -> dict[str, Any]:
-    """A horizontal stacked bar per goal (completed, in progress, delayed, the rest); each bar
-    is labelled with its numbers in text, so colour is never the only signal."""
-    width, bar, row, left = 400, 18, 30, 70
+    """A stacked bar per goal (its activities by status), under a line of text that says the
+    numbers, so colour is never the only signal; narrow enough to read on a phone."""
+    width, bar, row = 360, 14, 40
     rows = []
     for index, goal in enumerate(goals):
         counts, total = goal["completion"]["counts"], goal["completion"]["total"]
@@ -420,26 +420,19 @@ def _chart(goals: list[dict[str, Any]]) -> dict[str, Any]:
         for key in STATUS_ORDER:
             size = round(width * counts[key] / total) if total else 0
             if size:
-                segments.append({"key": key, "x": left + x, "width": size})
+                segments.append({"key": key, "x": x, "width": size})
                 x += size
+        top = index * row
         rows.append(
             {
-                "y": index * row + 6,
-                "text_y": index * row + 6 + bar - 4,
+                "text_y": top + 15,
+                "y": top + 20,
                 "label": goal["id"],
                 "segments": segments,
                 "text": goal["completion"]["label"],
             }
         )
-    return {
-        "width": left + width + 210,
-        "height": len(goals) * row + 6,
-        "left": left,
-        "bar_width": width,
-        "bar": bar,
-        "text_x": left + width + 8,
-        "rows": rows,
-    }
+    return {"width": width, "height": len(goals) * row, "bar": bar, "rows": rows}
 
 
 def _cell_text(site: Site, value: Any) -> str:
