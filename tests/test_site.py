@@ -440,6 +440,11 @@ def test_unit_page_and_calendar_feed_match_due_ics(invoke, plan, site):
     assert '<a class="button" href="hr-division.ics" type="text/calendar">' in text
     assert '<a href="../activities/1.1.2.html">1.1.2</a>' in text  # via the training department
     assert '<a href="training-department.html">Training Department</a>' in text
+    # the unit list counts what each unit's page lists (1 header row + 10 activities)
+    assert text.count("<tr>") == 11
+    listing = pages(site)["units.html"]
+    assert '<a href="units/hr-division.html">Human Resources Division</a> (leads: 10)' in listing
+    assert '<li class="depth-1"><a href="units/training-department.html">' in listing
     result = invoke(
         "due",
         "--plan",

@@ -52,7 +52,15 @@ from cas_plan.model import (
 )
 from cas_plan.organization import Organization, responsible_unit_ids
 from cas_plan.provenance import GitState
-from cas_plan.queries import DueQuery, DueRow, due_rows, event_dates, status_record, who
+from cas_plan.queries import (
+    DueQuery,
+    DueRow,
+    due_rows,
+    event_dates,
+    status_record,
+    unit_tree,
+    who,
+)
 from cas_plan.views import ActivityView, id_sort_key, superseded
 
 MARKER = ".casplan-site"  # in every site casplan writes: the folder may be replaced
@@ -746,7 +754,7 @@ def build_site(
                     {
                         ancestor
                         for unit_id in responsible_unit_ids(view)
-                        for ancestor in _ancestors(organization, plan, unit_id)
+                        for ancestor in _ancestors(plan, unit_id)
                     }
                 ),
                 "text": _CONTROL.sub(
@@ -808,7 +816,10 @@ def build_site(
         page(record["page"], "activity.html.j2", f"{view.id} {view.title}", a=record)
 
     end = period.end if period else as_of
+    leads: dict[str, int] = {}  # how many activities each unit's page lists
     for unit_id, unit in plan.units.items():
+        led = who(plan, unit_id, as_of)
+        leads[unit_id] = len(led)
         scope = frozenset(organization.scope(unit_id))
         calendar = due_rows(plan, DueQuery(before=end, as_of=as_of, scope=scope))
         files[f"units/{quote(unit_id, safe='')}.ics"] = due_ics(
@@ -827,15 +838,15 @@ def build_site(
                 "children": [site.unit(c.id) for c in organization.children(unit_id)],
                 "calendar": f"units/{quote(unit_id, safe='')}.ics",
             },
-            rows=[site.row(r.view) for r in who(plan, unit_id, as_of)],
+            rows=[site.row(r.view) for r in led],
         )
     page(
         "units.html",
         "units.html.j2",
         w["units"],
         units=[
-            {**site.unit(line_unit.id), "depth": depth}
-            for line_unit, depth in _unit_lines(organization)
+            {**site.unit(line.unit.id), "depth": line.depth, "leads": leads[line.unit.id]}
+            for line in unit_tree(plan)
         ],
     )
     page(
@@ -853,7 +864,8 @@ def build_site(
     return dict(sorted(files.items()))
 
 
-def _ancestors(organization: Organization, plan: Plan, unit_id: str) -> list[str]:
+def _ancestors(plan: Plan, unit_id: str) -> list[str]:
+    """The unit and the units it is part of, nearest first."""
     out, seen = [], set()
     current: str | None = unit_id
     units = plan.units
@@ -862,19 +874,6 @@ def _ancestors(organization: Organization, plan: Plan, unit_id: str) -> list[str
         out.append(current)
         current = units[current].parent if current in units else None
     return out
-
-
-def _unit_lines(organization: Organization) -> list[tuple[Any, int]]:
-    lines: list[tuple[Any, int]] = []
-
-    def visit(unit: Any, depth: int) -> None:
-        lines.append((unit, depth))
-        for child in organization.children(unit.id):
-            visit(child, depth + 1)
-
-    for root in organization.roots():
-        visit(root, 0)
-    return lines
 
 
 def _amendment_rows(site: Site) -> list[dict[str, Any]]:
