@@ -540,6 +540,9 @@ def test_languages(invoke, plan, tmp_path):
     assert '<html lang="sr-Latn">' in latin["index.html"]
     assert '<p class="state">Stanje na dan 15. januar 2019.</p>' in latin["index.html"]
     assert "Odgovorne organizacione jedinice" in latin["activities/1.1.1.html"]
+    # a Serbian date ends in a full stop: a sentence ending in one gets no second
+    assert "na dan 15. januar 2019.</p>" in latin["index.html"]
+    assert "2019.." not in latin["index.html"]
     cyrillic = pages(build(invoke, plan, tmp_path / "cyrl", "--lang", "sr-Cyrl"))
     assert '<html lang="sr-Cyrl">' in cyrillic["index.html"]
     assert "Стање на дан 15. јануар 2019." in cyrillic["index.html"]

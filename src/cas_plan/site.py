@@ -77,7 +77,7 @@ _EN: dict[str, str] = {
     "period": "Plan period",
     "institution": "Institution",
     "completion": "Completion per goal",
-    "completion_intro": "Activities of each goal by their status on {date}.",
+    "completion_intro": "Activities of each goal by their status on {date}",
     "chart_label": "Share of activities completed, per goal",
     "completed_of": "{done} of {total} completed ({percent}%)",
     "overdue": "Overdue",
@@ -170,7 +170,7 @@ _SR: dict[str, str] = {
     "period": "Period plana",
     "institution": "Institucija",
     "completion": "Realizacija po ciljevima",
-    "completion_intro": "Aktivnosti svakog cilja prema statusu na dan {date}.",
+    "completion_intro": "Aktivnosti svakog cilja prema statusu na dan {date}",
     "chart_label": "Udeo realizovanih aktivnosti po ciljevima",
     "completed_of": "realizovano {done} od {total} ({percent}%)",
     "overdue": "Rok je prekoračen",
@@ -274,6 +274,11 @@ LANGUAGES = tuple(SITE_WORDS)
 
 def site_words(lang: str) -> dict[str, str]:
     return SITE_WORDS[lang]
+
+
+def sentence(text: str) -> str:
+    """The text with one full stop at its end (a Serbian date ends in one already)."""
+    return text if text.endswith(".") else text + "."
 
 
 def check_base_url(value: str | None) -> str | None:
@@ -677,6 +682,7 @@ def build_site(
         "lang": html_lang(lang),
         "plan_title": title,
         "state": w["state_as_of"].format(date=site.date(as_of)),
+        "state_sentence": sentence(w["state_as_of"].format(date=site.date(as_of))),
         "years": years,
     }
 
@@ -718,7 +724,7 @@ def build_site(
         title,
         institution=plan.plan.model.institution if plan.plan else None,
         period=(site.date(period.start), site.date(period.end)) if period else None,
-        intro=w["completion_intro"].format(date=site.date(as_of)),
+        intro=sentence(w["completion_intro"].format(date=site.date(as_of))),
         overdue_intro=w["overdue_intro"].format(date=site.date(as_of)),
         goals=goal_rows,
         overall=_counts(site, views),
