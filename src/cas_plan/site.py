@@ -147,7 +147,8 @@ _EN: dict[str, str] = {
     "part_of": "Part of",
     "sub_units": "Sub-units",
     "leads": "Leads",
-    "leads_intro": "Activities the unit or one of its sub-units is responsible for.",
+    "leads_intro": "Activities the unit is responsible for: by name, through one of its "
+    "sub-units, or as one of a group of units the plan names (all divisions, say).",
     "calendar": "Calendar of the unit's deadlines (iCalendar, to subscribe to in Outlook)",
     "search": "Search",
     "search_text": "Text",
@@ -241,8 +242,9 @@ _SR: dict[str, str] = {
     "part_of": "U sastavu",
     "sub_units": "Unutrašnje jedinice",
     "leads": "Odgovornosti",
-    "leads_intro": "Aktivnosti za koje je odgovorna jedinica ili neka od njenih unutrašnjih "
-    "jedinica.",
+    "leads_intro": "Aktivnosti za koje je jedinica odgovorna: navedena je po nazivu, preko "
+    "neke od svojih unutrašnjih jedinica ili kao deo grupe jedinica koju plan navodi (na primer "
+    "sve sektore).",
     "calendar": "Kalendar rokova jedinice (iCalendar, za pretplatu u Outlook-u)",
     "search": "Pretraga",
     "search_text": "Tekst",
