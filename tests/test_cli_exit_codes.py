@@ -44,6 +44,7 @@ BAD_VALUES = {
     "--period": "2018-Q5",
     "--unit": "nobody-at-all",
     "--eml": "no/such/dir",
+    "--base-url": "javascript:alert(1)",
 }
 # where one option name means different things in different commands
 BAD_BY_COMMAND = {("progress", "--by"): "Somebody from Audit"}
@@ -71,6 +72,7 @@ REQUIRED = {  # what each command needs besides the option under test
     "collect": ["--period", "2018-Q4", "--out", "."],
     "import": ["plan/plan.yaml"],
     "followup": ["--period", "2018-Q4"],
+    "site": ["--out", "NEWDIR"],
 }
 
 

@@ -23,6 +23,7 @@ COMMANDS = [
     "import",
     "followup",
     "report",
+    "site",
     "diff",
     "codeowners",
     "schema",

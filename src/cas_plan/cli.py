@@ -680,6 +680,43 @@ def report(
 
 
 @app.command()
+def site(
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            help="The site's directory (replaced whole; refused if it holds anything but a "
+            "site casplan wrote).",
+            show_default=False,
+            file_okay=True,
+            dir_okay=True,
+        ),
+    ],
+    as_of: AsOf = None,
+    lang: Annotated[
+        str, typer.Option("--lang", help="en, sr (Serbian, Latin script) or sr-Cyrl.")
+    ] = "en",
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            "--base-url",
+            help="The address the site is served from (https://owner.github.io/repository/); "
+            "default: relative links, so the folder also works opened from disk.",
+            show_default=False,
+        ),
+    ] = None,
+    plan: PlanDir = None,
+    no_validate: NoValidate = False,
+    no_cache: NoCache = False,
+) -> None:
+    """Write the plan's static progress site (home, goals, measures, activities, units,
+    amendments, yearly reports, search)."""
+    from cas_plan import commands
+
+    finish(lambda: commands.site(options(plan, no_validate, no_cache), out, as_of, lang, base_url))
+
+
+@app.command()
 def diff(
     base: Annotated[
         str | None,
