@@ -566,8 +566,11 @@ class Bench:
             scales=self.args.scales,
         )
         parts = self.args.only or ["startup", "problems", "scales", *(["peers"] * self.args.peers)]
+        load = self.results.setdefault("load_average", {})
         for part in parts:
+            before = os.getloadavg()[0]
             getattr(self, part)()
+            load[part] = [round(before, 2), round(os.getloadavg()[0], 2)]  # 1-minute, start/end
         self.results["targets"] = targets(self.results)
         return self.results
 
@@ -714,6 +717,12 @@ def header(results: dict) -> list[str]:
         f"casplan: {c['version']} (commit {c['commit']}"
         + (", with uncommitted src/ changes)" if c["src_modified"] else ")"),
         f"Tools: {tools}",
+        "Load average (1 min) at the start and end of each part: "
+        + (
+            ", ".join(f"{k} {a}-{b}" for k, (a, b) in results.get("load_average", {}).items())
+            or "not recorded"
+        )
+        + " (on 2 cores, about 1 is this benchmark itself)",
         f"Pairs per measurement: {results['repeat']} (scales over 100x: "
         f"{results['repeat_large']}); ratios are medians of per-pair ratios [min-max]",
     ]
@@ -831,7 +840,21 @@ def peers_table(results: dict, md: bool) -> list[str]:
     )
     for run in info["runs"]:
         lines.append(f"{run['scale']}x: {json.dumps(run['counts'])}")
-    return lines
+    return [*lines, "", *PEERS_NOTE]
+
+
+PEERS_NOTE = [
+    "What each computes. casplan validate: every file's YAML, the schema (pydantic), references "
+    "(funds `see`/`counted_under`, events, units), deadline forms and ranges, funds amounts, "
+    "progress order and statuses, merged cells filled down, with a line and column for each "
+    "problem; casplan report: the yearly report with statuses, deadlines and funds. Doorstop -F: "
+    "loads every item file (YAML), checks levels, links to parent items and their fingerprints, "
+    "reviewed stamps; its default command also rewrites every item file. Doorstop publish: one "
+    "HTML page per document, plus traceability; no dates, funds or statuses. StrictDoc JSON/HTML "
+    "export: parses the .sdoc grammar, checks UIDs and fields, renders; no dates, funds, "
+    "references or statuses. None of the peers knows the plan's meaning: their times are for "
+    "parsing, linking and rendering the same texts.",
+]
 
 
 def targets_table(results: dict, md: bool) -> list[str]:
