@@ -7,13 +7,19 @@ Usage:
 Why: casplan is compared with the two open-source requirement tools nearest to it, on the same
 activities, so the README can say how its figures relate to theirs. What is written:
 
-- Doorstop: a git working copy (Doorstop looks for one) holding one document `M` with an item
-  per measure, and one document per goal (`G<goal>`, child of `M`) with an item per activity,
-  sub-activities included, each linked to its measure's item. An item's `text` is the
-  activity's title; `casplan_id`, `indicators`, `responsible`, `due` and `funds` are item
-  attributes holding the activity's effective cells (merged cells filled down, as the source
-  table reads), as written. Items are left unreviewed: Doorstop's first run stamps them and
-  fingerprints their links (writing every file), so run.py runs it once, untimed, before timing.
+- Doorstop: a git working copy (Doorstop looks for one) holding a root document `AP` with one
+  item (the plan), and one document per goal (`G<goal>`, child of `AP`) with an item per
+  activity, sub-activities included, each linked to the plan's item, its level the measure's
+  and activity's position. An item's `text` is the activity's title; `casplan_id`, `measure`
+  (id and title), `indicators`, `responsible`, `due` and `funds` are item attributes holding
+  the activity's effective cells (merged cells filled down, as the source table reads), as
+  written. Items are left unreviewed: Doorstop's first run stamps them and fingerprints their
+  links (writing every file), so run.py runs it once, untimed, in Doorstop's simulated working
+  copy (`.mockvcs`; in git it runs `git add` once per item), then makes the tree a git working
+  copy for the timed runs.
+  Not one item per measure in a parent document: Doorstop looks for each parent item's child
+  links among all the items of its child documents, so 4,500 measure items over 23,800
+  activities took over 8 minutes at 100x, a cost of that layout rather than of the content.
 - StrictDoc: one `plan.sdoc` (plain-text markup: the plan's texts are not RST) with a grammar
   element ACTIVITY (UID, TITLE, STATEMENT, INDICATORS, RESPONSIBLE, DUE, FUNDS), a section per
   goal and per measure, one ACTIVITY per activity.
@@ -27,7 +33,6 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -115,22 +120,18 @@ def write_doorstop(plan: Path, out: Path) -> dict:
     """The plan as a Doorstop tree in `out` (replaced); returns counts."""
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
-    subprocess.run(["git", "init", "-q", str(out)], check=True)
-    _document(out / "measures", "M", None, 5)
+    (out / ".mockvcs").mkdir()  # Doorstop needs a working copy; its simulated one runs no git
+    _document(out / "plan", "AP", None, 4)
+    title = " ".join(str(_load(plan / "plan.yaml")["title"]).split())
+    (out / "plan" / "AP-0001.yml").write_text(_item(title, "1", []), encoding="utf-8")
     counts = {"documents": 1, "items": 0}
-    number = 0
     for goal, found in measures(plan):
         prefix = f"G{goal['id']}"
-        _document(out / f"goal-{goal['id']}", prefix, "M", 4)
+        _document(out / f"goal-{goal['id']}", prefix, "AP", 4)
         counts["documents"] += 1
         item = 0
         for m_index, (measure, rows) in enumerate(found, start=1):
-            number += 1
-            uid = f"M-{number:05d}"
-            (out / "measures" / f"{uid}.yml").write_text(
-                _item(str(measure["title"]), f"{number}", [], casplan_id=str(measure["id"])),
-                encoding="utf-8",
-            )
+            heading = f"{measure['id']} {' '.join(str(measure['title']).split())}"
             counters = [0]
             for row in rows:
                 del counters[row["depth"] + 1 :]
@@ -140,7 +141,14 @@ def write_doorstop(plan: Path, out: Path) -> dict:
                 item += 1
                 level = ".".join(str(n) for n in (m_index, *counters))
                 attributes = {cell: row[cell] for cell in CELLS}
-                text = _item(row["title"], level, [uid], casplan_id=row["id"], **attributes)
+                text = _item(
+                    row["title"],
+                    level,
+                    ["AP-0001"],
+                    casplan_id=row["id"],
+                    measure=heading,
+                    **attributes,
+                )
                 path = out / f"goal-{goal['id']}" / f"{prefix}-{item:04d}.yml"
                 path.write_text(text, encoding="utf-8")
                 counts["items"] += 1
