@@ -728,15 +728,33 @@ def header(results: dict) -> list[str]:
         f"casplan: {c['version']} (commit {c['commit']}"
         + (", with uncommitted src/ changes)" if c["src_modified"] else ")"),
         f"Tools: {tools}",
-        "Load average (1 min) at the start and end of each part: "
-        + (
-            ", ".join(f"{k} {a}-{b}" for k, (a, b) in results.get("load_average", {}).items())
-            or "not recorded"
-        )
-        + " (on 2 cores, about 1 is this benchmark itself)",
-        f"Pairs per measurement: {results['repeat']} (scales over 100x: "
-        f"{results['repeat_large']}); ratios are medians of per-pair ratios [min-max]",
+        *run_lines(results),
     ]
+
+
+def run_lines(results: dict) -> list[str]:
+    """When and how each merged run was made, with the load average (1 minute) at the start and
+    end of each of its parts."""
+    runs = results.get("merged_runs") or [
+        {
+            "date": results["date"],
+            "parts": list(results.get("load_average") or {}),
+            "repeat": results["repeat"],
+            "repeat_large": results.get("repeat_large"),
+            "load_average": results.get("load_average"),
+        }
+    ]
+    lines = []
+    for n, run in enumerate(runs, start=1):
+        load = ", ".join(f"{k} {a}-{b}" for k, (a, b) in (run["load_average"] or {}).items())
+        lines.append(
+            (f"Run {n}: " if len(runs) > 1 else "Run: ")
+            + f"{run['date']}, {'; '.join(run['parts'])}; {run['repeat']} pairs per measurement"
+            + f" ({run['repeat_large']} over 100x)"
+            + f"; load average {load or 'not recorded'} (2 cores; this benchmark is about 1)"
+        )
+    lines.append("Ratios are medians of per-pair ratios [min-max]")
+    return lines
 
 
 def scale_table(results: dict, md: bool) -> list[str]:
@@ -1010,21 +1028,45 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def merge(parts: list[dict]) -> dict:
-    """Several runs as one (e.g. scales, then 300x, then peers): rows of the same command and
-    scale, and whole parts, from a later run replace those of an earlier one."""
+    """Several runs as one (e.g. 1,10,100x, then 300x, then peers): rows of the same command and
+    scale, and whole parts, from a later run replace those of an earlier one; the header is the
+    first run's, and every run's date, pairs and load are listed."""
     results: dict = {}
+    runs = []
     for part in parts:
+        measured = [k for k in ("startup", "problems", "scale_runs", "peers") if part.get(k)]
+        scales = sorted({r["scale"] for r in part.get("scale_runs") or []})
+        peer_scales = [r["scale"] for r in (part.get("peers") or {}).get("runs", [])]
+        runs.append(
+            {
+                "date": part["date"],
+                "parts": [
+                    {"scale_runs": f"scales {','.join(map(str, scales))}"}.get(k, k)
+                    + (f" {','.join(map(str, peer_scales))}" if k == "peers" else "")
+                    for k in measured
+                ],
+                "repeat": part["repeat"],
+                "repeat_large": part.get("repeat_large"),
+                "load_average": part.get("load_average"),
+            }
+        )
         rows = {(r["name"], r["scale"]): r for r in results.get("scale_runs", [])}
         rows.update({(r["name"], r["scale"]): r for r in part.get("scale_runs", [])})
         plans = {**results.get("plans", {}), **part.get("plans", {})}
-        scales = sorted({*results.get("scales", []), *part.get("scales", [])})
         peer_runs = {r["scale"]: r for r in (results.get("peers") or {}).get("runs", [])}
         peer_runs.update({r["scale"]: r for r in (part.get("peers") or {}).get("runs", [])})
+        header_keys = ("date", "machine", "casplan", "versions", "repeat", "repeat_large")
+        keep = {k: results[k] for k in header_keys if k in results}
         results.update({k: v for k, v in part.items() if v})
-        results.update(scale_runs=list(rows.values()), plans=plans, scales=scales)
+        results.update(keep, scale_runs=list(rows.values()), plans=plans)
         if peer_runs:
-            results["peers"] = {**results["peers"], "runs": list(peer_runs.values())}
+            results["peers"] = {
+                **results["peers"],
+                "runs": sorted(peer_runs.values(), key=lambda r: r["scale"]),
+            }
     results["scale_runs"].sort(key=lambda r: (r["scale"], list(QUERIES).index(r["name"])))
+    results["merged_runs"] = runs
+    results.pop("load_average", None)
     results["targets"] = targets(results)
     return results
 
