@@ -804,7 +804,7 @@ def scale_table(results: dict, md: bool) -> list[str]:
                 floors if row.get("status") == "ok" else row.get("status", "-"),
             ]
         )
-    lines += grid(cols, body, md)
+    lines += [*grid(cols, body, md), ""]
     for scale, plan in (results.get("plans") or {}).items():
         lines.append(
             f"{scale}x plan: {plan['measures']} measures, {plan['activities']} activities, "
@@ -867,7 +867,7 @@ def problems_table(results: dict, md: bool) -> list[str]:
     m = p["measured"]
     body = [[name, fmt(r["seconds"], ".3f"), r["status"]] for name, r in m.items()]
     body.append(["2,000 / 200 (paired)", ratio_text(p["pair"]), ""])
-    lines = grid(["validate", "time s", "status"], body, md)
+    lines = [*grid(["validate", "time s", "status"], body, md), ""]
     lines.append(f"errors reported with 2,000 unknown keys: {p['errors_reported_at_2000']}")
     return lines
 
@@ -880,7 +880,8 @@ def peers_table(results: dict, md: bool) -> list[str]:
         return [info["status"]]
     lines = [
         f"Doorstop {info['versions'].get('doorstop') or 'not installed'}, "
-        f"StrictDoc {info['versions'].get('strictdoc') or 'not installed'}"
+        f"StrictDoc {info['versions'].get('strictdoc') or 'not installed'}",
+        "",
     ]
     for skipped in info.get("skipped", []):
         lines.append(f"skipped: {skipped}")
@@ -903,8 +904,9 @@ def peers_table(results: dict, md: bool) -> list[str]:
     lines += grid(
         ["command", "scale", "time s", "runs", "ratio (paired)", "peak MB", "status"], body, md
     )
+    lines.append("")
     for run in info["runs"]:
-        lines.append(f"{run['scale']}x: {json.dumps(run['counts'])}")
+        lines.append(f"{run['scale']}x: {json.dumps(run['counts'])}" + ("  " if md else ""))
     return [*lines, "", *PEERS_NOTE]
 
 
@@ -1066,6 +1068,10 @@ def merge(parts: list[dict]) -> dict:
         plans = {**results.get("plans", {}), **part.get("plans", {})}
         peer_runs = {r["scale"]: r for r in (results.get("peers") or {}).get("runs", [])}
         peer_runs.update({r["scale"]: r for r in (part.get("peers") or {}).get("runs", [])})
+        removed = (results.get("cache") or {}).get("answers_removed", 0)
+        if part.get("cache"):
+            part = {**part, "cache": {**part["cache"]}}
+            part["cache"]["answers_removed"] += removed
         header_keys = ("date", "machine", "casplan", "versions", "repeat", "repeat_large")
         keep = {k: results[k] for k in header_keys if k in results}
         results.update({k: v for k, v in part.items() if v})
