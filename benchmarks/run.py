@@ -1,59 +1,69 @@
-"""Benchmark casplan against baselines measured in the same run, and check the performance targets.
+"""Benchmark casplan against baselines measured in the same run, paired run by run, and check
+the performance targets.
 
 Usage (with the project's virtualenv, whose `casplan` is used):
-    /work/venv/bin/python benchmarks/run.py                 # scales 1,10,100, 5 repeats
-    /work/venv/bin/python benchmarks/run.py --scales 1,10 --repeat 3 --out /tmp/results.json
-    /work/venv/bin/python benchmarks/run.py --work /tmp/casplan-bench   # keep the generated plans
+    .venv/bin/python benchmarks/run.py                          # scales 1,10,100, 5 pairs
+    .venv/bin/python benchmarks/run.py --scales 1,10,100,300    # with memory and growth at 300x
+    .venv/bin/python benchmarks/run.py --peers                  # also Doorstop and StrictDoc
+    .venv/bin/python benchmarks/run.py --out r.json --markdown benchmarks/RESULTS.md
+    .venv/bin/python benchmarks/run.py --only peers --peer-scales 1   # one part only
 
-What is measured (every time is the wall-clock time of a whole subprocess, median of --repeat
-runs; every memory figure is the child's peak RSS, from os.wait4):
-- at each scale (synthetic plans from make_plan.py, N times the real plan):
-    validate   casplan validate --plan DIR
-    due        casplan due --before 2018-12-31 --format json --plan DIR
-    list       casplan list --format json --plan DIR
-    report     casplan report --year 2018 --plan DIR   ("not available" if `report --help` fails)
-  against the parse floor: a `python -c` that only parses every *.yaml of DIR with PyYAML's C
-  loader (yaml.CSafeLoader). ratio = command time / floor time at the same scale.
-  Each repetition first removes anything casplan may have cached (new files in the plan
-  directory, and the XDG_CACHE_HOME given to the children), then runs the command ("cold");
-  the queries (due, list, report) are then run a second time right after ("warm"), which is
-  the run a cache would speed up.
-- start-up: `casplan --version`, `casplan --help`, and `casplan validate` of a copy of the real
-  plan (plan/ of the repository), against `python -c "import typer"` (at least 5 repeats).
-- growth: cold time at 100x / cold time at 10x per command.
+Why paired: a shared machine drifts by tens of percent within minutes, so one baseline run per
+scale makes ratios noisy. Here every command runs right after its own baseline runs, repeat
+after repeat (B1 A1 B2 A2 ...); the ratio is taken per pair and the median of those ratios is
+reported with its min and max. Times are the wall-clock time of whole subprocesses; memory is
+the child's peak RSS (os.wait4).
 
-The targets (shown beside the measured values, each marked met or missed):
-    validate at 100x                      <= 1.5 x parse floor (cold)
-    due, list, report at 100x, warm run   <= 0.5 x parse floor
-    --version, --help                     <= 1.3 x import typer
-    validate of the real plan             <= 2 x import typer
-    peak memory of each command at 100x   < 400 MB
-    growth 10x -> 100x of each command    <= 11 x
+Baselines:
+- compose floor: a `python -c` composing every *.yaml of the plan with libyaml (PyYAML's
+  CParser with a resolver that resolves nothing), building no values, the garbage collector
+  disabled at start and frozen before exit, as casplan does. Nothing that reads YAML with
+  libyaml from Python can be faster: it is the real limit.
+- parse floor: the same files loaded with yaml.CSafeLoader (libyaml, but a Python-level
+  constructor and YAML 1.1 regex resolvers on every scalar).
+- `python -c "import typer"`, for start-up on the bundled plan.
 
-Writes the table to stdout and the results as JSON to --out (default benchmarks/results.json).
-Generated plans go to a temporary directory, or to --work DIR. Standard library only, plus
-PyYAML for the baseline and make_plan.py.
+Runs: "cold" starts with empty caches (XDG_CACHE_HOME and CASPLAN_CACHE_DIR point to a fresh
+directory, and files a run left in the plan directory are removed); "warm" is the same command
+again right after, with the parse cache kept. An answer cache (whole-command output replayed,
+which casplan had in 0.1.0) is removed before the warm run: warm means the parse cache only.
+
+Measured: validate, due, list, report at each scale (synthetic plans from make_plan.py); on the
+bundled plan (plan/), validate and report --year 2018 (plus --version and --help, information
+only); validate of a plan whose one measure file holds 200 and 2,000 unknown keys (linear in
+the number of problems); growth between scales (linear: at most 1.2 x the growth of the plan,
+measured as the change of the command's paired ratio to the compose floor times the change of
+size, since the floor does the same work per byte at every scale and the machine may drift
+between scales; the raw growth of the times is shown beside it); and with --peers, Doorstop
+and StrictDoc on the same content (peers.py), when they are installed.
+
+Writes a table to stdout, JSON to --out (default benchmarks/results.json) and, with
+--markdown FILE, the Markdown the README quotes. Standard library plus PyYAML.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib.metadata
 import json
 import os
 import platform
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 import make_plan  # noqa: E402
+import peers  # noqa: E402
 
 QUERIES = {
     "validate": ["validate"],
@@ -61,45 +71,101 @@ QUERIES = {
     "list": ["list", "--format", "json"],
     "report": ["report", "--year", "2018"],
 }
-WARM = ("due", "list", "report")  # queries a cache would speed up: also timed on a repeat run
-PARSE_FLOOR = (
-    "import pathlib, sys, yaml\n"
-    "for p in sorted(pathlib.Path(sys.argv[1]).rglob('*.yaml')):\n"
-    "    with open(p, 'rb') as f: yaml.load(f, Loader=yaml.CSafeLoader)\n"
-)
-IMPORT_TYPER = ["-c", "import typer"]
+COMPOSE_FLOOR = """\
+import gc, pathlib, sys
+gc.disable()
+from yaml._yaml import CParser
+class Composer(CParser):
+    def resolve(self, kind, value, implicit): return ''
+    def descend_resolver(self, *args): pass
+    def ascend_resolver(self): pass
+for p in sorted(pathlib.Path(sys.argv[1]).rglob('*.yaml')):
+    c = Composer(p.read_bytes().decode('utf-8'))
+    c.get_single_node()
+    c.dispose()
+gc.freeze()
+"""
+PARSE_FLOOR = """\
+import pathlib, sys, yaml
+for p in sorted(pathlib.Path(sys.argv[1]).rglob('*.yaml')):
+    with open(p, 'rb') as f: yaml.load(f, Loader=yaml.CSafeLoader)
+"""
+COMPOSE, PARSE, TYPER = "compose floor", "parse floor", "import typer"
+GROWTH_SLACK = 1.2  # linear: time grows by at most 1.2 x the growth of the plan
+PROBLEMS = (200, 2000)
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def tool(name: str) -> list[str] | None:
+    """A console script next to this Python (the venv's), else on PATH."""
+    script = Path(sys.executable).parent / name
+    if script.exists():
+        return [str(script)]
+    found = shutil.which(name)
+    return [found] if found else None
 
 
 def casplan_command() -> list[str]:
-    """The casplan next to this Python (the venv's console script), else `python -m cas_plan`."""
-    script = Path(sys.executable).parent / "casplan"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "cas_plan"]
+    return tool("casplan") or [sys.executable, "-m", "cas_plan"]
+
+
+def version_of(package: str) -> str | None:
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return None
 
 
 class Runner:
-    """Runs children with a quiet, fixed environment; records wall time and peak RSS."""
+    """Runs children with a quiet, fixed environment and private cache directories; records
+    wall time and peak RSS."""
 
     def __init__(self, work: Path) -> None:
         self.work = work
-        self.cache_home = work / "xdg-cache"
-        self.env = {
-            k: v
-            for k, v in os.environ.items()
-            if k not in ("GITHUB_ACTIONS", "CASPLAN_PLAN", "CASPLAN_CACHE_DIR", "CASPLAN_NO_CACHE")
-        }
-        self.env.update(COLUMNS="120", NO_COLOR="1", XDG_CACHE_HOME=str(self.cache_home))
+        self.cache = work / "cache"
+        drop = ("GITHUB_ACTIONS", "CASPLAN_PLAN", "CASPLAN_CACHE_DIR", "CASPLAN_NO_CACHE")
+        self.env = {k: v for k, v in os.environ.items() if k not in drop}
+        self.env.update(
+            COLUMNS="120",
+            NO_COLOR="1",
+            XDG_CACHE_HOME=str(self.cache / "xdg"),
+            CASPLAN_CACHE_DIR=str(self.cache / "casplan"),
+        )
 
-    def run(self, argv: list[str]) -> dict:
-        """One run: {'seconds', 'rss_mb', 'exit', 'stderr'} (output goes to a scratch file)."""
+    def run(self, argv: list[str], cwd: Path | None = None, timeout: float | None = None) -> dict:
+        """One run: {'seconds', 'rss_mb', 'exit', 'stderr'}; output goes to scratch files. A run
+        over `timeout` seconds is killed (exit None, 'timed_out': True)."""
         with (
             open(self.work / "stdout.txt", "wb") as out,
             open(self.work / "stderr.txt", "w+b") as err,
         ):
             started = time.perf_counter()
             child = subprocess.Popen(
-                argv, stdout=out, stderr=err, env=self.env, stdin=subprocess.DEVNULL
+                argv,
+                stdout=out,
+                stderr=err,
+                env=self.env,
+                stdin=subprocess.DEVNULL,
+                cwd=cwd,
+                start_new_session=True,
             )
-            _, status, usage = os.wait4(child.pid, 0)
+            timed_out = False
+            if timeout is None:
+                _, status, usage = os.wait4(child.pid, 0)
+            else:
+                while True:
+                    pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+                    if pid:
+                        break
+                    if time.perf_counter() - started > timeout:
+                        os.killpg(child.pid, signal.SIGKILL)  # the child's own session only
+                        _, status, usage = os.wait4(child.pid, 0)
+                        timed_out = True
+                        break
+                    time.sleep(0.02)
             seconds = time.perf_counter() - started
             child.returncode = os.waitstatus_to_exitcode(status)
             err.seek(0)
@@ -108,342 +174,928 @@ class Runner:
         return {
             "seconds": seconds,
             "rss_mb": usage.ru_maxrss / divisor,
-            "exit": child.returncode,
+            "exit": None if timed_out else child.returncode,
+            "timed_out": timed_out,
             "stderr": stderr[-2000:],
         }
 
-    def clean(self, plan_dir: Path, keep: set[Path]) -> None:
-        """Remove whatever a run left behind: new files in the plan directory, the cache home."""
-        shutil.rmtree(self.cache_home, ignore_errors=True)
-        self.cache_home.mkdir(parents=True)
-        for path in sorted(plan_dir.rglob("*"), reverse=True):  # children before their parents
-            if path not in keep:
-                if path.is_dir() and not path.is_symlink():
-                    shutil.rmtree(path, ignore_errors=True)
-                else:
-                    path.unlink(missing_ok=True)
+    def empty_caches(self) -> None:
+        shutil.rmtree(self.cache, ignore_errors=True)
+        (self.cache / "xdg").mkdir(parents=True)
+        (self.cache / "casplan").mkdir(parents=True)
+
+    def drop_answer_cache(self) -> int:
+        """Remove replayed whole-command answers (casplan 0.1.0 kept them in `results/` of its
+        cache directory), keeping the parse cache; returns how many answers were removed."""
+        removed = 0
+        for directory in (self.cache / "casplan" / "results", self.cache / "xdg/casplan/results"):
+            if directory.is_dir():
+                removed += sum(1 for _ in directory.iterdir())
+                shutil.rmtree(directory)
+        return removed
+
+    def cache_files(self) -> list[str]:
+        return sorted(str(p.relative_to(self.cache)) for p in self.cache.rglob("*") if p.is_file())
 
 
-def median_of(runs: list[dict], key: str) -> float | None:
-    values = [r[key] for r in runs]
-    return statistics.median(values) if values else None
+def clean_plan(plan_dir: Path, keep: set[Path]) -> None:
+    """Remove whatever a run left in the plan directory (children before their parents)."""
+    for path in sorted(plan_dir.rglob("*"), reverse=True):
+        if path not in keep:
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
 
 
-def measure(
-    runner: Runner,
-    argv: list[str],
-    repeat: int,
-    *,
-    expect_ok: bool = True,
-    plan_dir: Path | None = None,
-    keep: set[Path] = frozenset(),
-    warm: bool = False,
-) -> dict:
-    """`repeat` cold runs (each after cleaning caches: files of plan_dir not in keep), and a warm
-    run after each when asked."""
-    cold, hot = [], []
+class Step:
+    """One child run of an interleaved measurement: argv, what to do before it, its exits."""
+
+    def __init__(
+        self,
+        name: str,
+        argv: list[str],
+        before: Callable[[], object] | None = None,
+        ok: tuple[int, ...] = (0,),
+        cwd: Path | None = None,
+        slow: float | None = None,
+    ) -> None:
+        self.name, self.argv, self.before, self.ok, self.cwd = name, argv, before, ok, cwd
+        self.slow = slow  # after one run longer than this (seconds), the step is not repeated
+
+
+def interleave(runner: Runner, steps: list[Step], repeat: int, timeout: float | None) -> dict:
+    """Run the steps in order, `repeat` times (A B C A B C ...): {name: {'runs': [...],
+    'status'}}; a failing step stops the measurement of that step (and is reported)."""
+    out: dict[str, dict] = {s.name: {"runs": [], "status": "ok", "argv": s.argv} for s in steps}
     for _ in range(repeat):
-        if plan_dir:
-            runner.clean(plan_dir, keep)
-        cold.append(runner.run(argv))
-        if warm:
-            hot.append(runner.run(argv))
-        failed = [r for r in cold + hot if r["exit"] != 0]
-        if expect_ok and failed:
-            return {
-                "status": "failed",
-                "exit": failed[0]["exit"],
-                "stderr": failed[0]["stderr"],
-                "argv": argv,
-            }
-    result = {
-        "status": "ok",
-        "seconds": median_of(cold, "seconds"),
-        "rss_mb": max(r["rss_mb"] for r in cold + hot),
-        "runs": [round(r["seconds"], 4) for r in cold],
+        for step in steps:
+            record = out[step.name]
+            if record["status"] != "ok" or record.get("done"):
+                continue
+            if step.before:
+                step.before()
+            result = runner.run(step.argv, cwd=step.cwd, timeout=timeout)
+            record["runs"].append(result)
+            if result["timed_out"]:
+                record["status"] = f"timed out after {timeout:g} s"
+            elif result["exit"] not in step.ok:
+                record["status"] = f"failed (exit {result['exit']})"
+                record["stderr"] = result["stderr"]
+                out_text = (runner.work / "stdout.txt").read_bytes()[-2000:]
+                record["stdout"] = out_text.decode("utf-8", "replace")
+            elif step.slow is not None and result["seconds"] > step.slow:
+                record["done"] = True  # slow: one run is enough
+    for record in out.values():
+        runs = record.pop("runs")
+        record.pop("done", None)
+        seconds = [r["seconds"] for r in runs]
+        record.update(
+            seconds=statistics.median(seconds) if seconds else None,
+            min=min(seconds, default=None),
+            max=max(seconds, default=None),
+            n=len(seconds),
+            times=[round(s, 4) for s in seconds],
+            rss_mb=max((r["rss_mb"] for r in runs), default=None),
+        )
+    return out
+
+
+def paired(measured: dict, name: str, baseline: str) -> dict | None:
+    """Ratios name/baseline run by run (pairs of the same repetition): median, min, max."""
+    a, b = measured.get(name), measured.get(baseline)
+    if not a or not b or not a["times"] or not b["times"]:
+        return None
+    ratios = [x / y for x, y in zip(a["times"], b["times"], strict=False) if y]
+    if not ratios:
+        return None
+    return {
+        "baseline": baseline,
+        "median": statistics.median(ratios),
+        "min": min(ratios),
+        "max": max(ratios),
+        "pairs": len(ratios),
+        "timed_out": a["status"].startswith("timed out"),
     }
-    if warm:
-        result["warm_seconds"] = median_of(hot, "seconds")
-        result["warm_runs"] = [round(r["seconds"], 4) for r in hot]
-    return result
 
 
-def ratio(a: float | None, b: float | None) -> float | None:
-    return a / b if a is not None and b else None
+# --- the parts of a run ------------------------------------------------------------------------
 
 
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+class Bench:
+    def __init__(self, args: argparse.Namespace, work: Path) -> None:
+        self.args, self.work = args, work
+        self.runner = Runner(work)
+        self.casplan = casplan_command()
+        self.python = [sys.executable]
+        self.plans: dict[int, Path] = {}
+        self.results: dict = {}
+        help_text = subprocess.run(
+            [*self.casplan, "validate", "--help"],
+            capture_output=True,
+            text=True,
+            env=self.runner.env,
+        ).stdout
+        self.has_no_cache = "--no-cache" in help_text
+        self.has_report = self.runner.run([*self.casplan, "report", "--help"])["exit"] == 0
 
+    def plan(self, scale: int) -> Path:
+        if scale not in self.plans:
+            directory = self.work / f"plan-{scale}x"
+            log(f"{scale}x: writing the plan to {directory}")
+            self.results.setdefault("plans", {})[str(scale)] = make_plan.make_plan(scale, directory)
+            self.plans[scale] = directory
+        return self.plans[scale]
 
-def benchmark(scales: list[int], repeat: int, work: Path) -> dict:
-    runner = Runner(work)
-    casplan = casplan_command()
-    python = [sys.executable]
-    version = subprocess.run([*casplan, "--version"], capture_output=True, text=True).stdout.strip()
-    commit = subprocess.run(
-        ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
-    ).stdout.strip()
-    modified = (
-        subprocess.run(
+    def cold(self, plan_dir: Path, keep: set[Path]) -> Callable[[], None]:
+        def before() -> None:
+            self.runner.empty_caches()
+            clean_plan(plan_dir, keep)
+
+        return before
+
+    def warm(self) -> None:
+        removed = self.runner.drop_answer_cache()
+        cache = self.results.setdefault("cache", {"answers_removed": 0})
+        cache["answers_removed"] += removed
+        cache["files_kept_for_warm_runs"] = self.runner.cache_files()
+
+    def casplan_steps(self, name: str, args: list[str], plan_dir: Path) -> list[Step]:
+        keep = set(plan_dir.rglob("*"))
+        argv = [*self.casplan, *args, "--plan", str(plan_dir)]
+        ok = (0, 1) if name == "validate" and plan_dir.name.startswith("problems") else (0,)
+        return [
+            Step(f"{name} cold", argv, self.cold(plan_dir, keep), ok),
+            Step(f"{name} warm", argv, self.warm, ok),
+        ]
+
+    def repeat_for(self, scale: int) -> int:
+        return self.args.repeat if scale <= 100 else self.args.repeat_large
+
+    def scales(self) -> None:
+        rows = self.results.setdefault("scale_runs", [])
+        for scale in self.args.scales:
+            plan_dir = self.plan(scale)
+            floors = [
+                Step(COMPOSE, [*self.python, "-c", COMPOSE_FLOOR, str(plan_dir)]),
+                Step(PARSE, [*self.python, "-c", PARSE_FLOOR, str(plan_dir)]),
+            ]
+            for name, args in QUERIES.items():
+                row: dict = {"name": name, "scale": scale}
+                rows.append(row)
+                if name == "report" and not self.has_report:
+                    row["status"] = "not available"
+                    continue
+                log(f"{scale}x: casplan {' '.join(args)}, each run paired with both floors")
+                steps = [*floors, *self.casplan_steps(name, args, plan_dir)]
+                measured = interleave(self.runner, steps, self.repeat_for(scale), None)
+                row["measured"] = measured
+                row["status"] = measured[f"{name} cold"]["status"]
+                row["pairs"] = {
+                    f"{kind} / {floor}": paired(measured, f"{name} {kind}", floor)
+                    for kind in ("cold", "warm")
+                    for floor in (COMPOSE, PARSE)
+                }
+
+    def startup(self) -> None:
+        real = self.work / "bundled-plan"
+        shutil.rmtree(real, ignore_errors=True)
+        shutil.copytree(REPO / "plan", real, ignore=shutil.ignore_patterns(".*"))
+        repeat = max(self.args.repeat, 5)
+        typer = Step(TYPER, [*self.python, "-c", "import typer"])
+        rows = self.results.setdefault("startup", [])
+        commands = [("validate", ["validate"])]
+        if self.has_report:
+            commands.append(("report --year 2018", ["report", "--year", "2018"]))
+        for name, args in commands:
+            log(f"bundled plan: casplan {name}, each run paired with import typer")
+            steps = [typer, *self.casplan_steps(name, args, real)]
+            measured = interleave(self.runner, steps, repeat, None)
+            rows.append(
+                {
+                    "name": name,
+                    "measured": measured,
+                    "status": measured[f"{name} cold"]["status"],
+                    "pairs": {
+                        kind: paired(measured, f"{name} {kind}", TYPER) for kind in ("cold", "warm")
+                    },
+                }
+            )
+        log("start-up: --version, --help (information only)")
+        steps = [
+            typer,
+            Step("--version", [*self.casplan, "--version"]),
+            Step("--help", [*self.casplan, "--help"]),
+        ]
+        measured = interleave(self.runner, steps, repeat, None)
+        for name in ("--version", "--help"):
+            rows.append(
+                {
+                    "name": name,
+                    "measured": measured,
+                    "status": measured[name]["status"],
+                    "pairs": {"cold": paired(measured, name, TYPER)},
+                }
+            )
+
+    def problems(self) -> None:
+        """Validate of the bundled plan with N unknown keys spread over the activities of its
+        first measure file, for N = 200 and 2,000: linear means 10x the problems, 10x the time
+        (start-up included, so at most that)."""
+        plans = {}
+        for count in PROBLEMS:
+            directory = self.work / f"problems-{count}"
+            shutil.rmtree(directory, ignore_errors=True)
+            shutil.copytree(REPO / "plan", directory, ignore=shutil.ignore_patterns(".*"))
+            target = sorted(directory.glob("goal-1/measure-*.yaml"))[0]
+            data = make_plan._load(target)
+            activities = data["activities"]
+            for k in range(count):
+                activities[k % len(activities)][f"unknown_key_{k:04d}"] = "x"
+            make_plan._dump(target, data)
+            plans[count] = directory
+        low, high = (f"validate, {n} problems" for n in PROBLEMS)
+        steps = []
+        for count, name in zip(PROBLEMS, (low, high), strict=True):
+            directory = plans[count]
+            steps.append(
+                Step(
+                    name,
+                    [*self.casplan, "validate", "--plan", str(directory)],
+                    self.cold(directory, set(directory.rglob("*"))),
+                    ok=(1,),
+                )
+            )
+        log("problems: validate with 200 and 2,000 unknown keys in one file, paired")
+        measured = interleave(self.runner, steps, self.args.repeat, None)
+        first = self.runner.run([*self.casplan, "validate", "--plan", str(plans[PROBLEMS[1]])])
+        reported = sum(1 for line in first["stderr"].splitlines() if ": error:" in line)
+        if not reported:
+            out = (self.work / "stdout.txt").read_text(encoding="utf-8", errors="replace")
+            reported = sum(1 for line in out.splitlines() if ": error:" in line)
+        self.results["problems"] = {
+            "measured": measured,
+            "pair": paired(measured, high, low),
+            "errors_reported_at_2000": reported,
+            "status": measured[high]["status"],
+        }
+
+    def peers(self) -> None:
+        doorstop, strictdoc = tool("doorstop"), tool("strictdoc")
+        info = self.results.setdefault(
+            "peers",
+            {
+                "versions": {
+                    "doorstop": version_of("doorstop"),
+                    "strictdoc": version_of("strictdoc"),
+                },
+                "runs": [],
+            },
+        )
+        if not doorstop and not strictdoc:
+            info["status"] = "neither doorstop nor strictdoc is installed: skipped"
+            log(info["status"])
+            return
+        for name, found in (("doorstop", doorstop), ("strictdoc", strictdoc)):
+            if not found:
+                info.setdefault("skipped", []).append(f"{name} is not installed")
+                log(f"{name} is not installed: skipped")
+        for scale in self.args.peer_scales:
+            plan_dir = self.plan(scale)
+            keep = set(plan_dir.rglob("*"))
+            casplan = self.casplan_steps("validate", ["validate"], plan_dir)[0]
+            steps = [casplan]
+            counts: dict = {}
+            if self.has_report:
+                report = [*self.casplan, "report", "--year", "2018", "--plan", str(plan_dir)]
+                steps.append(Step("report cold", report, self.cold(plan_dir, keep)))
+            slow = self.args.peer_slow
+            if doorstop:
+                tree = self.work / f"doorstop-{scale}x"
+                marker = tree / ".casplan-bench-stamped"
+                if marker.exists():  # kept in --work by an earlier run: its first run is long
+                    log(f"{scale}x: reusing the stamped Doorstop tree {tree}")
+                    counts["doorstop"] = json.loads(marker.read_text(encoding="utf-8"))
+                else:
+                    log(f"{scale}x: writing the Doorstop tree to {tree}")
+                    counts["doorstop"] = peers.write_doorstop(plan_dir, tree)
+                    # the first run stamps every new item as reviewed and fingerprints its
+                    # links, writing every file (in Doorstop's simulated working copy: in git it
+                    # would run `git add` once per item); then the tree becomes a git working
+                    # copy, as Doorstop trees are, and the timed runs find it as Doorstop left it
+                    log(f"{scale}x: doorstop -F once, untimed (it stamps the new items)")
+                    prep = self.runner.run([*doorstop, "-F"], cwd=tree)  # no time limit
+                    counts["doorstop"]["first_run_seconds"] = round(prep["seconds"], 2)
+                    counts["doorstop"]["first_run_exit"] = prep["exit"]
+                    shutil.rmtree(tree / ".mockvcs", ignore_errors=True)
+                    subprocess.run(["git", "init", "-q", str(tree)], check=True)
+                    marker.write_text(json.dumps(counts["doorstop"]), encoding="utf-8")
+                html = self.work / f"doorstop-{scale}x-html"
+                steps += [
+                    Step(
+                        "doorstop -F (validate, no reformat)",
+                        [*doorstop, "-F"],
+                        cwd=tree,
+                        slow=slow,
+                    ),
+                    Step("doorstop (validate and reformat)", [*doorstop], cwd=tree, slow=slow),
+                    Step(
+                        "doorstop publish all (HTML)",
+                        [*doorstop, "publish", "all", str(html)],
+                        lambda html=html: shutil.rmtree(html, ignore_errors=True),
+                        cwd=tree,
+                        slow=slow,
+                    ),
+                ]
+            if strictdoc:
+                sdoc = self.work / f"strictdoc-{scale}x"
+                log(f"{scale}x: writing the StrictDoc document to {sdoc}")
+                counts["strictdoc"] = peers.write_strictdoc(plan_dir, sdoc)
+                for fmt in ("json", "html"):
+                    out = self.work / f"strictdoc-{scale}x-{fmt}"
+                    argv = [*strictdoc, "export", "--formats", fmt, "--output-dir", str(out)]
+                    steps.append(
+                        Step(
+                            f"strictdoc export --formats {fmt}",
+                            [*argv, str(sdoc)],
+                            lambda out=out: shutil.rmtree(out, ignore_errors=True),  # its cache
+                            slow=slow,
+                        )
+                    )
+            log(f"{scale}x: peers, each run paired with casplan")
+            measured = interleave(self.runner, steps, self.args.repeat, self.args.peer_timeout)
+            against = {
+                "doorstop -F (validate, no reformat)": "validate cold",
+                "doorstop (validate and reformat)": "validate cold",
+                "doorstop publish all (HTML)": "report cold",
+                "strictdoc export --formats json": "validate cold",
+                "strictdoc export --formats html": "report cold",
+            }
+            info["runs"].append(
+                {
+                    "scale": scale,
+                    "counts": counts,
+                    "measured": measured,
+                    "pairs": {
+                        name: paired(measured, name, base)
+                        for name, base in against.items()
+                        if name in measured
+                    },
+                }
+            )
+
+    def run(self) -> dict:
+        commit = subprocess.run(
+            ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+        ).stdout.strip()
+        dirty = subprocess.run(
             ["git", "-C", str(REPO), "status", "--porcelain", "--", "src"],
             capture_output=True,
             text=True,
         ).stdout.strip()
-        != ""
-    )
-    has_report = runner.run([*casplan, "report", "--help"])["exit"] == 0
-    results: dict = {
-        "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-        "machine": {
-            "platform": platform.platform(),
-            "machine": platform.machine(),
-            "processor": platform.processor(),
-            "cpu_count": os.cpu_count(),
-            "python": platform.python_version(),
-        },
-        "casplan": {
-            "command": casplan,
-            "version": version,
-            "commit": commit,
-            "src_modified": modified,
-        },
-        "repeat": repeat,
-        "scales": scales,
-        "plans": {},
-        "scale_runs": [],
-        "startup": [],
+        version = subprocess.run(
+            [*self.casplan, "--version"], capture_output=True, text=True
+        ).stdout.strip()
+        import yaml
+
+        self.results.update(
+            date=dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+            machine=machine(),
+            casplan={
+                "command": self.casplan,
+                "version": version,
+                "commit": commit,
+                "src_modified": bool(dirty),
+                "has_no_cache_option": self.has_no_cache,
+            },
+            versions={
+                "python": platform.python_version(),
+                "PyYAML": version_of("PyYAML"),
+                "libyaml": yaml._yaml.get_version_string() if yaml.__with_libyaml__ else None,
+                "pydantic": version_of("pydantic"),
+                "typer": version_of("typer"),
+            },
+            repeat=self.args.repeat,
+            repeat_large=self.args.repeat_large,
+            scales=self.args.scales,
+        )
+        parts = self.args.only or ["startup", "problems", "scales", *(["peers"] * self.args.peers)]
+        load = self.results.setdefault("load_average", {})
+        for part in parts:
+            before = os.getloadavg()[0]
+            getattr(self, part)()
+            load[part] = [round(before, 2), round(os.getloadavg()[0], 2)]  # 1-minute, start/end
+        self.results["targets"] = targets(self.results)
+        return self.results
+
+
+def machine() -> dict:
+    model = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "platform": platform.platform(),
+        "cpu": model,
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
     }
 
-    # start-up, against `python -c "import typer"`; validate of a copy of the real plan
-    startup_repeat = max(repeat, 5)
-    real = work / "real-plan"
-    shutil.rmtree(real, ignore_errors=True)
-    shutil.copytree(REPO / "plan", real, ignore=shutil.ignore_patterns(".*"))
-    log("start-up: import typer, --version, --help, validate of the real plan")
-    typer = measure(runner, [*python, *IMPORT_TYPER], startup_repeat)
-    real_files = set(real.rglob("*"))
-    for name, argv, plan_dir in [
-        ("--version", [*casplan, "--version"], None),
-        ("--help", [*casplan, "--help"], None),
-        ("validate real plan", [*casplan, "validate", "--plan", str(real)], real),
-    ]:
-        warm = plan_dir is not None  # validate: also the run right after, with its caches
-        result = measure(
-            runner, argv, startup_repeat, plan_dir=plan_dir, keep=real_files, warm=warm
-        )
-        results["startup"].append(
-            {
-                "name": name,
-                "baseline": "import typer",
-                "baseline_seconds": typer.get("seconds"),
-                "ratio": ratio(result.get("seconds"), typer.get("seconds")),
-                **result,
-            }
-        )
-        if warm:
-            results["startup"].append(
-                {
-                    "name": f"{name} (warm)",
-                    "baseline": "import typer",
-                    "baseline_seconds": typer.get("seconds"),
-                    "ratio": ratio(result.get("warm_seconds"), typer.get("seconds")),
-                    "status": result.get("status"),
-                    "seconds": result.get("warm_seconds"),
-                    "rss_mb": result.get("rss_mb"),
-                }
-            )
 
-    for scale in scales:
-        plan_dir = work / f"plan-{scale}x"
-        log(f"{scale}x: writing the plan to {plan_dir}")
-        results["plans"][str(scale)] = make_plan.make_plan(scale, plan_dir)
-        generated = set(plan_dir.rglob("*"))
-        log(f"{scale}x: parse floor")
-        floor = measure(runner, [*python, "-c", PARSE_FLOOR, str(plan_dir)], repeat)
-        results["scale_runs"].append({"name": "parse floor (CSafeLoader)", "scale": scale, **floor})
-        for name, args in QUERIES.items():
-            row: dict = {"name": name, "scale": scale}
-            if name == "report" and not has_report:
-                row["status"] = "not available"
-            else:
-                log(f"{scale}x: casplan {' '.join(args)}")
-                row.update(
-                    measure(
-                        runner,
-                        [*casplan, *args, "--plan", str(plan_dir)],
-                        repeat,
-                        plan_dir=plan_dir,
-                        keep=generated,
-                        warm=name in WARM,
-                    )
-                )
-                row["ratio"] = ratio(row.get("seconds"), floor.get("seconds"))
-                row["warm_ratio"] = ratio(row.get("warm_seconds"), floor.get("seconds"))
-            results["scale_runs"].append(row)
-
-    results["targets"] = targets(results)
-    return results
+# --- targets -----------------------------------------------------------------------------------
 
 
 def targets(results: dict) -> list[dict]:
-    """Each target with its measured value and whether it is met (None: not measured)."""
-    rows = {(r["name"], r["scale"]): r for r in results["scale_runs"]}
-    startup = {r["name"]: r for r in results["startup"]}
-    out = []
+    """The issue's targets, each with the measured value, its pairing and met/missed/None."""
+    rows = {(r["name"], r["scale"]): r for r in results.get("scale_runs", [])}
+    startup = {r["name"]: r for r in results.get("startup", [])}
+    out: list[dict] = []
 
-    def target(
-        what: str,
-        measured: float | None,
-        limit: float,
-        unit: str,
-        strict: bool = False,
-        note: str | None = None,
-    ) -> None:
-        met = None if measured is None else (measured < limit if strict else measured <= limit)
+    def target(what: str, value: float | None, op: str, limit: float, unit: str, **extra) -> None:
+        met = None if value is None else value < limit if op == "<" else value <= limit
         out.append(
-            {
-                "target": what,
-                "measured": measured,
-                "limit": limit,
-                "unit": unit,
-                "op": "<" if strict else "<=",
-                "met": met,
-                "note": note,
-            }
+            {"target": what, "measured": value, "op": op, "limit": limit, "unit": unit, "met": met}
+            | extra
         )
 
-    def at(name: str, scale: int, key: str) -> float | None:
-        return rows.get((name, scale), {}).get(key)
+    def pair(row: dict | None, key: str) -> dict:
+        return ((row or {}).get("pairs") or {}).get(key) or {}
 
-    def why(name: str, scale: int) -> str | None:
-        row = rows.get((name, scale))
-        return None if row is None else None if row.get("status") == "ok" else row.get("status")
-
-    target(
-        "validate at 100x / parse floor",
-        at("validate", 100, "ratio"),
-        1.5,
-        "x",
-        note=why("validate", 100),
-    )
-    for name in WARM:
+    def ratio_target(what: str, found: dict, limit: float) -> None:
         target(
-            f"{name} at 100x, warm run / parse floor",
-            at(name, 100, "warm_ratio"),
-            0.5,
-            "x",
-            note=why(name, 100),
-        )
-    for name, limit in (
-        ("--version", 1.3),
-        ("--help", 1.3),
-        ("validate real plan", 2.0),
-        ("validate real plan (warm)", 2.0),
-    ):
-        target(
-            f"{name} / import typer",
-            startup.get(name, {}).get("ratio"),
+            what,
+            found.get("median"),
+            "<=",
             limit,
             "x",
-            note=None if startup.get(name, {}).get("status") == "ok" else "failed",
+            pairing=found and f"{found['baseline']}, {found['pairs']} pairs",
+            spread=found and (found["min"], found["max"]),
         )
-    for name in QUERIES:
-        target(
-            f"{name} at 100x, peak memory",
-            at(name, 100, "rss_mb"),
-            400,
-            "MB",
-            strict=True,
-            note=why(name, 100),
-        )
-    for name in QUERIES:
-        target(
-            f"{name} growth 10x -> 100x",
-            ratio(at(name, 100, "seconds"), at(name, 10, "seconds")),
-            11,
-            "x",
-            note=why(name, 100) or why(name, 10),
-        )
+
+    ratio_target(
+        "validate at 100x, cold / compose floor",
+        pair(rows.get(("validate", 100)), f"cold / {COMPOSE}"),
+        1.5,
+    )
+    ratio_target(
+        "due at 100x, parse cache warm / parse floor (CSafeLoader)",
+        pair(rows.get(("due", 100)), f"warm / {PARSE}"),
+        0.5,
+    )
+    for what, name, kind, limit in (
+        ("bundled plan: validate, cold / import typer", "validate", "cold", 3),
+        ("bundled plan: validate, warm / import typer", "validate", "warm", 1.5),
+        (
+            "bundled plan: report --year 2018, cold / import typer",
+            "report --year 2018",
+            "cold",
+            2.5,
+        ),
+    ):
+        ratio_target(what, pair(startup.get(name), kind), limit)
+    for scale, limit in ((100, 400), (300, 1000)):
+        for name in QUERIES:
+            row = rows.get((name, scale))
+            measured = (row or {}).get("measured") or {}
+            peaks = [
+                measured[k]["rss_mb"] for k in (f"{name} cold", f"{name} warm") if k in measured
+            ]
+            target(
+                f"{name} at {scale}x, peak memory",
+                max(peaks) if peaks else None,
+                "<",
+                limit,
+                "MB",
+                pairing="cold and warm runs",
+            )
+    for low, high in ((10, 100), (100, 300)):
+        for name in QUERIES:
+            a, b = rows.get((name, low)), rows.get((name, high))
+            seconds = [
+                ((r or {}).get("measured") or {}).get(f"{name} cold", {}).get("seconds")
+                for r in (a, b)
+            ]
+            floors = [
+                ((r or {}).get("measured") or {}).get(COMPOSE, {}).get("seconds") for r in (a, b)
+            ]
+            ratios = [pair(r, f"cold / {COMPOSE}").get("median") for r in (a, b)]
+            # the compose floor does the same work per byte at every scale: the change of the
+            # paired ratio, times the change of size, is the command's growth without the
+            # machine's drift between the two measurements
+            growth = ratios[1] / ratios[0] * high / low if None not in ratios else None
+            raw = seconds[1] / seconds[0] if None not in seconds else None
+            floor = floors[1] / floors[0] if None not in floors else None
+            target(
+                f"{name} growth {low}x -> {high}x, cold",
+                growth,
+                "<=",
+                GROWTH_SLACK * high / low,
+                "x",
+                pairing=(
+                    f"(ratio to compose floor at {high}x / at {low}x) x {high // low}; "
+                    f"raw time grew {fmt(raw)}x, the floor {fmt(floor)}x"
+                ),
+            )
+    problems = results.get("problems") or {}
+    ratio_target(
+        "validate, 2,000 / 200 problems in one file",
+        problems.get("pair") or {},
+        12,
+    )
     return out
+
+
+# --- output ------------------------------------------------------------------------------------
 
 
 def fmt(value: float | None, spec: str = ".2f", suffix: str = "") -> str:
     return "-" if value is None else f"{value:{spec}}{suffix}"
 
 
-def table(results: dict) -> str:
-    source = results["casplan"]["commit"] + (
-        " + uncommitted src/ changes" if results["casplan"]["src_modified"] else ""
+def ratio_text(found: dict | None) -> str:
+    if not found:
+        return "-"
+    text = f"{found['median']:.2f}x [{found['min']:.2f}-{found['max']:.2f}]"
+    return (">= " if found.get("timed_out") else "") + text
+
+
+def verdict(t: dict) -> str:
+    return {True: "met", False: "MISSED", None: "not measured"}[t["met"]]
+
+
+def header(results: dict) -> list[str]:
+    m, c, v = results["machine"], results["casplan"], results["versions"]
+    peer_versions = (results.get("peers") or {}).get("versions") or {}
+    tools = ", ".join(
+        f"{k} {val}" for k, val in {**v, **peer_versions}.items() if val and k != "python"
     )
-    lines = [
-        f"{results['casplan']['version']} (commit {source}), "
-        f"{results['date']}, {results['machine']['platform']}, "
-        f"{results['machine']['cpu_count']} CPUs, Python {results['machine']['python']}, "
-        f"median of {results['repeat']} runs",
-        "",
+    return [
+        f"Date: {results['date']}",
+        f"Machine: {m['cores']} cores, {m['cpu']}, {m['platform']}, Python {m['python']}",
+        f"casplan: {c['version']} (commit {c['commit']}"
+        + (", with uncommitted src/ changes)" if c["src_modified"] else ")"),
+        f"Tools: {tools}",
+        *run_lines(results),
     ]
-    for scale, plan in results["plans"].items():
+
+
+def run_lines(results: dict) -> list[str]:
+    """When and how each merged run was made, with the load average (1 minute) at the start and
+    end of each of its parts."""
+    runs = results.get("merged_runs") or [
+        {
+            "date": results["date"],
+            "parts": list(results.get("load_average") or {}),
+            "repeat": results["repeat"],
+            "repeat_large": results.get("repeat_large"),
+            "load_average": results.get("load_average"),
+        }
+    ]
+    lines = []
+    for n, run in enumerate(runs, start=1):
+        load = ", ".join(f"{k} {a}-{b}" for k, (a, b) in (run["load_average"] or {}).items())
+        lines.append(
+            (f"Run {n}: " if len(runs) > 1 else "Run: ")
+            + f"{run['date']}, {'; '.join(run['parts'])}; {run['repeat']} pairs per measurement"
+            + f" ({run['repeat_large']} over 100x)"
+            + f"; load average {load or 'not recorded'} (2 cores; this benchmark is about 1)"
+        )
+    lines.append("Ratios are medians of per-pair ratios [min-max]")
+    return lines
+
+
+def scale_table(results: dict, md: bool) -> list[str]:
+    rows = results.get("scale_runs") or []
+    if not rows:
+        return []
+    cols = [
+        "command",
+        "scale",
+        "cold s",
+        "warm s",
+        "cold / compose floor",
+        "warm / parse floor",
+        "cold / parse floor",
+        "peak MB",
+        "floors s (compose, parse)",
+    ]
+    lines = []
+    body = []
+    for row in rows:
+        m = row.get("measured") or {}
+        name = row["name"]
+        pairs = row.get("pairs") or {}
+        floors = f"{fmt(m.get(COMPOSE, {}).get('seconds'))}, {fmt(m.get(PARSE, {}).get('seconds'))}"
+        peaks = [m[k]["rss_mb"] for k in (f"{name} cold", f"{name} warm") if k in m]
+        body.append(
+            [
+                " ".join([name, *QUERIES[name][1:]]),
+                f"{row['scale']}x",
+                fmt(m.get(f"{name} cold", {}).get("seconds")),
+                fmt(m.get(f"{name} warm", {}).get("seconds")),
+                ratio_text(pairs.get(f"cold / {COMPOSE}")),
+                ratio_text(pairs.get(f"warm / {PARSE}")),
+                ratio_text(pairs.get(f"cold / {PARSE}")),
+                fmt(max(peaks) if peaks else None, ".0f"),
+                floors if row.get("status") == "ok" else row.get("status", "-"),
+            ]
+        )
+    lines += [*grid(cols, body, md), ""]
+    for scale, plan in (results.get("plans") or {}).items():
         lines.append(
             f"{scale}x plan: {plan['measures']} measures, {plan['activities']} activities, "
-            f"{plan['files']} files, {plan['bytes'] / 1e6:.1f} MB "
-            f"(written in {plan['seconds']:.1f} s)"
+            f"{plan['files']} files, {plan['bytes'] / 1e6:.1f} MB"
         )
-    header = (
-        f"{'command':<28}{'scale':>6}{'time s':>10}{'ratio':>9}{'warm s':>10}"
-        f"{'warm ratio':>12}{'peak MB':>9}  status"
-    )
-    lines += ["", header, "-" * len(header)]
-    for row in results["scale_runs"]:
-        lines.append(
-            f"{row['name']:<28}{row['scale']:>5}x{fmt(row.get('seconds'), '.3f'):>10}"
-            f"{fmt(row.get('ratio'), '.1f', 'x'):>9}{fmt(row.get('warm_seconds'), '.3f'):>10}"
-            f"{fmt(row.get('warm_ratio'), '.1f', 'x'):>12}{fmt(row.get('rss_mb'), '.0f'):>9}"
-            f"  {row.get('status')}"
-        )
-    lines += [
+    return lines
+
+
+def floors_table(results: dict, md: bool) -> list[str]:
+    """Each floor at each scale: the median of all its runs (one before every command run)."""
+    body = []
+    for scale in sorted({r["scale"] for r in results.get("scale_runs") or []}):
+        row = [f"{scale}x"]
+        for floor in (COMPOSE, PARSE):
+            runs = [
+                r["measured"][floor]
+                for r in results["scale_runs"]
+                if r["scale"] == scale and floor in (r.get("measured") or {})
+            ]
+            times = [t for r in runs for t in r["times"]]
+            peak = max((r["rss_mb"] for r in runs), default=None)
+            row += [
+                fmt(statistics.median(times) if times else None),
+                f"{len(times)}",
+                fmt(peak, ".0f"),
+            ]
+        body.append(row)
+    if not body:
+        return []
+    cols = ["scale", "compose floor s", "runs", "peak MB", "parse floor s", "runs", "peak MB"]
+    return grid(cols, body, md)
+
+
+def startup_table(results: dict, md: bool) -> list[str]:
+    rows = results.get("startup") or []
+    if not rows:
+        return []
+    body = []
+    for row in rows:
+        m, name = row["measured"], row["name"]
+        for kind, pair in row["pairs"].items():
+            key = name if name.startswith("--") else f"{name} {kind}"
+            body.append(
+                [
+                    name if name.startswith("--") else f"{name} ({kind})",
+                    fmt(m.get(key, {}).get("seconds"), ".3f"),
+                    fmt(m.get(TYPER, {}).get("seconds"), ".3f"),
+                    ratio_text(pair),
+                    fmt(m.get(key, {}).get("rss_mb"), ".0f"),
+                ]
+            )
+    cols = ["bundled plan", "time s", "import typer s", "ratio (paired)", "peak MB"]
+    return grid(cols, body, md)
+
+
+def problems_table(results: dict, md: bool) -> list[str]:
+    p = results.get("problems")
+    if not p:
+        return []
+    m = p["measured"]
+    body = [[name, fmt(r["seconds"], ".3f"), r["status"]] for name, r in m.items()]
+    body.append(["2,000 / 200 (paired)", ratio_text(p["pair"]), ""])
+    lines = [*grid(["validate", "time s", "status"], body, md), ""]
+    lines.append(f"errors reported with 2,000 unknown keys: {p['errors_reported_at_2000']}")
+    return lines
+
+
+def peers_table(results: dict, md: bool) -> list[str]:
+    info = results.get("peers")
+    if not info:
+        return []
+    if info.get("status"):
+        return [info["status"]]
+    lines = [
+        f"Doorstop {info['versions'].get('doorstop') or 'not installed'}, "
+        f"StrictDoc {info['versions'].get('strictdoc') or 'not installed'}",
         "",
-        f"{'start-up':<28}{'time s':>10}{'baseline s':>12}{'ratio':>9}{'peak MB':>9}  status",
-        "-" * 80,
     ]
-    for row in results["startup"]:
-        lines.append(
-            f"{row['name']:<28}{fmt(row.get('seconds'), '.3f'):>10}"
-            f"{fmt(row['baseline_seconds'], '.3f'):>12}{fmt(row.get('ratio'), '.2f', 'x'):>9}"
-            f"{fmt(row.get('rss_mb'), '.0f'):>9}  {row.get('status')} (vs {row['baseline']})"
-        )
-    lines += ["", f"{'target':<40}{'measured':>12}{'target':>10}  result", "-" * 72]
+    for skipped in info.get("skipped", []):
+        lines.append(f"skipped: {skipped}")
+    body = []
+    for run in info["runs"]:
+        m = run["measured"]
+        for name, r in m.items():
+            pair = run["pairs"].get(name)
+            body.append(
+                [
+                    name,
+                    f"{run['scale']}x",
+                    fmt(r["seconds"], ".2f"),
+                    f"{r['n']}",
+                    ratio_text(pair) + (f" of casplan {pair['baseline']}" if pair else ""),
+                    fmt(r["rss_mb"], ".0f"),
+                    r["status"],
+                ]
+            )
+    lines += grid(
+        ["command", "scale", "time s", "runs", "ratio (paired)", "peak MB", "status"], body, md
+    )
+    lines.append("")
+    for run in info["runs"]:
+        lines.append(f"{run['scale']}x: {json.dumps(run['counts'])}" + ("  " if md else ""))
+    return [*lines, "", *PEERS_NOTE]
+
+
+PEERS_NOTE = [
+    "What each computes. casplan validate: every file's YAML, the schema (pydantic), references "
+    "(funds `see`/`counted_under`, events, units), deadline forms and ranges, funds amounts, "
+    "progress order and statuses, merged cells filled down, with a line and column for each "
+    "problem; casplan report: the yearly report with statuses, deadlines and funds. Doorstop -F: "
+    "loads every item file (YAML), checks levels, links to parent items and their fingerprints, "
+    "reviewed stamps; its default command also rewrites every item file. Doorstop publish: one "
+    "HTML page per document, plus traceability; no dates, funds or statuses. StrictDoc JSON/HTML "
+    "export: parses the .sdoc grammar, checks UIDs and fields, renders; no dates, funds, "
+    "references or statuses. None of the peers knows the plan's meaning: their times are for "
+    "parsing, linking and rendering the same texts.",
+]
+
+
+def targets_table(results: dict, md: bool) -> list[str]:
+    body = []
     for t in results["targets"]:
-        verdict = {True: "met", False: "MISSED", None: "not measured"}[t["met"]]
-        if t["note"]:
-            verdict += f" ({t['note']})"
-        lines.append(
-            f"{t['target']:<40}{fmt(t['measured'], '.2f', ' ' + t['unit']):>12}"
-            f"{t['op'] + ' ' + format(t['limit'], 'g') + ' ' + t['unit']:>10}  {verdict}"
+        measured = fmt(t["measured"], ".0f" if t["unit"] == "MB" else ".2f", " " + t["unit"])
+        if t.get("spread"):
+            measured += f" [{t['spread'][0]:.2f}-{t['spread'][1]:.2f}]"
+        body.append(
+            [
+                t["target"],
+                measured,
+                f"{t['op']} {t['limit']:g} {t['unit']}",
+                verdict(t) if not md or t["met"] is not False else "**missed**",
+                t.get("pairing") or "",
+            ]
         )
-    return "\n".join(lines)
+    return grid(["target", "measured", "target", "result", "paired with"], body, md)
+
+
+def grid(cols: list[str], body: list[list[str]], md: bool) -> list[str]:
+    if md:
+        return [
+            "| " + " | ".join(cols) + " |",
+            "|" + "|".join("---" if i == 0 else "---:" for i in range(len(cols))) + "|",
+            *("| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in body),
+        ]
+    widths = [max(len(str(x)) for x in col) for col in zip(cols, *body, strict=True)]
+    line = "  ".join(f"{{:<{w}}}" for w in widths)
+    return [
+        line.format(*cols),
+        line.format(*("-" * w for w in widths)),
+        *(line.format(*row) for row in body),
+    ]
+
+
+def render(results: dict, md: bool) -> str:
+    sections = [
+        ("Targets", targets_table),
+        ("Floors: libyaml composing, nothing built; PyYAML's CSafeLoader", floors_table),
+        ("At each scale (synthetic plans, make_plan.py)", scale_table),
+        ("Bundled plan, against python -c 'import typer'", startup_table),
+        ("Linear in the number of problems", problems_table),
+        ("Peers: the same content in Doorstop and StrictDoc", peers_table),
+    ]
+    lines = [("# casplan benchmark" if md else "casplan benchmark"), ""]
+    lines += [f"- {x}" if md else x for x in header(results)]
+    for title, part in sections:
+        body = part(results, md)
+        if body:
+            lines += ["", f"## {title}" if md else title, "", *body]
+    cache = results.get("cache")
+    if cache:
+        lines += [
+            "",
+            f"Warm runs: answer-cache entries removed before them: {cache['answers_removed']}; "
+            f"kept (parse cache): {', '.join(cache.get('files_kept_for_warm_runs', [])) or 'none'}",
+        ]
+    return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scales", default="1,10,100", help="comma-separated (default 1,10,100)")
-    parser.add_argument("--repeat", type=int, default=5, help="runs per measurement (median)")
+    parser.add_argument("--repeat", type=int, default=5, help="pairs per measurement (median)")
+    parser.add_argument(
+        "--repeat-large", type=int, default=3, help="pairs at scales over 100x (default 3)"
+    )
+    parser.add_argument("--peers", action="store_true", help="also time Doorstop and StrictDoc")
+    parser.add_argument("--peer-scales", default="1,100", help="scales for --peers (1,100)")
+    parser.add_argument(
+        "--peer-timeout", type=float, default=900, help="kill a peer run after this many seconds"
+    )
+    parser.add_argument(
+        "--peer-slow",
+        type=float,
+        default=120,
+        help="a peer command whose run takes longer is run once (default 120 s)",
+    )
+    parser.add_argument(
+        "--only",
+        help="comma-separated parts to run: startup, problems, scales, peers (default: all)",
+    )
     parser.add_argument("--out", type=Path, default=HERE / "results.json")
+    parser.add_argument("--markdown", type=Path, help="also write the Markdown table here")
     parser.add_argument("--work", type=Path, help="where to write the plans (default: a temp dir)")
+    parser.add_argument(
+        "--from-json",
+        type=Path,
+        nargs="+",
+        metavar="JSON",
+        help="measure nothing: merge earlier --out files (later ones win) and print or write them",
+    )
     args = parser.parse_args(argv)
-    scales = [int(s) for s in args.scales.split(",") if s.strip()]
-    if args.repeat < 1 or not scales or min(scales) < 1:
+    if args.from_json:
+        results = merge([json.loads(p.read_text(encoding="utf-8")) for p in args.from_json])
+        return write(results, args)
+    try:
+        args.scales = [int(s) for s in args.scales.split(",") if s.strip()]
+        args.peer_scales = [int(s) for s in args.peer_scales.split(",") if s.strip()]
+    except ValueError:
+        parser.error("--scales and --peer-scales take comma-separated integers")
+    if args.only:
+        args.only = [p.strip() for p in args.only.split(",") if p.strip()]
+        unknown = set(args.only) - {"startup", "problems", "scales", "peers"}
+        if unknown:
+            parser.error(f"--only: unknown part(s) {', '.join(sorted(unknown))}")
+    if min(args.repeat, args.repeat_large, *args.scales, *args.peer_scales, 1) < 1:
         parser.error("--repeat and every scale must be at least 1")
     if args.work:
         args.work.mkdir(parents=True, exist_ok=True)
-        results = benchmark(scales, args.repeat, args.work.resolve())
+        results = Bench(args, args.work.resolve()).run()
     else:
         with tempfile.TemporaryDirectory(prefix="casplan-bench-") as work:
-            results = benchmark(scales, args.repeat, Path(work))
-    print(table(results))
+            results = Bench(args, Path(work)).run()
+    return write(results, args)
+
+
+def merge(parts: list[dict]) -> dict:
+    """Several runs as one (e.g. 1,10,100x, then 300x, then peers): rows of the same command and
+    scale, and whole parts, from a later run replace those of an earlier one; the header is the
+    first run's, and every run's date, pairs and load are listed."""
+    results: dict = {}
+    runs = []
+    for part in parts:
+        measured = [k for k in ("startup", "problems", "scale_runs", "peers") if part.get(k)]
+        scales = sorted({r["scale"] for r in part.get("scale_runs") or []})
+        peer_scales = [r["scale"] for r in (part.get("peers") or {}).get("runs", [])]
+        runs.append(
+            {
+                "date": part["date"],
+                "parts": [
+                    {"scale_runs": f"scales {','.join(map(str, scales))}"}.get(k, k)
+                    + (f" {','.join(map(str, peer_scales))}" if k == "peers" else "")
+                    for k in measured
+                ],
+                "repeat": part["repeat"],
+                "repeat_large": part.get("repeat_large"),
+                "load_average": part.get("load_average"),
+            }
+        )
+        rows = {(r["name"], r["scale"]): r for r in results.get("scale_runs", [])}
+        rows.update({(r["name"], r["scale"]): r for r in part.get("scale_runs", [])})
+        plans = {**results.get("plans", {}), **part.get("plans", {})}
+        peer_runs = {r["scale"]: r for r in (results.get("peers") or {}).get("runs", [])}
+        peer_runs.update({r["scale"]: r for r in (part.get("peers") or {}).get("runs", [])})
+        removed = (results.get("cache") or {}).get("answers_removed", 0)
+        if part.get("cache"):
+            part = {**part, "cache": {**part["cache"]}}
+            part["cache"]["answers_removed"] += removed
+        header_keys = ("date", "machine", "casplan", "versions", "repeat", "repeat_large")
+        keep = {k: results[k] for k in header_keys if k in results}
+        results.update({k: v for k, v in part.items() if v})
+        results.update(keep, scale_runs=list(rows.values()), plans=plans)
+        if peer_runs:
+            results["peers"] = {
+                **results["peers"],
+                "runs": sorted(peer_runs.values(), key=lambda r: r["scale"]),
+            }
+    results["scale_runs"].sort(key=lambda r: (r["scale"], list(QUERIES).index(r["name"])))
+    results["merged_runs"] = runs
+    results.pop("load_average", None)
+    results["targets"] = targets(results)
+    return results
+
+
+def write(results: dict, args: argparse.Namespace) -> int:
+    print(render(results, md=False))
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    print(f"\nwritten to {args.out}")
+    args.out.write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
+    print(f"written to {args.out}")
+    if args.markdown:
+        args.markdown.write_text(render(results, md=True), encoding="utf-8")
+        print(f"written to {args.markdown}")
     return 0
 
 
