@@ -108,7 +108,10 @@ activities:
     cancelled_by: am-2018-1
   - id: "1.1.13"
     title: Added by the amendment
+    indicators: [Report made]
     responsible: [audit-department]
+    funds:
+      no_extra_cost: true
     due: 2019-02-28
     added_by: am-2018-1
 """
@@ -467,7 +470,7 @@ def test_yearly_reports_are_the_report_command_html(invoke, plan, site):
             "report", "--plan", str(plan), "--year", year, "--as-of", as_of, "--format", "html"
         )
         assert result.exit_code == 0
-        assert (site / f"reports/{year}.html").read_text(encoding="utf-8") == result.output, year
+        assert (site / f"reports/{year}.html").read_text(encoding="utf-8") == result.stdout, year
 
 
 def test_same_inputs_same_bytes(invoke, plan, tmp_path):

@@ -438,6 +438,7 @@ _ROMAN = ("I", "II", "III", "IV")
 _WRITTEN = re.compile(
     rf"(?P<range>\b(?i:{_MONTH_WORD})\s+(?P<r_from>\d{{1,2}})\s*[-\u2013]\s*(?P<r_to>\d{{1,2}}),?\s+(?P<r_year>\d{{4}}))"
     rf"|(?P<day>\b(?i:{_MONTH_WORD})\s+(?P<d_day>\d{{1,2}}),?\s+(?P<d_year>\d{{4}}))"
+    rf"|(?P<dmy>\b(?P<e_day>\d{{1,2}})\.?\s+(?P<e_month>(?i:{_MONTH_WORD}))\s+(?P<e_year>\d{{4}}))"
     r"|(?P<dotted>\b(?P<t_day>\d{1,2})\.\s*(?P<t_month>\d{1,2})\.\s*(?P<t_year>\d{4})\b)"
     rf"|(?P<month>\b(?i:{_MONTH_WORD})\s+(?P<m_year>\d{{4}}))"
     r"|(?P<roman>\b(?P<q_roman>IV|III|II|I)\s+(?i:(?:quarter|trimester)\s+(?:of\s+)?)?(?P<q_year>\d{4}))"
@@ -453,7 +454,8 @@ def _month_number(text: str) -> int:
 
 
 def read_written(text: str) -> list[DeadlineSpec]:
-    """The deadlines a Due Date cell's text states in words ("December 31, 2018", "31.12.2018.",
+    """The deadlines a Due Date cell's text states in words ("December 31, 2018", "31 December
+    2018", "31.12.2018.",
     "July 2018", "IV trimester 2018", "2020 and later", "Continuous"), in order of appearance.
 
     Texts this cannot read (events, "November this year for the next year") give none; a day
@@ -471,6 +473,9 @@ def read_written(text: str) -> list[DeadlineSpec]:
                 found.append(Range(start, end))
             elif m["day"]:
                 found.append(Day(date(int(m["d_year"]), _month_number(m["day"]), int(m["d_day"]))))
+            elif m["dmy"]:
+                month = _month_number(m["e_month"])
+                found.append(Day(date(int(m["e_year"]), month, int(m["e_day"]))))
             elif m["dotted"]:
                 found.append(Day(date(int(m["t_year"]), int(m["t_month"]), int(m["t_day"]))))
             elif m["month"]:
