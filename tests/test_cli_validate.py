@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from plans import MEASURE_YAML, REAL_PLAN, minimal_files, write_plan
+from plans import MEASURE_YAML, REAL_PLAN, REPO, minimal_files, write_plan
 
 
 def headlines(output: str) -> list[str]:
@@ -322,3 +322,27 @@ def test_a_disagreement_marked_uncertain_is_a_warning(invoke, tmp_path):
     assert headlines(result.output) == [
         f"{plan}/{M}:13:7: warning: uncertain due of 1.1.1: the board moved it",
     ]
+
+
+def test_a_generated_plan_is_valid(invoke, tmp_path):
+    """benchmarks/make_plan.py writes plans that validate (every deadline and funds form, and
+    their texts), so the benchmarks time real answers, not refusals."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "generated"
+    subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "benchmarks" / "make_plan.py"),
+            "--scale",
+            "3",
+            "--out",
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    result = invoke("validate", "--plan", str(out))
+    assert result.exit_code == 0, result.output
+    assert ": 0 errors," in result.output.splitlines()[-1]

@@ -462,7 +462,9 @@ def read_written(text: str) -> list[DeadlineSpec]:
     that does not exist is left out rather than guessed.
     """
     found: list[DeadlineSpec] = []
+    previous: tuple[Day, int] | None = None  # the last day read and where its text ended
     for m in _WRITTEN.finditer(text):
+        count = len(found)
         try:
             if m["range"]:
                 month, year = _month_number(m["range"]), int(m["r_year"])
@@ -493,4 +495,16 @@ def read_written(text: str) -> list[DeadlineSpec]:
                 found.append(Continuous())
         except ValueError:  # February 30: not a day, and not to be read as anything else
             continue
+        if len(found) > count and isinstance(found[-1], Day):
+            day = found[-1]
+            # "March 8, 2018 - April 11, 2018": two days joined by a dash are also a range
+            if previous is not None and _DASH.fullmatch(text[previous[1] : m.start()]):
+                if previous[0].day <= day.day:
+                    found.append(Range(previous[0], day))
+            previous = (day, m.end())
+        else:
+            previous = None
     return found
+
+
+_DASH = re.compile(r"\s*[-\u2013]\s*")
