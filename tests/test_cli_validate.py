@@ -345,4 +345,4 @@ def test_a_generated_plan_is_valid(invoke, tmp_path):
     )
     result = invoke("validate", "--plan", str(out))
     assert result.exit_code == 0, result.output
-    assert ": 0 errors," in result.output.splitlines()[-1]
+    assert "; 0 errors, " in result.output.splitlines()[-1]

@@ -498,9 +498,9 @@ def read_written(text: str) -> list[DeadlineSpec]:
         if len(found) > count and isinstance(found[-1], Day):
             day = found[-1]
             # "March 8, 2018 - April 11, 2018": two days joined by a dash are also a range
-            if previous is not None and _DASH.fullmatch(text[previous[1] : m.start()]):
-                if previous[0].day <= day.day:
-                    found.append(Range(previous[0], day))
+            joined = previous is not None and _DASH.fullmatch(text[previous[1] : m.start()])
+            if joined and previous is not None and previous[0].day <= day.day:
+                found.append(Range(previous[0], day))
             previous = (day, m.end())
         else:
             previous = None
