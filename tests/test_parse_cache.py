@@ -159,15 +159,42 @@ def test_an_entry_is_keyed_by_the_versions_and_records_its_own_key(plan, parses,
     assert parses == [keys[other]]  # the misfiled entry is refused, that file parsed again
 
 
-def test_a_cache_directory_that_is_not_private_is_not_used(plan, parses, tmp_path, monkeypatch):
-    shared = tmp_path / "shared-cache"
-    shared.mkdir(mode=0o777)
+def test_a_cache_directory_of_ours_that_others_can_read_is_closed(
+    plan, parses, tmp_path, monkeypatch
+):
+    shared = tmp_path / "open-cache"
+    shared.mkdir()
     os.chmod(shared, 0o777)
     monkeypatch.setenv("CASPLAN_CACHE_DIR", str(shared))
     load(plan)
+    assert shared.stat().st_mode & 0o777 == 0o700
     parses.clear()
     load(plan)
-    assert sorted(parses) == EVERY_FILE and list(shared.iterdir()) == []
+    assert parses == []  # used, once closed
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="giving a directory away takes root")
+def test_someone_elses_cache_directory_is_not_used(plan, parses, tmp_path, monkeypatch):
+    theirs = tmp_path / "their-cache"
+    theirs.mkdir(mode=0o700)
+    os.chown(theirs, 65534, 65534)
+    monkeypatch.setenv("CASPLAN_CACHE_DIR", str(theirs))
+    load(plan)
+    parses.clear()
+    load(plan)
+    assert sorted(parses) == EVERY_FILE and list(theirs.iterdir()) == []
+
+
+def test_a_linked_cache_directory_is_not_used(plan, parses, tmp_path, monkeypatch):
+    real = tmp_path / "real-cache"
+    real.mkdir(mode=0o700)
+    link = tmp_path / "linked-cache"
+    link.symlink_to(real)
+    monkeypatch.setenv("CASPLAN_CACHE_DIR", str(link))
+    load(plan)
+    parses.clear()
+    load(plan)
+    assert sorted(parses) == EVERY_FILE and list(real.iterdir()) == []
 
 
 def test_a_linked_or_fifo_cache_file_is_never_opened(plan, parses, tmp_path):

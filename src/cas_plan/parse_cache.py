@@ -93,18 +93,20 @@ def _plain_load(blob: bytes) -> Any:
 
 
 def _private_directory(directory: Path, create: bool) -> bool:
-    """True when `directory` is ours alone: a real directory, owned by us, mode 0700."""
+    """True when `directory` is ours alone: a real directory owned by us, mode 0700 (one of ours
+    that others may read is closed first)."""
     try:
         if create:
             directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         info = os.lstat(directory)
+        if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
+            return False  # a link, or someone else's: never used
+        if info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+            os.chmod(directory, 0o700)  # ours, made by hand or an older casplan: close it
+            info = os.lstat(directory)
     except OSError:
         return False
-    return (
-        stat.S_ISDIR(info.st_mode)
-        and info.st_uid == os.getuid()
-        and not info.st_mode & (stat.S_IRWXG | stat.S_IRWXO)
-    )
+    return not info.st_mode & (stat.S_IRWXG | stat.S_IRWXO)
 
 
 def _read_private(path: Path) -> bytes | None:
