@@ -346,3 +346,44 @@ def test_a_generated_plan_is_valid(invoke, tmp_path):
     result = invoke("validate", "--plan", str(out))
     assert result.exit_code == 0, result.output
     assert "; 0 errors, " in result.output.splitlines()[-1]
+
+
+def test_files_that_look_like_plan_files_are_reported_never_skipped(invoke, tmp_path):
+    import shutil
+
+    plan = tmp_path / "plan"
+    shutil.copytree(REAL_PLAN, plan)
+    (plan / "goal-1" / "measure-1.4.yaml").rename(plan / "goal-1" / "measure-1.4.YAML")
+    shutil.copy(plan / "goal-1" / "measure-1.3.yaml", plan / "goal-1" / "measure-1.3.yml")
+    (plan / "goal-1" / "notes.yaml").write_text("a: 1\n")
+    result = invoke("validate", "--plan", str(plan))
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    for name, hint in (
+        ("measure-1.3.yml", "  hint: rename it to goal-1/measure-1.3.yaml"),
+        ("measure-1.4.YAML", "  hint: rename it to goal-1/measure-1.4.yaml"),
+    ):
+        at = lines.index(f"{plan}/goal-1/{name}:1:1: error: not a plan file name")
+        assert lines[at + 1] == hint
+    assert f"{plan}/goal-1/notes.yaml:1:1: error: not a plan file name" in lines
+    assert lines[-1] == f"{plan}: INVALID: 44 measures, 233 activities; 3 errors, 5 warnings"
+
+
+def test_the_plan_is_found_upward_or_the_error_says_how_to_name_it(invoke, tmp_path, monkeypatch):
+    import shutil
+
+    shutil.copytree(REAL_PLAN, tmp_path / "repo" / "plan")
+    deep = tmp_path / "repo" / "plan" / "goal-3"
+    monkeypatch.chdir(deep)
+    result = invoke("validate")
+    assert result.exit_code == 0
+    assert result.output.splitlines()[-1] == (
+        "..: valid: 45 measures, 238 activities; 0 errors, 5 warnings"
+    )
+    monkeypatch.chdir(tmp_path)
+    result = invoke("validate")
+    assert result.exit_code == 2
+    assert result.output == (
+        f"casplan: error: no plan directory (plan/ with a plan.yaml) in '{tmp_path}' or above it; "
+        "pass --plan DIR or set CASPLAN_PLAN\n"
+    )
