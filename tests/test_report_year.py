@@ -212,7 +212,7 @@ def test_html_lang_print_styles_and_no_wrapped_values(invoke, plan):
         "tr, .badge { break-inside: avoid;",
         "h1, h2, h3, h4 { break-after: avoid;",
         'a[href]::after { content: " (" attr(href) ")"; }',
-        "td.date, td.num, .date { white-space: nowrap; }",
+        "td.date, td.num, th.num, .date { white-space: nowrap; }",
     ):
         assert rule in css, rule
     assert css.index("@media print") < css.index("a[href]::after")
