@@ -39,7 +39,7 @@ from pathlib import Path
 
 import yaml
 
-from cas_plan.deadlines import MONTH_NAMES
+from cas_plan.core.deadlines import MONTH_NAMES
 
 REAL_PLAN = Path(__file__).resolve().parent.parent / "plan"
 PLAN_START, PLAN_END = dt.date(2017, 1, 1), dt.date(2020, 12, 31)

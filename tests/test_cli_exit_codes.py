@@ -154,7 +154,7 @@ def test_an_os_refusal_is_4_and_names_the_file(invoke, tmp_path, monkeypatch):
     written."""
     import errno
 
-    from cas_plan import safewrite
+    from cas_plan.core import safewrite
 
     plan = write_plan(tmp_path / "p", minimal_files())
     measure = plan / "goal-1" / "measure-1.1.yaml"

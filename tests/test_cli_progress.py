@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from cas_plan.progress import ProgressError, ProgressRequest, record_progress
+from cas_plan.edit.progress import ProgressError, ProgressRequest, record_progress
 from plans import REAL_PLAN, load, minimal_files, write_plan
 
 COMMENTED_MEASURE = """\
@@ -319,8 +319,8 @@ def test_crlf_bom_and_empty_flow_list_are_kept(invoke, tmp_path):
 def test_every_real_measure_file_takes_an_entry_with_only_new_lines():
     """The round-trip property on the real plan: for each measure file, an entry added to its
     last activity changes no existing line, and the file then holds exactly that entry."""
-    from cas_plan.progress import insert_entry
-    from cas_plan.yaml_reader import read_yaml_text
+    from cas_plan.core.yaml_reader import read_yaml_text
+    from cas_plan.edit.progress import insert_entry
 
     views = load(REAL_PLAN).plan.views
     last_in_file = {view.path: view for view in views}

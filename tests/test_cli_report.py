@@ -375,8 +375,8 @@ def test_the_first_and_last_years_of_the_period_are_reported(invoke, plan, year)
 def test_an_open_ended_activity_is_reported_with_the_continuous_ones_once_started(tmp_path):
     import datetime as dt
 
-    from cas_plan.provenance import GitState
-    from cas_plan.report import build_context
+    from cas_plan.core.provenance import GitState
+    from cas_plan.publish.report import build_context
     from plans import MEASURE_YAML, load
 
     files = minimal_files()

@@ -9,9 +9,9 @@ import jsonschema
 import pytest
 from pydantic import ValidationError
 
-from cas_plan.layout import kind_of as layout_kind
-from cas_plan.schema import json_schema, plan_unit_ids, schema_texts
-from cas_plan.yaml_reader import read_yaml_text
+from cas_plan.core.layout import kind_of as layout_kind
+from cas_plan.core.schema import json_schema, plan_unit_ids, schema_texts
+from cas_plan.core.yaml_reader import read_yaml_text
 from plans import MEASURE_YAML, REAL_PLAN, REPO, minimal_files, write_plan
 
 
@@ -124,7 +124,7 @@ VALID_MEASURES = {
 
 @pytest.mark.parametrize("name", sorted(INVALID_MEASURES))
 def test_schema_and_models_reject_the_same_invalid_files(name):
-    from cas_plan.model import MeasureFile
+    from cas_plan.core.model import MeasureFile
 
     data = read_yaml_text(INVALID_MEASURES[name], "m.yaml").data
     with pytest.raises(ValidationError):
@@ -145,7 +145,7 @@ def test_schema_and_validate_reject_the_same_plan_files(name, tmp_path):
 
 @pytest.mark.parametrize("name", sorted(VALID_MEASURES))
 def test_schema_and_models_accept_the_same_files(name):
-    from cas_plan.model import MeasureFile
+    from cas_plan.core.model import MeasureFile
 
     data = read_yaml_text(VALID_MEASURES[name], "m.yaml").data
     MeasureFile.model_validate(data)
@@ -249,7 +249,7 @@ def test_init_into_a_file_is_a_usage_error(invoke, tmp_path):
 def test_init_on_a_full_disk_leaves_nothing_behind(invoke, tmp_path, monkeypatch):
     import errno
 
-    from cas_plan import scaffold
+    from cas_plan.edit import init as scaffold
 
     real = scaffold.write_atomically
     calls = []

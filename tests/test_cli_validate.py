@@ -237,7 +237,7 @@ def test_github_format_escapes_and_is_chosen_by_the_environment(invoke, tmp_path
     [("a:b,c", "a%3Ab%2Cc"), ("50%\nnext", "50%25%0Anext")],
 )
 def test_github_property_escaping(text, escaped):
-    from cas_plan.diagnostics import Diagnostic
+    from cas_plan.core.diagnostics import Diagnostic
     from cas_plan.output.github import github_annotations as render_github
 
     line = render_github([Diagnostic(text, 1, 2, text)]).rstrip("\n")

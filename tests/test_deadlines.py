@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from cas_plan.deadlines import (
+from cas_plan.core.deadlines import (
     Continuous,
     DeadlineSyntaxError,
     EventBounded,

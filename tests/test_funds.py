@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from cas_plan.money import (
+from cas_plan.core.money import (
     CurrencyMismatch,
     Money,
     MoneySyntaxError,

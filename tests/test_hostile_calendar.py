@@ -36,7 +36,7 @@ def _plan_with_title(tmp_path, title: str):
 def _expected_summary(title: str) -> str:
     """The title as the calendar shows it: line breaks as line breaks, other controls made
     visible as their escape."""
-    from cas_plan.diagnostics import printable
+    from cas_plan.core.diagnostics import printable
 
     parts = re.split(r"\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]", title)
     return "1.1.1 " + "\n".join(printable(part) for part in parts)
@@ -107,13 +107,13 @@ def test_every_pattern_is_matched_whole(invoke, tmp_path, rel, old, new, message
 
 
 def test_money_and_serbian_numbers_are_matched_whole():
-    from cas_plan.money import MoneySyntaxError, parse_money, parse_serbian_number
+    from cas_plan.core.money import MoneySyntaxError, parse_money, parse_serbian_number
 
     assert parse_serbian_number("2.677.411,58\n") is not None  # stripped before matching
     assert parse_serbian_number("2.677.411,58\nx") is None
     with pytest.raises(MoneySyntaxError):
         parse_money("250 EUR\nX")
-    from cas_plan.deadlines import DeadlineSyntaxError, parse_deadline
+    from cas_plan.core.deadlines import DeadlineSyntaxError, parse_deadline
 
     with pytest.raises(DeadlineSyntaxError):
         parse_deadline("yearly 11\nX")

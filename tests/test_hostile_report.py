@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from cas_plan import report
+from cas_plan.publish import report
 from plans import forms_files, write_plan
 
 

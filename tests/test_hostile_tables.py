@@ -15,9 +15,9 @@ from collections.abc import Callable
 import pytest
 
 from cas_plan import commands
-from cas_plan.money import group_digits
+from cas_plan.core.money import group_digits
+from cas_plan.core.status import status_label
 from cas_plan.output.terminal import Screen
-from cas_plan.status import status_label
 from plans import REAL_PLAN
 
 WIDTHS = [40, 60, 80, 200]

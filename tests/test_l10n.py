@@ -1,5 +1,5 @@
 # ruff: noqa: RUF001  (Cyrillic letters that look like Latin ones are the point of this file)
-"""cas_plan.l10n and cas_plan.words: exact dates, numbers, money, plural forms and Cyrillic in
+"""cas_plan.l10n.formats and cas_plan.l10n.phrases: exact dates, numbers, money, plural forms and Cyrillic in
 en, sr (Latin) and sr-Cyrl, and a word table complete in every language."""
 
 import datetime as dt
@@ -10,8 +10,8 @@ from decimal import Decimal
 
 import pytest
 
-from cas_plan import l10n
-from cas_plan.l10n import (
+from cas_plan.l10n import formats as l10n
+from cas_plan.l10n.formats import (
     LANGUAGES,
     LanguageError,
     babel_locale_name,
@@ -32,10 +32,10 @@ from cas_plan.l10n import (
     plural_category,
     report_title,
     state_as_of,
-    to_cyrillic,
     year_phrase,
 )
-from cas_plan.words import PHRASE_KEYS, PLURALS, REPORT_STATUSES, WORDS, plural_forms, words
+from cas_plan.l10n.phrases import PHRASE_KEYS, PLURALS, REPORT_STATUSES, WORDS, plural_forms, words
+from cas_plan.l10n.script import to_cyrillic
 
 DEC31 = dt.date(2018, 12, 31)
 JAN5 = dt.date(2019, 1, 5)
@@ -417,7 +417,7 @@ def test_a_cyrillic_report_renders_with_todays_templates(invoke):
 
 
 def test_month_names_for_the_charts():
-    from cas_plan.l10n import month_names
+    from cas_plan.l10n.formats import month_names
 
     assert month_names("en")[:3] == ["Jan", "Feb", "Mar"]
     assert month_names("sr")[4:8] == ["maj", "jun", "jul", "avg"]

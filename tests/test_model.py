@@ -8,7 +8,14 @@ from decimal import Decimal
 import pytest
 from pydantic import ValidationError
 
-from cas_plan.model import Activity, Deadline, Funding, Indicators, ProgressEntry, Responsibility
+from cas_plan.core.model import (
+    Activity,
+    Deadline,
+    Funding,
+    Indicators,
+    ProgressEntry,
+    Responsibility,
+)
 
 
 def messages(exc: ValidationError) -> list[tuple[tuple[object, ...], str]]:

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from cas_plan import loader
-from cas_plan import parse_cache as cache
+from cas_plan.core import loader
+from cas_plan.core import parse_cache as cache
 from plans import minimal_files, write_plan
 
 

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from cas_plan.errors import UsageError
-from cas_plan.periods import Period, parse_period
+from cas_plan.core.errors import UsageError
+from cas_plan.core.periods import Period, parse_period
 
 
 @pytest.mark.parametrize(

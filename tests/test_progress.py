@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from cas_plan.progress import ProgressError, insert_entry
+from cas_plan.edit.progress import ProgressError, insert_entry
 
 ENTRY = {"date": dt.date(2018, 5, 1), "status": "in_progress"}
 ENTRY_LINES = "- date: 2018-05-01\n{key}status: in_progress\n"
@@ -41,7 +41,7 @@ def test_a_tab_after_a_colon_is_kept():
 
 
 def test_a_note_with_line_separator_characters_is_written_escaped_and_read_back():
-    from cas_plan.yaml_reader import read_yaml_text
+    from cas_plan.core.yaml_reader import read_yaml_text
 
     note = "first\x85second\u2028third"
     text = 'id: "1.1"\ntitle: First\nactivities:\n  - id: "1.1.1"\n    title: One\n'

@@ -10,8 +10,9 @@ import time
 
 import pytest
 
-from cas_plan import progress, safewrite
-from cas_plan.progress import ProgressError, ProgressRequest, record_progress
+from cas_plan.core import safewrite
+from cas_plan.edit import progress
+from cas_plan.edit.progress import ProgressError, ProgressRequest, record_progress
 from plans import minimal_files, write_plan
 
 MEASURE = "goal-1/measure-1.1.yaml"

@@ -18,7 +18,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from cas_plan.workbook_layout import (
+from cas_plan.collect.layout import (
     DEFAULT_WORDS,
     CollectActivity,
     CollectMeta,

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from cas_plan.layout import kind_of as layout_kind
-from cas_plan.loader import FILE_MODELS
-from cas_plan.yaml_reader import read_yaml_text
+from cas_plan.core.layout import kind_of as layout_kind
+from cas_plan.core.loader import FILE_MODELS
+from cas_plan.core.yaml_reader import read_yaml_text
 from plans import REAL_PLAN, REPO
 
 TRICKY = """\

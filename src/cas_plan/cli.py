@@ -75,7 +75,7 @@ NoCache = Annotated[
 
 def finish(produce: Callable[[], Outcome]) -> NoReturn:
     """Print a command's outcome and exit with its code; a CasplanError is one line on stderr."""
-    from cas_plan.errors import CasplanError, system_problem
+    from cas_plan.core.errors import CasplanError, system_problem
 
     try:
         outcome = produce()
@@ -102,7 +102,7 @@ def finish(produce: Callable[[], Outcome]) -> NoReturn:
 
 
 def _lines_of(texts: dict[str, str]) -> Callable[[str, int], str | None]:
-    from cas_plan.loader import split_lines
+    from cas_plan.core.loader import split_lines
 
     def line(path: str, number: int) -> str | None:
         lines = split_lines(texts[path]) if path in texts else []
@@ -112,7 +112,7 @@ def _lines_of(texts: dict[str, str]) -> Callable[[str, int], str | None]:
 
 
 def _one_line(message: str) -> str:
-    from cas_plan.diagnostics import printable
+    from cas_plan.core.diagnostics import printable
 
     return printable(message)
 
@@ -800,7 +800,7 @@ def main() -> None:
     import os
     import signal
 
-    from cas_plan.errors import ExitCode, system_problem
+    from cas_plan.core.errors import ExitCode, system_problem
 
     try:
         # from here on Ctrl-C is a KeyboardInterrupt, caught below (atomic writes clean up)

@@ -15,16 +15,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cas_plan import layout
-from cas_plan.errors import CasplanError, ExitCode, PlanProblems, UsageError, system_problem
-from cas_plan.status import NOT_REPORTED, STATUSES
+from cas_plan.core import layout
+from cas_plan.core.errors import CasplanError, ExitCode, PlanProblems, UsageError, system_problem
+from cas_plan.core.status import NOT_REPORTED, STATUSES
 
 if TYPE_CHECKING:
-    from cas_plan.amend import AmendRequest
-    from cas_plan.loader import LoadResult, Plan
+    from cas_plan.answers.queries import DueQuery
+    from cas_plan.core.loader import LoadResult, Plan
+    from cas_plan.edit.amend import AmendRequest
+    from cas_plan.edit.progress import ProgressRequest
     from cas_plan.output.terminal import Screen
-    from cas_plan.progress import ProgressRequest
-    from cas_plan.queries import DueQuery
 
 
 @dataclass(frozen=True)
@@ -106,8 +106,8 @@ def xlsx_target(output_format: str, out: Path | None) -> Path | None:
 
 
 def write_xlsx(out: Path, sheets: Sequence[Any], title: str) -> Outcome:
+    from cas_plan.core.safewrite import write_atomically
     from cas_plan.output.xlsx import write_workbook
-    from cas_plan.safewrite import write_atomically
 
     write_atomically(out, write_workbook(sheets, title=title))
     rows = sum(len(sheet.rows) for sheet in sheets)
@@ -120,8 +120,8 @@ def write_xlsx(out: Path, sheets: Sequence[Any], title: str) -> Outcome:
 def load_checked(
     options: PlanOptions, as_of: dt.date, *, shown: str | None = None
 ) -> tuple[LoadResult, Path, str]:
-    from cas_plan.checks import check_plan
-    from cas_plan.loader import directory_listing
+    from cas_plan.core.checks import check_plan
+    from cas_plan.core.loader import directory_listing
 
     root, shown_root = options.directory()
     result = check_plan(
@@ -138,7 +138,7 @@ def load_for_query(options: PlanOptions, as_of: dt.date | None = None) -> Plan:
 
     The plan is checked as of today: a query's --as-of looks at the past state of a valid plan.
     """
-    from cas_plan.history import plan_on
+    from cas_plan.core.history import plan_on
 
     today = dt.date.today()
     result, _, shown = load_checked(options, today)
@@ -157,7 +157,7 @@ def unit_names(plan: Plan) -> dict[str, str]:
 def find_unit(plan: Plan, query: str) -> str:
     """A unit id from an id or an unambiguous part of a name; else a usage error with the
     closest matches."""
-    from cas_plan.organization import Organization, UnitLookupError
+    from cas_plan.core.organization import Organization, UnitLookupError
 
     try:
         return Organization.of(plan.units.values()).find(query).id
@@ -167,7 +167,7 @@ def find_unit(plan: Plan, query: str) -> str:
 
 def check_filter(plan: Plan, goal: str | None = None, measure: str | None = None) -> None:
     """An unknown --goal or --measure is a usage error, not an empty answer."""
-    from cas_plan.suggest import close_matches
+    from cas_plan.core.suggest import close_matches
 
     goals = {g.model.id for g in plan.goals}
     measures = {m.model.id for m in plan.measures}
@@ -197,7 +197,7 @@ def validate(
     day = parse_date(as_of, "--as-of")
     result, root, shown = load_checked(options, day)
     if check_codeowners and not result.errors:
-        from cas_plan.codeowners import codeowners_problems
+        from cas_plan.answers.codeowners import codeowners_problems
 
         result.diagnostics.extend(codeowners_problems(result.plan, root))
     problems = result.diagnostics
@@ -232,7 +232,7 @@ def list_activities(
     out: Path | None = None,
 ) -> Outcome:
     """Every activity with its effective values."""
-    from cas_plan.records import list_records
+    from cas_plan.answers.records import list_records
 
     choose(output_format, "--format", ("table", "json", "xlsx"))
     target = xlsx_target(output_format, out)
@@ -270,7 +270,7 @@ class DueOptions:
 
 def due_window(asked: DueOptions) -> DueQuery:
     """The due query the options ask, before the plan is read (dates and status checked)."""
-    from cas_plan.queries import DueQuery
+    from cas_plan.answers.queries import DueQuery
 
     before = parse_date(asked.before, "--before")
     after = parse_date(asked.after, "--after") if asked.after else None
@@ -294,7 +294,7 @@ def due_query(plan: Plan, asked: DueOptions) -> DueQuery:
     """The due query the options ask, checked against the plan (units, goals, measures)."""
     import dataclasses
 
-    from cas_plan.organization import Organization
+    from cas_plan.core.organization import Organization
 
     query = due_window(asked)
     scope = None
@@ -313,7 +313,7 @@ def due(
     out: Path | None = None,
 ) -> Outcome:
     """What falls due in a window, by unit, goal, measure, status."""
-    from cas_plan.queries import due_rows
+    from cas_plan.answers.queries import due_rows
 
     choose(output_format, "--format", DUE_FORMATS)
     target = xlsx_target(output_format, out)
@@ -323,14 +323,14 @@ def due(
     rows = due_rows(plan, query)
     names = unit_names(plan)
     if target is not None:
+        from cas_plan.answers.records import due_records
         from cas_plan.output.xlsx import due_sheets
-        from cas_plan.records import due_records
 
         sheets = due_sheets(due_records(plan, rows, query.as_of))
         return write_xlsx(target, sheets, plan.title or "casplan")
     if output_format == "json":
+        from cas_plan.answers.records import due_records
         from cas_plan.output.json import json_array
-        from cas_plan.records import due_records
 
         return Outcome(json_array(due_records(plan, rows, query.as_of)))
     if output_format == "csv":
@@ -352,14 +352,14 @@ def due(
 
 def units(options: PlanOptions, output_format: str, screen: Screen) -> Outcome:
     """The units as a tree, with the activities each one leads."""
-    from cas_plan.queries import unit_tree
+    from cas_plan.answers.queries import unit_tree
 
     choose(output_format, "--format", ("table", "json"))
     plan = load_for_query(options)
     lines = unit_tree(plan)
     if output_format == "json":
+        from cas_plan.answers.records import unit_records
         from cas_plan.output.json import json_text
-        from cas_plan.records import unit_records
 
         return Outcome(json_text(unit_records(lines)))
     from cas_plan.output.terminal import draw, print_units
@@ -376,7 +376,7 @@ def who(
     out: Path | None = None,
 ) -> Outcome:
     """What a unit is responsible for, by goal and measure."""
-    from cas_plan.queries import who as who_rows
+    from cas_plan.answers.queries import who as who_rows
 
     choose(output_format, "--format", ("table", "json", "md", "xlsx"))
     target = xlsx_target(output_format, out)
@@ -386,14 +386,14 @@ def who(
     rows = who_rows(plan, unit_id, day)
     names = unit_names(plan)
     if target is not None:
+        from cas_plan.answers.records import who_record
         from cas_plan.output.xlsx import who_sheets
-        from cas_plan.records import who_record
 
         sheets = who_sheets(who_record(unit_id, names[unit_id], rows), names)
         return write_xlsx(target, sheets, plan.title or "casplan")
     if output_format == "json":
+        from cas_plan.answers.records import who_record
         from cas_plan.output.json import json_text
-        from cas_plan.records import who_record
 
         return Outcome(json_text(who_record(unit_id, names[unit_id], rows)))
     if output_format == "md":
@@ -414,7 +414,7 @@ def who(
 
 def show(options: PlanOptions, identifier: str, output_format: str, as_of: str | None) -> Outcome:
     """The full record of a goal, measure or activity."""
-    from cas_plan.records import show_record
+    from cas_plan.answers.records import show_record
 
     choose(output_format, "--format", ("text", "json"))
     day = parse_date(as_of, "--as-of")
@@ -437,7 +437,7 @@ def budget(
     out: Path | None = None,
 ) -> Outcome:
     """Indicative funds summed per currency, each amount once."""
-    from cas_plan.budget import GROUPINGS, budget_record, compute_budget
+    from cas_plan.answers.budget import GROUPINGS, budget_record, compute_budget
 
     choose(by, "--by", GROUPINGS)
     choose(output_format, "--format", ("table", "json", "csv", "xlsx"))
@@ -497,9 +497,9 @@ def checked_value(kind: Any, value: str, option: str) -> str:
 
 def progress_request(activity: str, asked: ProgressOptions, today: dt.date) -> ProgressRequest:
     """The entry the options describe, each value checked (a bad one is a usage error)."""
-    from cas_plan.model import CorrectionRef, Evidence, Reporter
-    from cas_plan.money import MoneySyntaxError, parse_amount_text
-    from cas_plan.progress import ProgressRequest
+    from cas_plan.core.model import CorrectionRef, Evidence, Reporter
+    from cas_plan.core.money import MoneySyntaxError, parse_amount_text
+    from cas_plan.edit.progress import ProgressRequest
 
     choose(asked.status, "--status", STATUSES)
     spent = []
@@ -525,7 +525,7 @@ def progress_request(activity: str, asked: ProgressOptions, today: dt.date) -> P
 
 def progress(options: PlanOptions, activity: str, asked: ProgressOptions) -> Outcome:
     """Record progress on an activity (only new lines in git diff)."""
-    from cas_plan.progress import record_progress
+    from cas_plan.edit.progress import record_progress
 
     try:
         today = dt.date.today()
@@ -554,10 +554,10 @@ def report(
     strict: bool = False,
 ) -> Outcome:
     """The yearly implementation report, as Markdown, HTML or Word (docx)."""
-    from cas_plan.history import plan_on
-    from cas_plan.provenance import git_state
-    from cas_plan.report import build_context, missing_narrative, render
-    from cas_plan.words import LANGUAGES
+    from cas_plan.core.history import plan_on
+    from cas_plan.core.provenance import git_state
+    from cas_plan.l10n.phrases import LANGUAGES
+    from cas_plan.publish.report import build_context, missing_narrative, render
 
     choose(output_format, "--format", ("md", "html", "docx"))
     choose(lang, "--lang", LANGUAGES)
@@ -586,8 +586,8 @@ def report(
     if strict and missing:
         errors += f"casplan: error: --strict: the narrative of {year} is incomplete\n"
     if output_format == "docx":
+        from cas_plan.core.safewrite import write_atomically
         from cas_plan.output.docx import report_docx
-        from cas_plan.safewrite import write_atomically
 
         assert out is not None
         if code != ExitCode.OK:
@@ -600,7 +600,7 @@ def report(
     text = render(context, output_format, template)
     text = text if text.endswith("\n") else text + "\n"
     if out is not None and code == ExitCode.OK:
-        from cas_plan.safewrite import write_atomically
+        from cas_plan.core.safewrite import write_atomically
 
         try:
             write_atomically(out, text.encode("utf-8"))
@@ -612,10 +612,10 @@ def report(
 
 def diff(options: PlanOptions, base: str | None, head: str | None, output_format: str) -> Outcome:
     """What changed in meaning between two revisions of the plan."""
-    from cas_plan.checks import check_plan
-    from cas_plan.diff import diff_plans, diff_record
-    from cas_plan.git import default_base, plan_files_at, repository_root, resolve_revision
-    from cas_plan.loader import directory_listing, memory_listing
+    from cas_plan.answers.diff import diff_plans, diff_record
+    from cas_plan.core.checks import check_plan
+    from cas_plan.core.git import default_base, plan_files_at, repository_root, resolve_revision
+    from cas_plan.core.loader import directory_listing, memory_listing
 
     choose(output_format, "--format", ("text", "md", "json"))
     plan_dir, shown = options.directory()
@@ -660,8 +660,8 @@ def diff(options: PlanOptions, base: str | None, head: str | None, output_format
 
 def codeowners(options: PlanOptions, out: Path | None) -> Outcome:
     """Write CODEOWNERS from the units' review handles."""
-    from cas_plan.codeowners import codeowners_location, codeowners_text
-    from cas_plan.safewrite import write_atomically
+    from cas_plan.answers.codeowners import codeowners_location, codeowners_text
+    from cas_plan.core.safewrite import write_atomically
 
     plan = load_for_query(options)
     root, _ = options.directory()
@@ -680,7 +680,7 @@ def codeowners(options: PlanOptions, out: Path | None) -> Outcome:
 
 def schema(options: PlanOptions, out: Path | None) -> Outcome:
     """Write JSON Schema files that editors validate plan files with (with the plan's units)."""
-    from cas_plan.schema import plan_unit_ids, write_schemas
+    from cas_plan.core.schema import plan_unit_ids, write_schemas
 
     root, _ = options.directory()
     if not root.is_dir():
@@ -695,7 +695,7 @@ def schema(options: PlanOptions, out: Path | None) -> Outcome:
 
 def init(directory: Path, title: str) -> Outcome:
     """Create a new, valid plan with the same layout."""
-    from cas_plan.scaffold import init_plan
+    from cas_plan.edit.init import init_plan
 
     written = init_plan(directory, title)
     lines = [f"created {path}" for path in written]
@@ -719,9 +719,9 @@ class AmendOptions:
 
 def amend_request(activity: str, asked: AmendOptions, units: Iterable[str]) -> AmendRequest:
     """The amendment the options describe, each value checked (a bad one is a usage error)."""
-    from cas_plan.amend import AmendRequest
-    from cas_plan.deadlines import DeadlineSyntaxError, parse_deadline
-    from cas_plan.suggest import did_you_mean
+    from cas_plan.core.deadlines import DeadlineSyntaxError, parse_deadline
+    from cas_plan.core.suggest import did_you_mean
+    from cas_plan.edit.amend import AmendRequest
 
     given = {
         "--due": asked.due is not None,
@@ -738,7 +738,7 @@ def amend_request(activity: str, asked: AmendOptions, units: Iterable[str]) -> A
     cell: str | None = None
     value: Any = None
     if asked.due is not None:
-        from cas_plan.deadlines import Day
+        from cas_plan.core.deadlines import Day
 
         try:
             spec = parse_deadline(asked.due)
@@ -776,7 +776,7 @@ def amend_request(activity: str, asked: AmendOptions, units: Iterable[str]) -> A
 
 def amend(options: PlanOptions, activity: str, asked: AmendOptions) -> Outcome:
     """Record an amendment decision and the cells it changed (keeping what they replaced)."""
-    from cas_plan.amend import amend as apply_amendment
+    from cas_plan.edit.amend import amend as apply_amendment
 
     try:
         result, root, shown = load_checked(options, dt.date.today())
@@ -809,10 +809,10 @@ def collect(
     options: PlanOptions, period_text: str, out: Path, unit_queries: Sequence[str], lang: str
 ) -> Outcome:
     """One workbook per responsible unit for the activities of a period."""
-    from cas_plan.periods import parse_period
-    from cas_plan.provenance import git_state
-    from cas_plan.safewrite import write_atomically
-    from cas_plan.workbooks import collect_workbooks
+    from cas_plan.collect.workbooks import collect_workbooks
+    from cas_plan.core.periods import parse_period
+    from cas_plan.core.provenance import git_state
+    from cas_plan.core.safewrite import write_atomically
 
     period = parse_period(period_text)
     choose(lang, "--lang", ("en", "sr"))
@@ -840,8 +840,8 @@ def collect(
 
 def import_workbooks(options: PlanOptions, files: Sequence[Path], dry_run: bool) -> Outcome:
     """Append the rows of filled workbooks as progress entries, all or nothing."""
-    from cas_plan.progress import record_entries
-    from cas_plan.workbooks import import_files
+    from cas_plan.collect.workbooks import import_files
+    from cas_plan.edit.progress import record_entries
 
     missing = [file for file in files if not file.is_file()]
     if missing:
@@ -905,7 +905,7 @@ def followup(
     eml: Path | None,
 ) -> Outcome:
     """Per unit, the activities of a period without a report in it; drafts to send."""
-    from cas_plan.followup import (
+    from cas_plan.answers.followup import (
         draft_message,
         drafts_for,
         followup_markdown,
@@ -913,8 +913,8 @@ def followup(
         followup_rows,
         followup_text,
     )
-    from cas_plan.followup import followup as follow_up
-    from cas_plan.periods import parse_period
+    from cas_plan.answers.followup import followup as follow_up
+    from cas_plan.core.periods import parse_period
 
     period = parse_period(period_text)
     day = parse_date(as_of, "--as-of")
@@ -925,9 +925,9 @@ def followup(
     result = follow_up(plan, period, day)
     warnings = []
     if eml is not None:
-        from cas_plan.provenance import git_state
-        from cas_plan.safewrite import write_atomically
-        from cas_plan.workbooks import collect_workbooks, plan_identity
+        from cas_plan.collect.workbooks import collect_workbooks, plan_identity
+        from cas_plan.core.provenance import git_state
+        from cas_plan.core.safewrite import write_atomically
 
         root, _ = options.directory()
         commit = git_state(root).commit or "none"
@@ -962,8 +962,8 @@ def site(
     options: PlanOptions, out: Path, as_of: str | None, lang: str, base_url: str | None
 ) -> Outcome:
     """Write the plan's static progress site into a directory (replaced whole)."""
-    from cas_plan.provenance import git_state
-    from cas_plan.site import LANGUAGES, build_site, check_base_url, write_site
+    from cas_plan.core.provenance import git_state
+    from cas_plan.publish.site import LANGUAGES, build_site, check_base_url, write_site
 
     choose(lang, "--lang", LANGUAGES)
     day = parse_date(as_of, "--as-of")

@@ -57,9 +57,9 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 from typer.testing import CliRunner
 
-from cas_plan import yaml_reader as yamlread
 from cas_plan.cli import app
-from cas_plan.model import (
+from cas_plan.core import yaml_reader as yamlread
+from cas_plan.core.model import (
     AbbreviationsFile,
     EventsFile,
     GoalFile,

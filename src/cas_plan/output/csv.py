@@ -12,9 +12,9 @@ import csv
 import io
 from collections.abc import Iterable, Mapping, Sequence
 
-from cas_plan.organization import unit_names
-from cas_plan.queries import DueRow
-from cas_plan.records import BudgetRecord
+from cas_plan.answers.queries import DueRow
+from cas_plan.answers.records import BudgetRecord
+from cas_plan.core.organization import unit_names
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

@@ -22,7 +22,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.table import Table
 
-from cas_plan.l10n import jinja_filters
+from cas_plan.l10n.formats import jinja_filters
 
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 TABLE_FONT = Pt(8)
@@ -115,7 +115,7 @@ def _reproducible(data: bytes) -> bytes:
 
 
 def report_docx(context: dict[str, Any]) -> bytes:
-    """The report of `cas_plan.report.build_context` as the bytes of a .docx file."""
+    """The report of `cas_plan.publish.report.build_context` as the bytes of a .docx file."""
     w: dict[str, str] = context["w"]
     f: dict[str, Callable[..., str]] = jinja_filters(context["lang"])
     document = Document()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from cas_plan.diagnostics import Diagnostic
+from cas_plan.core.diagnostics import Diagnostic
 
 
 def _escape_data(text: str) -> str:

@@ -7,10 +7,10 @@ import hashlib
 import re
 from collections.abc import Mapping, Sequence
 
-from cas_plan.diagnostics import printable
-from cas_plan.organization import unit_names
-from cas_plan.queries import DueRow
-from cas_plan.status import status_label
+from cas_plan.answers.queries import DueRow
+from cas_plan.core.diagnostics import printable
+from cas_plan.core.organization import unit_names
+from cas_plan.core.status import status_label
 
 # Every line break a calendar program might honour, CR alone included (RFC 5545 ends lines with
 # CRLF, but Outlook-style parsers also split at a bare CR or LF).

@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from cas_plan.diagnostics import Diagnostic, printable
+from cas_plan.core.diagnostics import Diagnostic, printable
 
 
 def json_text(data: object) -> str:

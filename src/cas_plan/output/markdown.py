@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from cas_plan.diagnostics import printable
-from cas_plan.diff import HEADINGS, KINDS, PlanDiff, change_line
-from cas_plan.organization import unit_names
-from cas_plan.queries import SECTION_TITLES, DueRow, WhoRow
-from cas_plan.status import status_label
+from cas_plan.answers.diff import HEADINGS, KINDS, PlanDiff, change_line
+from cas_plan.answers.queries import SECTION_TITLES, DueRow, WhoRow
+from cas_plan.core.diagnostics import printable
+from cas_plan.core.organization import unit_names
+from cas_plan.core.status import status_label
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~$&])")
 

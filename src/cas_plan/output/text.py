@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from cas_plan.diagnostics import Diagnostic, printable
-from cas_plan.diff import HEADINGS, KINDS, PlanDiff, change_line, entry_details
-from cas_plan.records import ActivityShow, FundsRecord, ShowRecord
-from cas_plan.status import status_label
+from cas_plan.answers.diff import HEADINGS, KINDS, PlanDiff, change_line, entry_details
+from cas_plan.answers.records import ActivityShow, FundsRecord, ShowRecord
+from cas_plan.core.diagnostics import Diagnostic, printable
+from cas_plan.core.status import status_label
 
 
 def problems_text(

@@ -3,7 +3,7 @@
 Every cell gets its type on purpose: ids and text are string cells even when they look like
 numbers or formulas (so "3.10" stays "3.10" and a title starting with "=" is never run), dates
 are date cells, amounts are numbers. The same input gives byte-identical bytes, so an export can
-be committed and compared. The building blocks are shared with `cas_plan.workbook_layout`.
+be committed and compared. The building blocks are shared with `cas_plan.collect.layout`.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 if TYPE_CHECKING:
-    from cas_plan.records import ActivityRecord, BudgetRecord, DueRecord, WhoRecord
+    from cas_plan.answers.records import ActivityRecord, BudgetRecord, DueRecord, WhoRecord
 
 Kind = Literal["text", "id", "date", "integer", "decimal", "currency", "bool"]
 

@@ -1,0 +1,257 @@
+"""Questions asked of a loaded plan, as pure functions returning typed rows.
+
+`records` turns the rows into the stable JSON shapes; `output` renders them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from cas_plan.core.deadlines import Continuous, DeadlineSpec, OpenEnded, Yearly, span
+from cas_plan.core.loader import Plan
+from cas_plan.core.model import Unit
+from cas_plan.core.organization import Organization, leads, responsible_unit_ids
+from cas_plan.core.periods import Period
+from cas_plan.core.status import NOT_REPORTED
+from cas_plan.core.views import ActivityView, id_sort_key, status_on
+
+
+def event_dates(plan: Plan) -> dict[str, dt.date]:
+    """Dates of the events recorded in events.yaml (events without a date are left out)."""
+    if plan.events is None:
+        return {}
+    return {e.id: e.date for e in plan.events.model.events if e.date is not None}
+
+
+def status_record(view: ActivityView, as_of: dt.date) -> tuple[str, str | None]:
+    if view.cancelled:
+        return "cancelled", None
+    entry = status_on(view.entries, as_of)
+    if entry is None:
+        return NOT_REPORTED, None
+    return entry.status, entry.date.isoformat()
+
+
+# --- what is due --------------------------------------------------------------------------------
+
+Section = Literal["due", "unresolved", "continuous"]
+SECTION_TITLES: dict[Section, str] = {
+    "due": "Due",
+    "unresolved": "Unresolved: the deadline depends on an event whose date is not recorded "
+    "in events.yaml",
+    "continuous": "Continuous and open-ended activities (no deadline)",
+}
+CLOSED = ("completed", "cancelled")
+
+
+@dataclass(frozen=True)
+class DueRow:
+    """One occurrence of an activity's deadline (or the activity, in the other sections)."""
+
+    view: ActivityView
+    section: Section
+    deadline: dt.date | None
+    status: str
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class DueQuery:
+    before: dt.date
+    as_of: dt.date
+    after: dt.date | None = None
+    scope: frozenset[str] | None = None  # unit ids whose activities count (see Organization.scope)
+    goal: str | None = None
+    measure: str | None = None
+    status: str | None = None
+    overdue_only: bool = False
+    include_continuous: bool = False
+
+
+def occurrences(
+    spec: DeadlineSpec,
+    events: dict[str, dt.date],
+    low: dt.date,
+    high: dt.date,
+    period: tuple[dt.date, dt.date] | None = None,
+) -> list[dt.date] | None:
+    """Days on which a deadline falls due within [low, high]; None if an event date is missing.
+
+    Months, quarters, years and ranges fall due on their last day; yearly ones once a year of
+    the plan `period` (the plan sets no yearly deadline after it ends). Continuous and
+    open-ended activities run rather than fall due: none.
+    """
+    if isinstance(spec, Continuous | OpenEnded):
+        return []
+    if isinstance(spec, Yearly):
+        if period is not None:
+            low, high = max(low, period[0]), min(high, period[1])
+        return [
+            day
+            for year in range(low.year, high.year + 1)
+            if low <= (day := spec.due_in(year)) <= high
+        ]
+    _, last = span(spec, events)
+    if last is None:
+        return None
+    return [last] if low <= last <= high else []
+
+
+def runs_in(spec: DeadlineSpec, high: dt.date) -> bool:
+    """A continuous activity runs always; an open-ended one from its first day, with no end."""
+    return isinstance(spec, Continuous) or (isinstance(spec, OpenEnded) and spec.first_day <= high)
+
+
+def occurrence_status(view: ActivityView, day: dt.date | None, as_of: dt.date) -> str:
+    """The status of one occurrence on `as_of`: the latest entry on or before it; for a yearly
+    deadline, the latest entry of the occurrence's own year (each year is reported anew)."""
+    if view.cancelled:
+        return "cancelled"
+    entries = [e for e in view.entries if e.date <= as_of]
+    overall = status_on(entries, as_of)
+    if overall is not None and overall.status == "cancelled":
+        return "cancelled"
+    if day is not None and view.due.value is not None and isinstance(view.due.value.when, Yearly):
+        entries = [e for e in entries if e.date.year == day.year]
+    latest = status_on(entries, as_of)
+    return latest.status if latest else NOT_REPORTED
+
+
+def due_rows(plan: Plan, query: DueQuery) -> list[DueRow]:
+    """What falls due in the window, sorted by date then id; then unresolved and continuous."""
+    events = event_dates(plan)
+    period = (plan.plan.model.period.start, plan.plan.model.period.end) if plan.plan else None
+    low = query.after or (period[0] if period else dt.date.min)
+    dated: list[DueRow] = []
+    unresolved: list[DueRow] = []
+    continuous: list[DueRow] = []
+    for view in plan.views:
+        if view.cancelled:  # an amendment cancelled it: it drops out of what is due
+            continue
+        if query.goal and view.goal_id != query.goal:
+            continue
+        if query.measure and view.measure_id != query.measure:
+            continue
+        if query.scope is not None and not leads(view, set(query.scope)):
+            continue
+        if view.due.value is None:
+            continue
+        spec = view.due.value.when
+        status = occurrence_status(view, None, query.as_of)
+        if isinstance(spec, Continuous | OpenEnded):
+            if (
+                query.include_continuous
+                and runs_in(spec, query.before)
+                and not query.overdue_only
+                and query.status in (None, status)
+            ):
+                continuous.append(DueRow(view, "continuous", None, status, False))
+            continue
+        days = occurrences(spec, events, low, query.before, period)
+        if days is None:
+            if not query.overdue_only and query.status in (None, status):
+                unresolved.append(DueRow(view, "unresolved", None, status, False))
+            continue
+        for day in days:
+            status = occurrence_status(view, day, query.as_of)
+            overdue = day < query.as_of and status not in CLOSED
+            if (overdue or not query.overdue_only) and query.status in (None, status):
+                dated.append(DueRow(view, "due", day, status, overdue))
+    dated.sort(key=lambda row: (row.deadline or dt.date.min, id_sort_key(row.view.id)))
+    return dated + unresolved + continuous
+
+
+# --- responsibilities ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnitLine:
+    unit: Unit
+    depth: int
+    direct: int  # activities that name the unit itself
+    total: int  # activities that name the unit or one of its sub-units
+
+
+def unit_tree(plan: Plan) -> list[UnitLine]:
+    """The registry as a tree, depth first, with the activities each unit leads."""
+    org = Organization.of(plan.units.values())
+    named = [set(responsible_unit_ids(view)) for view in plan.views]
+    lines: list[UnitLine] = []
+
+    def visit(unit: Unit, depth: int) -> None:
+        subtree = org.subtree(unit.id)
+        direct = sum(1 for units in named if unit.id in units)
+        total = sum(1 for units in named if units & subtree)
+        lines.append(UnitLine(unit, depth, direct, total))
+        for child in org.children(unit.id):
+            visit(child, depth + 1)
+
+    for root in org.roots():
+        visit(root, 0)
+    return lines
+
+
+@dataclass(frozen=True)
+class WhoRow:
+    view: ActivityView
+    status: str
+    via: list[
+        str
+    ]  # the responsible units that make it the asked unit's (itself, a sub-unit, a collective)
+    shared_with: list[str]  # the other responsible units
+
+
+def who(plan: Plan, unit_id: str, as_of: dt.date) -> list[WhoRow]:
+    """Activities a unit is responsible for (with its sub-units and collectives covering them)."""
+    org = Organization.of(plan.units.values())
+    scope = org.scope(unit_id)
+    subtree = org.subtree(unit_id)
+    rows = []
+    for view in plan.views:
+        if view.cancelled or not leads(view, scope):
+            continue
+        status, _ = status_record(view, as_of)
+        named = responsible_unit_ids(view)
+        via = [u for u in named if u in scope]
+        others = [u for u in named if u not in subtree]
+        rows.append(WhoRow(view, status, via, others))
+    return rows
+
+
+def period_views(plan: Plan, period: Period, as_of: dt.date) -> list[ActivityView]:
+    """The activities due in the period, overdue at its start, or continuous (and so running
+    in it), each once, in plan order."""
+    due_in = due_rows(
+        plan,
+        DueQuery(before=period.end, after=period.start, as_of=as_of, include_continuous=True),
+    )
+    overdue = due_rows(
+        plan,
+        DueQuery(before=period.start - dt.timedelta(days=1), as_of=period.start, overdue_only=True),
+    )
+    chosen = {row.view.id for row in [*due_in, *overdue] if row.section != "unresolved"}
+    return [view for view in plan.views if view.id in chosen]
+
+
+def unit_views(plan: Plan, views: Sequence[ActivityView], unit_id: str) -> list[ActivityView]:
+    """The views a unit leads: named on it, a sub-unit or a collective that covers it."""
+    scope = Organization.of(plan.units.values()).scope(unit_id)
+    return [view for view in views if leads(view, scope)]
+
+
+def responsible_units(plan: Plan, views: Sequence[ActivityView]) -> list[Unit]:
+    """The registered units named as responsible on any of the views, in registry order.
+    Collectives ("all divisions") are left out: their activities are in the workbook of each
+    unit they cover, which is who reports."""
+    named = {unit for view in views for unit in responsible_unit_ids(view)}
+    return [u for u in plan.units.values() if u.id in named and u.kind != "collective"]
+
+
+def deadline_text(view: ActivityView) -> str:
+    due = view.due.value
+    if due is None:
+        return ""
+    return due.as_written or due.when.spell()

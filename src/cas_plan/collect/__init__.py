@@ -1,0 +1,1 @@
+"""The progress workbook of a unit: writing it, reading it back, and the CSV form."""

@@ -1,0 +1,636 @@
+"""The plan's vocabulary as pydantic models: one model per YAML file kind and per table cell.
+
+Every model is frozen and forbids unknown keys, so a typo'd key is an error, not a silent loss.
+Values that came from a cell of the source table keep the cell text in `as_written` beside
+their structured form, so a reviewer can check each interpretation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Annotated, Generic, Literal, TypeVar
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    WithJsonSchema,
+    model_validator,
+)
+
+from cas_plan.core.deadlines import (
+    DAY_PATTERN,
+    OTHER_SPELLINGS_PATTERN,
+    SPELLINGS_HELP,
+    DeadlineSpec,
+    parse_deadline,
+)
+from cas_plan.core.money import MONEY_HELP, Money, parse_money
+from cas_plan.core.status import STATUSES as _STATUSES
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+
+def _id_text(value: object) -> object:
+    """Ids are text, but `id: 1` in YAML is a number: accept it as '1'."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+def _pattern(regex: str, what: str, example: str) -> AfterValidator:
+    compiled = re.compile(regex, re.ASCII)  # `\d` is 0-9, not every script's digits
+
+    def check(value: str) -> str:
+        if not compiled.fullmatch(value):
+            raise ValueError(f"'{value}' is not a valid {what} (expected something like {example})")
+        return value
+
+    return AfterValidator(check)
+
+
+_GOAL_ID = r"^[1-9]\d*$"
+_MEASURE_ID = r"^[1-9]\d*\.[1-9]\d*$"
+_ACTIVITY_ID = r"^[1-9]\d*\.[1-9]\d*(\.[1-9]\d*)+$"
+_FUNDS_REF = r"^[1-9]\d*\.[1-9]\d*(\.[1-9]\d*)*$"
+
+# Ids are text matching a pattern; a YAML number is read as its text (`id: 1` is '1').
+GoalId = Annotated[
+    str,
+    BeforeValidator(_id_text),
+    _pattern(_GOAL_ID, "goal id", "'3'"),
+    WithJsonSchema(
+        {"anyOf": [{"type": "string", "pattern": _GOAL_ID}, {"type": "integer", "minimum": 1}]}
+    ),
+]
+MeasureId = Annotated[
+    str,
+    BeforeValidator(_id_text),
+    _pattern(_MEASURE_ID, "measure id", "'3.5'"),
+    WithJsonSchema({"type": "string", "pattern": _MEASURE_ID}),
+]
+ActivityId = Annotated[
+    str,
+    BeforeValidator(_id_text),
+    _pattern(_ACTIVITY_ID, "activity id", "'3.5.1' or '3.5.1.1'"),
+    WithJsonSchema({"type": "string", "pattern": _ACTIVITY_ID}),
+]
+# A reference to indicative funds stated under an activity or a whole measure.
+FundsRef = Annotated[
+    str,
+    BeforeValidator(_id_text),
+    _pattern(_FUNDS_REF, "measure or activity id", "'2.1.3' or '8.2'"),
+    WithJsonSchema({"type": "string", "pattern": _FUNDS_REF}),
+]
+Slug = Annotated[
+    str,
+    _pattern(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$", "id", "'tariff-affairs-division'"),
+    WithJsonSchema({"type": "string", "pattern": r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"}),
+]
+Text = Annotated[str, Field(min_length=1)]
+
+Deadline_ = Annotated[
+    DeadlineSpec,
+    PlainValidator(parse_deadline),
+    PlainSerializer(lambda spec: spec.spell(), return_type=str),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "format": "date", "pattern": DAY_PATTERN},
+                {"type": "string", "pattern": OTHER_SPELLINGS_PATTERN},
+                {"type": "integer", "minimum": 0, "maximum": 9999},  # a year, as YAML reads 2018
+            ],
+            "description": SPELLINGS_HELP,
+        }
+    ),
+]
+MoneyField = Annotated[
+    Money,
+    PlainValidator(parse_money),
+    PlainSerializer(lambda money: money.spell(), return_type=str),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\s*\d+(\.\d+)?\s+[A-Za-z]{3}\s*$",
+            "description": MONEY_HELP,
+        }
+    ),
+]
+
+
+_URL = re.compile(
+    r"^https?://[^/?#\s<>\"`{}|\\^\x00-\x1f\x7f]+([/?#][^\s<>\"`{}|\\^\x00-\x1f\x7f]*)?$"
+)
+
+
+def _check_url(value: str) -> str:
+    """An http(s) address with a host and none of the characters RFC 3986 leaves out (so it
+    can be linked in Markdown and HTML as it is)."""
+    if not _URL.fullmatch(value):
+        raise ValueError(f"'{value}' is not a web address (expected https://...)")
+    return value
+
+
+Url = Annotated[str, AfterValidator(_check_url)]
+
+
+# A GitHub user (@octocat: letters, digits and single hyphens, at most 39), a team of an
+# organization (@org/team-name) or an e-mail address: what CODEOWNERS accepts as an owner.
+# Anything else could carry a space or a line break into CODEOWNERS and add a rule of its own.
+_REVIEW_HANDLE = (
+    r"@[A-Za-z0-9](?:-?[A-Za-z0-9]){0,38}(?:/[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,99}))?"
+    r"|[A-Za-z0-9.!#$%&'*+=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+"
+)
+_REVIEW = re.compile(_REVIEW_HANDLE, re.ASCII)
+
+
+def _check_review(value: str) -> str:
+    if not _REVIEW.fullmatch(value):
+        raise ValueError(
+            f"'{value}' is not a GitHub handle (@user or @org/team) nor an e-mail address"
+        )
+    return value
+
+
+ReviewHandle = Annotated[
+    str,
+    AfterValidator(_check_review),
+    WithJsonSchema({"type": "string", "pattern": f"^(?:{_REVIEW_HANDLE})$"}),
+]
+
+
+# --- cells -----------------------------------------------------------------------------------
+
+
+class Deadline(Strict):
+    """The Due Date cell: its text, and the deadline form it means."""
+
+    as_written: str | None = None
+    when: Deadline_
+    uncertain: Text | None = Field(
+        default=None, description="Why this interpretation is not certain (a warning in validate)."
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare(cls, value: object) -> object:
+        """`due: 2018-Q4` is short for `due: {when: 2018-Q4}`."""
+        return value if isinstance(value, dict) else {"when": value}
+
+
+class Indicators(Strict):
+    """The Indicators cell: its text and the list of indicators in it."""
+
+    as_written: str | None = None
+    items: list[Text] = Field(default_factory=list)
+    uncertain: Text | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_list(cls, value: object) -> object:
+        return {"items": value} if isinstance(value, list) else value
+
+
+class UnitRole(Strict):
+    """One responsible unit, and the person in it that the cell names."""
+
+    unit: Slug
+    role: Text | None = None
+    scope: Text | None = Field(
+        default=None, description="A limit the cell puts on the unit's part."
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare(cls, value: object) -> object:
+        """`- hr-division` is short for `- unit: hr-division`."""
+        return value if isinstance(value, dict) else {"unit": value}
+
+
+class Responsibility(Strict):
+    """The responsible org. unit/person cell."""
+
+    as_written: str | None = None
+    units: list[UnitRole] = Field(default_factory=list)
+    listed_under_sub_activities: bool = False
+    uncertain: Text | None = None
+
+    @model_validator(mode="after")
+    def _someone(self) -> Responsibility:
+        if not self.units and not self.listed_under_sub_activities:
+            raise ValueError(
+                "a responsibility names at least one unit "
+                "(or sets listed_under_sub_activities: true)"
+            )
+        return self
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_list(cls, value: object) -> object:
+        return {"units": value} if isinstance(value, list) else value
+
+
+class Amount(Strict):
+    """One amount of indicative funds, as exact money with a currency."""
+
+    amount: MoneyField
+    year: int | None = Field(default=None, ge=1900, le=2200)
+    annual: bool = False
+    procurement: Literal["budgeted", "unprocured"] | None = None
+    source: Text | None = None
+    of_which: bool = Field(
+        default=False, description="Part of the amount before it (not added to totals again)."
+    )
+    counted_under: FundsRef | None = Field(
+        default=None, description="Included in the funds of this measure or activity."
+    )
+    as_written: str | None = None
+    uncertain: Text | None = None
+
+    @model_validator(mode="after")
+    def _annual_or_year(self) -> Amount:
+        if self.annual and self.year is not None:
+            raise ValueError("an amount is either for one year or annual, not both")
+        return self
+
+
+class Funding(Strict):
+    """The Indicative funds cell. Compound cells set several of these facets at once."""
+
+    as_written: str | None = None
+    no_extra_cost: bool = Field(
+        default=False, description="Conducted as part of regular activities."
+    )
+    amounts: list[Amount] = Field(default_factory=list)
+    see: list[FundsRef] = Field(
+        default_factory=list, description="Funds stated under these activities or measures."
+    )
+    sources: list[Text] = Field(
+        default_factory=list, description="Financing sources named without an amount."
+    )
+    external: Text | None = Field(
+        default=None, description="Funds established in another document."
+    )
+    undetermined: bool = Field(
+        default=False, description="Cannot be established at this time, TBD."
+    )
+    uncertain: Text | None = None
+
+    @model_validator(mode="after")
+    def _says_something(self) -> Funding:
+        stated = (
+            self.no_extra_cost
+            or self.amounts
+            or self.see
+            or self.sources
+            or self.external
+            or self.undetermined
+        )
+        if not stated and self.as_written:
+            raise ValueError(
+                "funds with text must say what it means: set no_extra_cost, amounts, see, "
+                "sources, external or undetermined"
+            )
+        return self
+
+
+Status = Literal["not_started", "in_progress", "completed", "delayed", "cancelled"]
+STATUSES = _STATUSES  # the same words as Status, for code that must not import the models
+
+
+_DOCUMENT = re.compile(r"doc: ?[^\s\x00-\x1f\x7f][^\x00-\x1f\x7f]*")
+_SHARE_PATH = re.compile(r"\\\\[^\\/\s\x00-\x1f]+\\[^\\/\x00-\x1f]+(\\[^\\\x00-\x1f]+)*\\?")
+EVIDENCE_HELP = (
+    "write a web address (https://...), a document reference (doc: br. 148-01-123/2018) or a "
+    "path on a file share (\\\\server\\share\\folder\\file.pdf)"
+)
+
+
+def evidence_kind(value: str) -> Literal["url", "document", "path"]:
+    """What a piece of evidence is, from its form (it was validated when read)."""
+    if value.startswith("doc:"):
+        return "document"
+    if value.startswith("\\\\"):
+        return "path"
+    return "url"
+
+
+def _check_evidence(value: str) -> str:
+    """A web address, `doc:` and a registry number, or a share path (\\\\server\\share\\...)."""
+    if value.startswith("doc:"):
+        if not _DOCUMENT.fullmatch(value):
+            raise ValueError(f"'{value}' is not a document reference (doc: and its number)")
+        return value
+    if value.startswith("\\\\"):
+        if not _SHARE_PATH.fullmatch(value):
+            raise ValueError(f"'{value}' is not a file-share path (\\\\server\\share\\...)")
+        return value
+    if not _URL.match(value):
+        raise ValueError(f"'{value}' is not evidence; {EVIDENCE_HELP}")
+    return value
+
+
+Evidence = Annotated[str, AfterValidator(_check_evidence)]
+
+_REPORTER = re.compile(r"([a-z][a-z0-9]*(?:-[a-z0-9]+)*)(?::([^\x00-\x1f\x7f:][^\x00-\x1f\x7f]*))?")
+
+
+def reporter_unit(value: str) -> str:
+    """The unit id of a `reported_by` (`UNIT` or `UNIT:person name`)."""
+    return value.split(":", 1)[0]
+
+
+def _check_reporter(value: str) -> str:
+    if not _REPORTER.fullmatch(value):
+        raise ValueError(
+            f"'{value}' is not a reporter: write a unit id of organization.yaml, optionally "
+            "followed by ':' and a name (audit-department:Jelena Petrović)"
+        )
+    return value
+
+
+Reporter = Annotated[str, AfterValidator(_check_reporter)]
+
+_CORRECTS = re.compile(r"(\d{4}-\d{2}-\d{2})(?:#([1-9][0-9]*))?")
+
+
+def _corrects_text(value: object) -> object:
+    """`corrects: 2018-06-30` reads as a YAML date: keep it as its text."""
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _check_corrects(value: str) -> str:
+    match = _CORRECTS.fullmatch(value)
+    if match is None:
+        raise ValueError(
+            f"'{value}' is not an entry to correct: write its date (2018-06-30), or DATE#N for "
+            "the N-th entry of that date (2018-06-30#2)"
+        )
+    try:
+        dt.date.fromisoformat(match[1])
+    except ValueError:
+        raise ValueError(f"'{value}': {match[1]} is not a calendar date") from None
+    return value
+
+
+def correction_target(value: str) -> tuple[dt.date, int | None]:
+    """`2018-06-30#2` -> (2018-06-30, 2); without `#N`, N is None (the last entry that day)."""
+    day, _, number = value.partition("#")
+    return dt.date.fromisoformat(day), int(number) if number else None
+
+
+CorrectionRef = Annotated[str, BeforeValidator(_corrects_text), AfterValidator(_check_corrects)]
+
+
+class Spending(Strict):
+    """An amount spent on an activity, in one currency, in one year."""
+
+    amount: MoneyField
+    year: int = Field(ge=1900, le=2200)
+    source: Text | None = Field(default=None, description="The financing source, e.g. IPA 2013.")
+
+
+class ProgressEntry(Strict):
+    """What a unit reported about an activity on a date."""
+
+    date: dt.date
+    status: Status
+    note: Text | None = None
+    values: dict[Text, Text] = Field(
+        default_factory=dict, description="Reported values, keyed by the indicator's text."
+    )
+    evidence: list[Evidence] = Field(default_factory=list, description=EVIDENCE_HELP)
+    spent: list[Spending] = Field(default_factory=list)
+    reported_by: Reporter | None = Field(
+        default=None, description="The reporting unit's id, optionally ':' and a person's name."
+    )
+    corrects: CorrectionRef | None = Field(
+        default=None,
+        description="The earlier entry this one supersedes: its date, or DATE#N for the N-th "
+        "entry of that date.",
+    )
+
+
+CONTINUED = "continued"
+Continued = Literal["continued"]
+
+
+class Amendment(Strict):
+    """A decision that changed the plan (a Government conclusion, say)."""
+
+    id: Slug
+    date: dt.date = Field(description="The day the decision was adopted.")
+    decision: Text = Field(description="The decision's reference, e.g. 05 br. 021-1234/2018.")
+    reason: Text | None = None
+
+
+class AmendmentsFile(Strict):
+    """`plan/amendments.yaml`: the registry of amendment decisions."""
+
+    amendments: list[Amendment] = Field(default_factory=list)
+
+
+class Change(Strict):
+    """The values an amendment replaced on an activity: each key set is a cell it changed,
+    holding the earlier value (`continued`: the cell continued the row above; null: blank)."""
+
+    amendment: Slug
+    title: Text | None = None
+    indicators: Continued | Indicators | None = Field(default=None, union_mode="left_to_right")
+    responsible: Continued | Responsibility | None = Field(default=None, union_mode="left_to_right")
+    funds: Continued | Funding | None = Field(default=None, union_mode="left_to_right")
+    due: Continued | Deadline | None = Field(default=None, union_mode="left_to_right")
+
+    @model_validator(mode="after")
+    def _changes_something(self) -> Change:
+        if not self.model_fields_set - {"amendment"}:
+            raise ValueError("a change names the cells it replaced (title, due, responsible...)")
+        return self
+
+
+# --- files -----------------------------------------------------------------------------------
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Loaded(Generic[M]):
+    """A validated file and its path as shown to the user (e.g. plan/goal-1/measure-1.1.yaml)."""
+
+    model: M
+    path: str
+
+
+class Activity(Strict):
+    """One row of the table. A cell left out continues the merged cell of the row above."""
+
+    id: ActivityId
+    title: Text
+    title_as_written: str | None = None
+    unnumbered: bool = Field(default=False, description="The source prints no number for it.")
+    indicators: Indicators | None = None
+    responsible: Responsibility | None = None
+    funds: Funding | None = None
+    due: Deadline | None = None
+    added_by: Slug | None = Field(
+        default=None, description="The amendment that added the activity (it states every cell)."
+    )
+    cancelled_by: Slug | None = Field(
+        default=None, description="The amendment that cancelled the activity."
+    )
+    history: list[Change] = Field(
+        default_factory=list,
+        description="Earlier values of cells amendments changed, oldest first.",
+    )
+    progress: list[ProgressEntry] = Field(default_factory=list)
+    sub_activities: list[Activity] = Field(default_factory=list)
+
+
+class MeasureFile(Strict):
+    """`plan/goal-N/measure-N.M.yaml`: one measure and its activities."""
+
+    id: MeasureId
+    title: Text
+    title_as_written: str | None = None
+    activities: list[Activity] = Field(min_length=1)
+
+
+class GoalFile(Strict):
+    """`plan/goal-N/goal.yaml`."""
+
+    id: GoalId
+    title: Text
+    title_as_written: str | None = None
+
+
+class Period(Strict):
+    start: dt.date
+    end: dt.date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Period:
+        if self.end < self.start:
+            raise ValueError("the period ends before it starts")
+        return self
+
+
+class PlanFile(Strict):
+    """`plan/plan.yaml`: what the plan is and the period it covers."""
+
+    title: Text
+    institution: Text | None = None
+    period: Period
+    source: Text
+    review: ReviewHandle | None = Field(
+        default=None, description="Review handle of the plan coordinator, e.g. @org/team."
+    )
+
+
+UnitKind = Literal[
+    "bureau",
+    "division",
+    "department",
+    "group",
+    "section",
+    "centre",
+    "laboratory",
+    "office",
+    "collective",
+]
+
+
+_EMAIL = re.compile(
+    r"[^@\s<>(),;:\"\[\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+"
+)
+
+
+def _check_email(value: str) -> str:
+    """One plain address (name@carina.rs): a draft's To is made from it, so no display name,
+    no list and nothing a mail header could be split on."""
+    if not _EMAIL.fullmatch(value):
+        raise ValueError(f"'{value}' is not an e-mail address (write one, like name@carina.rs)")
+    return value
+
+
+EmailAddress = Annotated[
+    str,
+    AfterValidator(_check_email),
+    WithJsonSchema({"type": "string", "format": "email", "pattern": f"^{_EMAIL.pattern}$"}),
+]
+
+
+class Unit(Strict):
+    """An organizational unit the plan names as responsible."""
+
+    id: Slug
+    name: Text
+    kind: UnitKind
+    parent: Slug | None = None
+    head: Text | None = Field(default=None, description="The title of the unit's head.")
+    also_written: list[Text] = Field(
+        default_factory=list, description="Other spellings of the name in the source."
+    )
+    covers: list[Slug] = Field(
+        default_factory=list, description="For a collective ('all divisions'): the units it covers."
+    )
+    review: ReviewHandle | None = Field(default=None, description="Review handle, e.g. @org/team.")
+    contact: EmailAddress | None = Field(
+        default=None,
+        description="The e-mail address 'casplan followup --eml' addresses the unit's draft to.",
+    )
+
+
+class OrganizationFile(Strict):
+    """`plan/organization.yaml`: the registry of units."""
+
+    institution: Text | None = None
+    units: list[Unit] = Field(min_length=1)
+
+
+class Event(Strict):
+    """An external event some deadlines depend on; its date is recorded once it is known."""
+
+    id: Slug
+    name: Text
+    date: dt.date | None = None
+    known_on: dt.date | None = Field(
+        default=None, description="The day the date became known (default: the date itself)."
+    )
+    as_written: str | None = None
+
+
+class EventsFile(Strict):
+    """`plan/events.yaml`."""
+
+    events: list[Event] = Field(default_factory=list)
+
+
+class ReportNarrative(Strict):
+    """The coordinator's own text of one year's report (reports/YYYY.yaml): what the figures
+    cannot say. Reviewed in pull requests like the rest of the plan."""
+
+    year: int = Field(ge=1900, le=2200, description="The reporting year; the file's name.")
+    executive_summary: Text | None = Field(
+        default=None, description="The main messages of the year (paragraphs: blank lines)."
+    )
+    goals: dict[GoalId, Text] = Field(
+        default_factory=dict, description="A paragraph per goal, by goal id."
+    )
+    measures: dict[MeasureId, Text] = Field(
+        default_factory=dict, description="Optional: a paragraph per measure, by measure id."
+    )
+
+
+class AbbreviationsFile(Strict):
+    """`plan/abbreviations.yaml`: section II of the source."""
+
+    abbreviations: dict[Text, Text]

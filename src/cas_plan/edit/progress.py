@@ -1,0 +1,440 @@
+"""Recording progress: append an entry to a measure file so that `git diff` shows only new lines.
+
+The entry's lines (dumped by ruamel.yaml) are inserted where the activity's progress list ends,
+at the positions of the file as it was read, so comments, key order, quoting, line ends and
+layout elsewhere stay byte-for-byte as they were; whatever the layout, the result is read back
+and must hold the old data plus the entry. The whole plan is validated with the new text before
+anything is written; the write is atomic (a temporary file in the same directory, then a rename)
+and refused if the file changed on disk in the meantime (see safewrite.py).
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import difflib
+import io
+import itertools
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cas_plan.core.errors import PlanProblems, UsageError
+from cas_plan.core.loader import Listing, Plan, directory_listing
+from cas_plan.core.money import Money
+from cas_plan.core.safewrite import ChangedOnDisk, digest, write_atomically
+from cas_plan.core.suggest import did_you_mean
+from cas_plan.core.views import ActivityView
+from cas_plan.core.yaml_reader import read_yaml_text
+
+
+class ProgressError(PlanProblems):
+    """The entry was refused; nothing was written."""
+
+
+@dataclass(frozen=True)
+class ProgressRequest:
+    activity_id: str
+    date: dt.date
+    status: str
+    note: str | None = None
+    values: tuple[tuple[str, str], ...] = ()  # (indicator: its number, text or prefix; value)
+    evidence: tuple[str, ...] = ()
+    reported_by: str | None = None
+    spent: tuple[tuple[Money, str | None], ...] = ()  # (amount, financing source)
+    corrects: str | None = None  # DATE or DATE#N of the entry this one supersedes
+
+
+@dataclass(frozen=True)
+class ProgressWritten:
+    path: Path
+    shown: str
+    added_lines: list[str]
+    diff_lines: list[str]  # every changed line, '-' removed and '+' added, in file order
+
+
+def resolve_indicator(reference: str, indicators: list[str]) -> str:
+    """An indicator by its number (1-based), its exact text, or an unambiguous prefix."""
+    if reference.isdigit():
+        index = int(reference)
+        if 1 <= index <= len(indicators):
+            return indicators[index - 1]
+        raise UsageError(
+            f"indicator {reference} does not exist: the activity has "
+            f"{len(indicators)} indicator{'s' if len(indicators) != 1 else ''}"
+        )
+    if reference in indicators:
+        return reference
+    needle = reference.casefold()
+    matches = [text for text in indicators if text.casefold().startswith(needle)]
+    if len(matches) == 1:
+        return matches[0]
+    listed = "; ".join(f"{i}. {text}" for i, text in enumerate(indicators, 1)) or "none"
+    if matches:
+        raise UsageError(f"indicator '{reference}' is ambiguous; the indicators are: {listed}")
+    raise UsageError(
+        f"'{reference}' is not an indicator of this activity; the indicators are: {listed}"
+    )
+
+
+def entry_data(request: ProgressRequest, view: ActivityView) -> dict[str, Any]:
+    """The entry as it will stand in YAML, keys in the documented order."""
+    data: dict[str, Any] = {"date": request.date, "status": request.status}
+    if request.note:
+        data["note"] = request.note
+    if request.values:
+        data["values"] = {
+            resolve_indicator(ref, view.indicator_texts): value for ref, value in request.values
+        }
+    if request.evidence:
+        data["evidence"] = list(request.evidence)
+    if request.spent:
+        data["spent"] = [
+            {"amount": money.spell(), "year": request.date.year}
+            | ({"source": source} if source else {})
+            for money, source in request.spent
+        ]
+    if request.reported_by:
+        data["reported_by"] = request.reported_by
+    if request.corrects:
+        data["corrects"] = request.corrects
+    return data
+
+
+def _round_trip_yaml() -> Any:
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="rt")
+    yaml.width = 1_000_000  # never re-wrap long lines
+    return yaml
+
+
+# Line ends as editors and git see them; YAML 1.1 parsers also break lines at U+0085, U+2028
+# and U+2029, which in a plan file are characters of a note, never line ends.
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+# Characters a dumper might write raw inside a scalar but that some reader would take as a line
+# break or refuse: such a text is written double-quoted, with escapes.
+_NEEDS_ESCAPES = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+
+
+class _Lines:
+    """The file's lines, each with its own line end, and character index -> line number."""
+
+    def __init__(self, text: str) -> None:
+        self.lines: list[str] = _LINE.findall(text)
+        self.starts = list(itertools.accumulate((len(line) for line in self.lines), initial=0))
+
+    def bodies(self) -> list[str]:
+        return [line.rstrip("\r\n") for line in self.lines]
+
+    def number(self, index: int) -> int:
+        """0-based line of a character index."""
+        return bisect.bisect_right(self.starts, index) - 1
+
+    def column(self, index: int) -> int:
+        return index - self.starts[self.number(index)]
+
+    def end_of(self, number: int) -> str:
+        """The line end of a line; for a last line without one, the line end of the one above."""
+        for line in reversed(self.lines[: number + 1]):
+            body = line.rstrip("\r\n")
+            if body != line:
+                return line[len(body) :]
+        return "\n"
+
+
+def _child(node: Any, step: str | int) -> Any:
+    if isinstance(step, int):
+        return node.value[step]
+    return next(value for key, value in node.value if key.value == step)
+
+
+def _last_leaf(node: Any) -> Any:
+    """The node written last inside `node` (where its text ends, before any comment line)."""
+    while node.id in ("mapping", "sequence") and node.value and not node.flow_style:
+        last = node.value[-1]
+        node = last[1] if isinstance(last, tuple) else last
+    return node
+
+
+def _line_after(lines: _Lines, node: Any) -> int:
+    """The number of the line after the one on which `node`'s text ends."""
+    end = _last_leaf(node).end_mark.index
+    if end > 0 and lines.number(end - 1) < lines.number(end):  # ends with its line break
+        end -= 1
+    return lines.number(end) + 1
+
+
+def _sequence_offset(root: Any, lines: _Lines) -> int:
+    """How far this file indents a block list under its key (2 in `key:\n  - a`, 0 in
+    `key:\n- a`): the first such list in the file sets it."""
+    pending = [root]
+    while pending:
+        node = pending.pop(0)
+        if node.id != "mapping":
+            if node.id == "sequence":
+                pending.extend(node.value)
+            continue
+        for key, value in node.value:
+            if value.id == "sequence" and value.value and not value.flow_style:
+                return lines.column(value.start_mark.index) - lines.column(key.start_mark.index)
+            pending.append(value)
+    return 2
+
+
+def _entry_lines(entry: dict[str, Any], dash: int, key: int, offset: int) -> list[str]:
+    """The entry as block YAML: its dash at column `dash`, its keys at column `key`, nested
+    lists indented by `offset`."""
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    def styled(value: Any) -> Any:
+        if isinstance(value, str) and _NEEDS_ESCAPES.search(value):
+            return DoubleQuotedScalarString(value)
+        if isinstance(value, dict):
+            return {styled(k): styled(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [styled(v) for v in value]
+        return value
+
+    yaml = _round_trip_yaml()
+    yaml.indent(mapping=2, sequence=offset + 2, offset=offset)
+    buffer = io.StringIO()
+    yaml.dump(styled(entry), buffer)
+    body = buffer.getvalue().splitlines()  # ruamel writes only \n; escapes the rest
+    first = " " * dash + "-" + " " * (key - dash - 1) + body[0]
+    return [first] + [" " * key + line for line in body[1:]]
+
+
+def insert_entry(text: str, pointer: tuple[str | int, ...], entry: dict[str, Any]) -> str:
+    """The file text with `entry` appended to the progress of the activity at `pointer`.
+
+    The entry's lines are inserted where its list ends (or a `progress:` key with it, before
+    `sub_activities`), indented like the file's other lists, each ended like the line before
+    it; every existing line keeps its bytes, its line end included. Only `progress: []` (or
+    `progress: null`) loses its empty value. The result is read back and must hold exactly the
+    old data plus the entry.
+    """
+    from cas_plan.core.yaml_reader import compose_text
+
+    lines = _Lines(text)
+    root = compose_text(text)
+    activity = root
+    for step in pointer:
+        activity = _child(activity, step)
+    if activity.flow_style:
+        raise ProgressError(_BY_HAND.format("the activity is written in flow style ({...})"))
+    keys = {key.value: (key, value) for key, value in activity.value}
+    key_column = lines.column(activity.value[0][0].start_mark.index)
+    offset = _sequence_offset(root, lines)
+    out = list(lines.lines)
+    new: list[str] = []
+    progress = keys.get("progress")
+    if progress is not None and progress[1].id == "sequence" and progress[1].value:
+        if progress[1].flow_style:
+            raise ProgressError(_BY_HAND.format("its progress is a flow list ([...])"))
+        dash = lines.column(progress[1].start_mark.index)
+        key = lines.column(progress[1].value[0].start_mark.index)
+        at = _line_after(lines, progress[1])
+    elif progress is not None:
+        key, value = progress
+        at = lines.number(key.start_mark.index) + 1
+        start, end = value.start_mark.index, value.end_mark.index
+        if end > start:  # `progress: []` or `progress: null`: the list starts on the next line
+            line = lines.number(start)
+            if lines.number(end) != line:
+                raise ProgressError(_BY_HAND.format("its empty progress spans several lines"))
+            head, tail = lines.starts[line], out[line]
+            out[line] = tail[: start - head].rstrip(" \t") + tail[end - head :]
+        dash = key_column + offset
+        key = dash + 2
+    else:
+        dash = key_column + offset
+        key = dash + 2
+        new.append(" " * key_column + "progress:")
+        if "sub_activities" in keys:
+            at = lines.number(keys["sub_activities"][0].start_mark.index)
+        else:
+            at = _line_after(lines, activity)
+    new += _entry_lines(entry, dash, key, offset)
+    ending = lines.end_of(at - 1) if at > 0 else "\n"
+    if at > 0 and not out[at - 1].endswith(("\n", "\r")):
+        out[at - 1] += ending  # the last line had no line end: it needs one now
+    out[at:at] = [line + ending for line in new]
+    result = "".join(out)
+    if not _holds_old_data_and_entry(text, result, pointer, entry):
+        raise ProgressError(_BY_HAND.format("the file's layout is unusual"))
+    return result
+
+
+_BY_HAND = (
+    "the entry cannot be added without rewriting other lines of the file ({}); add it by hand"
+)
+
+
+def _holds_old_data_and_entry(
+    old: str, new: str, pointer: tuple[str | int, ...], entry: dict[str, Any]
+) -> bool:
+    before, after = read_yaml_text(old, "old"), read_yaml_text(new, "new")
+    if not (before.ok and after.ok):
+        return False
+    activity = before.data
+    for step in pointer:
+        activity = activity[step]
+    if not isinstance(activity.get("progress"), list):
+        activity["progress"] = []  # (mappings compare without their key order)
+    activity["progress"].append(entry)
+    return bool(before.data == after.data)
+
+
+def record_progress(
+    root: Path,
+    shown_root: str,
+    request: ProgressRequest,
+    today: dt.date,
+    before_rename: Callable[[Path], None] | None = None,
+) -> ProgressWritten:
+    """Append one progress entry to the activity's measure file, or raise ProgressError."""
+    return record_entries(root, shown_root, [request], today, before_rename=before_rename)[0]
+
+
+def record_entries(
+    root: Path,
+    shown_root: str,
+    requests: Sequence[ProgressRequest],
+    today: dt.date,
+    *,
+    dry_run: bool = False,
+    before_rename: Callable[[Path], None] | None = None,
+) -> list[ProgressWritten]:
+    """Append progress entries (to one or several measure files) as one change: the whole plan
+    is validated with all of them first, and nothing is written if any is refused. With
+    `dry_run`, the files are left as they are and the lines that would be added are returned.
+    """
+    edit = PlanEdit.begin(root, shown_root, today)
+    views = {view.id: view for view in edit.plan.views}
+    for request in requests:
+        if request.activity_id not in views:
+            hint = did_you_mean(request.activity_id, views, quote="")
+            raise UsageError(
+                f"no activity has the id '{request.activity_id}'" + (f"; {hint}" if hint else "")
+            )
+        view = views[request.activity_id]
+        relative = edit.plan.relative(view.path)
+        edit.change(
+            relative, insert_entry(edit.text(relative), view.pointer, entry_data(request, view))
+        )
+    return edit.finish(dry_run=dry_run, before_rename=before_rename, refused="the entry")
+
+
+@dataclass
+class PlanEdit:
+    """A change to some files of a valid plan: read once, validated whole, written atomically.
+
+    Every command that edits the plan (progress, import, amend) goes through it, so they share
+    the guarantees: the plan must validate before and after, nothing is written if the change
+    is refused, and a file that changed on disk meanwhile is never overwritten.
+    """
+
+    root: Path
+    shown_root: str
+    today: dt.date
+    listing: Listing
+    plan: Plan
+    originals: dict[str, bytes | None]  # None: a file the change creates
+    texts: dict[str, str]
+
+    @classmethod
+    def begin(cls, root: Path, shown_root: str, today: dt.date) -> PlanEdit:
+        from cas_plan.core.checks import check_plan
+
+        listing = directory_listing(root)
+        current = check_plan(listing, shown_root, today)
+        if current.errors:
+            count = len(current.errors)
+            raise ProgressError(
+                f"the plan already has {count} problem{'s' if count != 1 else ''}; "
+                "fix them first (see 'casplan validate')",
+                problems=current.errors,
+            )
+        return cls(root, shown_root, today, listing, current.plan, {}, {})
+
+    def text(self, relative: str) -> str:
+        """The file's text with the changes made so far ('' for a file not there yet)."""
+        if relative not in self.texts:
+            file = self.root / relative
+            raw = file.read_bytes() if file.exists() else None
+            self.originals[relative] = raw
+            self.texts[relative] = raw.decode("utf-8-sig") if raw is not None else ""
+        return self.texts[relative]
+
+    def change(self, relative: str, new_text: str) -> None:
+        self.text(relative)
+        self.texts[relative] = new_text
+
+    def finish(
+        self,
+        *,
+        dry_run: bool = False,
+        before_rename: Callable[[Path], None] | None = None,
+        refused: str = "the change",
+    ) -> list[ProgressWritten]:
+        from cas_plan.core.checks import check_plan
+
+        proposed = check_plan(self.listing, self.shown_root, self.today, overlay=self.texts)
+        if proposed.errors:
+            raise ProgressError(
+                f"{refused} would leave the plan invalid",
+                problems=proposed.errors,
+                texts={self.plan.show(rel): text for rel, text in self.texts.items()},
+            )
+        written = []
+        for relative, new_text in self.texts.items():
+            original = self.originals[relative]
+            old_text = original.decode("utf-8-sig") if original is not None else ""
+            file = self.root / relative
+            if not dry_run:
+                data = new_text.encode("utf-8")
+                if original is not None and original.startswith(b"\xef\xbb\xbf"):
+                    data = b"\xef\xbb\xbf" + data
+                try:
+                    if original is None and file.exists():
+                        raise ChangedOnDisk(f"{file} appeared meanwhile; run the command again")
+                    expected = digest(original) if original is not None else None
+                    write_atomically(file, data, expected, before_rename)
+                except ChangedOnDisk as exc:
+                    raise ProgressError(str(exc)) from None
+            written.append(
+                ProgressWritten(
+                    file,
+                    self.plan.show(relative),
+                    added_lines(old_text, new_text),
+                    diff_lines(old_text, new_text),
+                )
+            )
+        return written
+
+
+def added_lines(old: str, new: str) -> list[str]:
+    """The lines `git diff` shows as added: every line the new text inserts, in order."""
+    old_lines, new_lines = _Lines(old).bodies(), _Lines(new).bodies()
+    matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
+    return [
+        line
+        for tag, _, _, start, end in matcher.get_opcodes()
+        if tag in ("insert", "replace")
+        for line in new_lines[start:end]
+    ]
+
+
+def diff_lines(old: str, new: str) -> list[str]:
+    """The changed lines as `git diff` shows them: '-' for removed, '+' for added, in order."""
+    old_lines, new_lines = old.splitlines(), new.splitlines()
+    matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
+    out = []
+    for tag, a0, a1, b0, b1 in matcher.get_opcodes():
+        if tag != "equal":
+            out += [f"-{line}" for line in old_lines[a0:a1]]
+            out += [f"+{line}" for line in new_lines[b0:b1]]
+    return out

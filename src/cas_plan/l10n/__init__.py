@@ -1,0 +1,2 @@
+"""Language: formatting through Babel, the Cyrillic script, the phrasebook of every surface.
+Imports only core."""
