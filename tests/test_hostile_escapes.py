@@ -85,10 +85,11 @@ def test_the_escapes_are_shown_as_text(invoke, plan, command):
 
 
 def test_on_a_colour_terminal_only_casplan_s_own_colours_are_escapes(plan):
-    from cas_plan import commands
+    from cas_plan.commands import queries as commands
+    from cas_plan.commands.common import PlanOptions
     from cas_plan.output.terminal import Screen
 
-    options = commands.PlanOptions(plan)
+    options = PlanOptions(plan)
     screen = Screen(200, color=True)
     for outcome in (
         commands.list_activities(options, "table", None, screen),

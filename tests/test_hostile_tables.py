@@ -14,7 +14,8 @@ from collections.abc import Callable
 
 import pytest
 
-from cas_plan import commands
+from cas_plan.commands import queries as commands
+from cas_plan.commands.common import PlanOptions, load_for_query
 from cas_plan.core.money import group_digits
 from cas_plan.core.status import status_label
 from cas_plan.output.terminal import Screen
@@ -27,7 +28,7 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 @pytest.fixture(scope="module")
 def real_plan():
-    return commands.load_for_query(commands.PlanOptions(REAL_PLAN))
+    return load_for_query(PlanOptions(REAL_PLAN))
 
 
 @pytest.fixture(autouse=True)
@@ -89,7 +90,7 @@ def _budget_values(by: str) -> Callable[..., list[str]]:
 
 
 def _screen_run(name: str, screen: Screen) -> str:
-    options = commands.PlanOptions(REAL_PLAN)
+    options = PlanOptions(REAL_PLAN)
     run = {
         "list": lambda: commands.list_activities(options, "table", None, screen),
         "due": lambda: commands.due(

@@ -19,7 +19,6 @@ from cas_plan.core.model import Amount, Funding
 from cas_plan.core.organization import responsible_unit_ids
 from cas_plan.core.views import ActivityView, id_sort_key
 
-GROUPINGS: tuple[str, ...] = ("goal", "measure", "unit", "source")
 PERIOD = "plan period"
 ANNUAL = "annual"
 NOT_SUMMED = (

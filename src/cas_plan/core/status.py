@@ -1,11 +1,38 @@
 """The statuses a progress entry can have, the status of an activity with no entry, and how
 they read in plain text.
 
-Kept apart from the models so that the command line can check `--status` without loading them.
+Kept apart from the models so that the command line can offer and check `--status` without
+loading them.
 """
 
-STATUSES: tuple[str, ...] = ("not_started", "in_progress", "completed", "delayed", "cancelled")
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    """What a progress entry says of its activity."""
+
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    DELAYED = "delayed"
+    CANCELLED = "cancelled"
+
+
 NOT_REPORTED = "not_reported"
+
+
+class StatusFilter(StrEnum):
+    """An activity's status on a day: an entry's status, or not reported (no entry yet)."""
+
+    NOT_REPORTED = NOT_REPORTED
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    DELAYED = "delayed"
+    CANCELLED = "cancelled"
+
+
+STATUSES: tuple[str, ...] = tuple(status.value for status in Status)
 
 
 def status_label(status: str) -> str:

@@ -33,7 +33,8 @@ from babel.dates import format_date as _babel_format_date
 from babel.numbers import NumberPattern
 from babel.numbers import format_percent as _babel_format_percent
 
-from cas_plan.l10n.phrases import LANGUAGES, plural_forms, words
+from cas_plan.l10n.languages import LANGUAGES
+from cas_plan.l10n.phrases import plural_forms, words
 
 # the BCP 47 tag of each language, for <html lang="..."> (and docx w:lang)
 _HTML_LANG = {"en": "en", "sr": "sr-Latn", "sr-Cyrl": "sr-Cyrl"}

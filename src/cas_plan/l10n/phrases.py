@@ -313,7 +313,6 @@ WORDS: dict[str, dict[str, str]] = {
     "sr": _SR,
     "sr-Cyrl": {key: to_cyrillic(value) for key, value in _SR.items()},
 }
-LANGUAGES: tuple[str, ...] = tuple(WORDS)
 
 # labels with placeholders, to fill with l10n.formats.phrase; the same names in every language
 PHRASE_KEYS: frozenset[str] = frozenset(

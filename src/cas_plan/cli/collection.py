@@ -1,0 +1,99 @@
+"""Collecting progress from the units: collect, import, followup."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cas_plan.cli.app import app, finish, options
+from cas_plan.cli.options import AsOf, PlanDir
+
+
+@app.command()
+def collect(
+    period: Annotated[
+        str,
+        typer.Option(
+            "--period",
+            help="2018, 2018-H1, 2018-Q4, 2018-07 or 2018-01-01..2018-06-30.",
+            show_default=False,
+        ),
+    ],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out", help="The directory to write the workbooks into.", show_default=False
+        ),
+    ],
+    unit: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--unit",
+            help="Only this unit (id or part of its name); repeatable. Default: every unit "
+            "responsible for an activity of the period.",
+            show_default=False,
+        ),
+    ] = None,
+    lang: Annotated[str, typer.Option("--lang", help="en or sr.")] = "en",
+    plan: PlanDir = None,
+) -> None:
+    """One .xlsx workbook per responsible unit to report progress in, for a period.
+
+    A workbook holds the unit's activities due in the period, overdue at its start, or
+    continuous; 'casplan import' reads it back.
+    """
+    from cas_plan.commands import collect as command
+
+    finish(lambda: command.collect(options(plan), period, out, unit or [], lang))
+
+
+@app.command("import")
+def import_(
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="FILE...", help="Filled workbooks (.xlsx) or CSV files.", show_default=False
+        ),
+    ],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show the lines that would be added; write nothing.")
+    ] = False,
+    plan: PlanDir = None,
+) -> None:
+    """Add the rows of filled workbooks as progress entries (all or nothing)."""
+    from cas_plan.commands import collect as command
+
+    finish(lambda: command.import_workbooks(options(plan), files, dry_run))
+
+
+@app.command()
+def followup(
+    period: Annotated[
+        str,
+        typer.Option(
+            "--period",
+            help="2018, 2018-H1, 2018-Q4, 2018-07 or 2018-01-01..2018-06-30.",
+            show_default=False,
+        ),
+    ],
+    as_of: AsOf = None,
+    output_format: Annotated[
+        str, typer.Option("--format", help="table, md, json or csv.")
+    ] = "table",
+    eml: Annotated[
+        Path | None,
+        typer.Option(
+            "--eml",
+            help="Write a draft e-mail (.eml) per unit into this directory, with its workbook "
+            "attached; casplan sends nothing.",
+            show_default=False,
+        ),
+    ] = None,
+    plan: PlanDir = None,
+) -> None:
+    """Per unit, the activities due or continuous in a period with no report in it."""
+    from cas_plan.commands import collect as command
+
+    finish(lambda: command.followup(options(plan), period, as_of, output_format, eml))

@@ -1,0 +1,107 @@
+"""What the plan publishes: the report and the site."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cas_plan.cli.app import app, finish, options
+from cas_plan.cli.options import AsOf, NoCache, NoValidate, PlanDir
+
+
+@app.command()
+def report(
+    year: Annotated[int, typer.Option("--year", help="The reporting year.", show_default=False)],
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Take the state on this date (default: the last day of the year).",
+            show_default=False,
+        ),
+    ] = None,
+    template: Annotated[
+        Path | None,
+        typer.Option(
+            "--template", help="Your own Jinja2 template (runs in the sandbox).", show_default=False
+        ),
+    ] = None,
+    output_format: Annotated[
+        str, typer.Option("--format", help="md, html or docx (docx needs --out).")
+    ] = "md",
+    lang: Annotated[
+        str,
+        typer.Option(
+            "--lang", help="en, sr (Serbian, Latin script) or sr-Cyrl (Serbian, Cyrillic script)."
+        ),
+    ] = "en",
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Write the report to this file (required for docx).", show_default=False
+        ),
+    ] = None,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict", help="Fail when the coordinator's narrative (reports/YEAR.yaml) is missing."
+        ),
+    ] = False,
+    plan: PlanDir = None,
+    no_validate: NoValidate = False,
+    no_cache: NoCache = False,
+) -> None:
+    """The yearly implementation report, as Markdown, HTML or Word (docx)."""
+    from cas_plan.commands import report as command
+
+    finish(
+        lambda: command.report(
+            options(plan, no_validate, no_cache),
+            year,
+            as_of,
+            template,
+            output_format,
+            lang,
+            out=out,
+            strict=strict,
+        )
+    )
+
+
+@app.command()
+def site(
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            help="The site's directory (replaced whole; refused if it holds anything but a "
+            "site casplan wrote).",
+            show_default=False,
+            file_okay=True,
+            dir_okay=True,
+        ),
+    ],
+    as_of: AsOf = None,
+    lang: Annotated[
+        str, typer.Option("--lang", help="en, sr (Serbian, Latin script) or sr-Cyrl.")
+    ] = "en",
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            "--base-url",
+            help="The address the site is served from (https://owner.github.io/repository/); "
+            "default: relative links, so the folder also works opened from disk.",
+            show_default=False,
+        ),
+    ] = None,
+    plan: PlanDir = None,
+    no_validate: NoValidate = False,
+    no_cache: NoCache = False,
+) -> None:
+    """Write the plan's static progress site (home, goals, measures, activities, units,
+    amendments, yearly reports, search)."""
+    from cas_plan.commands import site as command
+
+    finish(lambda: command.site(options(plan, no_validate, no_cache), out, as_of, lang, base_url))

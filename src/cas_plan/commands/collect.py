@@ -1,0 +1,176 @@
+"""Collecting progress from the units: `collect`, `import` and `followup`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cas_plan.commands.common import (
+    Outcome,
+    PlanOptions,
+    choose,
+    counted,
+    find_unit,
+    load_for_query,
+    parse_date,
+    plural,
+)
+from cas_plan.core.errors import CasplanError, ExitCode, UsageError, system_problem
+
+if TYPE_CHECKING:
+    pass
+
+
+def collect(
+    options: PlanOptions, period_text: str, out: Path, unit_queries: Sequence[str], lang: str
+) -> Outcome:
+    """One workbook per responsible unit for the activities of a period."""
+    from cas_plan.collect.workbooks import collect_workbooks
+    from cas_plan.core.periods import parse_period
+    from cas_plan.core.provenance import git_state
+    from cas_plan.core.safewrite import write_atomically
+
+    period = parse_period(period_text)
+    choose(lang, "--lang", ("en", "sr"))
+    if not out.is_dir():
+        raise UsageError(f"--out: '{out}' is not a directory")
+    today = dt.date.today()
+    plan = load_for_query(options, today)
+    unit_ids = [find_unit(plan, query) for query in unit_queries]
+    root, _ = options.directory()
+    commit = git_state(root).commit or "none"
+    books = collect_workbooks(plan, period, list(dict.fromkeys(unit_ids)), commit, lang, today)
+    lines = []
+    for book in books:
+        target = out / book.file_name
+        write_atomically(target, book.data)
+        lines.append(
+            f"wrote {target} ({book.unit.name}: {counted(len(book.activity_ids), 'activity')})"
+        )
+    skipped = [u for u in unit_ids if u not in {book.unit.id for book in books}]
+    lines += [f"no activity of {u} is due in {period.text}; no workbook" for u in skipped]
+    if not books and not skipped:
+        lines.append(f"no activity is due in {period.text}; no workbook")
+    return Outcome("".join(line + "\n" for line in lines))
+
+
+def import_workbooks(options: PlanOptions, files: Sequence[Path], dry_run: bool) -> Outcome:
+    """Append the rows of filled workbooks as progress entries, all or nothing."""
+    from cas_plan.collect.workbooks import import_files
+    from cas_plan.edit.progress import record_entries
+
+    missing = [file for file in files if not file.is_file()]
+    if missing:
+        raise UsageError(f"'{missing[0]}' is not a file")
+    today = dt.date.today()
+    plan = load_for_query(options, today)
+    try:
+        judged = import_files(plan, [(file, file.name) for file in files])
+    except OSError as exc:
+        raise system_problem(exc, "read") from None
+    problems = [line for result in judged for line in result.problems]
+    if problems:
+        return Outcome(
+            errors="".join(line + "\n" for line in problems)
+            + f"casplan: error: {plural(len(problems), 'problem')}; nothing was written\n",
+            code=ExitCode.PROBLEMS,
+        )
+    lines = []
+    for result in judged:
+        adding, already = len(result.requests), result.already
+        if not adding:
+            said = f"{plural(already, 'row')} already recorded" if already else "no row filled"
+            lines.append(f"{result.shown}: {said}, nothing to add")
+        else:
+            after = f" ({already} already recorded)" if already else ""
+            lines.append(f"{result.shown}: {plural(adding, 'row')} to add{after}")
+    requests = [request for result in judged for request, _ in result.requests]
+    if requests:
+        root, shown = options.directory()
+        try:
+            written = record_entries(root, shown, requests, today, dry_run=dry_run)
+        except CasplanError as exc:
+            exc.message += "; nothing was written"
+            raise
+        except OSError as exc:
+            raise system_problem(exc) from None
+        by_file: dict[str, list[str]] = {}
+        for request in requests:
+            view = next(v for v in plan.views if v.id == request.activity_id)
+            by_file.setdefault(view.path, []).append(view.id)
+        for item in written:
+            ids = ", ".join(dict.fromkeys(by_file.get(item.shown, [])))
+            verb = "would add" if dry_run else "added"
+            entries = len(by_file.get(item.shown, []))
+            what = "a progress entry" if entries == 1 else f"{entries} progress entries"
+            lines.append(f"{item.shown}: {verb} {what} to {ids}:")
+            lines += [f"+{line}" for line in item.added_lines]
+        if dry_run:
+            lines.append("dry run: nothing was written")
+    return Outcome("".join(line + "\n" for line in lines))
+
+
+FOLLOWUP_FORMATS = ("table", "md", "json", "csv")
+
+
+def followup(
+    options: PlanOptions,
+    period_text: str,
+    as_of: str | None,
+    output_format: str,
+    eml: Path | None,
+) -> Outcome:
+    """Per unit, the activities of a period without a report in it; drafts to send."""
+    from cas_plan.answers.followup import (
+        draft_message,
+        drafts_for,
+        followup_markdown,
+        followup_record,
+        followup_rows,
+        followup_text,
+    )
+    from cas_plan.answers.followup import followup as follow_up
+    from cas_plan.core.periods import parse_period
+
+    period = parse_period(period_text)
+    day = parse_date(as_of, "--as-of")
+    choose(output_format, "--format", FOLLOWUP_FORMATS)
+    if eml is not None and not eml.is_dir():
+        raise UsageError(f"--eml: '{eml}' is not a directory")
+    plan = load_for_query(options, day)
+    result = follow_up(plan, period, day)
+    warnings = []
+    if eml is not None:
+        from cas_plan.collect.workbooks import collect_workbooks, plan_identity
+        from cas_plan.core.provenance import git_state
+        from cas_plan.core.safewrite import write_atomically
+
+        root, _ = options.directory()
+        commit = git_state(root).commit or "none"
+        title, _ = plan_identity(plan)
+        for item in drafts_for(result):
+            books = collect_workbooks(plan, period, [item.unit.id], commit, "en", day)
+            book = (books[0].file_name, books[0].data) if books else None
+            target = eml / f"{item.unit.id}.eml"
+            write_atomically(target, draft_message(item, period, title, book))
+            to = f" (to {item.unit.contact})" if item.unit.contact else ""
+            warnings.append(f"wrote {target}{to}\n")
+            if not item.unit.contact:
+                warnings.append(
+                    f"casplan: warning: {item.unit.id} has no contact in organization.yaml; "
+                    "the draft has no To\n"
+                )
+    errors = "".join(warnings)
+    if output_format == "json":
+        from cas_plan.output.json import json_text
+
+        return Outcome(json_text(followup_record(result)), errors)
+    if output_format == "csv":
+        from cas_plan.output.csv import rows_csv
+
+        return Outcome(rows_csv(followup_rows(result)), errors)
+    if output_format == "md":
+        return Outcome(followup_markdown(result), errors)
+    return Outcome(followup_text(result), errors)

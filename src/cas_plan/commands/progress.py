@@ -1,0 +1,101 @@
+"""`casplan progress`: one progress entry, its option values checked by the model's types."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from cas_plan.commands.common import (
+    Outcome,
+    PlanOptions,
+    choose,
+    parse_date,
+)
+from cas_plan.core.errors import CasplanError, UsageError, system_problem
+from cas_plan.core.status import STATUSES
+
+if TYPE_CHECKING:
+    from cas_plan.edit.progress import ProgressRequest
+
+
+def parse_values(values: Sequence[str]) -> tuple[tuple[str, str], ...]:
+    pairs = []
+    for item in values:
+        indicator, separator, reported = item.partition("=")
+        if not separator or not indicator.strip():
+            raise UsageError(f"--value: '{item}' is not INDICATOR=VALUE")
+        pairs.append((indicator.strip(), reported.strip()))
+    return tuple(pairs)
+
+
+@dataclass(frozen=True)
+class ProgressOptions:
+    status: str
+    date: str | None = None
+    note: str | None = None
+    values: Sequence[str] = ()
+    evidence: Sequence[str] = ()
+    reported_by: str | None = None
+    spent: Sequence[str] = ()
+    spent_source: str | None = None
+    corrects: str | None = None
+
+
+def checked_value(kind: Any, value: str, option: str) -> str:
+    """An option value checked by the model's own type (evidence, reporter...)."""
+    from pydantic import TypeAdapter, ValidationError
+
+    try:
+        return str(TypeAdapter(kind).validate_python(value))
+    except ValidationError as exc:
+        message = str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
+        raise UsageError(f"{option}: {message}") from None
+
+
+def progress_request(activity: str, asked: ProgressOptions, today: dt.date) -> ProgressRequest:
+    """The entry the options describe, each value checked (a bad one is a usage error)."""
+    from cas_plan.core.model import CorrectionRef, Evidence, Reporter
+    from cas_plan.core.money import MoneySyntaxError, parse_amount_text
+    from cas_plan.edit.progress import ProgressRequest
+
+    choose(asked.status, "--status", STATUSES)
+    spent = []
+    for text in asked.spent:
+        try:
+            spent.append((parse_amount_text(text), asked.spent_source))
+        except MoneySyntaxError as exc:
+            raise UsageError(f"--spent: {exc}") from None
+    if asked.spent_source and not asked.spent:
+        raise UsageError("--spent-source: goes with --spent")
+    return ProgressRequest(
+        activity,
+        parse_date(asked.date, "--date", today),
+        asked.status,
+        asked.note,
+        parse_values(asked.values),
+        tuple(checked_value(Evidence, item, "--evidence") for item in asked.evidence),
+        checked_value(Reporter, asked.reported_by, "--by") if asked.reported_by else None,
+        tuple(spent),
+        checked_value(CorrectionRef, asked.corrects, "--corrects") if asked.corrects else None,
+    )
+
+
+def progress(options: PlanOptions, activity: str, asked: ProgressOptions) -> Outcome:
+    """Record progress on an activity (only new lines in git diff)."""
+    from cas_plan.edit.progress import record_progress
+
+    try:
+        today = dt.date.today()
+        request = progress_request(activity, asked, today)
+        root, shown = options.directory()
+        written = record_progress(root, shown, request, today)
+    except CasplanError as exc:
+        exc.message += "; nothing was written"
+        raise
+    except OSError as exc:
+        raise system_problem(exc) from None
+    lines = [f"{written.shown}: added a progress entry to {activity}:"]
+    lines += [f"+{line}" for line in written.added_lines]
+    return Outcome("".join(line + "\n" for line in lines))

@@ -1,0 +1,265 @@
+"""The read-only questions: list, due, units, who, show, budget."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cas_plan.commands.common import (
+    Outcome,
+    PlanOptions,
+    check_filter,
+    choose,
+    find_unit,
+    load_for_query,
+    parse_date,
+    unit_names,
+    write_xlsx,
+    xlsx_target,
+)
+from cas_plan.core.errors import UsageError
+from cas_plan.core.status import NOT_REPORTED, STATUSES
+
+if TYPE_CHECKING:
+    from cas_plan.answers.queries import DueQuery
+    from cas_plan.core.loader import Plan
+    from cas_plan.output.terminal import Screen
+
+
+def list_activities(
+    options: PlanOptions,
+    output_format: str,
+    as_of: str | None,
+    screen: Screen,
+    out: Path | None = None,
+) -> Outcome:
+    """Every activity with its effective values."""
+    from cas_plan.answers.records import list_records
+
+    choose(output_format, "--format", ("table", "json", "xlsx"))
+    target = xlsx_target(output_format, out)
+    day = parse_date(as_of, "--as-of")
+    plan = load_for_query(options, day)
+    records = list_records(plan, day)
+    if target is not None:
+        from cas_plan.output.xlsx import list_sheets
+
+        return write_xlsx(target, list_sheets(records), plan.title or "casplan")
+    if output_format == "json":
+        from cas_plan.output.json import json_array
+
+        return Outcome(json_array(records))
+    from cas_plan.output.terminal import draw, print_activities
+
+    return Outcome(draw(screen, lambda console: print_activities(console, records)))
+
+
+DUE_FORMATS = ("table", "json", "csv", "md", "ics", "xlsx")
+
+
+@dataclass(frozen=True)
+class DueOptions:
+    before: str
+    after: str | None = None
+    owner: str | None = None
+    goal: str | None = None
+    measure: str | None = None
+    status: str | None = None
+    overdue: bool = False
+    continuous: bool = False
+    as_of: str | None = None
+
+
+def due_window(asked: DueOptions) -> DueQuery:
+    """The due query the options ask, before the plan is read (dates and status checked)."""
+    from cas_plan.answers.queries import DueQuery
+
+    before = parse_date(asked.before, "--before")
+    after = parse_date(asked.after, "--after") if asked.after else None
+    if asked.status is not None:
+        choose(asked.status, "--status", (NOT_REPORTED, *STATUSES))
+    if after and after > before:
+        raise UsageError(f"--after {after} is later than --before {before}")
+    return DueQuery(
+        before=before,
+        after=after,
+        as_of=parse_date(asked.as_of, "--as-of"),
+        goal=asked.goal,
+        measure=asked.measure,
+        status=asked.status,
+        overdue_only=asked.overdue,
+        include_continuous=asked.continuous,
+    )
+
+
+def due_query(plan: Plan, asked: DueOptions) -> DueQuery:
+    """The due query the options ask, checked against the plan (units, goals, measures)."""
+    import dataclasses
+
+    from cas_plan.core.organization import Organization
+
+    query = due_window(asked)
+    scope = None
+    if asked.owner is not None:
+        organization = Organization.of(plan.units.values())
+        scope = frozenset(organization.scope(find_unit(plan, asked.owner)))
+    check_filter(plan, goal=asked.goal, measure=asked.measure)
+    return dataclasses.replace(query, scope=scope)
+
+
+def due(
+    options: PlanOptions,
+    asked: DueOptions,
+    output_format: str,
+    screen: Screen,
+    out: Path | None = None,
+) -> Outcome:
+    """What falls due in a window, by unit, goal, measure, status."""
+    from cas_plan.answers.queries import due_rows
+
+    choose(output_format, "--format", DUE_FORMATS)
+    target = xlsx_target(output_format, out)
+    window = due_window(asked)  # a bad option value is reported before the plan is read
+    plan = load_for_query(options, window.as_of)
+    query = due_query(plan, asked)
+    rows = due_rows(plan, query)
+    names = unit_names(plan)
+    if target is not None:
+        from cas_plan.answers.records import due_records
+        from cas_plan.output.xlsx import due_sheets
+
+        sheets = due_sheets(due_records(plan, rows, query.as_of))
+        return write_xlsx(target, sheets, plan.title or "casplan")
+    if output_format == "json":
+        from cas_plan.answers.records import due_records
+        from cas_plan.output.json import json_array
+
+        return Outcome(json_array(due_records(plan, rows, query.as_of)))
+    if output_format == "csv":
+        from cas_plan.output.csv import due_csv
+
+        return Outcome(due_csv(rows, names))
+    if output_format == "md":
+        from cas_plan.output.markdown import due_markdown
+
+        return Outcome(due_markdown(rows, names))
+    if output_format == "ics":
+        from cas_plan.output.ics import due_ics
+
+        return Outcome(due_ics(rows, names, plan.title or "casplan", query.as_of))
+    from cas_plan.output.terminal import draw, print_due
+
+    return Outcome(draw(screen, lambda console: print_due(console, rows, names)))
+
+
+def units(options: PlanOptions, output_format: str, screen: Screen) -> Outcome:
+    """The units as a tree, with the activities each one leads."""
+    from cas_plan.answers.queries import unit_tree
+
+    choose(output_format, "--format", ("table", "json"))
+    plan = load_for_query(options)
+    lines = unit_tree(plan)
+    if output_format == "json":
+        from cas_plan.answers.records import unit_records
+        from cas_plan.output.json import json_text
+
+        return Outcome(json_text(unit_records(lines)))
+    from cas_plan.output.terminal import draw, print_units
+
+    return Outcome(draw(screen, lambda console: print_units(console, lines)))
+
+
+def who(
+    options: PlanOptions,
+    unit: str,
+    output_format: str,
+    as_of: str | None,
+    screen: Screen,
+    out: Path | None = None,
+) -> Outcome:
+    """What a unit is responsible for, by goal and measure."""
+    from cas_plan.answers.queries import who as who_rows
+
+    choose(output_format, "--format", ("table", "json", "md", "xlsx"))
+    target = xlsx_target(output_format, out)
+    day = parse_date(as_of, "--as-of")
+    plan = load_for_query(options, day)
+    unit_id = find_unit(plan, unit)
+    rows = who_rows(plan, unit_id, day)
+    names = unit_names(plan)
+    if target is not None:
+        from cas_plan.answers.records import who_record
+        from cas_plan.output.xlsx import who_sheets
+
+        sheets = who_sheets(who_record(unit_id, names[unit_id], rows), names)
+        return write_xlsx(target, sheets, plan.title or "casplan")
+    if output_format == "json":
+        from cas_plan.answers.records import who_record
+        from cas_plan.output.json import json_text
+
+        return Outcome(json_text(who_record(unit_id, names[unit_id], rows)))
+    if output_format == "md":
+        from cas_plan.output.markdown import who_markdown
+
+        return Outcome(who_markdown(names[unit_id], rows, names))
+    from cas_plan.output.terminal import draw, print_who
+
+    goal_titles = {g.model.id: g.model.title for g in plan.goals}
+    measure_titles = {m.model.id: m.model.title for m in plan.measures}
+    return Outcome(
+        draw(
+            screen,
+            lambda console: print_who(console, unit_id, rows, names, goal_titles, measure_titles),
+        )
+    )
+
+
+def show(options: PlanOptions, identifier: str, output_format: str, as_of: str | None) -> Outcome:
+    """The full record of a goal, measure or activity."""
+    from cas_plan.answers.records import show_record
+
+    choose(output_format, "--format", ("text", "json"))
+    day = parse_date(as_of, "--as-of")
+    record = show_record(load_for_query(options, day), identifier, day)
+    if output_format == "json":
+        from cas_plan.output.json import json_text
+
+        return Outcome(json_text(record))
+    from cas_plan.output.text import show_text
+
+    return Outcome(show_text(record) + "\n")
+
+
+def budget(
+    options: PlanOptions,
+    year: int | None,
+    by: str,
+    output_format: str,
+    screen: Screen,
+    out: Path | None = None,
+) -> Outcome:
+    """Indicative funds summed per currency, each amount once."""
+    from cas_plan.answers.budget import budget_record, compute_budget
+    from cas_plan.answers.groupings import GROUPINGS
+
+    choose(by, "--by", GROUPINGS)
+    choose(output_format, "--format", ("table", "json", "csv", "xlsx"))
+    target = xlsx_target(output_format, out)
+    plan = load_for_query(options)
+    record = budget_record(compute_budget(plan, by, year))
+    if target is not None:
+        from cas_plan.output.xlsx import budget_sheets
+
+        return write_xlsx(target, budget_sheets(record), plan.title or "casplan")
+    if output_format == "json":
+        from cas_plan.output.json import json_text
+
+        return Outcome(json_text(record))
+    if output_format == "csv":
+        from cas_plan.output.csv import budget_csv
+
+        return Outcome(budget_csv(record))
+    from cas_plan.output.terminal import draw, print_budget
+
+    return Outcome(draw(screen, lambda console: print_budget(console, record)))

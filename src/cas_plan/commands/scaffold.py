@@ -1,0 +1,41 @@
+"""Files for editors and new plans: `casplan schema` and `casplan init`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cas_plan.commands.common import (
+    Outcome,
+    PlanOptions,
+)
+from cas_plan.core import layout
+from cas_plan.core.errors import UsageError
+
+if TYPE_CHECKING:
+    pass
+
+
+def schema(options: PlanOptions, out: Path | None) -> Outcome:
+    """Write JSON Schema files that editors validate plan files with (with the plan's units)."""
+    from cas_plan.core.schema import plan_unit_ids, write_schemas
+
+    root, _ = options.directory()
+    if not root.is_dir():
+        raise UsageError(f"plan directory '{root}' does not exist")
+    if out is None:
+        out = root / layout.SCHEMA_DIR
+    elif not out.parent.is_dir():
+        raise UsageError(f"--out: directory '{out.parent}' does not exist")
+    written = write_schemas(out, plan_unit_ids(root / "organization.yaml"))
+    return Outcome("".join(f"wrote {path}\n" for path in written))
+
+
+def init(directory: Path, title: str) -> Outcome:
+    """Create a new, valid plan with the same layout."""
+    from cas_plan.edit.init import init_plan
+
+    written = init_plan(directory, title)
+    lines = [f"created {path}" for path in written]
+    lines.append(f"next: casplan validate --plan {directory}")
+    return Outcome("".join(line + "\n" for line in lines))

@@ -1,0 +1,39 @@
+"""`casplan site`: the static public progress site."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cas_plan.commands.common import (
+    Outcome,
+    PlanOptions,
+    choose,
+    load_for_query,
+    parse_date,
+    plural,
+)
+from cas_plan.core.errors import system_problem
+
+if TYPE_CHECKING:
+    pass
+
+
+def site(
+    options: PlanOptions, out: Path, as_of: str | None, lang: str, base_url: str | None
+) -> Outcome:
+    """Write the plan's static progress site into a directory (replaced whole)."""
+    from cas_plan.core.provenance import git_state
+    from cas_plan.publish.site import LANGUAGES, build_site, check_base_url, write_site
+
+    choose(lang, "--lang", LANGUAGES)
+    day = parse_date(as_of, "--as-of")
+    base = check_base_url(base_url)
+    plan = load_for_query(options, day)
+    root, _ = options.directory()
+    files = build_site(plan, day, lang, base, git_state(root))
+    try:
+        write_site(out, files)
+    except OSError as exc:
+        raise system_problem(exc) from None
+    return Outcome(f"wrote {plural(len(files), 'file')} to {out}\n")
