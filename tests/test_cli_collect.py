@@ -138,7 +138,7 @@ def test_collect_every_responsible_unit_and_in_serbian(invoke, plan, out):
             ("--period", "2018-Q5"),
             "--period: '2018-Q5' is not a period; write 2018, 2018-H1, 2018-Q4, 2018-07 or 2018-01-01..2018-06-30",
         ),
-        (("--period", "2018", "--lang", "de"), "--lang: 'de' is not one of en, sr"),
+        (("--period", "2018", "--lang", "de"), "--lang: 'de' is not one of en, sr, sr-Cyrl"),
         (("--period", "2018", "--unit", "nobody"), "unknown unit 'nobody' (see 'casplan units')"),
     ],
 )

@@ -155,7 +155,7 @@ def test_sub_activity_entry(invoke, plan):
         (
             ["1.1.1", "--status", "done", "--date", "2018-05-01"],
             2,
-            "casplan: error: --status: 'done' is not one of not_started, in_progress, completed, delayed, cancelled; nothing was written\n",
+            "casplan: error: --status: 'done' is not one of not_started, in_progress, completed, delayed, cancelled\n",
         ),
         (
             ["1.1.1", "--status", "completed", "--date", "2018-01-01"],
@@ -255,7 +255,7 @@ def test_an_unknown_status_is_a_usage_error(invoke, plan):
     assert result.exit_code == 2
     assert result.output == (
         "casplan: error: --status: 'done' is not one of not_started, in_progress, completed, "
-        "delayed, cancelled; nothing was written\n"
+        "delayed, cancelled\n"
     )
 
 

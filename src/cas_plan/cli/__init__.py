@@ -10,6 +10,7 @@ from cas_plan.cli import edits  # noqa: F401 (registers progress, amend)
 from cas_plan.cli import collection  # noqa: F401 (registers collect, import, followup)
 from cas_plan.cli import publishing  # noqa: F401 (registers report, site)
 from cas_plan.cli import review  # noqa: F401 (registers diff, codeowners, schema, init)
+
 # isort: on
 from cas_plan.cli.app import app, main
 

@@ -7,11 +7,13 @@ that need them, so `casplan --help` starts fast.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
+from typer.core import TyperGroup
 
 from cas_plan import __version__
 
@@ -20,7 +22,49 @@ if TYPE_CHECKING:
     from cas_plan.output.terminal import Screen
 
 
+@contextmanager
+def one_line_usage_errors() -> Iterator[None]:
+    """A usage mistake (an unknown option, a value not among the choices, a missing argument) is
+    one line and exit 2, like every other refusal; typer would print the usage block first."""
+    try:
+        yield
+    except typer.TyperException as exc:
+        if exc.exit_code != 2 or type(exc).__name__ == "NoArgsIsHelpError":
+            raise  # not a usage mistake; or `casplan` alone, which shows the help
+        typer.echo(f"casplan: error: {_one_line(usage_message(exc))}", err=True)
+        raise typer.Exit(2) from None
+
+
+def usage_message(exc: typer.TyperException) -> str:
+    """'--format: 'xml' is not one of 'table', 'json'' for a bad value (the option first, as
+    casplan's own refusals say it); typer's own message otherwise."""
+    param = getattr(exc, "param", None)
+    if isinstance(exc, typer.BadParameter) and param is not None and exc.message:
+        name = param.opts[0] if param.opts else (param.human_readable_name or "")
+        choices = getattr(param.type, "choices", None)
+        value, is_choice, _ = exc.message.partition(" is not one of ")
+        if choices and is_choice:
+            return f"{name}: {value} is not one of {', '.join(map(str, choices))}"
+        if type(exc).__name__ != "MissingParameter":
+            return f"{name}: {exc.message.rstrip('.')}"
+    return exc.format_message()
+
+
+class CasplanGroup(TyperGroup):
+    """The application's group: parsing its own options and each command's in
+    `one_line_usage_errors`."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        with one_line_usage_errors():
+            return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: Any) -> Any:
+        with one_line_usage_errors():
+            return super().invoke(ctx)
+
+
 app = typer.Typer(
+    cls=CasplanGroup,
     name="casplan",
     help="Keep an action plan as YAML: validate it, ask what is due and who is responsible.",
     no_args_is_help=True,

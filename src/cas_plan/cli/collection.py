@@ -8,7 +8,9 @@ from typing import Annotated
 import typer
 
 from cas_plan.cli.app import app, finish, options
-from cas_plan.cli.options import AsOf, PlanDir
+from cas_plan.cli.options import AsOf, Lang, PlanDir
+from cas_plan.commands.choices import FollowupFormat
+from cas_plan.l10n.languages import Language
 
 
 @app.command()
@@ -36,7 +38,7 @@ def collect(
             show_default=False,
         ),
     ] = None,
-    lang: Annotated[str, typer.Option("--lang", help="en or sr.")] = "en",
+    lang: Lang = Language.EN,
     plan: PlanDir = None,
 ) -> None:
     """One .xlsx workbook per responsible unit to report progress in, for a period.
@@ -80,8 +82,8 @@ def followup(
     ],
     as_of: AsOf = None,
     output_format: Annotated[
-        str, typer.Option("--format", help="table, md, json or csv.")
-    ] = "table",
+        FollowupFormat, typer.Option("--format", help="How to print the list.")
+    ] = FollowupFormat.TABLE,
     eml: Annotated[
         Path | None,
         typer.Option(

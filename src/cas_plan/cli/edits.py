@@ -8,6 +8,7 @@ import typer
 
 from cas_plan.cli.app import app, finish, options
 from cas_plan.cli.options import PlanDir
+from cas_plan.core.status import Status
 
 
 @app.command()
@@ -17,10 +18,10 @@ def progress(
         typer.Argument(metavar="ID", help="The activity's id, e.g. 3.5.1.6.", show_default=False),
     ],
     status: Annotated[
-        str,
+        Status,
         typer.Option(
             "--status",
-            help="not_started, in_progress, completed, delayed or cancelled.",
+            help="The activity's status on --date.",
             show_default=False,
         ),
     ],

@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from cas_plan.l10n.languages import Language
+
 PlanDir = Annotated[
     Path | None,
     typer.Option(
@@ -53,5 +55,14 @@ NoCache = Annotated[
     typer.Option(
         "--no-cache",
         help="Parse every file again instead of using the parse cache (also: CASPLAN_NO_CACHE=1).",
+    ),
+]
+
+Lang = Annotated[
+    Language,
+    typer.Option(
+        "--lang",
+        help="The language of the words casplan writes: English, Serbian in Latin script (sr) "
+        "or in Cyrillic script (sr-Cyrl).",
     ),
 ]

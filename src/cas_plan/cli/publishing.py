@@ -8,7 +8,9 @@ from typing import Annotated
 import typer
 
 from cas_plan.cli.app import app, finish, options
-from cas_plan.cli.options import AsOf, NoCache, NoValidate, PlanDir
+from cas_plan.cli.options import AsOf, Lang, NoCache, NoValidate, PlanDir
+from cas_plan.commands.choices import ReportFormat
+from cas_plan.l10n.languages import Language
 
 
 @app.command()
@@ -29,14 +31,9 @@ def report(
         ),
     ] = None,
     output_format: Annotated[
-        str, typer.Option("--format", help="md, html or docx (docx needs --out).")
-    ] = "md",
-    lang: Annotated[
-        str,
-        typer.Option(
-            "--lang", help="en, sr (Serbian, Latin script) or sr-Cyrl (Serbian, Cyrillic script)."
-        ),
-    ] = "en",
+        ReportFormat, typer.Option("--format", help="Markdown, HTML or Word (docx needs --out).")
+    ] = ReportFormat.MD,
+    lang: Lang = Language.EN,
     out: Annotated[
         Path | None,
         typer.Option(
@@ -84,9 +81,7 @@ def site(
         ),
     ],
     as_of: AsOf = None,
-    lang: Annotated[
-        str, typer.Option("--lang", help="en, sr (Serbian, Latin script) or sr-Cyrl.")
-    ] = "en",
+    lang: Lang = Language.EN,
     base_url: Annotated[
         str | None,
         typer.Option(

@@ -6,18 +6,30 @@ from typing import Annotated
 
 import typer
 
+from cas_plan.answers.groupings import BudgetGrouping
 from cas_plan.cli.app import app, finish, options, screen
 from cas_plan.cli.options import AsOf, NoCache, NoValidate, PlanDir, XlsxOut
+from cas_plan.commands.choices import (
+    BudgetFormat,
+    DueFormat,
+    ListFormat,
+    ShowFormat,
+    UnitsFormat,
+    ValidateFormat,
+    WhoFormat,
+)
+from cas_plan.core.status import StatusFilter
 
 
 @app.command()
 def validate(
     plan: PlanDir = None,
     output_format: Annotated[
-        str | None,
+        ValidateFormat | None,
         typer.Option(
             "--format",
-            help="text, json or github (default: github when $GITHUB_ACTIONS is set, else text).",
+            help="How to print the problems (default: github when $GITHUB_ACTIONS is set, "
+            "else text).",
             show_default=False,
         ),
     ] = None,
@@ -42,8 +54,8 @@ def validate(
 def list_activities(
     plan: PlanDir = None,
     output_format: Annotated[
-        str, typer.Option("--format", help="table, json or xlsx (with --out).")
-    ] = "table",
+        ListFormat, typer.Option("--format", help="How to print (xlsx needs --out).")
+    ] = ListFormat.TABLE,
     as_of: AsOf = None,
     out: XlsxOut = None,
     no_validate: NoValidate = False,
@@ -95,12 +107,10 @@ def due(
         typer.Option("--measure", help="Only this measure (e.g. 3.5).", show_default=False),
     ] = None,
     status: Annotated[
-        str | None,
+        StatusFilter | None,
         typer.Option(
             "--status",
-            help="Only activities with this status "
-            "on --as-of (not_reported, not_started, in_progress, "
-            "completed, delayed, cancelled).",
+            help="Only activities with this status on --as-of.",
             show_default=False,
         ),
     ] = None,
@@ -120,8 +130,8 @@ def due(
     ] = False,
     as_of: AsOf = None,
     output_format: Annotated[
-        str, typer.Option("--format", help="table, json, csv, md, ics or xlsx (with --out).")
-    ] = "table",
+        DueFormat, typer.Option("--format", help="How to print (xlsx needs --out).")
+    ] = DueFormat.TABLE,
     out: XlsxOut = None,
     plan: PlanDir = None,
     no_validate: NoValidate = False,
@@ -143,7 +153,9 @@ def due(
 @app.command()
 def units(
     plan: PlanDir = None,
-    output_format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    output_format: Annotated[
+        UnitsFormat, typer.Option("--format", help="How to print.")
+    ] = UnitsFormat.TABLE,
     no_validate: NoValidate = False,
     no_cache: NoCache = False,
 ) -> None:
@@ -161,8 +173,8 @@ def who(
     ],
     plan: PlanDir = None,
     output_format: Annotated[
-        str, typer.Option("--format", help="table, json, md or xlsx (with --out).")
-    ] = "table",
+        WhoFormat, typer.Option("--format", help="How to print (xlsx needs --out).")
+    ] = WhoFormat.TABLE,
     as_of: AsOf = None,
     out: XlsxOut = None,
     no_validate: NoValidate = False,
@@ -188,7 +200,9 @@ def show(
         typer.Argument(metavar="ID", help="A goal, measure or activity id.", show_default=False),
     ],
     plan: PlanDir = None,
-    output_format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    output_format: Annotated[
+        ShowFormat, typer.Option("--format", help="How to print.")
+    ] = ShowFormat.TEXT,
     as_of: AsOf = None,
     no_validate: NoValidate = False,
     no_cache: NoCache = False,
@@ -214,10 +228,12 @@ def budget(
             show_default=False,
         ),
     ] = None,
-    by: Annotated[str, typer.Option("--by", help="goal, measure, unit or source.")] = "goal",
+    by: Annotated[
+        BudgetGrouping, typer.Option("--by", help="What to sum the funds by.")
+    ] = BudgetGrouping.GOAL,
     output_format: Annotated[
-        str, typer.Option("--format", help="table, json, csv or xlsx (with --out).")
-    ] = "table",
+        BudgetFormat, typer.Option("--format", help="How to print (xlsx needs --out).")
+    ] = BudgetFormat.TABLE,
     out: XlsxOut = None,
     plan: PlanDir = None,
     no_validate: NoValidate = False,

@@ -9,6 +9,7 @@ import typer
 
 from cas_plan.cli.app import app, finish, options
 from cas_plan.cli.options import NoCache, NoValidate, PlanDir
+from cas_plan.commands.choices import DiffFormat
 
 
 @app.command()
@@ -24,7 +25,9 @@ def diff(
         typer.Argument(help="Head revision (default: the working tree).", show_default=False),
     ] = None,
     plan: PlanDir = None,
-    output_format: Annotated[str, typer.Option("--format", help="text, md or json.")] = "text",
+    output_format: Annotated[
+        DiffFormat, typer.Option("--format", help="How to print the changes.")
+    ] = DiffFormat.TEXT,
 ) -> None:
     """What changed in meaning between two revisions of the plan."""
     from cas_plan.commands import review as command

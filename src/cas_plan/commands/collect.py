@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cas_plan.commands.choices import FollowupFormat
 from cas_plan.commands.common import (
     Outcome,
     PlanOptions,
-    choose,
     counted,
     find_unit,
     load_for_query,
@@ -18,13 +18,14 @@ from cas_plan.commands.common import (
     plural,
 )
 from cas_plan.core.errors import CasplanError, ExitCode, UsageError, system_problem
+from cas_plan.l10n.languages import Language
 
 if TYPE_CHECKING:
     pass
 
 
 def collect(
-    options: PlanOptions, period_text: str, out: Path, unit_queries: Sequence[str], lang: str
+    options: PlanOptions, period_text: str, out: Path, unit_queries: Sequence[str], lang: Language
 ) -> Outcome:
     """One workbook per responsible unit for the activities of a period."""
     from cas_plan.collect.workbooks import collect_workbooks
@@ -33,7 +34,8 @@ def collect(
     from cas_plan.core.safewrite import write_atomically
 
     period = parse_period(period_text)
-    choose(lang, "--lang", ("en", "sr"))
+    if lang == Language.SR_CYRL:
+        raise UsageError("--lang: the workbooks are written in en or sr for now, not sr-Cyrl")
     if not out.is_dir():
         raise UsageError(f"--out: '{out}' is not a directory")
     today = dt.date.today()
@@ -112,14 +114,11 @@ def import_workbooks(options: PlanOptions, files: Sequence[Path], dry_run: bool)
     return Outcome("".join(line + "\n" for line in lines))
 
 
-FOLLOWUP_FORMATS = ("table", "md", "json", "csv")
-
-
 def followup(
     options: PlanOptions,
     period_text: str,
     as_of: str | None,
-    output_format: str,
+    output_format: FollowupFormat,
     eml: Path | None,
 ) -> Outcome:
     """Per unit, the activities of a period without a report in it; drafts to send."""
@@ -136,7 +135,6 @@ def followup(
 
     period = parse_period(period_text)
     day = parse_date(as_of, "--as-of")
-    choose(output_format, "--format", FOLLOWUP_FORMATS)
     if eml is not None and not eml.is_dir():
         raise UsageError(f"--eml: '{eml}' is not a directory")
     plan = load_for_query(options, day)

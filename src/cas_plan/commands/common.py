@@ -62,12 +62,6 @@ def parse_date(value: str | None, option: str, default: dt.date | None = None) -
         ) from None
 
 
-def choose(value: str, option: str, choices: Sequence[str]) -> str:
-    if value not in choices:
-        raise UsageError(f"{option}: '{value}' is not one of {', '.join(choices)}")
-    return value
-
-
 def plural(count: int, word: str) -> str:
     return f"{count} {word}{'s' if count != 1 else ''}"
 

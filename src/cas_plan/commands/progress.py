@@ -10,11 +10,10 @@ from typing import TYPE_CHECKING, Any
 from cas_plan.commands.common import (
     Outcome,
     PlanOptions,
-    choose,
     parse_date,
 )
 from cas_plan.core.errors import CasplanError, UsageError, system_problem
-from cas_plan.core.status import STATUSES
+from cas_plan.core.status import Status
 
 if TYPE_CHECKING:
     from cas_plan.edit.progress import ProgressRequest
@@ -32,7 +31,7 @@ def parse_values(values: Sequence[str]) -> tuple[tuple[str, str], ...]:
 
 @dataclass(frozen=True)
 class ProgressOptions:
-    status: str
+    status: Status
     date: str | None = None
     note: str | None = None
     values: Sequence[str] = ()
@@ -60,7 +59,6 @@ def progress_request(activity: str, asked: ProgressOptions, today: dt.date) -> P
     from cas_plan.core.money import MoneySyntaxError, parse_amount_text
     from cas_plan.edit.progress import ProgressRequest
 
-    choose(asked.status, "--status", STATUSES)
     spent = []
     for text in asked.spent:
         try:
@@ -72,7 +70,7 @@ def progress_request(activity: str, asked: ProgressOptions, today: dt.date) -> P
     return ProgressRequest(
         activity,
         parse_date(asked.date, "--date", today),
-        asked.status,
+        Status(asked.status).value,  # a plain string for the YAML writer
         asked.note,
         parse_values(asked.values),
         tuple(checked_value(Evidence, item, "--evidence") for item in asked.evidence),

@@ -6,11 +6,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cas_plan.answers.groupings import BudgetGrouping
+from cas_plan.commands.choices import (
+    BudgetFormat,
+    DueFormat,
+    ListFormat,
+    ShowFormat,
+    UnitsFormat,
+    WhoFormat,
+)
 from cas_plan.commands.common import (
     Outcome,
     PlanOptions,
     check_filter,
-    choose,
     find_unit,
     load_for_query,
     parse_date,
@@ -19,7 +27,7 @@ from cas_plan.commands.common import (
     xlsx_target,
 )
 from cas_plan.core.errors import UsageError
-from cas_plan.core.status import NOT_REPORTED, STATUSES
+from cas_plan.core.status import StatusFilter
 
 if TYPE_CHECKING:
     from cas_plan.answers.queries import DueQuery
@@ -29,7 +37,7 @@ if TYPE_CHECKING:
 
 def list_activities(
     options: PlanOptions,
-    output_format: str,
+    output_format: ListFormat,
     as_of: str | None,
     screen: Screen,
     out: Path | None = None,
@@ -37,7 +45,6 @@ def list_activities(
     """Every activity with its effective values."""
     from cas_plan.answers.records import list_records
 
-    choose(output_format, "--format", ("table", "json", "xlsx"))
     target = xlsx_target(output_format, out)
     day = parse_date(as_of, "--as-of")
     plan = load_for_query(options, day)
@@ -55,9 +62,6 @@ def list_activities(
     return Outcome(draw(screen, lambda console: print_activities(console, records)))
 
 
-DUE_FORMATS = ("table", "json", "csv", "md", "ics", "xlsx")
-
-
 @dataclass(frozen=True)
 class DueOptions:
     before: str
@@ -65,7 +69,7 @@ class DueOptions:
     owner: str | None = None
     goal: str | None = None
     measure: str | None = None
-    status: str | None = None
+    status: StatusFilter | None = None
     overdue: bool = False
     continuous: bool = False
     as_of: str | None = None
@@ -77,8 +81,6 @@ def due_window(asked: DueOptions) -> DueQuery:
 
     before = parse_date(asked.before, "--before")
     after = parse_date(asked.after, "--after") if asked.after else None
-    if asked.status is not None:
-        choose(asked.status, "--status", (NOT_REPORTED, *STATUSES))
     if after and after > before:
         raise UsageError(f"--after {after} is later than --before {before}")
     return DueQuery(
@@ -111,14 +113,13 @@ def due_query(plan: Plan, asked: DueOptions) -> DueQuery:
 def due(
     options: PlanOptions,
     asked: DueOptions,
-    output_format: str,
+    output_format: DueFormat,
     screen: Screen,
     out: Path | None = None,
 ) -> Outcome:
     """What falls due in a window, by unit, goal, measure, status."""
     from cas_plan.answers.queries import due_rows
 
-    choose(output_format, "--format", DUE_FORMATS)
     target = xlsx_target(output_format, out)
     window = due_window(asked)  # a bad option value is reported before the plan is read
     plan = load_for_query(options, window.as_of)
@@ -153,11 +154,10 @@ def due(
     return Outcome(draw(screen, lambda console: print_due(console, rows, names)))
 
 
-def units(options: PlanOptions, output_format: str, screen: Screen) -> Outcome:
+def units(options: PlanOptions, output_format: UnitsFormat, screen: Screen) -> Outcome:
     """The units as a tree, with the activities each one leads."""
     from cas_plan.answers.queries import unit_tree
 
-    choose(output_format, "--format", ("table", "json"))
     plan = load_for_query(options)
     lines = unit_tree(plan)
     if output_format == "json":
@@ -173,7 +173,7 @@ def units(options: PlanOptions, output_format: str, screen: Screen) -> Outcome:
 def who(
     options: PlanOptions,
     unit: str,
-    output_format: str,
+    output_format: WhoFormat,
     as_of: str | None,
     screen: Screen,
     out: Path | None = None,
@@ -181,7 +181,6 @@ def who(
     """What a unit is responsible for, by goal and measure."""
     from cas_plan.answers.queries import who as who_rows
 
-    choose(output_format, "--format", ("table", "json", "md", "xlsx"))
     target = xlsx_target(output_format, out)
     day = parse_date(as_of, "--as-of")
     plan = load_for_query(options, day)
@@ -215,11 +214,12 @@ def who(
     )
 
 
-def show(options: PlanOptions, identifier: str, output_format: str, as_of: str | None) -> Outcome:
+def show(
+    options: PlanOptions, identifier: str, output_format: ShowFormat, as_of: str | None
+) -> Outcome:
     """The full record of a goal, measure or activity."""
     from cas_plan.answers.records import show_record
 
-    choose(output_format, "--format", ("text", "json"))
     day = parse_date(as_of, "--as-of")
     record = show_record(load_for_query(options, day), identifier, day)
     if output_format == "json":
@@ -234,17 +234,14 @@ def show(options: PlanOptions, identifier: str, output_format: str, as_of: str |
 def budget(
     options: PlanOptions,
     year: int | None,
-    by: str,
-    output_format: str,
+    by: BudgetGrouping,
+    output_format: BudgetFormat,
     screen: Screen,
     out: Path | None = None,
 ) -> Outcome:
     """Indicative funds summed per currency, each amount once."""
     from cas_plan.answers.budget import budget_record, compute_budget
-    from cas_plan.answers.groupings import GROUPINGS
 
-    choose(by, "--by", GROUPINGS)
-    choose(output_format, "--format", ("table", "json", "csv", "xlsx"))
     target = xlsx_target(output_format, out)
     plan = load_for_query(options)
     record = budget_record(compute_budget(plan, by, year))

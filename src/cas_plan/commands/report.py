@@ -6,14 +6,15 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cas_plan.commands.choices import ReportFormat
 from cas_plan.commands.common import (
     Outcome,
     PlanOptions,
-    choose,
     load_for_query,
     parse_date,
 )
 from cas_plan.core.errors import ExitCode, UsageError, system_problem
+from cas_plan.l10n.languages import Language
 
 if TYPE_CHECKING:
     pass
@@ -24,8 +25,8 @@ def report(
     year: int,
     as_of: str | None,
     template: Path | None,
-    output_format: str,
-    lang: str,
+    output_format: ReportFormat,
+    lang: Language,
     *,
     out: Path | None = None,
     strict: bool = False,
@@ -33,11 +34,8 @@ def report(
     """The yearly implementation report, as Markdown, HTML or Word (docx)."""
     from cas_plan.core.history import plan_on
     from cas_plan.core.provenance import git_state
-    from cas_plan.l10n.languages import LANGUAGES
     from cas_plan.publish.report import build_context, missing_narrative, render
 
-    choose(output_format, "--format", ("md", "html", "docx"))
-    choose(lang, "--lang", LANGUAGES)
     if output_format == "docx" and out is None:
         raise UsageError("--format docx: give the file to write with --out FILE")
     if output_format == "docx" and template is not None:

@@ -6,10 +6,10 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cas_plan.commands.choices import DiffFormat
 from cas_plan.commands.common import (
     Outcome,
     PlanOptions,
-    choose,
     load_for_query,
 )
 from cas_plan.core.errors import ExitCode, UsageError
@@ -18,14 +18,15 @@ if TYPE_CHECKING:
     pass
 
 
-def diff(options: PlanOptions, base: str | None, head: str | None, output_format: str) -> Outcome:
+def diff(
+    options: PlanOptions, base: str | None, head: str | None, output_format: DiffFormat
+) -> Outcome:
     """What changed in meaning between two revisions of the plan."""
     from cas_plan.answers.diff import diff_plans, diff_record
     from cas_plan.core.checks import check_plan
     from cas_plan.core.git import default_base, plan_files_at, repository_root, resolve_revision
     from cas_plan.core.loader import directory_listing, memory_listing
 
-    choose(output_format, "--format", ("text", "md", "json"))
     plan_dir, shown = options.directory()
     if not plan_dir.is_dir():
         raise UsageError(f"plan directory '{shown}' does not exist")

@@ -8,25 +8,24 @@ from typing import TYPE_CHECKING
 from cas_plan.commands.common import (
     Outcome,
     PlanOptions,
-    choose,
     load_for_query,
     parse_date,
     plural,
 )
 from cas_plan.core.errors import system_problem
+from cas_plan.l10n.languages import Language
 
 if TYPE_CHECKING:
     pass
 
 
 def site(
-    options: PlanOptions, out: Path, as_of: str | None, lang: str, base_url: str | None
+    options: PlanOptions, out: Path, as_of: str | None, lang: Language, base_url: str | None
 ) -> Outcome:
     """Write the plan's static progress site into a directory (replaced whole)."""
     from cas_plan.core.provenance import git_state
-    from cas_plan.publish.site import LANGUAGES, build_site, check_base_url, write_site
+    from cas_plan.publish.site import build_site, check_base_url, write_site
 
-    choose(lang, "--lang", LANGUAGES)
     day = parse_date(as_of, "--as-of")
     base = check_base_url(base_url)
     plan = load_for_query(options, day)

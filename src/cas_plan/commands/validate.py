@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
+from cas_plan.commands.choices import ValidateFormat
 from cas_plan.commands.common import (
     Outcome,
     PlanOptions,
-    choose,
     load_checked,
     parse_date,
     plural,
@@ -19,20 +19,17 @@ if TYPE_CHECKING:
     pass
 
 
-VALIDATE_FORMATS = ("text", "json", "github")
-
-
 def validate(
     options: PlanOptions,
-    output_format: str | None,
+    output_format: ValidateFormat | None,
     strict: bool,
     check_codeowners: bool,
     as_of: str | None,
 ) -> Outcome:
     """Check every file of the plan and the references between them."""
     if output_format is None:
-        output_format = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
-    choose(output_format, "--format", VALIDATE_FORMATS)
+        in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
+        output_format = ValidateFormat.GITHUB if in_actions else ValidateFormat.TEXT
     day = parse_date(as_of, "--as-of")
     result, root, shown = load_checked(options, day)
     if check_codeowners and not result.errors:
