@@ -30,6 +30,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from cas_plan.core.diagnostics import printable
 from cas_plan.output.xlsx import (
     DATE_FORMAT,
     TEXT_FORMAT,
@@ -618,7 +619,7 @@ class _Problems:
 
 def quoted(text: str) -> str:
     """User text inside a problem, on one line and with its controls visible."""
-    return "'" + visible_text(text).replace("\n", "\\n").replace("\t", "\\t") + "'"
+    return "'" + printable(text) + "'"
 
 
 def read_collect_workbook(data: bytes, shown_name: str) -> CollectRead:

@@ -53,6 +53,7 @@ from cas_plan.l10n.formats import (
     state_as_of,
 )
 from cas_plan.l10n.phrases import REPORT_STATUSES, words
+from cas_plan.output.html import finalize
 from cas_plan.output.markdown import md_escape
 
 # the columns of the summary: what fell due, then how it stands (completed on time or late, ...)
@@ -680,6 +681,7 @@ def _sandbox(loader: Any, autoescape: bool, limits: TemplateLimits) -> Any:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=finalize,
     )
     environment.globals["range"] = bounded_range
     return environment
@@ -706,6 +708,7 @@ def render(context: dict[str, Any], output_format: str, template: Path | None = 
             keep_trailing_newline=True,
             trim_blocks=True,
             lstrip_blocks=True,
+            finalize=finalize,
         )
         name = f"report.{output_format}.j2"
     else:

@@ -14,7 +14,6 @@ script or style), the search is a small script of our own that filters the plain
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import posixpath
 import re
@@ -36,6 +35,7 @@ from cas_plan.answers.queries import (
     who,
 )
 from cas_plan.core.deadlines import describe, span
+from cas_plan.core.diagnostics import visible
 from cas_plan.core.errors import UsageError
 from cas_plan.core.history import amendments_by_id, plan_on
 from cas_plan.core.loader import Plan
@@ -61,13 +61,13 @@ from cas_plan.l10n.formats import (
     html_lang,
 )
 from cas_plan.l10n.script import KEEP_LATIN, to_cyrillic
+from cas_plan.output.json import script_json
 
 MARKER = ".casplan-site"  # in every site casplan writes: the folder may be replaced
 MARKER_TEXT = "This folder is a static site written by casplan site; it is replaced whole.\n"
 STATUS_ORDER = ("completed", "in_progress", "delayed", "not_started", "not_reported", "cancelled")
 UPCOMING_DAYS = 90
 LATEST_ENTRIES = 10
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 _EN: dict[str, str] = {
     "site_title": "Progress of the plan",
@@ -639,11 +639,8 @@ def report_years(plan: Plan, as_of: dt.date) -> list[int]:
 def _environment() -> Any:
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+    from cas_plan.output.html import finalize
     from cas_plan.publish.report import templates_dir
-
-    def finalize(value: object) -> object:
-        # control characters in plan text are not HTML: drop them (Markup is left alone)
-        return _CONTROL.sub("", value) if type(value) is str else value
 
     return Environment(
         loader=FileSystemLoader(templates_dir() / "site"),
@@ -766,8 +763,7 @@ def build_site(
                         for ancestor in _ancestors(plan, unit_id)
                     }
                 ),
-                "text": _CONTROL.sub(
-                    "",
+                "text": visible(
                     " ".join(
                         [
                             view.id,
@@ -781,9 +777,7 @@ def build_site(
             for view in views
         ]
     }
-    data = json.dumps(index, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    # plan text never reaches a browser as markup, not even inside a script file
-    data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    data = script_json(index)
     files["search-index.json"] = (data + "\n").encode("utf-8")
     files["search-index.js"] = f"window.casplanSearchIndex = {data};\n".encode()
 
