@@ -12,7 +12,10 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from cas_plan.answers.diff import PlanDiff
+from cas_plan.answers.followup import Followup
 from cas_plan.core.diagnostics import HIDDEN, Diagnostic, printable
+from cas_plan.output.text import change_data, change_note, change_title
 
 
 def _unhidden(text: str) -> str:
@@ -60,3 +63,58 @@ def problems_json(diagnostics: Iterable[Diagnostic]) -> str:
             for d in diagnostics
         ]
     )
+
+
+def followup_record(result: Followup) -> dict[str, object]:
+    """`casplan followup --format json`: the stable shape."""
+    return {
+        "period": {
+            "text": result.period.text,
+            "start": result.period.start.isoformat(),
+            "end": result.period.end.isoformat(),
+        },
+        "as_of": result.as_of.isoformat(),
+        "units": [
+            {
+                "id": item.unit.id,
+                "name": item.unit.name,
+                "contact": item.unit.contact,
+                "activities": item.activities,
+                "without_report": len(item.missing),
+                "last_report": item.last_report.isoformat() if item.last_report else None,
+                "missing": [
+                    {"id": m.id, "title": m.title, "deadline": m.deadline, "status": m.status}
+                    for m in item.missing
+                ],
+            }
+            for item in result.units
+        ],
+        "totals": {
+            "activities": result.activities,
+            "without_report": result.missing,
+            "units": len(result.units),
+            "units_without_report": result.units_missing,
+        },
+    }
+
+
+def diff_record(diff: PlanDiff) -> dict[str, Any]:
+    """`casplan diff --format json`."""
+    changes = []
+    for change in diff.changes:
+        old, new = change_data(change)
+        changes.append(
+            {
+                "kind": change.kind,
+                "activity": change.activity,
+                "title": change_title(change),
+                "old": old,
+                "new": new,
+                "note": change_note(change),
+            }
+        )
+    return {
+        "base": {"revision": diff.base, "problems": [d.headline() for d in diff.base_problems]},
+        "head": {"revision": diff.head, "problems": [d.headline() for d in diff.head_problems]},
+        "changes": changes,
+    }
