@@ -91,7 +91,7 @@ def finish(produce: Callable[[], Outcome]) -> NoReturn:
     except OSError as exc:  # not BrokenPipeError: main() sees that one
         if isinstance(exc, BrokenPipeError):
             raise
-        typer.echo(f"casplan: error: {system_problem(exc).message}", err=True)
+        typer.echo(f"casplan: error: {_one_line(system_problem(exc).message)}", err=True)
         raise typer.Exit(int(system_problem(exc).exit_code)) from None
     except CasplanError as exc:
         if exc.problems:
@@ -114,6 +114,8 @@ def _lines_of(texts: dict[str, str]) -> Callable[[str, int], str | None]:
 
 
 def _one_line(message: str) -> str:
+    """A message as one line on the terminal: what it quotes from the plan, a file or the
+    command line made printable (`diagnostics.printable`)."""
     from cas_plan.core.diagnostics import printable
 
     return printable(message)
@@ -181,10 +183,10 @@ def main() -> None:
         sys.stderr.close()
         sys.exit(ExitCode.OK)
     except OSError as exc:
-        _last_words(f"casplan: error: {system_problem(exc).message}")
+        _last_words(f"casplan: error: {_one_line(system_problem(exc).message)}")
         sys.exit(ExitCode.SYSTEM)
     except Exception as exc:  # the last line of defence: report, don't dump a traceback
-        _last_words(f"casplan: internal error: {type(exc).__name__}: {exc}")
+        _last_words(f"casplan: internal error: {type(exc).__name__}: {_one_line(str(exc))}")
         sys.exit(ExitCode.INTERNAL)
     finally:
         gc.freeze()

@@ -69,8 +69,9 @@ def diff(
 
 def codeowners(options: PlanOptions, out: Path | None) -> Outcome:
     """Write CODEOWNERS from the units' review handles."""
-    from cas_plan.answers.codeowners import codeowners_location, codeowners_text
+    from cas_plan.answers.codeowners import codeowners_location
     from cas_plan.core.safewrite import write_atomically
+    from cas_plan.output.codeowners import codeowners_text
     from cas_plan.output.text import lines_text
 
     plan = load_for_query(options)

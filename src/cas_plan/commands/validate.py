@@ -35,7 +35,7 @@ def validate(
     day = parse_date(as_of, "--as-of")
     result, root, shown = load_checked(options, day)
     if check_codeowners and not result.errors:
-        from cas_plan.answers.codeowners import codeowners_problems
+        from cas_plan.output.codeowners import codeowners_problems
 
         result.diagnostics.extend(codeowners_problems(result.plan, root))
     problems = result.diagnostics

@@ -16,8 +16,9 @@ Severity = Literal["error", "warning"]
 # and line feed, DEL and the C1 controls (an ESC or CSI starts a terminal's escape sequence), the
 # bidi controls (they reorder the rest of a line: "Trojan Source"), lone surrogates (bytes that
 # were not UTF-8) and the two non-characters XML forbids. `visible` escapes these for documents
-# (xlsx, docx, HTML); `printable` escapes them and every other character that is not printable
-# (line breaks, tabs, other format characters) for one-line terminal text.
+# and logs that keep line breaks (xlsx, docx, HTML, GitHub annotations); `printable` escapes them
+# and every other character that is not printable (line breaks, tabs, other format characters)
+# for one-line terminal text. JSON writes them as its own `\u` escapes (output/json.py).
 HIDDEN = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
     "\ud800-\udfff\ufffe\uffff]"

@@ -12,11 +12,17 @@ from collections.abc import Mapping, Sequence
 
 from cas_plan.answers.diff import KINDS, PlanDiff
 from cas_plan.answers.followup import Followup
-from cas_plan.answers.queries import SECTION_TITLES, DueRow, WhoRow
+from cas_plan.answers.queries import DueRow, WhoRow
 from cas_plan.core.diagnostics import printable
 from cas_plan.core.organization import unit_names
 from cas_plan.core.status import status_label
-from cas_plan.output.text import HEADINGS, change_line, followup_heading, followup_totals
+from cas_plan.output.text import (
+    HEADINGS,
+    SECTION_TITLES,
+    change_line,
+    followup_heading,
+    followup_totals,
+)
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~$&])")
 
@@ -111,7 +117,7 @@ def diff_markdown(diff: PlanDiff) -> str:
     """The `diff` summary as a pull-request comment."""
 
     def code(label: str) -> str:
-        return "`" + label.replace("`", "'")[:60] + "`"
+        return "`" + printable(label).replace("`", "'")[:60] + "`"
 
     lines = [f"### Plan changes: {code(diff.base)} .. {code(diff.head)}", ""]
     for label, problems in ((diff.base, diff.base_problems), (diff.head, diff.head_problems)):

@@ -17,13 +17,14 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from cas_plan.answers.queries import SECTION_TITLES, DueRow, UnitLine, WhoRow
+from cas_plan.answers.queries import DueRow, UnitLine, WhoRow
 from cas_plan.answers.records import ActivityRecord, BudgetRecord
 from cas_plan.core.diagnostics import printable
 from cas_plan.core.money import group_digits
 from cas_plan.core.organization import unit_names
 from cas_plan.core.status import status_label
 from cas_plan.l10n.formats import MISSING
+from cas_plan.output.text import SECTION_TITLES
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from typing import Any
 
 from cas_plan.answers.diff import CELL_KINDS, KINDS, Change, PlanDiff
 from cas_plan.answers.followup import Followup, UnitFollowup
+from cas_plan.answers.queries import Section
 from cas_plan.answers.records import ActivityShow, FundsRecord, ShowRecord
 from cas_plan.core.diagnostics import Diagnostic, printable
 from cas_plan.core.periods import Period
@@ -41,6 +42,15 @@ def problems_text(
             lines.append(f"  hint: {printable(d.hint)}")
         blocks.append("\n".join(lines))
     return "\n".join(blocks)
+
+
+SECTION_TITLES: dict[Section, str] = {
+    "due": "Due",
+    "unresolved": "Unresolved: the deadline depends on an event whose date is not recorded "
+    "in events.yaml",
+    "continuous": "Continuous and open-ended activities (no deadline)",
+}
+"""The headings of `due`'s sections, in the order they are shown."""
 
 
 def lines_text(lines: Iterable[str]) -> str:
