@@ -388,6 +388,13 @@ def test_site(invoke, plan, tmp_path):
         assert not re.search(r"href=\"javascript:", text)
     activity = next(page for page in pages if "1.1.1" in page.name)
     assert_html(activity.read_text(encoding="utf-8"))
+    # the search index holds the text as the pages show it; neither it nor a unit's calendar
+    # holds a control character raw
+    index = (out / "search-index.json").read_text(encoding="utf-8")
+    assert_json(index, visible(TITLE).lower())
+    assert "<img" not in index
+    calendar = (out / "units/hr-division.ics").read_text(encoding="utf-8")
+    assert not RAW.search(calendar.replace("\r\n", "\n"))
 
 
 # --- e-mail drafts -------------------------------------------------------------------------
