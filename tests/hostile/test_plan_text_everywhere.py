@@ -41,9 +41,6 @@ PLAN_TITLE = "Plan " + CORE
 DECISION = "Decision " + CORE
 EVIDENCE = "doc: " + CORE.replace("\x1b", "\x9b")  # evidence refuses C0 controls, not C1
 
-# As a terminal or plain text shows them: controls as their escapes.
-SHOWN = {text: text.replace("\x1b", "\\x1b").replace("\x9b", "\\x9b").replace("\u202e", "\\u202e")
-         for text in (CORE, TITLE, NOTE, VALUE, UNIT, PLAN_TITLE, DECISION, EVIDENCE)}  # fmt: skip
 # As Markdown shows CORE: every markup character escaped, controls as their (escaped) escapes.
 MD_CORE = (
     "\\<img src=x onerror=alert(1)\\> \\[x\\](javascript:alert(1)) \\*\\*b\\*\\* \\| "
@@ -51,6 +48,11 @@ MD_CORE = (
 )
 # any control character but tab and line feed, and every bidi control
 RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def shown(text: str) -> str:
+    """Text as a terminal, plain text or a document shows it: the controls as their escapes."""
+    return text.replace("\x1b", "\\x1b").replace("\x9b", "\\x9b").replace("\u202e", "\\u202e")
 
 
 def q(text: str) -> str:
@@ -156,7 +158,7 @@ def assert_terminal(text: str, *expected: str) -> None:
     """No raw control or bidi character; each expected text there as the terminal shows it."""
     assert not RAW.search(text), repr(RAW.search(text))
     for item in expected:
-        assert SHOWN[item] in text, (SHOWN[item], text)
+        assert shown(item) in text, (shown(item), text)
 
 
 def assert_markdown(text: str) -> None:
@@ -199,8 +201,8 @@ def assert_csv(text: str, *expected: str) -> None:
     text."""
     cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
     for item in expected:
-        shown = "'" + item if item.startswith("=") else item
-        assert any(shown in cell for cell in cells), (shown, cells)
+        written = "'" + item if item.startswith("=") else item
+        assert any(written in cell for cell in cells), (written, cells)
     assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells)
 
 
@@ -238,9 +240,9 @@ def test_followup_table_lines(invoke, plan):
     result = run(invoke, "followup", "--plan", str(plan), "--period", "2018-Q4",
                  "--as-of", "2019-01-10")  # fmt: skip
     assert result.stdout.splitlines()[2:5] == [
-        f"{SHOWN[UNIT]} (hr-division): 2 of 2 without a report in 2018-Q4; last report: never",
-        f"  1.1.1  2018-10-31 | {SHOWN[TITLE]}",
-        f"  1.1.2  continuous | Second {SHOWN[CORE]}",
+        f"{shown(UNIT)} (hr-division): 2 of 2 without a report in 2018-Q4; last report: never",
+        f"  1.1.1  2018-10-31 | {shown(TITLE)}",
+        f"  1.1.2  continuous | Second {shown(CORE)}",
     ]
 
 
@@ -318,11 +320,6 @@ def test_ics(invoke, plan):
     assert "\\\\x1b[31mred\\\\u202eevil" in text  # the escape, its backslash escaped for ICS
 
 
-def visible(text: str) -> str:
-    """Text as a document cell holds it: the controls made visible, the rest exact."""
-    return text.replace("\x1b", "\\x1b").replace("\x9b", "\\x9b").replace("\u202e", "\\u202e")
-
-
 @pytest.mark.parametrize(
     ("command", "expected"),
     [
@@ -340,8 +337,8 @@ def test_xlsx(invoke, plan, tmp_path, command, expected):
     texts = [cell.value for cell in cells if isinstance(cell.value, str)]
     assert not any(RAW.search(text) for text in texts)
     for item in expected:
-        holding = [cell for cell in cells if cell.value == visible(item)]
-        assert holding, (visible(item), texts)
+        holding = [cell for cell in cells if cell.value == shown(item)]
+        assert holding, (shown(item), texts)
         assert all(cell.data_type == "s" for cell in holding)  # "=1+1 ..." is text, no formula
     assert not any(cell.data_type == "f" for cell in cells)
 
@@ -373,7 +370,7 @@ def test_report_docx(invoke, plan, tmp_path):
     whole = "\n".join(texts)
     assert not RAW.search(whole)
     for item in (TITLE, NOTE, UNIT, PLAN_TITLE, DECISION):
-        assert visible(item) in whole, item
+        assert shown(item) in whole, item
 
 
 def test_site(invoke, plan, tmp_path):
@@ -391,7 +388,7 @@ def test_site(invoke, plan, tmp_path):
     # the search index holds the text as the pages show it; neither it nor a unit's calendar
     # holds a control character raw
     index = (out / "search-index.json").read_text(encoding="utf-8")
-    assert_json(index, visible(TITLE).lower())
+    assert_json(index, shown(TITLE).lower())
     assert "<img" not in index
     calendar = (out / "units/hr-division.ics").read_text(encoding="utf-8")
     assert not RAW.search(calendar.replace("\r\n", "\n"))
@@ -411,11 +408,11 @@ def test_followup_drafts(invoke, plan, tmp_path):
     assert head.isascii()  # every header encoded (RFC 2047), nothing from the plan raw
     message = email.message_from_bytes(raw, policy=default)
     assert message["To"] == "hr@example.org"
-    assert message["Subject"] == f"Progress report for 2018-Q4: {SHOWN[UNIT]}"
+    assert message["Subject"] == f"Progress report for 2018-Q4: {shown(UNIT)}"
     body = message.get_body(preferencelist=("plain",)).get_content()
     assert not RAW.search(body.replace("\r\n", "\n"))
-    assert f"- 1.1.1 {SHOWN[TITLE]} (deadline: 2018-10-31)" in body
-    assert f"on '{SHOWN[PLAN_TITLE]}' for 2018-Q4" in body.replace("\n", " ")
+    assert f"- 1.1.1 {shown(TITLE)} (deadline: 2018-10-31)" in body
+    assert f"on '{shown(PLAN_TITLE)}' for 2018-Q4" in body.replace("\n", " ")
     (attachment,) = list(message.iter_attachments())
     assert attachment.get_filename() == "hr-division.xlsx"
 
@@ -449,8 +446,8 @@ def test_diff(invoke, repo):
     text = run(invoke, "diff", "HEAD", "--plan", str(repo)).stdout
     assert_terminal(text, TITLE, NOTE, VALUE, UNIT, DECISION)
     assert (
-        f"  * 1.1.1 {SHOWN[TITLE]}: 2018-06-01 in_progress: {SHOWN[NOTE]}; "
-        f"Indicator {SHOWN[CORE]}: {SHOWN[VALUE]}; evidence: {SHOWN[EVIDENCE]}\n"
+        f"  * 1.1.1 {shown(TITLE)}: 2018-06-01 in_progress: {shown(NOTE)}; "
+        f"Indicator {shown(CORE)}: {shown(VALUE)}; evidence: {shown(EVIDENCE)}\n"
     ) in text
     assert_markdown(run(invoke, "diff", "HEAD", "--plan", str(repo), "--format", "md").stdout)
     record = run(invoke, "diff", "HEAD", "--plan", str(repo), "--format", "json").stdout
@@ -464,11 +461,11 @@ def test_collect_and_import_messages(invoke, plan, tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     result = run(invoke, "collect", "--period", "2018-Q4", "--out", str(out), "--plan", str(plan))
-    assert result.stdout == f"wrote {out}/hr-division.xlsx ({SHOWN[UNIT]}: 2 activities)\n"
+    assert result.stdout == f"wrote {out}/hr-division.xlsx ({shown(UNIT)}: 2 activities)\n"
     book = out / "hr-division.xlsx"
     wb = load_workbook(book)
     ws = wb["Activities"]
-    assert ws["B2"].value == visible(TITLE) and ws["B2"].data_type == "s"
+    assert ws["B2"].value == shown(TITLE) and ws["B2"].data_type == "s"
     # a cell cannot hold ESC: the unit's note has the rest
     ws["H2"], ws["I2"], ws["J2"] = "completed", dt.datetime(2018, 11, 30), NOTE.replace("\x1b", "")
     hostile_name = out / "hr\x1b[31m\u202e.xlsx"
@@ -502,7 +499,7 @@ def test_progress_and_amend_messages(invoke, plan):
                  "--title", TITLE, "--plan", str(plan))  # fmt: skip
     assert_terminal(result.stdout)
     assert (
-        f"recorded amendment amendment-2018-12-01 (Second {SHOWN[DECISION]}, adopted"
+        f"recorded amendment amendment-2018-12-01 (Second {shown(DECISION)}, adopted"
         in result.stdout
     )
 
@@ -517,4 +514,4 @@ def test_validate_excerpts(invoke, tmp_path):
         result = run(invoke, "validate", "--format", output_format, "--plan", str(plan), code=1)
         assert not RAW.search(result.stdout), (output_format, result.stdout)
     result = run(invoke, "validate", "--plan", str(plan), code=1)
-    assert SHOWN[CORE].replace("\\x1b", "") in result.stdout.replace("\\x1b", "")
+    assert shown(CORE).replace("\\x1b", "") in result.stdout.replace("\\x1b", "")
