@@ -1,15 +1,15 @@
 """E-mail drafts (`casplan followup --eml`): RFC 5322 messages built with the standard library,
 for the coordinator to open in an ordinary mail client and send; casplan sends nothing.
 
-Headers are set through `email.headerregistry` (an `Address` for To, the unstructured Subject),
-so what comes from the plan is encoded (RFC 2047) as the policy writes it, never raw; the plan
-text in the subject and the body is made printable first (`diagnostics.printable`), so a line
-break cannot add a header and a control character cannot reach the reader's screen.
+Headers are set through the policy's `email.headerregistry` (To parsed as an address header,
+Subject as an unstructured one), so what comes from the plan is encoded (RFC 2047) as the policy
+writes it, never raw; the plan text in the subject and the body is made printable first
+(`diagnostics.printable`), so a line break cannot add a header and a control character cannot
+reach the reader's screen.
 """
 
 from __future__ import annotations
 
-from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
 
@@ -51,7 +51,9 @@ def draft_message(
     it is sent); `X-Unsent: 1` makes Outlook open the .eml as a draft to edit and send."""
     message = EmailMessage(policy=SMTP)
     if item.unit.contact:
-        message["To"] = Address(addr_spec=item.unit.contact)
+        # parsed by the policy's header registry (AddressHeader); `Address(addr_spec=...)`
+        # would refuse some contacts the model accepts (`a..b@x.rs`): left to the contacts check
+        message["To"] = item.unit.contact
     message["Subject"] = f"Progress report for {period.text}: {printable(item.unit.name)}"
     message["X-Unsent"] = "1"
     attached = workbook[0] if workbook else ""
