@@ -36,9 +36,16 @@ def problems_text(
     return "\n".join(blocks)
 
 
-def plural(count: int, word: str, words: str | None = None) -> str:
-    """'1 error', '2 errors' (English plan-tool words; reports use words.py)."""
-    return f"{count} {word if count == 1 else words or word + 's'}"
+def counted(count: int, word: str, words: str | None = None) -> str:
+    """'1 error', '2 errors', '2 activities': an English noun of the tool's own text counted
+    (`words` for an irregular plural); text in the report's languages uses
+    `cas_plan.l10n.formats.plural`."""
+    if count == 1:
+        return f"{count} {word}"
+    if words is None:
+        consonant_y = word.endswith("y") and word[-2:-1] not in ("a", "e", "i", "o", "u")
+        words = word[:-1] + "ies" if consonant_y else word + "s"
+    return f"{count} {words}"
 
 
 def _cell_source(record: ActivityShow, cell: str) -> str:
