@@ -1,15 +1,14 @@
-"""The yearly implementation report: a context of plain data, rendered by Jinja2 templates.
+"""The yearly implementation report's context: plain data, rendered by the templates
+(`publish.templating`) or written as Word (`output.docx`).
 
 The context holds only dicts, lists, strings and numbers, so a user's template (run in Jinja2's
-sandbox) can read the report's data and nothing else. Templates run with undefined variables as
-errors. Markdown text is escaped by the `md` filter; HTML is autoescaped.
+sandbox) can read the report's data and nothing else.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +23,6 @@ from cas_plan.answers.queries import (
     occurrences,
 )
 from cas_plan.core import layout
-from cas_plan.core.errors import PlanProblems
 from cas_plan.core.history import AMENDABLE
 from cas_plan.core.loader import Plan
 from cas_plan.core.model import (
@@ -32,6 +30,8 @@ from cas_plan.core.model import (
     Deadline,
     Funding,
     Indicators,
+    Loaded,
+    MeasureFile,
     ProgressEntry,
     ReportNarrative,
     Responsibility,
@@ -43,8 +43,6 @@ from cas_plan.l10n.formats import (
     format_date,
     format_int,
     html_lang,
-    jinja_filters,
-    month_names,
     overdue_by,
     percent_value,
     phrase,
@@ -53,21 +51,12 @@ from cas_plan.l10n.formats import (
     state_as_of,
 )
 from cas_plan.l10n.phrases import REPORT_STATUSES, words
-from cas_plan.output.markdown import md_escape
+from cas_plan.publish import templating
+from cas_plan.publish.charts import bar_chart, gantt
 
 # the columns of the summary: what fell due, then how it stands (completed on time or late, ...)
 SUMMARY_KEYS = ("due", *REPORT_STATUSES)
-
-
-class ReportError(PlanProblems):
-    """A template that fails (syntax, undefined variable, sandbox violation): one line."""
-
-
-def templates_dir() -> Path:
-    """templates/ of the repository (a source checkout), or the copy installed in the package."""
-    package = Path(__file__).resolve().parents[1]
-    source_tree = package.parents[1] / "templates"
-    return source_tree if (source_tree / "report.md.j2").is_file() else package / "templates"
+Classified = list[tuple[DueRow, str]]
 
 
 def _completion_date(view: ActivityView, day: dt.date, as_of: dt.date) -> dt.date | None:
@@ -165,103 +154,6 @@ def _summary(rows: list[tuple[str, str]], goal_ids: list[str]) -> dict[str, Any]
     return {
         "goals": {goal: count([k for g, k in rows if g == goal]) for goal in goal_ids},
         "overall": count([k for _, k in rows]),
-    }
-
-
-_MERMAID_UNSAFE = re.compile(r"[^0-9A-Za-zÀ-ž\u0400-\u04ff .,()/%-]")
-
-
-def mermaid_text(text: str, limit: int = 60) -> str:
-    """A label that cannot break out of a Mermaid block: letters, digits, spaces and . , ( ) / % -
-    only (no ':', ';', '#', quotes, brackets, backticks, '%%' or line breaks), and short."""
-    cleaned = re.sub("%+", "%", _MERMAID_UNSAFE.sub(" ", " ".join(str(text).split())))
-    cleaned = " ".join(cleaned.split())
-    return cleaned if len(cleaned) <= limit else cleaned[: limit - 1].rstrip() + "…"
-
-
-# the colours of the charts, each with the legend word (a phrasebook key) it stands for
-GANTT_COLOURS = {
-    "done": ("#1a7f37", "legend_done"),
-    "active": ("#2f81f7", "legend_active"),
-    "crit": ("#cf222e", "legend_overdue"),
-    "": ("#8c959f", "legend_other"),
-}
-BAR_COLOURS = {"done": ("#2f81f7", "legend_completed_share"), "rest": ("#eef1f4", "not_completed")}
-
-
-def _bar_chart(goals: list[dict[str, Any]]) -> dict[str, Any]:
-    """Geometry of an SVG bar chart of completion per goal (percent completed of due; a goal
-    with nothing due has no bar and shows an en dash)."""
-    bar, gap, left, width, right = 22, 8, 70, 420, 60
-    bars = []
-    for index, goal in enumerate(goals):
-        percent = goal["completion"]
-        bars.append(
-            {
-                "label": goal["id"],
-                "percent": percent,
-                "y": index * (bar + gap),
-                "width": round(width * percent / 100) if percent is not None else 0,
-                "x": left,
-            }
-        )
-    return {
-        "bars": bars,
-        "height": max(len(goals) * (bar + gap), bar),
-        "bar": bar,
-        "left": left,
-        "width": width,
-        "total_width": left + width + right,
-        "legend": [{"colour": c, "word": w} for c, w in BAR_COLOURS.values()],
-    }
-
-
-def _gantt(
-    classified: list[tuple[DueRow, str]], year: int, as_of: dt.date, lang: str
-) -> dict[str, Any]:
-    """The deadlines of the year on a full-year axis: label column, twelve months, and a margin
-    so the last dot (31 December) is drawn whole."""
-    label_width, month_width, row, margin = 300, 38, 16, 12
-    start = dt.date(year, 1, 1)
-    days = (dt.date(year, 12, 31) - start).days + 1
-    tasks = []
-    for index, (row_, klass) in enumerate(classified):
-        assert row_.deadline is not None
-        tag = {
-            "completed": "done",
-            "completed_late": "done",
-            "in_progress": "active",
-            "cancelled": "",
-        }.get(klass, "crit" if row_.deadline < as_of else "")
-        offset = (row_.deadline - start).days + 0.5
-        tasks.append(
-            {
-                "id": row_.view.id,
-                "label": mermaid_text(f"{row_.view.id} {row_.view.title}"),
-                "date": row_.deadline.isoformat(),
-                "status": klass,
-                "tag": tag,
-                "colour": GANTT_COLOURS[tag][0],
-                "x": round(label_width + 12 * month_width * offset / days, 1),
-                "y": index * row + 8,
-            }
-        )
-    height = len(tasks) * row + 30
-    return {
-        "tasks": tasks,
-        "start": start.isoformat(),
-        "end": f"{year}-12-31",
-        "months": [
-            {"name": name, "x": label_width + index * month_width}
-            for index, name in enumerate(month_names(lang))
-        ],
-        "label_width": label_width,
-        "month_width": month_width,
-        "row": row,
-        "height": height,
-        "axis_y": len(tasks) * row + 25,
-        "width": label_width + 12 * month_width + margin,
-        "legend": [{"tag": tag, "colour": c, "word": w} for tag, (c, w) in GANTT_COLOURS.items()],
     }
 
 
@@ -412,82 +304,117 @@ def build_context(
     plan: Plan, year: int, as_of: dt.date, lang: str, git: GitState
 ) -> dict[str, Any]:
     """Everything a report template (or the docx writer) may show, as plain data."""
-    w = words(lang)
-    views = plan.views
     units = {unit_id: unit.name for unit_id, unit in plan.units.items()}
-    goal_titles = {g.model.id: g.model.title for g in plan.goals}
-    measure_titles = {m.model.id: m.model.title for m in plan.measures}
-    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    period = plan.plan.model.period if plan.plan else None
     narrative = _narrative(plan, year)
+    classified = _classified(plan, year, as_of)
+    rows_by_activity = _activity_rows(plan, classified, year, as_of, units)
+    goal_ids = sorted((g.model.id for g in plan.goals), key=id_sort_key)
+    summary = _summary([(row.view.goal_id, klass) for row, klass in classified], goal_ids)
+    goals = _goals(plan, goal_ids, classified, rows_by_activity, summary, narrative, lang)
+    overall = summary["overall"]["counts"]
+    return {
+        "w": words(lang),
+        "lang": lang,
+        "html_lang": html_lang(lang),
+        "title": report_title(year, lang),
+        "state_as_of": state_as_of(as_of, lang),
+        "plan": _plan_record(plan),
+        "year": year,
+        "as_of": as_of.isoformat(),
+        "generated": {
+            "commit": git.commit,
+            "dirty": git.dirty,
+            "describe": git.describe,
+            "version": __version__,
+        },
+        "narrative": {
+            "present": narrative is not None,
+            "executive_summary": _paragraphs(narrative.executive_summary) if narrative else [],
+            "file": layout.report_file(year),
+        },
+        "summary_keys": list(SUMMARY_KEYS),
+        "statuses": list(REPORT_STATUSES),
+        "summary": summary,
+        "figures": [
+            {"key": key, "count": overall[key], "percent": summary["overall"]["percents"][key]}
+            for key in SUMMARY_KEYS
+        ],
+        "goals": goals,
+        "delays": _delays(plan, as_of, units, lang),
+        "amendments": _amendments(plan, year, as_of, lang),
+        "funds": _funds(plan, year, lang),
+        "annex": sorted(rows_by_activity.values(), key=lambda r: id_sort_key(r["id"])),
+        "charts": {"gantt": gantt(classified, year, as_of, lang), "bars": bar_chart(goals)},
+    }
 
+
+def _plan_record(plan: Plan) -> dict[str, Any]:
+    model = plan.plan.model if plan.plan else None
+    return {
+        "title": model.title if model else "",
+        "institution": model.institution if model else None,
+        "source": model.source if model else "",
+        "period_start": model.period.start.isoformat() if model else None,
+        "period_end": model.period.end.isoformat() if model else None,
+    }
+
+
+def _classified(plan: Plan, year: int, as_of: dt.date) -> Classified:
+    """Each deadline of the year with its summary class, by date then activity; cancelled
+    activities drop out of what is due, but the year's figures count them."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     in_year = due_rows(
         plan, DueQuery(before=end, after=start, as_of=as_of, include_continuous=True)
     )
-    dated = [row for row in in_year if row.section == "due"]
-    classified = [(row, classify(row, as_of)) for row in dated]
-    # cancelled activities drop out of what is due, but the year's figures count them
+    classified = [(row, classify(row, as_of)) for row in in_year if row.section == "due"]
     events = event_dates(plan)
-    for view in views:
+    for view in plan.views:
         if view.cancelled and view.due.value is not None:
             for day in occurrences(view.due.value.when, events, start, end) or []:
                 classified.append((DueRow(view, "due", day, "cancelled", False), "cancelled"))
     classified.sort(key=lambda pair: (pair[0].deadline or start, id_sort_key(pair[0].view.id)))
+    return classified
 
-    rows_by_activity: dict[str, dict[str, Any]] = {}
+
+def _activity_rows(
+    plan: Plan, classified: Classified, year: int, as_of: dt.date, units: dict[str, str]
+) -> dict[str, dict[str, Any]]:
+    """The report's row of each activity due in the year (at its first deadline), then of
+    each one reported in the year without a deadline in it (continuous ones included)."""
+    rows: dict[str, dict[str, Any]] = {}
     for row, klass in classified:
-        rows_by_activity.setdefault(
-            row.view.id, _activity_row(row.view, row.deadline, klass, year, as_of, units)
-        )
-    # activities reported in the year without a deadline in it (continuous ones included)
-    for view in views:
-        if view.id not in rows_by_activity and _entries_in(view, year, as_of):
+        if row.view.id not in rows:
+            rows[row.view.id] = _activity_row(row.view, row.deadline, klass, year, as_of, units)
+    for view in plan.views:
+        if view.id not in rows and _entries_in(view, year, as_of):
             status = occurrence_status(view, None, as_of)
-            rows_by_activity[view.id] = _activity_row(view, None, status, year, as_of, units)
+            rows[view.id] = _activity_row(view, None, status, year, as_of, units)
+    return rows
 
-    goal_ids = sorted(goal_titles, key=id_sort_key)
-    summary = _summary([(row.view.goal_id, klass) for row, klass in classified], goal_ids)
-    measure_counts: dict[str, list[str]] = {}
+
+def _goals(
+    plan: Plan,
+    goal_ids: list[str],
+    classified: Classified,
+    rows_by_activity: dict[str, dict[str, Any]],
+    summary: dict[str, Any],
+    narrative: ReportNarrative | None,
+    lang: str,
+) -> list[dict[str, Any]]:
+    """Each goal with its figures, its paragraph and its measures."""
+    goal_titles = {g.model.id: g.model.title for g in plan.goals}
+    classes: dict[str, list[str]] = {}  # each measure's classes of the year
     for row, klass in classified:
-        measure_counts.setdefault(row.view.measure_id, []).append(klass)
-
-    goals: list[dict[str, Any]] = []
+        classes.setdefault(row.view.measure_id, []).append(klass)
+    goals = []
     for goal_id in goal_ids:
-        measures = []
-        for measure in sorted(
-            (m for m in plan.measures if m.model.id.split(".")[0] == goal_id),
-            key=lambda m: id_sort_key(m.model.id),
-        ):
-            measure_id = measure.model.id
-            of_measure = [v for v in views if v.measure_id == measure_id]
-            listed = [rows_by_activity[v.id] for v in of_measure if v.id in rows_by_activity]
-            silent = [
-                v
-                for v in of_measure
-                if v.id not in rows_by_activity
-                and v.due.value is not None
-                and v.due.value.when.kind == "continuous"
-                and not v.cancelled
-            ]
-            klasses = measure_counts.get(measure_id, [])
-            counts = {key: klasses.count(key) for key in REPORT_STATUSES}
-            counts["due"] = len(klasses)
-            measures.append(
-                {
-                    "id": measure_id,
-                    "title": measure_titles.get(measure_id, ""),
-                    "line": _measure_line(counts, lang),
-                    "counts": counts,
-                    "narrative": _paragraphs(narrative.measures.get(measure_id))
-                    if narrative
-                    else [],
-                    "activities": listed,
-                    "not_listed_continuous": len(silent),
-                    "not_listed_text": plural(len(silent), "not_listed_continuous", lang)
-                    if silent
-                    else None,
-                }
+        measures = [
+            _measure(plan, measure, classes, rows_by_activity, narrative, lang)
+            for measure in sorted(
+                (m for m in plan.measures if m.model.id.split(".")[0] == goal_id),
+                key=lambda m: id_sort_key(m.model.id),
             )
+        ]
         stats = summary["goals"][goal_id]
         goals.append(
             {
@@ -501,7 +428,49 @@ def build_context(
                 "measures": measures,
             }
         )
+    return goals
 
+
+def _measure(
+    plan: Plan,
+    measure: Loaded[MeasureFile],
+    classes: dict[str, list[str]],
+    rows_by_activity: dict[str, dict[str, Any]],
+    narrative: ReportNarrative | None,
+    lang: str,
+) -> dict[str, Any]:
+    """One measure: its line of figures and its activities listed; continuous ones with
+    nothing reported in the year are counted, not listed."""
+    measure_id = measure.model.id
+    of_measure = [v for v in plan.views if v.measure_id == measure_id]
+    listed = [rows_by_activity[v.id] for v in of_measure if v.id in rows_by_activity]
+    silent = [
+        v
+        for v in of_measure
+        if v.id not in rows_by_activity
+        and v.due.value is not None
+        and v.due.value.when.kind == "continuous"
+        and not v.cancelled
+    ]
+    klasses = classes.get(measure_id, [])
+    counts = {key: klasses.count(key) for key in REPORT_STATUSES}
+    counts["due"] = len(klasses)
+    return {
+        "id": measure_id,
+        "title": measure.model.title,
+        "line": _measure_line(counts, lang),
+        "counts": counts,
+        "narrative": _paragraphs(narrative.measures.get(measure_id)) if narrative else [],
+        "activities": listed,
+        "not_listed_continuous": len(silent),
+        "not_listed_text": plural(len(silent), "not_listed_continuous", lang) if silent else None,
+    }
+
+
+def _delays(plan: Plan, as_of: dt.date, units: dict[str, str], lang: str) -> list[dict[str, Any]]:
+    """The activities overdue on the date of the state (since the plan began), each with its
+    longest delay and the latest note as its reason."""
+    period = plan.plan.model.period if plan.plan else None
     overdue_start = period.start if period else dt.date(1, 1, 1)
     overdue = due_rows(
         plan, DueQuery(before=as_of, after=overdue_start, as_of=as_of, overdue_only=True)
@@ -529,235 +498,29 @@ def build_context(
             "overdue_text": overdue_by(days, lang),
             "days_text": plural(days, "day", lang),
         }
+    return list(delays.values())
 
+
+def _funds(plan: Plan, year: int, lang: str) -> dict[str, Any]:
+    """Indicative funds beside the spending of the year, by goal and by measure."""
     budget_by_goal = compute_budget(plan, "goal", year)
-    budget_by_measure = compute_budget(plan, "measure", year)
     by_goal = side_by_side(budget_by_goal)
-    annex = sorted(rows_by_activity.values(), key=lambda r: id_sort_key(r["id"]))
-    overall = summary["overall"]["counts"]
     return {
-        "w": w,
-        "lang": lang,
-        "html_lang": html_lang(lang),
-        "title": report_title(year, lang),
-        "state_as_of": state_as_of(as_of, lang),
-        "plan": {
-            "title": plan.plan.model.title if plan.plan else "",
-            "institution": plan.plan.model.institution if plan.plan else None,
-            "source": plan.plan.model.source if plan.plan else "",
-            "period_start": period.start.isoformat() if period else None,
-            "period_end": period.end.isoformat() if period else None,
-        },
-        "year": year,
-        "as_of": as_of.isoformat(),
-        "generated": {
-            "commit": git.commit,
-            "dirty": git.dirty,
-            "describe": git.describe,
-            "version": __version__,
-        },
-        "narrative": {
-            "present": narrative is not None,
-            "executive_summary": _paragraphs(narrative.executive_summary) if narrative else [],
-            "file": layout.report_file(year),
-        },
-        "summary_keys": list(SUMMARY_KEYS),
-        "statuses": list(REPORT_STATUSES),
-        "summary": summary,
-        "figures": [
-            {"key": key, "count": overall[key], "percent": summary["overall"]["percents"][key]}
-            for key in SUMMARY_KEYS
-        ],
-        "goals": goals,
-        "delays": list(delays.values()),
-        "amendments": _amendments(plan, year, as_of, lang),
-        "funds": {
-            "by_goal": by_goal,
-            "by_measure": side_by_side(budget_by_measure),
-            "totals": spent_totals(by_goal),
-            "not_by_year": len(budget_by_goal.other_years),
-            "not_by_year_text": plural(
-                len(budget_by_goal.other_years), "amounts_not_by_year", lang
-            ),
-        },
-        "annex": annex,
-        "charts": {"gantt": _gantt(classified, year, as_of, lang), "bars": _bar_chart(goals)},
+        "by_goal": by_goal,
+        "by_measure": side_by_side(compute_budget(plan, "measure", year)),
+        "totals": spent_totals(by_goal),
+        "not_by_year": len(budget_by_goal.other_years),
+        "not_by_year_text": plural(len(budget_by_goal.other_years), "amounts_not_by_year", lang),
     }
 
 
-def _filters(lang: str) -> dict[str, Any]:
-    return {**jinja_filters(lang), "md": md_escape, "mermaid": mermaid_text}
-
-
-@dataclass(frozen=True)
-class TemplateLimits:
-    """What a user's template may spend: Jinja2's sandbox keeps it from the files and the
-    interpreter, these keep it from the machine (a CI runner renders other people's templates)."""
-
-    range_items: int = 10_000  # one range()
-    power_bits: int = 4_096  # the size of an integer `a ** b` may make
-    repeat_items: int = 1_000_000  # `'x' * n`, `[0] * n`
-    output_chars: int = 20_000_000
-    seconds: float = 30.0
-
-
-LIMITS = TemplateLimits()
-
-
-class TemplateLimitError(Exception):
-    """A user's template went past one of the `TemplateLimits`."""
-
-
-def _sandbox(loader: Any, autoescape: bool, limits: TemplateLimits) -> Any:
-    """Jinja2's immutable sandbox with bounded ranges, powers, repetition and time."""
-    import math
-    import time
-
-    from jinja2 import StrictUndefined
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
-
-    deadline = time.monotonic() + limits.seconds
-
-    def check_time() -> None:
-        if time.monotonic() > deadline:
-            raise TemplateLimitError(f"ran for more than {limits.seconds:g} seconds")
-
-    def bounded_range(*args: int) -> Any:
-        check_time()
-        items = range(*args)
-        if len(items) > limits.range_items:
-            raise TemplateLimitError(
-                f"range() of {len(items)} items is over the limit of {limits.range_items}"
-            )
-        for number, item in enumerate(items):
-            if number % 1000 == 999:
-                check_time()
-            yield item
-
-    def bits(value: Any) -> float:
-        return math.log2(abs(value)) if value else 0.0
-
-    class BoundedSandbox(ImmutableSandboxedEnvironment):
-        intercepted_binops = frozenset(["**", "*"])
-        intercepted_unops = frozenset(["-", "+"])
-
-        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-            check_time()
-            power = operator == "**" and _is_int(left) and _is_int(right) and right > 0
-            if power and bits(left) * right > limits.power_bits:
-                raise TemplateLimitError(
-                    f"{left} ** {right} is over the limit of {limits.power_bits} bits"
-                )
-            if operator == "*":
-                for sized, times in ((left, right), (right, left)):
-                    repeated = isinstance(sized, str | list | tuple) and _is_int(times)
-                    if repeated and len(sized) * times > limits.repeat_items:
-                        raise TemplateLimitError(
-                            f"repeating {len(sized)} items {times} times is over the "
-                            f"limit of {limits.repeat_items}"
-                        )
-            return super().call_binop(context, operator, left, right)
-
-        def call_unop(self, context: Any, operator: str, arg: Any) -> Any:
-            check_time()
-            return super().call_unop(context, operator, arg)
-
-        def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
-            check_time()
-            return super().call(__context, __obj, *args, **kwargs)
-
-        def getattr(self, obj: Any, attribute: str) -> Any:
-            check_time()
-            return super().getattr(obj, attribute)
-
-        def check_time(self) -> None:
-            check_time()
-
-    environment = BoundedSandbox(
-        loader=loader,
-        undefined=StrictUndefined,
-        autoescape=autoescape,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    environment.globals["range"] = bounded_range
-    return environment
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 def render(context: dict[str, Any], output_format: str, template: Path | None = None) -> str:
-    """Render the report with the bundled template for the format, or a user's template
-    (in Jinja2's sandbox, within `LIMITS`)."""
-    from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
-    from jinja2.exceptions import SecurityError
-
-    limits = LIMITS
+    """The report in the bundled template for the format, or in a user's template (within
+    `templating.LIMITS`)."""
+    lang = str(context.get("lang", "en"))
     if template is None:
-        from jinja2 import Environment
-
-        environment: Any = Environment(
-            loader=FileSystemLoader(templates_dir()),
-            undefined=StrictUndefined,
-            autoescape=select_autoescape(["html", "html.j2"]),
-            keep_trailing_newline=True,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
-        name = f"report.{output_format}.j2"
-    else:
-        environment = _sandbox(
-            FileSystemLoader(template.resolve().parent), output_format == "html", limits
-        )
-        name = template.name
-    environment.filters.update(_filters(str(context.get("lang", "en"))))
-    try:
-        if template is None:
-            return str(environment.get_template(name).render(**context))
-        return _stream(environment, environment.get_template(name), context, limits)
-    except TemplateLimitError as exc:
-        line = _template_line(exc, name)
-        where = f" (line {line})" if line else ""
-        raise ReportError(f"template {name}{where}: {exc}") from None
-    except TemplateError as exc:
-        line = getattr(exc, "lineno", None) or _template_line(exc, name)
-        where = f" (line {line})" if line else ""
-        forbidden = "the sandbox forbids it: " if isinstance(exc, SecurityError) else ""
-        raise ReportError(f"template {name}{where}: {forbidden}{exc}") from None
-    except Exception as exc:  # a user's template that fails (1/0, 2.0 ** 9999) is its problem
-        if template is None:
-            raise
-        line = _template_line(exc, name)
-        where = f" (line {line})" if line else ""
-        raise ReportError(f"template {name}{where}: {type(exc).__name__}: {exc}") from None
-
-
-def _stream(
-    environment: Any, compiled: Any, context: dict[str, Any], limits: TemplateLimits
-) -> str:
-    """The template's output, gathered piece by piece so that time and size are checked while
-    it renders, not after."""
-    pieces, size = [], 0
-    for piece in compiled.generate(**context):
-        size += len(piece)
-        if size > limits.output_chars:
-            raise TemplateLimitError(
-                f"the output is over the limit of {limits.output_chars} characters"
-            )
-        environment.check_time()
-        pieces.append(piece)
-    return "".join(pieces)
-
-
-def _template_line(exc: BaseException, name: str) -> int | None:
-    """The template line a rendering error happened on (Jinja2 maps its frames to it)."""
-    line = None
-    traceback = exc.__traceback__
-    while traceback is not None:
-        if traceback.tb_frame.f_code.co_filename.endswith(name):
-            line = traceback.tb_lineno
-        traceback = traceback.tb_next
-    return line
+        environment = templating.environment(templating.templates_dir(), output_format, lang)
+        return templating.render(environment, f"report.{output_format}.j2", context)
+    folder = template.resolve().parent
+    environment = templating.environment(folder, output_format, lang, templating.LIMITS)
+    return templating.render(environment, template.name, context)
