@@ -21,7 +21,7 @@ from cas_plan.answers.queries import SECTION_TITLES, DueRow, UnitLine, WhoRow
 from cas_plan.answers.records import ActivityRecord, BudgetRecord
 from cas_plan.core.diagnostics import printable
 from cas_plan.core.money import group_digits
-from cas_plan.core.organization import unit_names
+from cas_plan.core.organization import responsible_names
 from cas_plan.core.status import status_label
 from cas_plan.l10n.formats import MISSING
 
@@ -202,7 +202,7 @@ def print_due(console: Console, rows: Sequence[DueRow], names: Mapping[str, str]
                 row.view.id,
                 when,
                 row.view.title,
-                ", ".join(unit_names(row.view, names)),
+                ", ".join(responsible_names(row.view, names)),
                 status_text(row.status),
                 style="red" if row.overdue else None,
             )

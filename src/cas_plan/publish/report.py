@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from cas_plan import __version__
 from cas_plan.answers.budget import compute_budget, side_by_side, spent_totals
+from cas_plan.answers.cells import CellWords, cell_content, cell_text
 from cas_plan.answers.queries import (
     DueQuery,
     DueRow,
@@ -25,23 +27,15 @@ from cas_plan.answers.queries import (
 from cas_plan.core import layout
 from cas_plan.core.history import AMENDABLE
 from cas_plan.core.loader import Plan
-from cas_plan.core.model import (
-    CONTINUED,
-    Deadline,
-    Funding,
-    Indicators,
-    Loaded,
-    MeasureFile,
-    ProgressEntry,
-    ReportNarrative,
-    Responsibility,
-    evidence_kind,
-)
+from cas_plan.core.model import Loaded, MeasureFile, ProgressEntry, ReportNarrative, evidence_kind
+from cas_plan.core.money import Money
+from cas_plan.core.organization import unit_names_by_id
 from cas_plan.core.provenance import GitState
 from cas_plan.core.views import ActivityView, id_sort_key
 from cas_plan.l10n.formats import (
     format_date,
     format_int,
+    format_money,
     html_lang,
     overdue_by,
     percent_value,
@@ -157,28 +151,6 @@ def _summary(rows: list[tuple[str, str]], goal_ids: list[str]) -> dict[str, Any]
     }
 
 
-def _cell_text(value: object, units: dict[str, str], w: dict[str, str]) -> str:
-    """A replaced cell value as text: what the source says, or its parts."""
-    if value is None:
-        return ""
-    if value == CONTINUED:
-        return w["continued_above"]
-    if isinstance(value, str):
-        return value
-    as_written = getattr(value, "as_written", None)
-    if as_written:
-        return " ".join(str(as_written).split())
-    if isinstance(value, Deadline):
-        return value.when.spell()
-    if isinstance(value, Indicators):
-        return "; ".join(value.items)
-    if isinstance(value, Responsibility):
-        return ", ".join(units.get(u.unit, u.unit) for u in value.units)
-    if isinstance(value, Funding):
-        return "; ".join(f"{a.amount.amount} {a.amount.currency}" for a in value.amounts)
-    return str(value)
-
-
 CELL_WORDS = {
     "title": "cell_title",
     "due": "deadline",
@@ -189,69 +161,61 @@ CELL_WORDS = {
 
 
 def _amendments(plan: Plan, year: int, as_of: dt.date, lang: str) -> list[dict[str, Any]]:
-    """The amendments adopted in the year (by the date of the state), each with the cells it
-    changed: the value it replaced and the value it put in (the next amendment's replaced
-    value, or the value in force)."""
+    """The amendments adopted in the year (by the date of the state), each with what it
+    changed in each activity."""
     if plan.amendments is None:
         return []
     w = words(lang)
-    units = {unit_id: unit.name for unit_id, unit in plan.units.items()}
-    out = []
-    for amendment in plan.amendments.model.amendments:
-        if amendment.date.year != year or amendment.date > as_of:
+    units = unit_names_by_id(plan.units)
+    blank_words = CellWords(w["cell_blank"], w["continued_above"], w["no_extra_cost"])
+
+    def amount(money: Money) -> str:
+        return format_money(money.amount, money.currency, lang)
+
+    def said(value: object) -> str:
+        return cell_text(cell_content(value), blank_words, units, amount)
+
+    return [
+        {
+            "id": amendment.id,
+            "date": amendment.date.isoformat(),
+            "decision": amendment.decision,
+            "reason": amendment.reason,
+            "changes": [
+                change for view in plan.views for change in _changes(view, amendment.id, said, w)
+            ],
+        }
+        for amendment in plan.amendments.model.amendments
+        if amendment.date.year == year and amendment.date <= as_of
+    ]
+
+
+def _changes(
+    view: ActivityView, amendment_id: str, said: Callable[[object], str], w: dict[str, str]
+) -> list[dict[str, Any]]:
+    """What one amendment did to one activity: added it, cancelled it, or replaced cells,
+    each with the value it replaced and the value it put in (the next amendment's replaced
+    value, or the value in force)."""
+    activity = view.activity
+
+    def change(cell: str, old: str, new: str) -> dict[str, Any]:
+        return {"activity": view.id, "title": view.title, "cell": cell, "old": old, "new": new}
+
+    changes = []
+    if activity.added_by == amendment_id:
+        changes.append(change(w["cell_added"], "", view.title))
+    if activity.cancelled_by == amendment_id:
+        changes.append(change(w["cell_cancelled"], view.title, w["cancelled"]))
+    for position, replaced in enumerate(activity.history):
+        if replaced.amendment != amendment_id:
             continue
-        changes = []
-        for view in plan.views:
-            activity = view.activity
-            if activity.added_by == amendment.id:
-                changes.append(
-                    {
-                        "activity": view.id,
-                        "title": view.title,
-                        "cell": w["cell_added"],
-                        "old": "",
-                        "new": view.title,
-                    }
-                )
-            if activity.cancelled_by == amendment.id:
-                changes.append(
-                    {
-                        "activity": view.id,
-                        "title": view.title,
-                        "cell": w["cell_cancelled"],
-                        "old": view.title,
-                        "new": w["cancelled"],
-                    }
-                )
-            for position, change in enumerate(activity.history):
-                if change.amendment != amendment.id:
-                    continue
-                for cell in AMENDABLE:
-                    if cell not in change.model_fields_set:
-                        continue
-                    later = [
-                        c for c in activity.history[position + 1 :] if cell in c.model_fields_set
-                    ]
-                    new = getattr(later[0], cell) if later else getattr(activity, cell)
-                    changes.append(
-                        {
-                            "activity": view.id,
-                            "title": view.title,
-                            "cell": w[CELL_WORDS[cell]],
-                            "old": _cell_text(getattr(change, cell), units, w),
-                            "new": _cell_text(new, units, w),
-                        }
-                    )
-        out.append(
-            {
-                "id": amendment.id,
-                "date": amendment.date.isoformat(),
-                "decision": amendment.decision,
-                "reason": amendment.reason,
-                "changes": changes,
-            }
-        )
-    return out
+        for cell in AMENDABLE:
+            if cell not in replaced.model_fields_set:
+                continue
+            later = [c for c in activity.history[position + 1 :] if cell in c.model_fields_set]
+            new = getattr(later[0], cell) if later else getattr(activity, cell)
+            changes.append(change(w[CELL_WORDS[cell]], said(getattr(replaced, cell)), said(new)))
+    return changes
 
 
 def _measure_line(counts: dict[str, int], lang: str) -> str:
@@ -304,7 +268,7 @@ def build_context(
     plan: Plan, year: int, as_of: dt.date, lang: str, git: GitState
 ) -> dict[str, Any]:
     """Everything a report template (or the docx writer) may show, as plain data."""
-    units = {unit_id: unit.name for unit_id, unit in plan.units.items()}
+    units = unit_names_by_id(plan.units)
     narrative = _narrative(plan, year)
     classified = _classified(plan, year, as_of)
     rows_by_activity = _activity_rows(plan, classified, year, as_of, units)

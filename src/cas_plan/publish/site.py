@@ -24,7 +24,7 @@ from cas_plan.answers.queries import DueQuery, due_rows, event_dates, status_rec
 from cas_plan.core.errors import UsageError
 from cas_plan.core.history import plan_on
 from cas_plan.core.loader import Plan
-from cas_plan.core.organization import Organization, responsible_unit_ids
+from cas_plan.core.organization import Organization, responsible_unit_ids, unit_names_by_id
 from cas_plan.core.provenance import GitState
 from cas_plan.l10n.formats import html_lang
 from cas_plan.publish import templating
@@ -109,7 +109,7 @@ def build_site(
 ) -> dict[str, bytes]:
     """Every file of the site, by its path in the site (sorted, so the same inputs give the
     same files)."""
-    names = {unit_id: unit.name for unit_id, unit in plan.units.items()}
+    names = unit_names_by_id(plan.units)
     site = Site(plan, as_of, lang, names, event_dates(plan), site_words(lang))
     goals = goal_rows(site)
     led = {unit_id: who(plan, unit_id, as_of) for unit_id in plan.units}

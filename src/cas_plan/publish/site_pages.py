@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
+from cas_plan.answers.cells import CellWords, cell_content, cell_text
 from cas_plan.answers.queries import (
     DueQuery,
     DueRow,
@@ -26,13 +27,10 @@ from cas_plan.core.deadlines import describe, span
 from cas_plan.core.history import amendments_by_id
 from cas_plan.core.loader import Plan
 from cas_plan.core.model import (
-    CONTINUED,
     Activity,
     Deadline,
     Funding,
-    Indicators,
     ProgressEntry,
-    Responsibility,
     evidence_kind,
     reporter_unit,
 )
@@ -339,22 +337,8 @@ def amendments_page(site: Site) -> Page:
 
 def _cell_text(site: Site, value: Any) -> str:
     """An earlier value of a cell (from an amendment's change), in one line of text."""
-    if value == CONTINUED:
-        return site.w["continued"]
-    if value is None:
-        return site.w["blank"]
-    if isinstance(value, Indicators):
-        return value.as_written or "; ".join(value.items)
-    if isinstance(value, Responsibility):
-        return value.as_written or ", ".join(site.names.get(e.unit, e.unit) for e in value.units)
-    if isinstance(value, Funding):
-        amounts = ", ".join(site.money(a.amount) for a in value.amounts)
-        return (
-            value.as_written or amounts or (site.w["no_extra_cost"] if value.no_extra_cost else "")
-        )
-    if isinstance(value, Deadline):
-        return value.as_written or value.when.spell()
-    return str(value)
+    blank = CellWords(site.w["blank"], site.w["continued"], site.w["no_extra_cost"])
+    return cell_text(cell_content(value), blank, site.names, site.money)
 
 
 def _funds(site: Site, funds: Funding | None) -> dict[str, Any] | None:
