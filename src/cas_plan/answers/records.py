@@ -17,7 +17,15 @@ from cas_plan.core.deadlines import describe, events_of, span
 from cas_plan.core.errors import UsageError
 from cas_plan.core.history import amendments_by_id, cell_changes
 from cas_plan.core.loader import Plan
-from cas_plan.core.model import Amount, Deadline, Funding, Responsibility, Unit
+from cas_plan.core.model import (
+    Amount,
+    Deadline,
+    Funding,
+    Responsibility,
+    Unit,
+    evidence_kind,
+    evidence_link,
+)
 from cas_plan.core.money import Money
 from cas_plan.core.suggest import did_you_mean
 from cas_plan.core.views import ActivityView, id_sort_key, superseded
@@ -420,6 +428,18 @@ def progress_records(view: ActivityView) -> list[dict[str, Any]]:
             record["superseded"] = True
         out.append(record)
     return out
+
+
+class EvidenceRecord(TypedDict):
+    """A piece of evidence as a document shows it: its text, and the link it is (or None)."""
+
+    text: str
+    kind: Literal["url", "document", "path"]
+    href: str | None
+
+
+def evidence_record(item: str) -> EvidenceRecord:
+    return EvidenceRecord(text=item, kind=evidence_kind(item), href=evidence_link(item))
 
 
 class CellValue(TypedDict):

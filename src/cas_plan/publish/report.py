@@ -24,10 +24,11 @@ from cas_plan.answers.queries import (
     occurrence_status,
     occurrences,
 )
+from cas_plan.answers.records import evidence_record
 from cas_plan.core import layout
 from cas_plan.core.history import AMENDABLE
 from cas_plan.core.loader import Plan
-from cas_plan.core.model import Loaded, MeasureFile, ProgressEntry, ReportNarrative, evidence_kind
+from cas_plan.core.model import Loaded, MeasureFile, ProgressEntry, ReportNarrative
 from cas_plan.core.money import Money
 from cas_plan.core.organization import unit_names_by_id
 from cas_plan.core.provenance import GitState
@@ -85,12 +86,6 @@ def _entries_in(view: ActivityView, year: int, as_of: dt.date) -> list[ProgressE
     return [e for e in view.entries if e.date.year == year and e.date <= as_of]
 
 
-def _evidence(item: str) -> dict[str, Any]:
-    """A piece of evidence as the report shows it: its text, and a link only for an address."""
-    kind = evidence_kind(item)
-    return {"text": item, "kind": kind, "href": item if kind == "url" else None}
-
-
 def _activity_row(
     view: ActivityView,
     deadline: dt.date | None,
@@ -125,7 +120,7 @@ def _activity_row(
         "latest_note": noted[-1].note if noted else None,
         "latest_note_date": noted[-1].date.isoformat() if noted else None,
         "indicator_values": values,
-        "evidence": [_evidence(item) for item in evidence],
+        "evidence": [evidence_record(item) for item in evidence],
         "reports_in_year": len(_entries_in(view, year, as_of)),
     }
 

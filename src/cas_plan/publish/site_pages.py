@@ -8,7 +8,6 @@ Plan text is only ever data here: the templates autoescape it.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,6 +22,7 @@ from cas_plan.answers.queries import (
     status_record,
     unit_tree,
 )
+from cas_plan.answers.records import evidence_record
 from cas_plan.core.deadlines import describe, span
 from cas_plan.core.history import amendments_by_id
 from cas_plan.core.loader import Plan
@@ -31,7 +31,6 @@ from cas_plan.core.model import (
     Deadline,
     Funding,
     ProgressEntry,
-    evidence_kind,
     reporter_unit,
 )
 from cas_plan.core.organization import Organization, responsible_unit_ids
@@ -364,12 +363,6 @@ def _funds(site: Site, funds: Funding | None) -> dict[str, Any] | None:
     }
 
 
-def _evidence(item: str) -> dict[str, Any]:
-    """A piece of evidence; only a web address becomes a link (never javascript: and the like)."""
-    is_web = evidence_kind(item) == "url" and re.match(r"^https?://", item, re.IGNORECASE)
-    return {"text": item, "href": item if is_web else None}
-
-
 def _entry(site: Site, entry: ProgressEntry, gone: bool) -> dict[str, Any]:
     corrects = None
     if entry.corrects:
@@ -383,7 +376,7 @@ def _entry(site: Site, entry: ProgressEntry, gone: bool) -> dict[str, Any]:
         "status": {"key": entry.status, "label": site.w[entry.status], "since": None},
         "note": entry.note,
         "values": sorted(entry.values.items()),
-        "evidence": [_evidence(item) for item in entry.evidence],
+        "evidence": [evidence_record(item) for item in entry.evidence],
         "spent": [site.money(s.amount) for s in entry.spent],
         "reporter": (
             {**site.unit(reporter_unit(reporter)), "person": reporter.partition(":")[2] or None}
@@ -484,7 +477,7 @@ def activity_page(site: Site, view: ActivityView, children: list[ActivityView]) 
         "funds": _funds(site, view.funds.value),
         "funds_from": origin("funds"),
         "entries": [_entry(site, e, i in gone) for i, e in enumerate(activity.progress)],
-        "evidence": [_evidence(item) for item in evidence],
+        "evidence": [evidence_record(item) for item in evidence],
         "spending": spending,
         "spending_totals": [site.money(totals[c]) for c in sorted(totals)],
         "amendments": _amendments_of(site, activity),
