@@ -312,6 +312,12 @@ def test_docx_read_back(invoke, plan, tmp_path, lang):
         ] in texts
         assert ["1. First goal", "RSD", "–", "120,000 RSD"] in texts
         assert ["3. Third goal", "0", "–", ""] in texts  # the chart as a table: no 0%
+        evidence = next(row[7] for row in texts if row[0] == "1.1.1")
+        assert evidence == "https://example.org/rules.pdf\ndoc: br. 148-01-123/2018"
+        # as in HTML, only the web address is a link (model.evidence_link)
+        links = [rel.target_ref for rel in document.part.rels.values() if rel.is_external]
+        assert links == ["https://example.org/rules.pdf"]
+        assert document.element.xml.count("<w:hyperlink ") == 2  # the measure's table, the annex
     if lang == "sr":
         assert level1[2] == "3. Kašnjenja i izazovi"
         assert '<w:lang w:val="sr-Latn"' in document.styles.element.xml

@@ -17,6 +17,7 @@ from typing import Any
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
@@ -87,6 +88,40 @@ def _table(
         for column, width in zip(table.columns, widths, strict=True):
             column.width = Cm(width)
     return table
+
+
+def _evidence_lines(paragraph: Any, evidence: Sequence[dict[str, Any]]) -> None:
+    """The evidence one per line; a piece the context links (`href`: a web address, by
+    `model.evidence_link`) is a hyperlink in Word too."""
+    for index, item in enumerate(evidence):
+        if index:
+            paragraph.add_run().add_break()
+        if item["href"] is None:
+            paragraph.add_run(item["text"]).font.size = TABLE_FONT
+        else:
+            _hyperlink(paragraph, item["text"], item["href"])
+
+
+def _hyperlink(paragraph: Any, text: str, address: str) -> None:
+    """A w:hyperlink to an external address, blue and underlined, in the table's font size."""
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), paragraph.part.relate_to(address, RT.HYPERLINK, is_external=True))
+    run = OxmlElement("w:r")
+    properties = OxmlElement("w:rPr")
+    for tag, value in (("w:color", "0563C1"), ("w:sz", str(int(TABLE_FONT.pt * 2)))):
+        element = OxmlElement(tag)
+        element.set(qn("w:val"), value)
+        properties.append(element)
+    underline = OxmlElement("w:u")
+    underline.set(qn("w:val"), "single")
+    properties.append(underline)
+    words = OxmlElement("w:t")
+    words.text = text
+    words.set(qn("xml:space"), "preserve")
+    run.append(properties)
+    run.append(words)
+    link.append(run)
+    paragraph._p.append(link)
 
 
 def _language(document: Any, tag: str) -> None:
@@ -286,7 +321,7 @@ class _Report:
             return f"{a['latest_note']} ({f['date'](a['latest_note_date'], 'short')})"
 
         header = ["id", "activity", "responsible", "deadline", "status", "indicator_values"]
-        _table(
+        table = _table(
             self.document,
             [w[key] for key in (*header, "latest_note", "evidence")],
             [
@@ -298,12 +333,14 @@ class _Report:
                     w[a["status"]],
                     "; ".join(f"{k}: {v}" for k, v in a["indicator_values"].items()),
                     note(a),
-                    "\n".join(e["text"] for e in a["evidence"]),
+                    "",
                 ]
                 for a in rows
             ],
             ACTIVITY_WIDTHS,
         )
+        for row, a in zip(table.rows[1:], rows, strict=True):
+            _evidence_lines(row.cells[-1].paragraphs[0], a["evidence"])
 
     def delays(self) -> None:
         """3. The activities overdue on the date of the state, with the reason given."""
