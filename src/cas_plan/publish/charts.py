@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from types import MappingProxyType
 from typing import Any
 
 from cas_plan.answers.queries import DueRow
@@ -25,13 +26,17 @@ def mermaid_text(text: str, limit: int = 60) -> str:
 
 
 # the colours of the charts, each with the legend word (a phrasebook key) it stands for
-GANTT_COLOURS = {
-    "done": ("#1a7f37", "legend_done"),
-    "active": ("#2f81f7", "legend_active"),
-    "crit": ("#cf222e", "legend_overdue"),
-    "": ("#8c959f", "legend_other"),
-}
-BAR_COLOURS = {"done": ("#2f81f7", "legend_completed_share"), "rest": ("#eef1f4", "not_completed")}
+GANTT_COLOURS = MappingProxyType(
+    {
+        "done": ("#1a7f37", "legend_done"),
+        "active": ("#2f81f7", "legend_active"),
+        "crit": ("#cf222e", "legend_overdue"),
+        "": ("#8c959f", "legend_other"),
+    }
+)
+BAR_COLOURS = MappingProxyType(
+    {"done": ("#2f81f7", "legend_completed_share"), "rest": ("#eef1f4", "not_completed")}
+)
 
 
 def bar_chart(goals: list[dict[str, Any]]) -> dict[str, Any]:
