@@ -24,7 +24,12 @@ from cas_plan.answers.queries import DueQuery, due_rows, event_dates, status_rec
 from cas_plan.core.errors import UsageError
 from cas_plan.core.history import plan_on
 from cas_plan.core.loader import Plan
-from cas_plan.core.organization import Organization, responsible_unit_ids, unit_names_by_id
+from cas_plan.core.organization import (
+    Organization,
+    responsible_names,
+    responsible_unit_ids,
+    unit_names_by_id,
+)
 from cas_plan.core.provenance import GitState
 from cas_plan.l10n.formats import html_lang
 from cas_plan.publish import templating
@@ -46,10 +51,10 @@ from cas_plan.publish.site_pages import (
 )
 from cas_plan.publish.site_words import LANGUAGES as LANGUAGES  # the site's --lang choices
 from cas_plan.publish.site_words import site_words
+from cas_plan.publish.templating import without_controls
 
 MARKER = ".casplan-site"  # in every site casplan writes: the folder may be replaced
 MARKER_TEXT = "This folder is a static site written by casplan site; it is replaced whole.\n"
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def check_base_url(value: str | None) -> str | None:
@@ -172,14 +177,13 @@ def search_index(site: Site) -> dict[str, bytes]:
                         for ancestor in ancestors(plan, unit_id)
                     }
                 ),
-                "text": _CONTROL.sub(
-                    "",
+                "text": without_controls(
                     " ".join(
                         [
                             view.id,
                             view.title,
                             *view.indicator_texts,
-                            *(names.get(u, u) for u in responsible_unit_ids(view)),
+                            *responsible_names(view, names),
                         ]
                     ),
                 ).lower(),

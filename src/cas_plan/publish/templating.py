@@ -75,7 +75,7 @@ def environment(
         "lstrip_blocks": True,
     }
     if html:
-        settings["finalize"] = _without_controls
+        settings["finalize"] = _finalize
     if limits is None:
         made: Any = ImmutableSandboxedEnvironment(**settings)
         made.limits = None
@@ -85,9 +85,15 @@ def environment(
     return made
 
 
-def _without_controls(value: object) -> object:
-    """Control characters in plan text are not HTML: dropped (Markup is left alone)."""
-    return _CONTROL.sub("", value) if type(value) is str else value
+def without_controls(text: str) -> str:
+    """Plan text for a browser: control characters are not HTML (nor JSON for the search), so
+    they are dropped."""
+    return _CONTROL.sub("", text)
+
+
+def _finalize(value: object) -> object:
+    """Every value an HTML template writes, without control characters (Markup is left alone)."""
+    return without_controls(value) if type(value) is str else value
 
 
 def _bounded_sandbox(limits: TemplateLimits, settings: dict[str, Any]) -> Any:
