@@ -30,7 +30,7 @@ from cas_plan.core.history import AMENDABLE
 from cas_plan.core.loader import Plan
 from cas_plan.core.model import Loaded, MeasureFile, ProgressEntry, ReportNarrative
 from cas_plan.core.money import Money
-from cas_plan.core.organization import unit_names_by_id
+from cas_plan.core.organization import responsible_names, unit_names_by_id
 from cas_plan.core.provenance import GitState
 from cas_plan.core.views import ActivityView, id_sort_key
 from cas_plan.l10n.formats import (
@@ -71,11 +71,6 @@ def classify(row: DueRow, as_of: dt.date) -> str:
     return status
 
 
-def _names(view: ActivityView, units: dict[str, str]) -> list[str]:
-    responsibility = view.responsible.value
-    return [units.get(e.unit, e.unit) for e in responsibility.units] if responsibility else []
-
-
 def _per_year(view: ActivityView) -> bool:
     """Continuous and yearly activities are reported anew each year."""
     due = view.due.value
@@ -111,7 +106,7 @@ def _activity_row(
     return {
         "id": view.id,
         "title": view.title,
-        "responsible": _names(view, units),
+        "responsible": responsible_names(view, units),
         "deadline": deadline.isoformat() if deadline else None,
         "due": due.when.spell() if due else None,
         "due_as_written": due.as_written if due else None,
@@ -443,7 +438,7 @@ def _delays(plan: Plan, as_of: dt.date, units: dict[str, str], lang: str) -> lis
         delays[row.view.id] = {
             "id": row.view.id,
             "title": row.view.title,
-            "responsible": _names(row.view, units),
+            "responsible": responsible_names(row.view, units),
             "deadline": row.deadline.isoformat(),
             "status": row.status,
             "reason": noted[-1].note if noted else None,
