@@ -60,7 +60,7 @@ def collect(
 
 def import_workbooks(options: PlanOptions, files: Sequence[Path], dry_run: bool) -> Outcome:
     """Append the rows of filled workbooks as progress entries, all or nothing."""
-    from cas_plan.collect.workbooks import import_files
+    from cas_plan.collect.judge import import_files
     from cas_plan.edit.progress import record_entries
 
     missing = [file for file in files if not file.is_file()]

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from cas_plan.answers.diff import HEADINGS, KINDS, PlanDiff, change_line
 from cas_plan.answers.queries import SECTION_TITLES, DueRow, WhoRow
 from cas_plan.core.diagnostics import printable
-from cas_plan.core.organization import unit_names
+from cas_plan.core.organization import responsible_names
 from cas_plan.core.status import status_label
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~$&])")
@@ -58,7 +58,7 @@ def due_markdown(rows: Sequence[DueRow], names: Mapping[str, str]) -> str:
                         + (" (overdue)" if row.overdue else ""),
                         row.view.id,
                         row.view.title,
-                        ", ".join(unit_names(row.view, names)),
+                        ", ".join(responsible_names(row.view, names)),
                         status_label(row.status),
                     ]
                     for row in in_section
