@@ -1,8 +1,9 @@
-"""Helpers for the cogapp blocks of README.md (`cog -r README.md` regenerates, `cog --check
-README.md` verifies).
+"""Helpers for the cogapp blocks of the documentation (docs/cog-files.txt lists the files;
+`cog -r @docs/cog-files.txt` regenerates them, `cog --check @docs/cog-files.txt` verifies).
 
 Every command's `--help` is taken through typer's CliRunner with a fixed width and no colour,
-so the generated text is the same on every machine and every terminal.
+so the generated text is the same on every machine and every terminal. The app is imported as
+`from cas_plan.cli import app`, which holds whether the command line is a module or a package.
 """
 
 from __future__ import annotations
@@ -43,9 +44,9 @@ def command_names() -> list[str]:
 
 
 def command_reference() -> str:
-    """The README's command reference: `casplan --help`, then each command's `--help`."""
-    parts = ["#### casplan\n\n", "```text\n", "$ casplan --help\n", help_text(), "```\n"]
+    """docs/commands.md's reference: `casplan --help`, then each command's `--help`."""
+    parts = ["### casplan --help\n\n", "```text\n", "$ casplan --help\n", help_text(), "```\n"]
     for name in command_names():
-        parts += [f"\n#### casplan {name}\n\n", "```text\n", f"$ casplan {name} --help\n"]
+        parts += [f"\n### casplan {name} --help\n\n", "```text\n", f"$ casplan {name} --help\n"]
         parts += [help_text(name), "```\n"]
     return "".join(parts)

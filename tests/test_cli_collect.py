@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from cas_plan.collect.layout import read_collect_workbook
+from cas_plan.collect.read import read_collect_workbook
 from plans import REAL_PLAN
 
 AUDIT = "audit-department"

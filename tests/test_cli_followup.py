@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from test_cli_collect import GOOD, fill
 
-from cas_plan.collect.layout import read_collect_workbook
+from cas_plan.collect.read import read_collect_workbook
 from plans import REAL_PLAN
 
 AUDIT_BEFORE = """\

@@ -155,6 +155,12 @@ def test_show_json_measure_and_goal(invoke):
         ("7.2", 8),
         ("7.3", 1),
     ]
+    text = invoke("show", "7", "--plan", str(REAL_PLAN)).stdout.splitlines()
+    assert [line.rpartition(" (")[2] for line in text if line.startswith("  7.")] == [
+        "16 activities)",
+        "8 activities)",
+        "1 activity)",
+    ]
 
 
 def test_show_unknown_id_suggests(invoke):

@@ -7,9 +7,13 @@ from decimal import Decimal
 import pytest
 
 from cas_plan.core.money import (
+    SPENT_HELP,
+    AmbiguousNumber,
     CurrencyMismatch,
     Money,
     MoneySyntaxError,
+    number_from_text,
+    parse_amount_text,
     parse_money,
     parse_serbian_number,
 )
@@ -60,3 +64,59 @@ def test_currencies_are_never_added_together():
     assert rsd + parse_money("0.50 RSD") == Money("RSD", Decimal("100.50"))
     with pytest.raises(CurrencyMismatch):
         rsd + eur
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("1234.50", Decimal("1234.50")),
+        ("1234,5", Decimal("1234.5")),
+        ("1,234.50", Decimal("1234.50")),
+        ("1.234,50", Decimal("1234.50")),
+        ("1.234.567", Decimal("1234567")),
+        ("1,234,567", Decimal("1234567")),
+        ("1 234 567,89", Decimal("1234567.89")),
+        ("1\u00a0234,00", Decimal("1234.00")),
+        ("0.125", Decimal("0.125")),
+        ("1234.567", Decimal("1234.567")),
+        ("-3", Decimal("-3")),
+        ("1.234", AmbiguousNumber("1", ".", "234")),
+        ("1,234", AmbiguousNumber("1", ",", "234")),
+        ("-1,234", AmbiguousNumber("-1", ",", "234")),
+        ("1,2,3", None),
+        ("1e3", None),
+        ("", None),
+    ],
+)
+def test_a_number_as_people_type_it(text, value):
+    assert number_from_text(text) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "money"),
+    [
+        ("1.200.000,00 RSD", Money("RSD", Decimal("1200000.00"))),
+        ("1,200,000.00 RSD", Money("RSD", Decimal("1200000.00"))),
+        ("1 200 000,50 rsd", Money("RSD", Decimal("1200000.50"))),
+        ("2500 EUR", Money("EUR", Decimal("2500"))),
+        ("12,5 EUR", Money("EUR", Decimal("12.5"))),
+    ],
+)
+def test_spent_amounts_in_any_notation(text, money):
+    assert parse_amount_text(text) == money
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("1.200 RSD", "'1.200 RSD' can be read two ways; write '1.200,00 RSD' or '1200 RSD'"),
+        ("1,200 RSD", "'1,200 RSD' can be read two ways; write '1,200.00 RSD' or '1200 RSD'"),
+        ("-5 RSD", f"'-5 RSD' is not an amount; {SPENT_HELP}"),
+        ("5", f"'5' is not an amount; {SPENT_HELP}"),
+        ("5 ERU", "'ERU' is not an ISO 4217 currency code (for example RSD, EUR)"),
+    ],
+)
+def test_spent_amounts_refused(text, message):
+    with pytest.raises(MoneySyntaxError) as caught:
+        parse_amount_text(text)
+    assert str(caught.value) == message

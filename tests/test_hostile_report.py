@@ -1,6 +1,6 @@
 """Hostile report templates: the sandbox bounds ranges, powers, repetition, output and time.
 
-Each bound is tested with a tiny limit (monkeypatched `report.LIMITS`) so the tests stay fast;
+Each bound is tested with a tiny limit (monkeypatched `templating.LIMITS`) so the tests stay fast;
 exceeding one is a single line `casplan: error: template X: ...` and exit 1.
 """
 
@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from cas_plan.publish import report
+from cas_plan.publish import templating
 from plans import forms_files, write_plan
 
 
@@ -27,7 +27,7 @@ def run(invoke, plan, tmp_path, text: str):
 
 
 def limit(monkeypatch, **changes):
-    monkeypatch.setattr(report, "LIMITS", dataclasses.replace(report.LIMITS, **changes))
+    monkeypatch.setattr(templating, "LIMITS", dataclasses.replace(templating.LIMITS, **changes))
 
 
 def one_error_line(result) -> str:

@@ -15,6 +15,7 @@ from cas_plan.core.model import (
     Indicators,
     ProgressEntry,
     Responsibility,
+    evidence_link,
 )
 
 
@@ -162,3 +163,19 @@ def test_sub_activities_nest():
         }
     )
     assert activity.sub_activities[0].id == "3.5.1.1"
+
+
+@pytest.mark.parametrize(
+    ("evidence", "link"),
+    [
+        ("https://example.org/rules.pdf", "https://example.org/rules.pdf"),
+        ("HTTP://example.org/a", "HTTP://example.org/a"),
+        ("doc: br. 148-01-123/2018", None),
+        ("\\\\cas-fs\\training\\2018.pdf", None),
+        ("javascript:alert(1)", None),
+        ("ftp://example.org/a", None),
+        ("example.org/https://x", None),
+    ],
+)
+def test_only_a_web_address_becomes_a_link(evidence, link):
+    assert evidence_link(evidence) == link

@@ -1,5 +1,5 @@
-"""Every console example of README.md is the output of the real command, so the README cannot
-drift from the tool.
+"""Every console example of README.md and of the pages under docs/ is the output of the real
+command, so the documentation cannot drift from the tool.
 
 Each ```console block is run in a directory of its own holding a copy of the bundled plan as
 `plan/`: every `$ ...` line (continued by a trailing backslash) runs there under bash, with the
@@ -16,6 +16,7 @@ in between, in order. Trailing spaces are not compared.
 
 `python tests/test_readme.py --regenerate` rewrites every block's output from the real commands
 (keeping each `...` where it is, and as many lines around it); never edit the output by hand.
+`--regenerate FILE...` rewrites only those files' blocks.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ import pytest
 from plans import REAL_PLAN, REPO
 
 README = REPO / "README.md"
+# Every Markdown file whose console examples are run: the README and every page under docs/.
+DOCUMENTS = [README, *sorted((REPO / "docs").rglob("*.md"))]
 ELLIPSIS = "..."
 COLUMNS = 100  # as the command reference
 DIRECTIVE = re.compile(r"^<!-- example: (?P<body>.*?) -->$")
@@ -49,6 +52,7 @@ class Command:
 
 @dataclass
 class Example:
+    file: str  # the document, relative to the repository
     line: int  # 1-based line of the opening fence
     end: int  # 0-based index of the closing fence
     setup: list[list[str]]
@@ -56,11 +60,12 @@ class Example:
 
     @property
     def name(self) -> str:
-        return f"README.md:{self.line}: {self.commands[0].text[:60]}"
+        return f"{self.file}:{self.line}: {self.commands[0].text[:60]}"
 
 
-def parse(text: str) -> list[Example]:
-    lines = text.splitlines()
+def parse(path: Path) -> list[Example]:
+    file = path.relative_to(REPO).as_posix()
+    lines = path.read_text(encoding="utf-8").splitlines()
     examples = []
     index = 0
     while index < len(lines):
@@ -85,11 +90,11 @@ def parse(text: str) -> list[Example]:
                 text_ = "\n".join(source)[2:]
                 commands.append(Command(text_, source))
             else:
-                assert commands, f"README.md:{index + 1}: output before the first '$ ' line"
+                assert commands, f"{file}:{index + 1}: output before the first '$ ' line"
                 commands[-1].expected.append(line)
             index += 1
-        assert commands, f"README.md:{start + 1}: a console block without a '$ ' command"
-        examples.append(Example(start + 1, index, setup, commands))
+        assert commands, f"{file}:{start + 1}: a console block without a '$ ' command"
+        examples.append(Example(file, start + 1, index, setup, commands))
         index += 1
     return examples
 
@@ -148,7 +153,7 @@ def set_up(example: Example, work: Path, env: dict[str, str]) -> None:
                 ):
                     subprocess.run(["git", *args], cwd=work, env=env, check=True)
             case _:
-                raise AssertionError(f"README.md:{example.line}: unknown example setup {step}")
+                raise AssertionError(f"{example.file}:{example.line}: unknown example setup {step}")
 
 
 def run(example: Example) -> list[list[str]]:
@@ -223,21 +228,30 @@ def refit(expected: list[str], actual: list[str]) -> list[str]:
     return new
 
 
-EXAMPLES = parse(README.read_text(encoding="utf-8"))
+EXAMPLES = [example for document in DOCUMENTS for example in parse(document)]
 
 
-def test_the_readme_has_console_examples():
-    assert len(EXAMPLES) >= 10
-    assert sum(len(example.commands) for example in EXAMPLES) >= 15
+def test_the_documentation_has_console_examples():
+    assert len(EXAMPLES) >= 15
+    assert sum(len(example.commands) for example in EXAMPLES) >= 25
+    readme = [example for example in EXAMPLES if example.file == "README.md"]
+    assert len(readme) >= 5
+
+
+def test_every_page_is_read():
+    """The pages whose examples run: README.md and every Markdown file under docs/."""
+    names = [document.relative_to(REPO).as_posix() for document in DOCUMENTS]
+    assert names[0] == "README.md"
+    assert "docs/commands.md" in names and "docs/plan-format.md" in names
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda example: example.name)
 def test_console_example(example: Example):
     for command, actual in zip(example.commands, run(example), strict=True):
         assert matches(command.expected, actual), (
-            f"README.md:{example.line}: `{command.text}` prints\n"
+            f"{example.file}:{example.line}: `{command.text}` prints\n"
             + "\n".join(actual)
-            + "\n\n(python tests/test_readme.py --regenerate rewrites the README's examples)"
+            + "\n\n(python tests/test_readme.py --regenerate rewrites the documentation's examples)"
         )
 
 
@@ -254,29 +268,30 @@ def test_quickstart_is_two_commands_and_ci_runs_the_second_verbatim():
     assert "`. .venv/bin/activate`" in text
 
 
-def test_the_code_map_names_every_module():
-    text = README.read_text(encoding="utf-8")
-    code_map = text.split("## Code map\n", 1)[1].split("\n## ", 1)[0]
-    package = REPO / "src" / "cas_plan"
-    names = sorted(
-        [p.name for p in package.glob("*.py")]
-        + [p.name + "/" for p in package.iterdir() if p.is_dir() and p.name != "__pycache__"]
-    )
-    listed = re.findall(r"^- `([^`]+)`", code_map, flags=re.MULTILINE)
-    assert sorted(listed) == names
-
-
-def regenerate() -> None:
-    lines = README.read_text(encoding="utf-8").splitlines()
-    for example in reversed(EXAMPLES):
+def regenerate(document: Path) -> None:
+    """Rewrite the output of every console block of one document from the real commands."""
+    lines = document.read_text(encoding="utf-8").splitlines()
+    for example in reversed(parse(document)):
         block = []
         for command, actual in zip(example.commands, run(example), strict=True):
             block += [*command.source, *refit(command.expected, actual)]
         lines[example.line : example.end] = block
-    README.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    document.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def chosen(arguments: list[str]) -> list[Path]:
+    """The documents named on the command line (all of them when none is)."""
+    if not arguments:
+        return DOCUMENTS
+    paths = [Path(argument).resolve() for argument in arguments]
+    unknown = [str(path) for path in paths if path not in DOCUMENTS]
+    if unknown:
+        raise SystemExit(f"not a document whose examples run: {', '.join(unknown)}")
+    return paths
 
 
 if __name__ == "__main__":
-    if sys.argv[1:] != ["--regenerate"]:
-        raise SystemExit("usage: python tests/test_readme.py --regenerate")
-    regenerate()
+    if sys.argv[1:2] != ["--regenerate"]:
+        raise SystemExit("usage: python tests/test_readme.py --regenerate [FILE...]")
+    for document in chosen(sys.argv[2:]):
+        regenerate(document)

@@ -147,6 +147,45 @@ def test_amendments_of_the_year_with_their_changed_cells(invoke, plan):
     )
 
 
+def test_a_replaced_cell_reads_alike_in_the_report_and_on_the_site(invoke, tmp_path):
+    """One rule for a cell's earlier value: the source's words (white space folded), else its
+    values (amounts in the language, joined by '; '), else the surface's word for a blank."""
+    files = report_year_files()
+    files["goal-2/measure-2.1.yaml"] = files["goal-2/measure-2.1.yaml"].replace(
+        "        due: 2018-03\n",
+        "        due: 2018-03\n"
+        "        responsible: null\n"
+        "        indicators:\n"
+        "          items: [Two auditors hired]\n"
+        '          as_written: "Two auditors\\n   hired"\n'
+        "        funds:\n"
+        "          amounts:\n"
+        "            - amount: 1234567.5 RSD\n"
+        "              year: 2018\n"
+        "            - amount: 100 EUR\n"
+        "              year: 2018\n",
+    )
+    plan = write_plan(tmp_path / "plan", files)
+    assert section(report(invoke, plan, "--lang", "sr").stdout, "## 4. Izmene plana")[4:9] == [
+        "| 2.1.1 Hire auditors | Pokazatelji | Two auditors hired | (prazno) |",
+        "| 2.1.1 Hire auditors | Odgovorna organizaciona jedinica | (prazno) | Audit Department |",
+        "| 2.1.1 Hire auditors | Procenjena (indikativna) sredstva | 1.234.567,5 RSD; 100 EUR | "
+        "500.000 RSD |",
+        "| 2.1.1 Hire auditors | Rok | 2018-03 | 2018-09 |",
+        "| 2.1.2 Build the audit lab | Aktivnost otkazana | Build the audit lab | Otkazano |",
+    ]
+    site = tmp_path / "site"
+    result = invoke("site", "--plan", str(plan), "--out", str(site), "--as-of", "2018-12-31")
+    assert result.exit_code == 0, result.output
+    page = (site / "activities" / "2.1.1.html").read_text(encoding="utf-8")
+    assert re.findall(r"Value before the amendment: ([^<]*)<", page) == [
+        "Two auditors hired",
+        "(blank)",
+        "1,234,567.5 RSD; 100 EUR",
+        "2018-03",
+    ]
+
+
 def test_funds_indicative_and_spent_per_currency(invoke, plan):
     assert section(
         report(invoke, plan, "--lang", "sr").stdout,
@@ -273,6 +312,12 @@ def test_docx_read_back(invoke, plan, tmp_path, lang):
         ] in texts
         assert ["1. First goal", "RSD", "–", "120,000 RSD"] in texts
         assert ["3. Third goal", "0", "–", ""] in texts  # the chart as a table: no 0%
+        evidence = next(row[7] for row in texts if row[0] == "1.1.1")
+        assert evidence == "https://example.org/rules.pdf\ndoc: br. 148-01-123/2018"
+        # as in HTML, only the web address is a link (model.evidence_link)
+        links = [rel.target_ref for rel in document.part.rels.values() if rel.is_external]
+        assert links == ["https://example.org/rules.pdf"]
+        assert document.element.xml.count("<w:hyperlink ") == 2  # the measure's table, the annex
     if lang == "sr":
         assert level1[2] == "3. Kašnjenja i izazovi"
         assert '<w:lang w:val="sr-Latn"' in document.styles.element.xml

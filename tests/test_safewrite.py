@@ -109,3 +109,33 @@ def test_write_atomically_follows_a_link_and_keeps_it(tmp_path):
     link.symlink_to("target.yaml")
     safewrite.write_atomically(link, b"new\n", safewrite.digest(b"old\n"))
     assert link.is_symlink() and target.read_bytes() == b"new\n"
+
+
+def test_replace_directory_writes_the_whole_folder_or_refuses(tmp_path):
+    out = tmp_path / "out"
+    safewrite.replace_directory(out, {".mark": b"", "a/b.txt": b"one"}, ".mark", "a folder")
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == [
+        ".mark",
+        "a",
+        "a/b.txt",
+    ]
+    assert oct(out.stat().st_mode & 0o777) == "0o755"
+    safewrite.replace_directory(out, {".mark": b"", "c.txt": b"two"}, ".mark", "a folder")
+    assert sorted(p.name for p in out.iterdir()) == [".mark", "c.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no temporaries
+
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("mine", encoding="utf-8")
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    refusals = {
+        tmp_path / "mine": f"'{tmp_path / 'mine'}' is not empty and is not a folder casplan "
+        "wrote (it has no .mark file); choose another directory or empty it",
+        tmp_path / "file": f"'{tmp_path / 'file'}' is not a directory",
+        tmp_path / "no" / "out": f"directory '{tmp_path / 'no'}' does not exist",
+    }
+    for target, message in refusals.items():
+        with pytest.raises(safewrite.NotReplaceable) as refused:
+            safewrite.replace_directory(target, {".mark": b""}, ".mark", "a folder")
+        assert str(refused.value) == message
+    assert (tmp_path / "mine" / "notes.txt").read_text(encoding="utf-8") == "mine"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file", "mine", "out"]

@@ -18,18 +18,12 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from cas_plan.collect.layout import (
-    DEFAULT_WORDS,
-    CollectActivity,
-    CollectMeta,
-    CollectRead,
-    amount_from_text,
-    build_collect_workbook,
-    collect_file_name,
-    date_from_text,
-    read_collect_csv,
-    read_collect_workbook,
-)
+from cas_plan.collect.csv import read_collect_csv
+from cas_plan.collect.read import read_collect_workbook
+from cas_plan.collect.rows import amount_from_text, date_from_text
+from cas_plan.collect.sheet import CollectActivity, CollectMeta, CollectRead, collect_file_name
+from cas_plan.collect.words import DEFAULT_WORDS
+from cas_plan.collect.write import build_collect_workbook
 
 STATUSES = ["not_started", "in_progress", "completed", "delayed", "cancelled"]
 CURRENCIES = ["RSD", "EUR", "USD"]
@@ -670,6 +664,11 @@ def test_csv_header_problems() -> None:
             "'1.234' is ambiguous: write 1234 for thousands, or 1.23 with at most 2 decimal places",
         ),
         ("0.125", "'0.125' has more than 2 decimal places"),
+        ("1234.567", "'1234.567' has more than 2 decimal places"),
+        (
+            "1,234",
+            "'1,234' is ambiguous: write 1234 for thousands, or 1.23 with at most 2 decimal places",
+        ),
         ("1,2,3", "'1,2,3' is not an amount; write a number like 1234.50"),
         ("1e3", "'1e3' is not an amount; write a number like 1234.50"),
         ("", "'' is not an amount; write a number like 1234.50"),

@@ -76,7 +76,7 @@ ALL_WORKFLOWS = sorted(p.name for p in WORKFLOWS.glob("*.y*ml"))
 
 
 def test_the_workflows_are_there() -> None:
-    assert ALL_WORKFLOWS == ["plan.yml", "site.yml"]
+    assert ALL_WORKFLOWS == ["ci.yml", "plan.yml", "site.yml"]
 
 
 # --- structure, every workflow -------------------------------------------------------------------
@@ -138,6 +138,45 @@ def test_both_workflows_install_casplan_the_same_way() -> None:
     )
     assert plan["run"] == site["run"]
     assert plan["env"] == site["env"] == {"CASPLAN_SPEC": "${{ vars.CASPLAN_SPEC }}"}
+
+
+# --- structure, ci.yml ---------------------------------------------------------------------------
+
+
+def test_ci_runs_on_every_pull_request_and_push_to_main() -> None:
+    on = triggers(load("ci.yml"))
+    assert set(on) == {"pull_request", "push"}
+    assert on["pull_request"] is None  # every pull request, whatever it touches
+    assert on["push"] == {"branches": ["main"]}
+
+
+def test_ci_runs_the_same_script_as_a_developer() -> None:
+    """The job checks out, sets up Python 3.11 and runs .ci/run, nothing else: the checks are
+    the script's, so CI and a local run cannot drift apart."""
+    job = load("ci.yml")["jobs"]["checks"]
+    assert job["permissions"] == {"contents": "read"}
+    uses = [s.get("uses", "").split("@")[0] for s in job["steps"]]
+    assert uses == ["actions/checkout", "actions/setup-python", ""]
+    assert job["steps"][1]["with"] == {"python-version": "3.11"}
+    assert step(load("ci.yml"), "checks", "checks")["run"].strip() == ".ci/run"
+    script = REPO / ".ci" / "run"
+    assert script.stat().st_mode & stat.S_IXUSR
+
+
+def test_ci_script_runs_every_check() -> None:
+    """.ci/run: the README's test command (the whole suite, tests/test_layers.py included), then
+    ruff, ruff format, mypy --strict and the cog checks of every file docs/cog-files.txt lists."""
+    lines = (REPO / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    commands = [line.strip() for line in lines if line.strip().startswith((".venv/", "python3 "))]
+    assert commands == [
+        "python3 -m venv .venv && .venv/bin/pip install -q '.[test]' && .venv/bin/python -m pytest || status=$?",
+        ".venv/bin/pip install -q '.[dev]'",
+        ".venv/bin/ruff check .",
+        ".venv/bin/ruff format --check .",
+        ".venv/bin/mypy --strict",
+        ".venv/bin/cog --check --check-fail-msg 'run: cog -r @docs/cog-files.txt' @docs/cog-files.txt",
+    ]
+    assert (REPO / "tests" / "test_layers.py").is_file()
 
 
 # --- structure, plan.yml -------------------------------------------------------------------------
@@ -728,26 +767,22 @@ def test_actionlint_finds_nothing() -> None:
 
 
 def documents() -> list[Path]:
-    """docs/ci.md, and the README once the section from docs/ci.md has been pasted into it."""
-    docs = [p for p in (REPO / "docs" / "ci.md",) if p.exists()]
-    readme = REPO / "README.md"
-    if MARKER in readme.read_text(encoding="utf-8"):
-        docs.append(readme)
-    return docs
+    """The documentation: the README and every page under docs/."""
+    return [REPO / "README.md", *sorted((REPO / "docs").rglob("*.md"))]
 
 
 def yaml_blocks(path: Path) -> list[str]:
     return re.findall(r"^```yaml\n(.*?)^```$", path.read_text(encoding="utf-8"), re.M | re.S)
 
 
-def test_the_documented_workflow_is_plan_yml() -> None:
-    docs = documents()
-    assert docs
-    plan = (WORKFLOWS / "plan.yml").read_text(encoding="utf-8")
-    copies = [b for p in docs for b in yaml_blocks(p) if "CASPLAN_COMMENT_MARKER" in b]
-    assert copies, "a copy of plan.yml to paste into a plan repository"
-    for block in copies:
-        assert block == plan
+def test_the_documentation_links_the_workflows_and_pastes_none() -> None:
+    """docs/ci.md links each workflow file instead of holding a copy that could drift from it."""
+    ci = (REPO / "docs" / "ci.md").read_text(encoding="utf-8")
+    for name in ALL_WORKFLOWS:
+        assert f"](../.github/workflows/{name})" in ci, name
+    for path in documents():
+        for block in yaml_blocks(path):
+            assert "jobs:" not in block, f"{path.name} holds a copy of a workflow"
 
 
 def test_the_pre_commit_snippet_names_no_missing_tag() -> None:

@@ -18,13 +18,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
+from cas_plan.collect.cells import cell_decimal, format_places, read_rows
 from cas_plan.output.xlsx import (
     MAX_CELL_TEXT,
     Column,
     Sheet,
-    cell_decimal,
-    format_places,
-    read_rows,
     sheet_title,
     visible_text,
     write_workbook,

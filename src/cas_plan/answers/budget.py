@@ -16,7 +16,7 @@ from typing import Any
 from cas_plan.answers.records import BudgetRecord, SpentLine, SpentTotal
 from cas_plan.core.loader import Plan
 from cas_plan.core.model import Amount, Funding
-from cas_plan.core.organization import responsible_unit_ids
+from cas_plan.core.organization import responsible_unit_ids, unit_names_by_id
 from cas_plan.core.views import ActivityView, id_sort_key
 
 PERIOD = "plan period"
@@ -105,7 +105,7 @@ def _groups(
         names = {m.model.id: m.model.title for m in plan.measures}
         return {cell.measure_id: names.get(cell.measure_id, cell.measure_id)}
     if by == "unit":
-        units = {unit_id: unit.name for unit_id, unit in plan.units.items()}
+        units = unit_names_by_id(plan.units)
         ids = sorted({u for activity in cell.activities for u in units_of.get(activity, [])})
         return {u: units.get(u, u) for u in ids} or {"(no unit named)": "(no unit named)"}
     source = (
@@ -173,7 +173,7 @@ def _add_spent(plan: Plan, result: Budget, units_of: dict[str, list[str]]) -> No
     group and currency; with a year, only what was spent in that year."""
     goals = {g.model.id: g.model.title for g in plan.goals}
     measures = {m.model.id: m.model.title for m in plan.measures}
-    units = {unit_id: unit.name for unit_id, unit in plan.units.items()}
+    units = unit_names_by_id(plan.units)
     for view in plan.views:
         for entry in view.entries:
             for spending in entry.spent:

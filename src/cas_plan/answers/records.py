@@ -11,11 +11,22 @@ import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Literal, TypedDict
 
+from cas_plan.answers.cells import CellWords, cell_content, values_text
 from cas_plan.answers.queries import DueRow, UnitLine, WhoRow, event_dates, status_record
 from cas_plan.core.deadlines import describe, events_of, span
 from cas_plan.core.errors import UsageError
+from cas_plan.core.history import amendments_by_id, cell_changes
 from cas_plan.core.loader import Plan
-from cas_plan.core.model import CONTINUED, Amount, Deadline, Funding, Responsibility, Unit
+from cas_plan.core.model import (
+    Amount,
+    Deadline,
+    Funding,
+    Responsibility,
+    Unit,
+    evidence_kind,
+    evidence_link,
+)
+from cas_plan.core.money import Money
 from cas_plan.core.suggest import did_you_mean
 from cas_plan.core.views import ActivityView, id_sort_key, superseded
 
@@ -419,6 +430,18 @@ def progress_records(view: ActivityView) -> list[dict[str, Any]]:
     return out
 
 
+class EvidenceRecord(TypedDict):
+    """A piece of evidence as a document shows it: its text, and the link it is (or None)."""
+
+    text: str
+    kind: Literal["url", "document", "path"]
+    href: str | None
+
+
+def evidence_record(item: str) -> EvidenceRecord:
+    return EvidenceRecord(text=item, kind=evidence_kind(item), href=evidence_link(item))
+
+
 class CellValue(TypedDict):
     """One value a cell had: from the day it was set until the amendment that replaced it."""
 
@@ -432,26 +455,14 @@ class CellValue(TypedDict):
     decision: str | None  # the replacing amendment's decision
 
 
-def _cell_text(cell: str, value: Any) -> tuple[str, str | None]:
-    if value == CONTINUED:
-        return "continued from the row above", None
-    if value is None:
-        return "blank", None
-    if cell == "title":
-        return str(value), None
-    if cell == "due":
-        return value.when.spell(), value.as_written
-    if cell == "responsible":
-        return ", ".join(u.unit for u in value.units), value.as_written
-    if cell == "indicators":
-        return "; ".join(value.items), value.as_written
-    return value.as_written or "stated", value.as_written
+# how `show` says a cell with no values of its own (JSON and text: the tool's English)
+SHOW_CELL_WORDS = CellWords("blank", "continued from the row above", "no extra cost")
 
 
 def cell_history(plan: Plan, view: ActivityView) -> list[CellValue]:
     """Each amended cell's values, oldest first, with the amendments between them. A cell this
     row continues from the row above shows that row's history."""
-    amendments = {a.id: a for a in plan.amendments.model.amendments} if plan.amendments else {}
+    amendments = amendments_by_id(plan)
     by_id = {v.id: v for v in plan.views}
     out: list[CellValue] = []
     for cell in ("title", "indicators", "responsible", "funds", "due"):
@@ -460,7 +471,7 @@ def cell_history(plan: Plan, view: ActivityView) -> list[CellValue]:
             written_on = getattr(view, cell).written_on
             if written_on is not None and written_on != view.id and written_on in by_id:
                 row = by_id[written_on]
-        changes = [c for c in row.activity.history if cell in c.model_fields_set]
+        changes = cell_changes(row.activity, cell)
         if not changes:
             continue
         current = getattr(row.activity, cell)
@@ -470,7 +481,8 @@ def cell_history(plan: Plan, view: ActivityView) -> list[CellValue]:
             for c in changes
         ]
         for index, value in enumerate(values):
-            text, as_written = _cell_text(cell, value)
+            content = cell_content(value)
+            text = values_text(content, SHOW_CELL_WORDS, {}, Money.spell)
             before = changes[index - 1] if index > 0 else None
             after = changes[index] if index < len(changes) else None
             replacing = amendments.get(after.amendment) if after else None
@@ -478,7 +490,7 @@ def cell_history(plan: Plan, view: ActivityView) -> list[CellValue]:
                 CellValue(
                     cell=cell,
                     value=text,
-                    as_written=as_written,
+                    as_written=content.as_written,
                     since=dates[index - 1] if index > 0 else None,
                     until=dates[index] if after else None,
                     set_by=before.amendment if before else None,

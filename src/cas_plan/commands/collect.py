@@ -62,7 +62,7 @@ def collect(
 
 def import_workbooks(options: PlanOptions, files: Sequence[Path], dry_run: bool) -> Outcome:
     """Append the rows of filled workbooks as progress entries, all or nothing."""
-    from cas_plan.collect.workbooks import import_files
+    from cas_plan.collect.judge import import_files
     from cas_plan.edit.progress import record_entries
     from cas_plan.output.text import lines_text
 

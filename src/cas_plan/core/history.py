@@ -119,6 +119,6 @@ def in_force(activity: Activity) -> bool:
     return activity.cancelled_by is None
 
 
-def cell_history(activity: Activity, cell: str) -> list[Change]:
+def cell_changes(activity: Activity, cell: str) -> list[Change]:
     """The amendments' changes of one cell of an activity, oldest first."""
     return [change for change in activity.history if cell in change.model_fields_set]

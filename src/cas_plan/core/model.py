@@ -324,6 +324,15 @@ def evidence_kind(value: str) -> Literal["url", "document", "path"]:
     return "url"
 
 
+_WEB_ADDRESS = re.compile(r"https?://", re.IGNORECASE)
+
+
+def evidence_link(value: str) -> str | None:
+    """The address a piece of evidence links to: only an http or https address becomes a
+    link; a document reference, a share path or anything else is shown as text."""
+    return value if _WEB_ADDRESS.match(value) else None
+
+
 def _check_evidence(value: str) -> str:
     """A web address, `doc:` and a registry number, or a share path (\\\\server\\share\\...)."""
     if value.startswith("doc:"):

@@ -1,4 +1,5 @@
-"""Money: exact decimal amounts with an ISO 4217 currency, and the source's number notation.
+"""Money: exact decimal amounts with an ISO 4217 currency, and how numbers are written: the plan
+files' plain notation, the source's Serbian one, and what people type.
 
 Amounts are never floats and never added across currencies: a `Money` knows its currency and
 refuses to be summed with another one.
@@ -81,7 +82,9 @@ _SERBIAN = re.compile(r"^\d{1,3}(?:\.\d{3})*(?:,\d+)?$")
 
 
 def parse_serbian_number(text: str) -> Decimal | None:
-    """'2.677.411,58' -> 2677411.58; None when the text is not well-formed Serbian notation."""
+    """'2.677.411,58' -> 2677411.58; None when the text is not well-formed Serbian notation.
+    For the source's own text, known to be Serbian ('250.000' is a quarter of a million); what
+    a person types goes through `number_from_text`, which asks when the notation is unclear."""
     text = text.strip()
     if not _SERBIAN.fullmatch(text):
         return None
@@ -97,34 +100,67 @@ def group_digits(decimal_text: str) -> str:
     return sign + grouped + (f".{decimals}" if decimals else "")
 
 
-_PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?")
-_SERBIAN_GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")
-_SERBIAN_DECIMAL = re.compile(r"\d+,\d+")
+# How people type a number: one mark between the whole part and the fraction, '.' or ','
+# (1234.50, 1234,50), or the thousands grouped, in Serbian (1.234.567,89) or English
+# (1,234,567.89) notation; spaces between the groups are left out first.
+_ONE_MARK = re.compile(r"(\d+)(?:([.,])(\d+))?")
+_GROUPED = (
+    re.compile(r"([1-9]\d{0,2}(?:\.\d{3})+)(?:,(\d+))?"),
+    re.compile(r"([1-9]\d{0,2}(?:,\d{3})+)(?:\.(\d+))?"),
+)
+_GROUP_SPACES = re.compile("[ \u00a0\u202f]")
 SPENT_HELP = (
     "write an amount and an ISO currency, in Serbian or plain notation: "
     "'1.200.000,00 RSD', '1200000.00 RSD' or '2500 EUR'"
 )
 
 
+@dataclass(frozen=True)
+class AmbiguousNumber:
+    """A number with one mark before exactly three digits (1.234, 1,234): a thousand and
+    more in one notation, one and a fraction in the other."""
+
+    whole: str
+    mark: str
+    fraction: str
+
+
+def number_from_text(text: str) -> Decimal | AmbiguousNumber | None:
+    """A number as people type it (see `_ONE_MARK` and `_GROUPED`), with its sign and the
+    decimal places written (1234,5 -> 1234.5); None when it is no number. The one grammar for
+    what a person types: `progress --spent`, a workbook's or a CSV file's amount."""
+    raw = _GROUP_SPACES.sub("", text.strip())
+    sign, raw = ("-", raw[1:]) if raw.startswith("-") else ("", raw)
+    one_mark = _ONE_MARK.fullmatch(raw)
+    readings = [_reading(sign, one_mark[1], one_mark[3])] if one_mark else []
+    for grouped in _GROUPED:
+        if match := grouped.fullmatch(raw):
+            readings.append(_reading(sign, re.sub(r"\D", "", match[1]), match[2]))
+    if not readings:
+        return None
+    if one_mark and any(reading != readings[0] for reading in readings):
+        return AmbiguousNumber(sign + one_mark[1], one_mark[2], one_mark[3])
+    return readings[0]
+
+
+def _reading(sign: str, whole: str, fraction: str | None) -> Decimal:
+    return Decimal(f"{sign}{whole}.{fraction}" if fraction else f"{sign}{whole}")
+
+
 def parse_amount_text(text: str) -> Money:
-    """An amount as people type it: Serbian notation ('1.200.000,00 RSD') or plain
-    ('1200000.00 RSD'); refused where the two readings differ ('1.200 RSD')."""
+    """An amount as people type it, then its currency: '1.200.000,00 RSD', '1200000.00 RSD',
+    '1,200,000.00 RSD'; refused where two notations read it differently ('1.200 RSD')."""
     number, _, currency = text.strip().rpartition(" ")
     number = number.strip()
     if not number or len(currency) != 3 or not currency.isalpha():
         raise MoneySyntaxError(f"'{text}' is not an amount; {SPENT_HELP}")
-    grouped = _SERBIAN_GROUPED.fullmatch(number) is not None
-    plain = _PLAIN_NUMBER.fullmatch(number) is not None
-    if grouped and plain:  # '1.200': a thousand and two hundred, or one point two?
+    value = number_from_text(number)
+    if isinstance(value, AmbiguousNumber):
+        decimals = ",00" if value.mark == "." else ".00"
         raise MoneySyntaxError(
-            f"'{text}' can be read two ways; write '{number},00 {currency}' or "
-            f"'{number.replace('.', '')} {currency}'"
+            f"'{text}' can be read two ways; write '{number}{decimals} {currency}' or "
+            f"'{value.whole}{value.fraction} {currency}'"
         )
-    if grouped or _SERBIAN_DECIMAL.fullmatch(number):
-        value = parse_serbian_number(number)
-        if value is None:  # pragma: no cover - the patterns are Serbian notation
-            raise MoneySyntaxError(f"'{text}' is not an amount; {SPENT_HELP}")
-        return parse_money(f"{value} {currency}")
-    if plain:
-        return parse_money(f"{number} {currency}")
-    raise MoneySyntaxError(f"'{text}' is not an amount; {SPENT_HELP}")
+    if value is None or value < 0:
+        raise MoneySyntaxError(f"'{text}' is not an amount; {SPENT_HELP}")
+    return parse_money(f"{value} {currency}")

@@ -93,6 +93,11 @@ def leads(view: ActivityView, scope: set[str]) -> bool:
     return any(unit in scope for unit in responsible_unit_ids(view))
 
 
-def unit_names(view: ActivityView, names: Mapping[str, str]) -> list[str]:
+def unit_names_by_id(units: Mapping[str, Unit]) -> dict[str, str]:
+    """Each unit's name by its id: how a list of unit ids is shown."""
+    return {unit_id: unit.name for unit_id, unit in units.items()}
+
+
+def responsible_names(view: ActivityView, names: Mapping[str, str]) -> list[str]:
     """The names of an activity's responsible units (an id stands for a unit not registered)."""
     return [names.get(unit, unit) for unit in responsible_unit_ids(view)]

@@ -1,5 +1,6 @@
 """Writing files so that a crash never leaves half a file: a temporary file in the same
-directory, flushed to disk, then renamed over the target. Every command that writes uses it.
+directory, flushed to disk, then renamed over the target. Every command that writes uses it;
+a whole directory (a site) is replaced the same way, by renaming a finished sibling into place.
 
 Writers of one directory take turns: the digest check and the rename happen under an advisory
 lock on the directory, so two `casplan progress` on one file cannot both pass the check and
@@ -14,8 +15,9 @@ import errno
 import glob
 import hashlib
 import os
+import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 TEMPORARY_SUFFIX = ".tmp"
@@ -23,6 +25,10 @@ TEMPORARY_SUFFIX = ".tmp"
 
 class ChangedOnDisk(Exception):
     """The file changed between reading and writing: nothing was written."""
+
+
+class NotReplaceable(Exception):
+    """The directory to replace is not one this writer may replace: nothing was written."""
 
 
 def digest(data: bytes) -> str:
@@ -112,3 +118,38 @@ def current_umask() -> int:
     current = os.umask(0)
     os.umask(current)
     return current
+
+
+def replace_directory(out: Path, files: Mapping[str, bytes], marker: str, what: str) -> None:
+    """Make `files` (path in the directory -> bytes) the whole content of directory `out`:
+    written into a temporary sibling, then renamed into place, so a reader never sees half of
+    it. `marker` names a file every such directory holds: a non-empty `out` without it is not
+    `what` this writer made, and is refused (NotReplaceable), as is a missing parent."""
+    parent = out.absolute().parent
+    if not parent.is_dir():
+        raise NotReplaceable(f"directory '{parent}' does not exist")
+    if out.exists() or out.is_symlink():
+        if not out.is_dir() or out.is_symlink():
+            raise NotReplaceable(f"'{out}' is not a directory")
+        if any(out.iterdir()) and not (out / marker).is_file():
+            raise NotReplaceable(
+                f"'{out}' is not empty and is not {what} casplan wrote "
+                f"(it has no {marker} file); choose another directory or empty it"
+            )
+    temporary = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".new", dir=parent))
+    try:
+        os.chmod(temporary, 0o755)  # mkdtemp makes it private; what it holds is for all to read
+        for relative, data in files.items():
+            target = temporary / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        if out.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=parent))
+            os.rename(out, old / "replaced")
+            os.rename(temporary, out)
+            shutil.rmtree(old)
+        else:
+            os.rename(temporary, out)
+    except BaseException:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from cas_plan.answers.followup import Followup
 from cas_plan.answers.queries import DueRow
 from cas_plan.answers.records import BudgetRecord
-from cas_plan.core.organization import unit_names
+from cas_plan.core.organization import responsible_names
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -81,7 +81,7 @@ def due_csv(rows: Sequence[DueRow], names: Mapping[str, str]) -> str:
                 row.view.goal_id,
                 row.view.measure_id,
                 row.view.title,
-                "; ".join(unit_names(row.view, names)),
+                "; ".join(responsible_names(row.view, names)),
                 deadline.when.spell() if deadline else "",
                 (deadline.as_written or "") if deadline else "",
                 row.status,

@@ -17,6 +17,7 @@ from typing import Any
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
@@ -90,6 +91,40 @@ def _table(
     return table
 
 
+def _evidence_lines(paragraph: Any, evidence: Sequence[dict[str, Any]]) -> None:
+    """The evidence one per line; a piece the context links (`href`: a web address, by
+    `model.evidence_link`) is a hyperlink in Word too."""
+    for index, item in enumerate(evidence):
+        if index:
+            paragraph.add_run().add_break()
+        if item["href"] is None:
+            paragraph.add_run(item["text"]).font.size = TABLE_FONT
+        else:
+            _hyperlink(paragraph, item["text"], item["href"])
+
+
+def _hyperlink(paragraph: Any, text: str, address: str) -> None:
+    """A w:hyperlink to an external address, blue and underlined, in the table's font size."""
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), paragraph.part.relate_to(address, RT.HYPERLINK, is_external=True))
+    run = OxmlElement("w:r")
+    properties = OxmlElement("w:rPr")
+    for tag, value in (("w:color", "0563C1"), ("w:sz", str(int(TABLE_FONT.pt * 2)))):
+        element = OxmlElement(tag)
+        element.set(qn("w:val"), value)
+        properties.append(element)
+    underline = OxmlElement("w:u")
+    underline.set(qn("w:val"), "single")
+    properties.append(underline)
+    words = OxmlElement("w:t")
+    words.text = text
+    words.set(qn("xml:space"), "preserve")
+    run.append(properties)
+    run.append(words)
+    link.append(run)
+    paragraph._p.append(link)
+
+
 def _language(document: Any, tag: str) -> None:
     """The document's language (spelling, hyphenation): w:lang of the default run properties."""
     defaults = document.styles.element.find(qn("w:docDefaults"))
@@ -131,8 +166,23 @@ def _visible(value: Any) -> Any:
 def report_docx(context: dict[str, Any]) -> bytes:
     """The report of `cas_plan.publish.report.build_context` as the bytes of a .docx file."""
     context = _visible(context)
-    w: dict[str, str] = context["w"]
-    f: dict[str, Callable[..., str]] = jinja_filters(context["lang"])
+    report = _Report(_document(context), context)
+    report.title()
+    report.summary()
+    report.charts()
+    report.achievements()
+    report.delays()
+    report.amendments()
+    report.funds()
+    report.annex()
+    buffer = io.BytesIO()
+    report.document.save(buffer)
+    return _reproducible(buffer.getvalue())
+
+
+def _document(context: dict[str, Any]) -> Any:
+    """An empty A4 document in the report's language, its page number in the footer, dated
+    the date of the state."""
     document = Document()
     section = document.sections[0]
     section.page_width, section.page_height = Cm(21.0), Cm(29.7)
@@ -143,9 +193,8 @@ def report_docx(context: dict[str, Any]) -> bytes:
     _language(document, context["html_lang"])
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    footer.add_run(f"{w['page']} ")
+    footer.add_run(f"{context['w']['page']} ")
     _field(footer, "PAGE")
-
     as_of = dt.date.fromisoformat(context["as_of"])
     stamp = dt.datetime(as_of.year, as_of.month, as_of.day, tzinfo=dt.UTC)
     core = document.core_properties
@@ -154,37 +203,142 @@ def report_docx(context: dict[str, Any]) -> bytes:
     core.created = core.modified = core.last_printed = stamp
     core.revision = 1
     core.language = context["html_lang"]
+    return document
 
-    def paragraphs(texts: Sequence[str]) -> None:
+
+class _Report:
+    """The report's sections written into `document`, in order, from the context."""
+
+    def __init__(self, document: Any, context: dict[str, Any]) -> None:
+        self.document = document
+        self.context = context
+        self.w: dict[str, str] = context["w"]
+        self.f: dict[str, Callable[..., str]] = jinja_filters(context["lang"])
+
+    def paragraphs(self, texts: Sequence[str]) -> None:
         for text in texts:
-            document.add_paragraph(text)
+            self.document.add_paragraph(text)
 
-    def missing() -> None:
-        paragraph = document.add_paragraph()
-        paragraph.add_run(w["narrative_missing"]).bold = True
-        paragraph.add_run(f" ({context['narrative']['file']})")
+    def narrative(self, texts: Sequence[str]) -> None:
+        """The coordinator's paragraphs, or a bold note that they are missing."""
+        if texts:
+            self.paragraphs(texts)
+            return
+        paragraph = self.document.add_paragraph()
+        paragraph.add_run(self.w["narrative_missing"]).bold = True
+        paragraph.add_run(f" ({self.context['narrative']['file']})")
 
-    def when(a: dict[str, Any]) -> str:
-        return f["date"](a["deadline"], "short") if a["deadline"] else (a["due"] or "")
-
-    def note(a: dict[str, Any]) -> str:
-        if not a["latest_note"]:
-            return ""
-        return f"{a['latest_note']} ({f['date'](a['latest_note_date'], 'short')})"
-
-    def activity_table(rows: Sequence[dict[str, Any]]) -> None:
+    def title(self) -> None:
+        w, f, plan = self.w, self.f, self.context["plan"]
+        self.document.add_heading(self.context["title"], level=0)
+        period = f"{f['date'](plan['period_start'])} \N{EN DASH} {f['date'](plan['period_end'])}"
         _table(
-            document,
+            self.document,
+            [w["plan"], plan["title"]],
+            [[w["period"], period], [w["as_of"], f["date"](self.context["as_of"])]],
+        )
+
+    def summary(self) -> None:
+        """1. The executive summary, the figures of the year and the summary per goal."""
+        w, f, context = self.w, self.f, self.context
+        self.document.add_heading(f"1. {w['executive_summary']}", level=1)
+        self.narrative(context["narrative"]["executive_summary"])
+        self.document.add_paragraph(w["summary_intro"])
+        _table(
+            self.document,
+            [w["status"], w["count"], w["share"]],
             [
-                w["id"],
-                w["activity"],
-                w["responsible"],
-                w["deadline"],
-                w["status"],
-                w["indicator_values"],
-                w["latest_note"],
-                w["evidence"],
+                [
+                    w[x["key"]],
+                    f["num"](x["count"]),
+                    "" if x["key"] == "due" else f["pct"](x["percent"]),
+                ]
+                for x in context["figures"]
             ],
+        )
+        self.document.add_paragraph()
+        keys = context["summary_keys"]
+
+        def counts(stats: dict[str, Any]) -> list[str]:
+            return [
+                f["num"](stats["counts"][k])
+                + ("" if k == "due" else f" ({f['pct'](stats['percents'][k])})")
+                for k in keys
+            ]
+
+        _table(
+            self.document,
+            [w["goal"], *(w[k] for k in keys)],
+            [
+                *([f"{g['id']}. {g['title']}", *counts(g["summary"])] for g in context["goals"]),
+                [w["overall"], *counts(context["summary"]["overall"])],
+            ],
+            SUMMARY_WIDTHS if len(keys) == 8 else None,
+        )
+
+    def charts(self) -> None:
+        """The charts as tables: completion per goal, the deadlines of the year."""
+        w, f, context = self.w, self.f, self.context
+        self.document.add_heading(w["completion_per_goal"], level=3)
+        _table(
+            self.document,
+            [w["goal"], w["due"], w["legend_completed_share"], ""],
+            [
+                [
+                    f"{g['id']}. {g['title']}",
+                    f["num"](g["due_count"]),
+                    f["pct"](g["completion"]),
+                    "\N{FULL BLOCK}" * round((g["completion"] or 0) / 5),
+                ]
+                for g in context["goals"]
+            ],
+        )
+        self.document.add_paragraph(f"{f['pct'](None)}: {w['nothing_due']}")
+        gantt = context["charts"]["gantt"]
+        if gantt["tasks"]:
+            self.document.add_heading(f"{w['deadlines_of_year']} {context['year']}", level=3)
+            legend = {item["tag"]: w[item["word"]] for item in gantt["legend"]}
+            _table(
+                self.document,
+                [w["deadline"], w["activity"], w["status"], w["legend"]],
+                [
+                    [f["date"](t["date"], "short"), t["label"], w[t["status"]], legend[t["tag"]]]
+                    for t in gantt["tasks"]
+                ],
+            )
+
+    def achievements(self) -> None:
+        """2. Each goal's paragraph, each measure's line, paragraph and activities."""
+        document, w = self.document, self.w
+        document.add_heading(f"2. {w['achievements']}", level=1)
+        for goal in self.context["goals"]:
+            document.add_heading(f"{w['goal']} {goal['id']}: {goal['title']}", level=2)
+            self.narrative(goal["narrative"])
+            for measure in goal["measures"]:
+                heading = f"{w['measure']} {measure['id']}: {measure['title']}"
+                document.add_heading(heading, level=3)
+                document.add_paragraph(measure["line"])
+                self.paragraphs(measure["narrative"])
+                if measure["activities"]:
+                    self.activity_table(measure["activities"])
+                if measure["not_listed_text"]:
+                    document.add_paragraph(measure["not_listed_text"])
+
+    def activity_table(self, rows: Sequence[dict[str, Any]]) -> None:
+        w, f = self.w, self.f
+
+        def when(a: dict[str, Any]) -> str:
+            return f["date"](a["deadline"], "short") if a["deadline"] else (a["due"] or "")
+
+        def note(a: dict[str, Any]) -> str:
+            if not a["latest_note"]:
+                return ""
+            return f"{a['latest_note']} ({f['date'](a['latest_note_date'], 'short')})"
+
+        header = ["id", "activity", "responsible", "deadline", "status", "indicator_values"]
+        table = _table(
+            self.document,
+            [w[key] for key in (*header, "latest_note", "evidence")],
             [
                 [
                     a["id"],
@@ -194,125 +348,27 @@ def report_docx(context: dict[str, Any]) -> bytes:
                     w[a["status"]],
                     "; ".join(f"{k}: {v}" for k, v in a["indicator_values"].items()),
                     note(a),
-                    "\n".join(e["text"] for e in a["evidence"]),
+                    "",
                 ]
                 for a in rows
             ],
             ACTIVITY_WIDTHS,
         )
+        for row, a in zip(table.rows[1:], rows, strict=True):
+            _evidence_lines(row.cells[-1].paragraphs[0], a["evidence"])
 
-    def amount(value: str | None, currency: str) -> str:
-        return f["money"](value, currency) if value is not None else "\N{EN DASH}"
-
-    plan = context["plan"]
-    document.add_heading(context["title"], level=0)
-    _table(
-        document,
-        [w["plan"], plan["title"]],
-        [
-            [
-                w["period"],
-                f"{f['date'](plan['period_start'])} \N{EN DASH} {f['date'](plan['period_end'])}",
-            ],
-            [w["as_of"], f["date"](context["as_of"])],
-        ],
-    )
-
-    # 1. executive summary
-    document.add_heading(f"1. {w['executive_summary']}", level=1)
-    if context["narrative"]["executive_summary"]:
-        paragraphs(context["narrative"]["executive_summary"])
-    else:
-        missing()
-    document.add_paragraph(w["summary_intro"])
-    _table(
-        document,
-        [w["status"], w["count"], w["share"]],
-        [
-            [w[x["key"]], f["num"](x["count"]), "" if x["key"] == "due" else f["pct"](x["percent"])]
-            for x in context["figures"]
-        ],
-    )
-    document.add_paragraph()
-    keys = context["summary_keys"]
-    summary = context["summary"]
-
-    def counts(stats: dict[str, Any]) -> list[str]:
-        return [
-            f["num"](stats["counts"][k])
-            + ("" if k == "due" else f" ({f['pct'](stats['percents'][k])})")
-            for k in keys
-        ]
-
-    _table(
-        document,
-        [w["goal"], *(w[k] for k in keys)],
-        [
-            *([f"{g['id']}. {g['title']}", *counts(g["summary"])] for g in context["goals"]),
-            [w["overall"], *counts(summary["overall"])],
-        ],
-        SUMMARY_WIDTHS if len(keys) == 8 else None,
-    )
-    document.add_heading(w["completion_per_goal"], level=3)
-    _table(
-        document,
-        [w["goal"], w["due"], w["legend_completed_share"], ""],
-        [
-            [
-                f"{g['id']}. {g['title']}",
-                f["num"](g["due_count"]),
-                f["pct"](g["completion"]),
-                "\N{FULL BLOCK}" * round((g["completion"] or 0) / 5),
-            ]
-            for g in context["goals"]
-        ],
-    )
-    document.add_paragraph(f"{f['pct'](None)}: {w['nothing_due']}")
-    gantt = context["charts"]["gantt"]
-    if gantt["tasks"]:
-        document.add_heading(f"{w['deadlines_of_year']} {context['year']}", level=3)
-        legend = {item["tag"]: w[item["word"]] for item in gantt["legend"]}
+    def delays(self) -> None:
+        """3. The activities overdue on the date of the state, with the reason given."""
+        w, f, delays = self.w, self.f, self.context["delays"]
+        self.document.add_heading(f"3. {w['delays']}", level=1)
+        self.document.add_paragraph(w["delays_intro"])
+        if not delays:
+            self.document.add_paragraph(w["no_delays"])
+            return
+        header = ["id", "activity", "responsible", "deadline", "status", "overdue_days"]
         _table(
-            document,
-            [w["deadline"], w["activity"], w["status"], w["legend"]],
-            [
-                [f["date"](t["date"], "short"), t["label"], w[t["status"]], legend[t["tag"]]]
-                for t in gantt["tasks"]
-            ],
-        )
-
-    # 2. achievements
-    document.add_heading(f"2. {w['achievements']}", level=1)
-    for goal in context["goals"]:
-        document.add_heading(f"{w['goal']} {goal['id']}: {goal['title']}", level=2)
-        if goal["narrative"]:
-            paragraphs(goal["narrative"])
-        else:
-            missing()
-        for measure in goal["measures"]:
-            document.add_heading(f"{w['measure']} {measure['id']}: {measure['title']}", level=3)
-            document.add_paragraph(measure["line"])
-            paragraphs(measure["narrative"])
-            if measure["activities"]:
-                activity_table(measure["activities"])
-            if measure["not_listed_text"]:
-                document.add_paragraph(measure["not_listed_text"])
-
-    # 3. delays
-    document.add_heading(f"3. {w['delays']}", level=1)
-    document.add_paragraph(w["delays_intro"])
-    if context["delays"]:
-        _table(
-            document,
-            [
-                w["id"],
-                w["activity"],
-                w["responsible"],
-                w["deadline"],
-                w["status"],
-                w["overdue_days"],
-                w["reason_for_delay"],
-            ],
+            self.document,
+            [w[key] for key in (*header, "reason_for_delay")],
             [
                 [
                     d["id"],
@@ -323,80 +379,66 @@ def report_docx(context: dict[str, Any]) -> bytes:
                     f["num"](d["days_overdue"]),
                     f"{d['reason']} ({d['reason_given']})" if d["reason"] else "",
                 ]
-                for d in context["delays"]
+                for d in delays
             ],
             DELAY_WIDTHS,
         )
-    else:
-        document.add_paragraph(w["no_delays"])
 
-    # 4. amendments
-    document.add_heading(f"4. {w['amendments']}", level=1)
-    for a in context["amendments"]:
-        document.add_heading(
-            f"{w['government_conclusion']} {a['decision']} ({f['date'](a['date'])})", level=2
-        )
-        if a["reason"]:
-            document.add_paragraph(f"{w['reason']}: {a['reason']}")
-        if a["changes"]:
-            _table(
-                document,
-                [w["activity"], w["cell"], w["old_value"], w["new_value"]],
-                [
-                    [f"{c['activity']} {c['title']}", c["cell"], c["old"], c["new"]]
-                    for c in a["changes"]
-                ],
-            )
-    if not context["amendments"]:
-        document.add_paragraph(w["no_amendments"])
-
-    # 5. funds
-    funds = context["funds"]
-    document.add_heading(f"5. {w['funds_indicative']} / {w['funds_spent']}", level=1)
-    intro = w["funds_year_intro"]
-    if funds["not_by_year"]:
-        intro += f" {funds['not_by_year_text']}."
-    document.add_paragraph(intro)
-    for heading, group_word, lines, totals in (
-        (w["by_goal"], w["goal"], funds["by_goal"], funds["totals"]),
-        (w["by_measure"], w["measure"], funds["by_measure"], []),
-    ):
-        document.add_heading(heading, level=2)
-        if not lines:
-            document.add_paragraph(w["none"])
-            continue
-        _table(
-            document,
-            [group_word, w["currency"], w["funds_indicative"], w["funds_spent"]],
-            [
-                *(
+    def amendments(self) -> None:
+        """4. The amendments of the year and the cells each one changed."""
+        document, w, f = self.document, self.w, self.f
+        document.add_heading(f"4. {w['amendments']}", level=1)
+        for a in self.context["amendments"]:
+            heading = f"{w['government_conclusion']} {a['decision']} ({f['date'](a['date'])})"
+            document.add_heading(heading, level=2)
+            if a["reason"]:
+                document.add_paragraph(f"{w['reason']}: {a['reason']}")
+            if a["changes"]:
+                _table(
+                    document,
+                    [w["activity"], w["cell"], w["old_value"], w["new_value"]],
                     [
-                        f"{x['group']}. {x['name']}",
-                        x["currency"],
-                        amount(x["indicative"], x["currency"]),
-                        amount(x["spent"], x["currency"]),
-                    ]
-                    for x in lines
-                ),
-                *(
-                    [
-                        w["total"],
-                        t["currency"],
-                        amount(t["indicative"], t["currency"]),
-                        amount(t["spent"], t["currency"]),
-                    ]
-                    for t in totals
-                ),
-            ],
-        )
+                        [f"{c['activity']} {c['title']}", c["cell"], c["old"], c["new"]]
+                        for c in a["changes"]
+                    ],
+                )
+        if not self.context["amendments"]:
+            document.add_paragraph(w["no_amendments"])
 
-    # 6. annex
-    document.add_heading(f"6. {w['annex_activities']}", level=1)
-    if context["annex"]:
-        activity_table(context["annex"])
-    else:
-        document.add_paragraph(w["none"])
+    def funds(self) -> None:
+        """5. Indicative funds beside the funds spent, by goal and by measure."""
+        document, w, funds = self.document, self.w, self.context["funds"]
+        document.add_heading(f"5. {w['funds_indicative']} / {w['funds_spent']}", level=1)
+        intro = w["funds_year_intro"]
+        if funds["not_by_year"]:
+            intro += f" {funds['not_by_year_text']}."
+        document.add_paragraph(intro)
+        for heading, group_word, lines, totals in (
+            (w["by_goal"], w["goal"], funds["by_goal"], funds["totals"]),
+            (w["by_measure"], w["measure"], funds["by_measure"], []),
+        ):
+            document.add_heading(heading, level=2)
+            if not lines:
+                document.add_paragraph(w["none"])
+                continue
+            rows = [[f"{x['group']}. {x['name']}", *self.amounts(x)] for x in lines]
+            rows += [[w["total"], *self.amounts(t)] for t in totals]
+            header = [group_word, w["currency"], w["funds_indicative"], w["funds_spent"]]
+            _table(document, header, rows)
 
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return _reproducible(buffer.getvalue())
+    def amounts(self, line: dict[str, Any]) -> list[str]:
+        """A line's currency, indicative and spent amounts (an en dash for none)."""
+        currency = line["currency"]
+
+        def amount(value: str | None) -> str:
+            return self.f["money"](value, currency) if value is not None else "\N{EN DASH}"
+
+        return [currency, amount(line["indicative"]), amount(line["spent"])]
+
+    def annex(self) -> None:
+        """6. Every activity of the reporting year."""
+        self.document.add_heading(f"6. {self.w['annex_activities']}", level=1)
+        if self.context["annex"]:
+            self.activity_table(self.context["annex"])
+        else:
+            self.document.add_paragraph(self.w["none"])

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 
 from cas_plan.answers.queries import DueRow
 from cas_plan.core.diagnostics import printable
-from cas_plan.core.organization import unit_names
+from cas_plan.core.organization import responsible_names
 from cas_plan.core.status import status_label
 
 # Every line break a calendar program might honour, CR alone included (RFC 5545 ends lines with
@@ -62,7 +62,7 @@ def due_ics(
         deadline = row.view.due.value
         description = [
             f"Activity {row.view.id} (measure {row.view.measure_id})",
-            "Responsible: " + ", ".join(unit_names(row.view, names)),
+            "Responsible: " + ", ".join(responsible_names(row.view, names)),
             f"Due date as written: {deadline.as_written or deadline.when.spell()}"
             if deadline
             else "",

@@ -14,7 +14,7 @@ from cas_plan.answers.diff import KINDS, PlanDiff
 from cas_plan.answers.followup import Followup
 from cas_plan.answers.queries import DueRow, WhoRow
 from cas_plan.core.diagnostics import printable
-from cas_plan.core.organization import unit_names
+from cas_plan.core.organization import responsible_names
 from cas_plan.core.status import status_label
 from cas_plan.output.text import (
     HEADINGS,
@@ -67,7 +67,7 @@ def due_markdown(rows: Sequence[DueRow], names: Mapping[str, str]) -> str:
                         + (" (overdue)" if row.overdue else ""),
                         row.view.id,
                         row.view.title,
-                        ", ".join(unit_names(row.view, names)),
+                        ", ".join(responsible_names(row.view, names)),
                         status_label(row.status),
                     ]
                     for row in in_section

@@ -21,10 +21,10 @@ from cas_plan.answers.queries import DueRow, UnitLine, WhoRow
 from cas_plan.answers.records import ActivityRecord, BudgetRecord
 from cas_plan.core.diagnostics import printable
 from cas_plan.core.money import group_digits
-from cas_plan.core.organization import unit_names
+from cas_plan.core.organization import responsible_names
 from cas_plan.core.status import status_label
 from cas_plan.l10n.formats import MISSING
-from cas_plan.output.text import SECTION_TITLES
+from cas_plan.output.text import SECTION_TITLES, counted
 
 
 @dataclass(frozen=True)
@@ -203,7 +203,7 @@ def print_due(console: Console, rows: Sequence[DueRow], names: Mapping[str, str]
                 row.view.id,
                 when,
                 row.view.title,
-                ", ".join(unit_names(row.view, names)),
+                ", ".join(responsible_names(row.view, names)),
                 status_text(row.status),
                 style="red" if row.overdue else None,
             )
@@ -306,6 +306,14 @@ def print_who(
 def print_budget(console: Console, record: BudgetRecord) -> None:
     title = "Indicative funds" + (f" for {record['year']}" if record["year"] else "")
     console.print(Text(f"{title}, by {record['by']}", style="bold"))
+    _budget_lines(console, record)
+    if record["spent"]:
+        _spent_beside(console, record)
+    _not_summed(console, record)
+
+
+def _budget_lines(console: Console, record: BudgetRecord) -> None:
+    """The lines of the budget, then the totals per currency, basis and procurement."""
     table = _table(
         (record["by"], WIDE if record["by"] == "source" else NARROW),  # a source is a name
         ("name", WIDE),
@@ -343,47 +351,54 @@ def print_budget(console: Console, record: BudgetRecord) -> None:
         )
     _show(console, totals)
     console.print()
-    if record["spent"]:
-        year = record["year"]
-        console.print(
-            Text(
-                f"Indicative and spent in {year}"
-                if year is not None
-                else "Spent in all years (no indicative amount of one year to compare)",
-                style="bold",
-            )
-        )
-        beside = _table(
-            (record["by"], {"no_wrap": True}),
-            ("name", WIDE),
-            ("currency", NARROW),
-            ("indicative", {"justify": "right", "no_wrap": True}),
-            ("spent", {"justify": "right", "no_wrap": True}),
-        )
 
-        def shown(value: str | None) -> str:
-            return group_digits(value) if value is not None else MISSING
 
-        for pair in record["spent"]:
-            _add_row(
-                beside,
-                pair["group"],
-                pair["name"],
-                pair["currency"],
-                shown(pair["indicative"]),
-                shown(pair["spent"]),
-            )
-        for summed in record["spent_totals"]:
-            _add_row(
-                beside,
-                "total",
-                "",
-                summed["currency"],
-                shown(summed["indicative"]),
-                shown(summed["spent"]),
-            )
-        _show(console, beside)
-        console.print()
+def _spent_beside(console: Console, record: BudgetRecord) -> None:
+    """What was spent beside what was indicated, per group, then per currency."""
+    year = record["year"]
+    console.print(
+        Text(
+            f"Indicative and spent in {year}"
+            if year is not None
+            else "Spent in all years (no indicative amount of one year to compare)",
+            style="bold",
+        )
+    )
+    beside = _table(
+        (record["by"], {"no_wrap": True}),
+        ("name", WIDE),
+        ("currency", NARROW),
+        ("indicative", {"justify": "right", "no_wrap": True}),
+        ("spent", {"justify": "right", "no_wrap": True}),
+    )
+
+    def shown(value: str | None) -> str:
+        return group_digits(value) if value is not None else MISSING
+
+    for pair in record["spent"]:
+        _add_row(
+            beside,
+            pair["group"],
+            pair["name"],
+            pair["currency"],
+            shown(pair["indicative"]),
+            shown(pair["spent"]),
+        )
+    for summed in record["spent_totals"]:
+        _add_row(
+            beside,
+            "total",
+            "",
+            summed["currency"],
+            shown(summed["indicative"]),
+            shown(summed["spent"]),
+        )
+    _show(console, beside)
+    console.print()
+
+
+def _not_summed(console: Console, record: BudgetRecord) -> None:
+    """The activities whose funds are not in the sums, by why, and the amounts left out."""
     console.print(Text("Not summed", style="bold"))
     labels = {
         "no_extra_cost": "no extra cost (regular activities)",
@@ -394,10 +409,7 @@ def print_budget(console: Console, record: BudgetRecord) -> None:
         "not_stated": "no funds stated",
     }
     for name, label in labels.items():
-        entry = record["not_summed"][name]
-        console.print(
-            f"  {label}: {entry['count']} {'activity' if entry['count'] == 1 else 'activities'}"
-        )
+        console.print(f"  {label}: {counted(record['not_summed'][name]['count'], 'activity')}")
     for amount in record["excluded"]:
         console.print(
             shown_text(

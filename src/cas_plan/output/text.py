@@ -59,9 +59,16 @@ def lines_text(lines: Iterable[str]) -> str:
     return "".join(printable(line) + "\n" for line in lines)
 
 
-def plural(count: int, word: str, words: str | None = None) -> str:
-    """'1 error', '2 errors' (English plan-tool words; reports use words.py)."""
-    return f"{count} {word if count == 1 else words or word + 's'}"
+def counted(count: int, word: str, words: str | None = None) -> str:
+    """'1 error', '2 errors', '2 activities': an English noun of the tool's own text counted
+    (`words` for an irregular plural); text in the report's languages uses
+    `cas_plan.l10n.formats.plural`."""
+    if count == 1:
+        return f"{count} {word}"
+    if words is None:
+        consonant_y = word.endswith("y") and word[-2:-1] not in ("a", "e", "i", "o", "u")
+        words = word[:-1] + "ies" if consonant_y else word + "s"
+    return f"{count} {words}"
 
 
 def _cell_source(record: ActivityShow, cell: str) -> str:
@@ -118,7 +125,8 @@ def _show_lines(record: ShowRecord) -> list[str]:
             "Measures:",
         ]
         lines += [
-            f"  {m['id']}  {m['title']} ({m['activities']} activities)" for m in record["measures"]
+            f"  {m['id']}  {m['title']} ({counted(m['activities'], 'activity')})"
+            for m in record["measures"]
         ]
         return lines
     if record["kind"] == "measure":
@@ -135,7 +143,12 @@ def _show_lines(record: ShowRecord) -> list[str]:
             for a in record["activities"]
         ]
         return lines
-    r: ActivityShow = record
+    return _activity_lines(record)
+
+
+def _activity_lines(r: ActivityShow) -> list[str]:
+    """An activity's record: where it sits, each cell and where its value comes from, its
+    status, the amended cells' history and its progress entries."""
     lines = [f"Activity {r['id']}: {r['title']}"]
     if r["unnumbered"]:
         lines.append("  (the source prints no number for this activity)")
@@ -144,7 +157,24 @@ def _show_lines(record: ShowRecord) -> list[str]:
     if r["parent"]:
         lines.append(f"  parent {r['parent']}: {r['parent_title']}")
     lines.append(f"  file: {r['file']}")
-    lines += ["", f"Indicators ({_cell_source(r, 'indicators')}):"]
+    lines += _cell_lines(r)
+    if r["sub_activities"]:
+        lines += ["", "Sub-activities: " + ", ".join(r["sub_activities"])]
+    status = status_label(r["status"])
+    lines += [
+        "",
+        f"Status: {status}" + (f" (since {r['status_date']})" if r["status_date"] else ""),
+    ]
+    if r["added_by"]:
+        lines.append(f"Added by amendment {r['added_by']}")
+    if r["cancelled_by"]:
+        lines.append(f"Cancelled by amendment {r['cancelled_by']}")
+    return lines + _history_lines(r) + _progress_lines(r)
+
+
+def _cell_lines(r: ActivityShow) -> list[str]:
+    """The indicators, responsible units, deadline and indicative funds."""
+    lines = ["", f"Indicators ({_cell_source(r, 'indicators')}):"]
     lines += [f"  - {text}" for text in r["indicators"]] or ["  none"]
     lines += ["", f"Responsible ({_cell_source(r, 'responsible')}):"]
     for unit in r["responsible"]:
@@ -171,32 +201,30 @@ def _show_lines(record: ShowRecord) -> list[str]:
         lines.append(f"  as written: {funds['as_written']}")
     if funds["uncertain"]:
         lines.append(f"  uncertain: {funds['uncertain']}")
-    if r["sub_activities"]:
-        lines += ["", "Sub-activities: " + ", ".join(r["sub_activities"])]
-    status = status_label(r["status"])
-    lines += [
-        "",
-        f"Status: {status}" + (f" (since {r['status_date']})" if r["status_date"] else ""),
-    ]
-    if r["added_by"]:
-        lines.append(f"Added by amendment {r['added_by']}")
-    if r["cancelled_by"]:
-        lines.append(f"Cancelled by amendment {r['cancelled_by']}")
-    if r["history"]:
-        lines += ["", "Amended cells (value, from, until, amendment):"]
-        for value in r["history"]:
-            shown = value["value"] + (
-                f' (as written: "{value["as_written"]}")' if value["as_written"] else ""
-            )
-            since = value["since"] or "as adopted"
-            until = value["until"] or "now"
-            by = (
-                f"replaced by {value['replaced_by']} ({value['decision']})"
-                if value["replaced_by"]
-                else "in force"
-            )
-            lines.append(f"  {value['cell']}: {shown}; {since} .. {until}; {by}")
-    lines.append("Progress:")
+    return lines
+
+
+def _history_lines(r: ActivityShow) -> list[str]:
+    if not r["history"]:
+        return []
+    lines = ["", "Amended cells (value, from, until, amendment):"]
+    for value in r["history"]:
+        shown = value["value"] + (
+            f' (as written: "{value["as_written"]}")' if value["as_written"] else ""
+        )
+        since = value["since"] or "as adopted"
+        until = value["until"] or "now"
+        by = (
+            f"replaced by {value['replaced_by']} ({value['decision']})"
+            if value["replaced_by"]
+            else "in force"
+        )
+        lines.append(f"  {value['cell']}: {shown}; {since} .. {until}; {by}")
+    return lines
+
+
+def _progress_lines(r: ActivityShow) -> list[str]:
+    lines = ["Progress:"]
     if not r["progress"]:
         lines.append("  none recorded")
     for entry in r["progress"]:

@@ -3,7 +3,8 @@
 Every cell gets its type on purpose: ids and text are string cells even when they look like
 numbers or formulas (so "3.10" stays "3.10" and a title starting with "=" is never run), dates
 are date cells, amounts are numbers. The same input gives byte-identical bytes, so an export can
-be committed and compared. The building blocks are shared with `cas_plan.collect.layout`.
+be committed and compared. The building blocks are shared with `cas_plan.collect.write`; reading
+a filled workbook back is `cas_plan.collect.cells`' job.
 """
 
 from __future__ import annotations
@@ -14,11 +15,10 @@ import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
-from pathlib import Path
+from decimal import Decimal
 from typing import TYPE_CHECKING, Literal
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -49,9 +49,6 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 TOP = Alignment(vertical="top")
 
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-_DECIMAL_FORMAT_PLACES = re.compile(r"\.(0+)")
-_FORMAT_LITERAL = re.compile(r'"[^"]*"|\\.')
-_FIFTEEN_DIGITS = Context(prec=15, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
@@ -70,28 +67,6 @@ class Sheet:
     name: str
     columns: Sequence[Column]
     rows: Sequence[Sequence[object | None]]
-
-
-@dataclass(frozen=True)
-class CellRead:
-    """A cell as read back: its reference (`F12`), its value as openpyxl gives it (str, int,
-    float, datetime, bool or None) and its number format, which says how many decimal places the
-    reader saw."""
-
-    ref: str
-    value: object | None
-    number_format: str
-
-
-@dataclass(frozen=True)
-class RowCells:
-    """The cells of one row, from column A to the sheet's last used column."""
-
-    number: int
-    cells: tuple[CellRead, ...]
-
-    def is_empty(self) -> bool:
-        return all(is_blank(cell.value) for cell in self.cells)
 
 
 # --- writing -------------------------------------------------------------------------------
@@ -369,83 +344,6 @@ def write_workbook(
     for sheet in sheets or [Sheet("Sheet", [], [])]:
         taken.append(add_table_sheet(wb, sheet, taken).title)
     return workbook_bytes(wb)
-
-
-# --- reading -------------------------------------------------------------------------------
-
-
-def open_workbook(source: Path | bytes) -> Workbook:
-    """Load a workbook for reading values (cached results of formulas, not the formulas)."""
-    data = source.read_bytes() if isinstance(source, Path) else source
-    return load_workbook(io.BytesIO(data), data_only=True)
-
-
-def sheet_rows(ws: Worksheet) -> list[RowCells]:
-    """Every row of a worksheet up to its last used one, each cell with its reference."""
-    rows: list[RowCells] = []
-    width = ws.max_column
-    for number, row in enumerate(
-        ws.iter_rows(min_row=1, max_row=ws.max_row, max_col=width), start=1
-    ):
-        cells = tuple(
-            CellRead(
-                f"{get_column_letter(column)}{number}",
-                getattr(cell, "value", None),
-                getattr(cell, "number_format", "General"),
-            )
-            for column, cell in enumerate(row, start=1)
-        )
-        rows.append(RowCells(number, cells))
-    return rows
-
-
-def read_rows(source: Path | bytes, sheet_name: str) -> list[RowCells]:
-    """The rows of one sheet of an .xlsx file (header included), so a caller can say
-    `FILE:SHEET!F12: message`. KeyError when there is no such sheet."""
-    wb = open_workbook(source)
-    if sheet_name not in wb.sheetnames:
-        raise KeyError(sheet_name)
-    return sheet_rows(wb[sheet_name])
-
-
-def is_blank(value: object | None) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def format_places(number_format: str) -> int | None:
-    """The decimal places a number format shows (`#,##0.00` -> 2, `0` -> 0); None for
-    `General` and other formats that show as many places as the number has."""
-    section = _FORMAT_LITERAL.sub("", number_format.split(";")[0])
-    if section.casefold() == "general" or "0" not in section:
-        return None
-    match = _DECIMAL_FORMAT_PLACES.search(section)
-    return len(match.group(1)) if match else 0
-
-
-def plain_decimal(value: Decimal) -> Decimal:
-    """`value` without trailing zeros and never in exponent form (1E+3 -> 1000)."""
-    if value == value.to_integral_value():
-        return value.quantize(Decimal(1))
-    return value.normalize()
-
-
-def cell_decimal(value: int | float | Decimal, number_format: str) -> Decimal:
-    """The amount a number cell shows, as a Decimal.
-
-    A cell holds a double: `Decimal(str(x))` takes the shortest text that reads back as the
-    same double (what was typed), rounding to 15 significant digits drops what arithmetic in
-    doubles added (Excel keeps 15 too), and rounding half up to the format's places gives what
-    the cell shows: 0.1 + 0.2 -> 0.30 under `#,##0.00`, 0.3 under `General`."""
-    if isinstance(value, bool):
-        raise TypeError("a bool is not an amount")
-    number = Decimal(value) if isinstance(value, int | Decimal) else Decimal(repr(value))
-    if not number.is_finite():
-        raise InvalidOperation(str(value))
-    number = _FIFTEEN_DIGITS.plus(number)
-    places = format_places(number_format)
-    if places is None:
-        return plain_decimal(number)
-    return number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 # --- the tables of list, due, who and budget -------------------------------------------------

@@ -1,11 +1,11 @@
-"""The plan's static public progress site: plain data per page, rendered by Jinja2 templates
-(templates/site/), written all at once.
+"""The plan's static public progress site: which pages there are, how they link to each other,
+the search index, the units' calendar feeds and the yearly reports, rendered all at once.
 
 `build_site` returns every file of the site as bytes (a pure function of the plan, the date,
-the language and the base address: the same inputs give the same bytes); `write_site` writes
-them into a temporary sibling directory and renames it into place, so a reader never sees half a
-site. Pages link to each other relatively (the folder works opened from disk) unless a base
-address is given (hosting under a sub-path, as GitHub Pages does).
+the language and the base address: the same inputs give the same bytes); `write_site` replaces
+the folder whole, so a reader never sees half a site. Pages link to each other relatively (the
+folder works opened from disk) unless a base address is given (hosting under a sub-path, as
+GitHub Pages does). The data of each page is `publish.site_pages`'.
 
 Plan text is only ever autoescaped; the pages carry a strict Content-Security-Policy (no inline
 script or style), the search is a small script of our own that filters the plain-HTML list.
@@ -14,272 +14,47 @@ script or style), the search is a small script of our own that filters the plain
 from __future__ import annotations
 
 import datetime as dt
-import os
 import posixpath
 import re
-import shutil
-import tempfile
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
-from urllib.parse import quote
 
-from cas_plan.answers.queries import (
-    DueQuery,
-    DueRow,
-    due_rows,
-    event_dates,
-    status_record,
-    unit_tree,
-    who,
-)
-from cas_plan.core.deadlines import describe, span
+from cas_plan.answers.queries import DueQuery, due_rows, event_dates, status_record, who
 from cas_plan.core.diagnostics import visible
 from cas_plan.core.errors import UsageError
-from cas_plan.core.history import amendments_by_id, plan_on
+from cas_plan.core.history import plan_on
 from cas_plan.core.loader import Plan
-from cas_plan.core.model import (
-    CONTINUED,
-    Activity,
-    Deadline,
-    Funding,
-    Indicators,
-    ProgressEntry,
-    Responsibility,
-    evidence_kind,
-    reporter_unit,
+from cas_plan.core.organization import (
+    Organization,
+    responsible_names,
+    responsible_unit_ids,
+    unit_names_by_id,
 )
-from cas_plan.core.organization import Organization, responsible_unit_ids
 from cas_plan.core.provenance import GitState
-from cas_plan.core.views import ActivityView, id_sort_key, superseded
-from cas_plan.l10n.formats import (
-    DateStyle,
-    format_date,
-    format_int,
-    format_money,
-    html_lang,
-)
-from cas_plan.l10n.script import KEEP_LATIN, to_cyrillic
+from cas_plan.l10n.formats import html_lang
 from cas_plan.output.json import script_json
+from cas_plan.publish import templating
+from cas_plan.publish.site_pages import (
+    Page,
+    Site,
+    activities_page,
+    activity_pages,
+    amendments_page,
+    ancestors,
+    calendar_of,
+    goal_pages,
+    goal_rows,
+    home_page,
+    measure_pages,
+    sentence,
+    unit_pages,
+    units_page,
+)
+from cas_plan.publish.site_words import LANGUAGES as LANGUAGES  # the site's --lang choices
+from cas_plan.publish.site_words import site_words
 
 MARKER = ".casplan-site"  # in every site casplan writes: the folder may be replaced
 MARKER_TEXT = "This folder is a static site written by casplan site; it is replaced whole.\n"
-STATUS_ORDER = ("completed", "in_progress", "delayed", "not_started", "not_reported", "cancelled")
-UPCOMING_DAYS = 90
-LATEST_ENTRIES = 10
-
-_EN: dict[str, str] = {
-    "site_title": "Progress of the plan",
-    "home": "Home",
-    "state_as_of": "State as of {date}",
-    "period": "Plan period",
-    "institution": "Institution",
-    "completion": "Completion per goal",
-    "completion_intro": "Activities of each goal by their status on {date}",
-    "chart_label": "Share of activities completed, per goal",
-    "completed_of": "{done} of {total} completed ({percent}%)",
-    "overdue": "Overdue",
-    "overdue_intro": "Deadlines passed on {date} whose activity is not completed or cancelled.",
-    "upcoming": "Due in the next {days} days",
-    "latest": "Latest progress entries",
-    "nothing": "None.",
-    "goals": "Goals",
-    "goal": "Goal",
-    "measures": "Measures",
-    "measure": "Measure",
-    "activities": "Activities",
-    "activity": "Activity",
-    "all_activities": "All activities (search)",
-    "sub_activities": "Sub-activities",
-    "parent": "Part of",
-    "units": "Units",
-    "unit": "Unit",
-    "amendments": "Amendments",
-    "amendment": "Amendment",
-    "reports": "Yearly reports",
-    "report_for": "Report for {year}",
-    "id": "Id",
-    "title": "Title",
-    "total": "Total",
-    "date": "Date",
-    "deadline": "Deadline",
-    "responsible": "Responsible units",
-    "status": "Status",
-    "status_since": "since {date}",
-    "indicators": "Indicators",
-    "funds": "Indicative funds",
-    "as_written": "As written in the plan",
-    "continued_from": "Continued from the row of activity {id}",
-    "no_extra_cost": "No extra cost",
-    "undetermined": "Not determined",
-    "external": "Funded outside the plan",
-    "sources": "Sources",
-    "see": "See",
-    "uncertain": "Uncertain",
-    "role": "role",
-    "scope": "scope",
-    "progress_history": "Progress history",
-    "progress_intro": "Every entry, oldest first; a corrected entry stays, struck through.",
-    "note": "Note",
-    "values": "Indicator values",
-    "reported_by": "Reported by",
-    "superseded": "Superseded by a later correction",
-    "corrects": "Corrects the entry of {date}",
-    "evidence": "Evidence",
-    "spending": "Spending",
-    "amount": "Amount",
-    "year": "Year",
-    "source": "Source",
-    "amendment_history": "Amendments",
-    "added_by": "Added to the plan by amendment {id}",
-    "cancelled_by": "Cancelled by amendment {id}",
-    "changed_cells": "Changed",
-    "earlier_value": "Value before the amendment",
-    "continued": "(continued the row above)",
-    "blank": "(blank)",
-    "decision": "Decision",
-    "reason": "Reason",
-    "affected": "Activities",
-    "kind": "Kind",
-    "head": "Head",
-    "part_of": "Part of",
-    "sub_units": "Sub-units",
-    "leads": "Leads",
-    "leads_intro": "Activities the unit is responsible for: by name, through one of its "
-    "sub-units, or as one of a group of units the plan names (all divisions, say).",
-    "calendar": "Calendar of the unit's deadlines (iCalendar, to subscribe to in Outlook)",
-    "search": "Search",
-    "search_text": "Text",
-    "any": "any",
-    "shown": "{shown} of {total} activities shown",
-    "skip": "Skip to content",
-    "generated": "Generated by casplan from the plan's YAML files",
-    "not_reported": "Not reported",
-    "not_started": "Not started",
-    "in_progress": "In progress",
-    "completed": "Completed",
-    "delayed": "Delayed",
-    "cancelled": "Cancelled",
-}
-
-_SR: dict[str, str] = {
-    "site_title": "Sprovođenje plana",
-    "home": "Početna",
-    "state_as_of": "Stanje na dan {date}",
-    "period": "Period plana",
-    "institution": "Institucija",
-    "completion": "Realizacija po ciljevima",
-    "completion_intro": "Aktivnosti svakog cilja prema statusu na dan {date}",
-    "chart_label": "Udeo realizovanih aktivnosti po ciljevima",
-    "completed_of": "realizovano {done} od {total} ({percent}%)",
-    "overdue": "Rok je prekoračen",
-    "overdue_intro": "Rokovi koji su prošli na dan {date}, a aktivnost nije realizovana ni "
-    "otkazana.",
-    "upcoming": "Rok u narednih {days} dana",
-    "latest": "Najnoviji izveštaji o napretku",
-    "nothing": "Nema.",
-    "goals": "Ciljevi",
-    "goal": "Cilj",
-    "measures": "Mere",
-    "measure": "Mera",
-    "activities": "Aktivnosti",
-    "activity": "Aktivnost",
-    "all_activities": "Sve aktivnosti (pretraga)",
-    "sub_activities": "Podaktivnosti",
-    "parent": "Deo aktivnosti",
-    "units": "Organizacione jedinice",
-    "unit": "Organizaciona jedinica",
-    "amendments": "Izmene plana",
-    "amendment": "Izmena",
-    "reports": "Godišnji izveštaji",
-    "report_for": "Izveštaj za {year}. godinu",
-    "id": "Oznaka",
-    "title": "Naziv",
-    "total": "Ukupno",
-    "date": "Datum",
-    "deadline": "Rok",
-    "responsible": "Odgovorne organizacione jedinice",
-    "status": "Status",
-    "status_since": "od {date}",
-    "indicators": "Pokazatelji",
-    "funds": "Procenjena (indikativna) sredstva",
-    "as_written": "Kako piše u planu",
-    "continued_from": "Nastavak reda aktivnosti {id}",
-    "no_extra_cost": "Bez dodatnih troškova",
-    "undetermined": "Nije utvrđeno",
-    "external": "Finansira se van plana",
-    "sources": "Izvori",
-    "see": "Videti",
-    "uncertain": "Nesigurno",
-    "role": "uloga",
-    "scope": "obuhvat",
-    "progress_history": "Istorija napretka",
-    "progress_intro": "Svi izveštaji, od najstarijeg; ispravljeni izveštaj ostaje, precrtan.",
-    "note": "Napomena",
-    "values": "Vrednosti pokazatelja",
-    "reported_by": "Izvestio",
-    "superseded": "Zamenjen kasnijom ispravkom",
-    "corrects": "Ispravlja izveštaj od {date}",
-    "evidence": "Dokazi",
-    "spending": "Utrošena sredstva",
-    "amount": "Iznos",
-    "year": "Godina",
-    "source": "Izvor",
-    "amendment_history": "Izmene plana",
-    "added_by": "Dodata u plan izmenom {id}",
-    "cancelled_by": "Otkazana izmenom {id}",
-    "changed_cells": "Izmenjeno",
-    "earlier_value": "Vrednost pre izmene",
-    "continued": "(nastavak reda iznad)",
-    "blank": "(prazno)",
-    "decision": "Odluka",
-    "reason": "Razlog",
-    "affected": "Aktivnosti",
-    "kind": "Vrsta",
-    "head": "Rukovodilac",
-    "part_of": "U sastavu",
-    "sub_units": "Unutrašnje jedinice",
-    "leads": "Odgovornosti",
-    "leads_intro": "Aktivnosti za koje je jedinica odgovorna: navedena je po nazivu, preko "
-    "neke od svojih unutrašnjih jedinica ili kao deo grupe jedinica koju plan navodi (na primer "
-    "sve sektore).",
-    "calendar": "Kalendar rokova jedinice (iCalendar, za pretplatu u Outlook-u)",
-    "search": "Pretraga",
-    "search_text": "Tekst",
-    "any": "sve",
-    "shown": "Prikazano {shown} od {total} aktivnosti",
-    "skip": "Preskoči na sadržaj",
-    "generated": "Napravio casplan iz YAML datoteka plana",
-    "not_reported": "Bez izveštaja",
-    "not_started": "Nije započeto",
-    "in_progress": "U toku",
-    "completed": "Realizovano",
-    "delayed": "Kasni",
-    "cancelled": "Otkazano",
-}
-assert set(_EN) == set(_SR)
-
-
-def _cyrillic(text: str) -> str:
-    """Serbian Latin to Cyrillic, leaving the placeholders ({date}) and names of tools Latin."""
-    keep = (*KEEP_LATIN, "Outlook", "iCalendar")
-    parts = re.split(r"(\{[a-z_]+\})", text)
-    return "".join(part if part.startswith("{") else to_cyrillic(part, keep) for part in parts)
-
-
-_SR_CYRL = {key: _cyrillic(value) for key, value in _SR.items()}
-SITE_WORDS: dict[str, dict[str, str]] = {"en": _EN, "sr": _SR, "sr-Cyrl": _SR_CYRL}
-LANGUAGES = tuple(SITE_WORDS)
-
-
-def site_words(lang: str) -> dict[str, str]:
-    return SITE_WORDS[lang]
-
-
-def sentence(text: str) -> str:
-    """The text with one full stop at its end (a Serbian date ends in one already)."""
-    return text if text.endswith(".") else text + "."
 
 
 def check_base_url(value: str | None) -> str | None:
@@ -294,12 +69,7 @@ def check_base_url(value: str | None) -> str | None:
     return value.rstrip("/") + "/"
 
 
-# --- addresses -------------------------------------------------------------------------------
-
-
-def page_of(kind: str, identifier: str) -> str:
-    """The site path of a page: 'activities/1.1.1.html'."""
-    return f"{kind}/{quote(identifier, safe='')}.html"
+# --- addresses -----------------------------------------------------------------------------
 
 
 def linker(page: str, base_url: str | None) -> Callable[[str], str]:
@@ -323,308 +93,6 @@ def linker(page: str, base_url: str | None) -> Callable[[str], str]:
     return url
 
 
-# --- the data of the pages -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Site:
-    """What every page builder needs: the plan on the date and how to say things."""
-
-    plan: Plan
-    as_of: dt.date
-    lang: str
-    names: Mapping[str, str]
-    events: Mapping[str, dt.date]
-    w: Mapping[str, str]
-    dates: dict[tuple[dt.date, str], str] = field(default_factory=dict)  # Babel is slow to format
-
-    def status(self, view: ActivityView) -> dict[str, Any]:
-        status, since = status_record(view, self.as_of)
-        return {
-            "key": status,
-            "label": self.w[status],
-            "since": self.date(dt.date.fromisoformat(since)) if since else None,
-        }
-
-    def date(self, day: dt.date) -> str:
-        return self._format(day, "long")
-
-    def short(self, day: dt.date) -> str:
-        return self._format(day, "short")
-
-    def _format(self, day: dt.date, style: DateStyle) -> str:
-        key = (day, style)
-        if key not in self.dates:
-            self.dates[key] = format_date(day, self.lang, style)
-        return self.dates[key]
-
-    def unit(self, unit_id: str) -> dict[str, Any]:
-        known = unit_id in self.names
-        return {
-            "id": unit_id,
-            "name": self.names.get(unit_id, unit_id),
-            "page": page_of("units", unit_id) if known else None,
-        }
-
-    def deadline(self, deadline: Deadline | None) -> dict[str, Any] | None:
-        if deadline is None:
-            return None
-        first, last = span(deadline.when, dict(self.events))
-        return {
-            "spelling": deadline.when.spell(),
-            "description": describe(deadline.when) if self.lang == "en" else None,
-            "first": self.short(first) if first else None,
-            "last": self.short(last) if last else None,
-            "as_written": deadline.as_written,
-            "uncertain": deadline.uncertain,
-        }
-
-    def row(self, view: ActivityView) -> dict[str, Any]:
-        """An activity in a list: id, title, responsible units, deadline, status."""
-        deadline = view.due.value
-        return {
-            "id": view.id,
-            "title": view.title,
-            "page": page_of("activities", view.id),
-            "goal": view.goal_id,
-            "goal_page": page_of("goals", view.goal_id),
-            "measure": view.measure_id,
-            "measure_page": page_of("measures", view.measure_id),
-            "parent": view.parent_id,
-            "responsible": [self.unit(u) for u in responsible_unit_ids(view)],
-            "due": deadline.when.spell() if deadline else None,
-            "status": self.status(view),
-        }
-
-    def due_row(self, row: DueRow) -> dict[str, Any]:
-        return {
-            **self.row(row.view),
-            "deadline": self.short(row.deadline) if row.deadline else None,
-            "status": {"key": row.status, "label": self.w[row.status], "since": None},
-        }
-
-    def money(self, amount: Any) -> str:
-        return format_money(amount.amount, amount.currency, self.lang)
-
-
-def _counts(site: Site, views: Iterable[ActivityView]) -> dict[str, Any]:
-    statuses = [status_record(view, site.as_of)[0] for view in views]
-    counts = {key: statuses.count(key) for key in STATUS_ORDER}
-    active = len(statuses) - counts["cancelled"]
-    done = counts["completed"]
-    percent = (200 * done + active) // (2 * active) if active else 0
-    return {
-        "total": len(statuses),
-        "counts": counts,
-        "percent": percent,
-        "label": site.w["completed_of"].format(
-            done=format_int(done, site.lang),
-            total=format_int(active, site.lang),
-            percent=format_int(percent, site.lang),
-        ),
-    }
-
-
-def _chart(goals: list[dict[str, Any]]) -> dict[str, Any]:
-    """A stacked bar per goal (its activities by status), under a line of text that says the
-    numbers, so colour is never the only signal; narrow enough to read on a phone."""
-    width, bar, row = 360, 14, 40
-    rows = []
-    for index, goal in enumerate(goals):
-        counts, total = goal["completion"]["counts"], goal["completion"]["total"]
-        x, segments = 0, []
-        for key in STATUS_ORDER:
-            size = round(width * counts[key] / total) if total else 0
-            if size:
-                segments.append({"key": key, "x": x, "width": size})
-                x += size
-        top = index * row
-        rows.append(
-            {
-                "text_y": top + 15,
-                "y": top + 20,
-                "label": goal["id"],
-                "segments": segments,
-                "text": goal["completion"]["label"],
-            }
-        )
-    return {"width": width, "height": len(goals) * row, "bar": bar, "rows": rows}
-
-
-def _cell_text(site: Site, value: Any) -> str:
-    """An earlier value of a cell (from an amendment's change), in one line of text."""
-    if value == CONTINUED:
-        return site.w["continued"]
-    if value is None:
-        return site.w["blank"]
-    if isinstance(value, Indicators):
-        return value.as_written or "; ".join(value.items)
-    if isinstance(value, Responsibility):
-        return value.as_written or ", ".join(site.names.get(e.unit, e.unit) for e in value.units)
-    if isinstance(value, Funding):
-        amounts = ", ".join(site.money(a.amount) for a in value.amounts)
-        return (
-            value.as_written or amounts or (site.w["no_extra_cost"] if value.no_extra_cost else "")
-        )
-    if isinstance(value, Deadline):
-        return value.as_written or value.when.spell()
-    return str(value)
-
-
-def _funds(site: Site, funds: Funding | None) -> dict[str, Any] | None:
-    if funds is None:
-        return None
-    return {
-        "amounts": [
-            {
-                "money": site.money(a.amount),
-                "year": a.year,
-                "source": a.source,
-                "as_written": a.as_written,
-            }
-            for a in funds.amounts
-        ],
-        "no_extra_cost": funds.no_extra_cost,
-        "undetermined": funds.undetermined,
-        "external": funds.external,
-        "sources": list(funds.sources),
-        "see": list(funds.see),
-        "as_written": funds.as_written,
-        "uncertain": funds.uncertain,
-    }
-
-
-def _evidence(item: str) -> dict[str, Any]:
-    """A piece of evidence; only a web address becomes a link (never javascript: and the like)."""
-    is_web = evidence_kind(item) == "url" and re.match(r"^https?://", item, re.IGNORECASE)
-    return {"text": item, "href": item if is_web else None}
-
-
-def _entry(site: Site, entry: ProgressEntry, gone: bool) -> dict[str, Any]:
-    corrects = None
-    if entry.corrects:
-        day, _, number = entry.corrects.partition("#")
-        corrects = site.w["corrects"].format(
-            date=site.short(dt.date.fromisoformat(day)) + (f" #{number}" if number else "")
-        )
-    reporter = entry.reported_by
-    return {
-        "date": site.short(entry.date),
-        "status": {"key": entry.status, "label": site.w[entry.status], "since": None},
-        "note": entry.note,
-        "values": sorted(entry.values.items()),
-        "evidence": [_evidence(item) for item in entry.evidence],
-        "spent": [site.money(s.amount) for s in entry.spent],
-        "reporter": (
-            {**site.unit(reporter_unit(reporter)), "person": reporter.partition(":")[2] or None}
-            if reporter
-            else None
-        ),
-        "corrects": corrects,
-        "superseded": gone,
-    }
-
-
-def _amendments_of(site: Site, activity: Activity) -> list[dict[str, Any]]:
-    known = amendments_by_id(site.plan)
-    out = []
-
-    def about(amendment_id: str) -> dict[str, Any]:
-        amendment = known.get(amendment_id)
-        return {
-            "id": amendment_id,
-            "anchor": f"amendments.html#amendment-{amendment_id}",
-            "date": site.short(amendment.date) if amendment else None,
-            "decision": amendment.decision if amendment else None,
-        }
-
-    if activity.added_by:
-        out.append({**about(activity.added_by), "what": site.w["added_by"], "changes": []})
-    cell_words = {"title": "title", "indicators": "indicators", "responsible": "responsible"}
-    cell_words |= {"funds": "funds", "due": "deadline"}
-    for change in activity.history:
-        changes = [
-            {"cell": site.w[word], "earlier": _cell_text(site, getattr(change, cell))}
-            for cell, word in cell_words.items()
-            if cell in change.model_fields_set
-        ]
-        out.append({**about(change.amendment), "what": None, "changes": changes})
-    if activity.cancelled_by:
-        out.append({**about(activity.cancelled_by), "what": site.w["cancelled_by"], "changes": []})
-    return out
-
-
-def activity_page(site: Site, view: ActivityView, children: list[ActivityView]) -> dict[str, Any]:
-    activity = view.activity
-    gone = superseded(activity.progress)
-    effective = view.entries
-    evidence: list[str] = []
-    for entry in effective:
-        evidence += [item for item in entry.evidence if item not in evidence]
-    spending = [
-        {
-            "date": site.short(entry.date),
-            "money": site.money(spent.amount),
-            "year": spent.year,
-            "source": spent.source,
-        }
-        for entry in effective
-        for spent in entry.spent
-    ]
-    totals: dict[str, Any] = {}
-    for entry in effective:
-        for spent in entry.spent:
-            currency = spent.amount.currency
-            totals[currency] = (
-                totals[currency] + spent.amount if currency in totals else spent.amount
-            )
-    responsibility = view.responsible.value
-    indicators = view.indicators.value
-
-    def origin(cell: str) -> str | None:
-        written_on: str | None = getattr(view, cell).written_on
-        return written_on if view.inherited(cell) else None
-
-    return {
-        **site.row(view),
-        "title_as_written": activity.title_as_written,
-        "goal_title": next(
-            (g.model.title for g in site.plan.goals if g.model.id == view.goal_id), ""
-        ),
-        "measure_title": next(
-            (m.model.title for m in site.plan.measures if m.model.id == view.measure_id), ""
-        ),
-        "parent_row": site.row(_view_by_id(site, view.parent_id)) if view.parent_id else None,
-        "children": [site.row(child) for child in children],
-        "indicators": {
-            "items": list(indicators.items) if indicators else [],
-            "as_written": indicators.as_written if indicators else None,
-            "from": origin("indicators"),
-        },
-        "responsible_cell": {
-            "units": [
-                {**site.unit(e.unit), "role": e.role, "scope": e.scope}
-                for e in (responsibility.units if responsibility else [])
-            ],
-            "as_written": responsibility.as_written if responsibility else None,
-            "from": origin("responsible"),
-        },
-        "deadline": site.deadline(view.due.value),
-        "deadline_from": origin("due"),
-        "funds": _funds(site, view.funds.value),
-        "funds_from": origin("funds"),
-        "entries": [_entry(site, e, i in gone) for i, e in enumerate(activity.progress)],
-        "evidence": [_evidence(item) for item in evidence],
-        "spending": spending,
-        "spending_totals": [site.money(totals[c]) for c in sorted(totals)],
-        "amendments": _amendments_of(site, activity),
-    }
-
-
-def _view_by_id(site: Site, identifier: str) -> ActivityView:
-    return next(v for v in site.plan.views if v.id == identifier)
-
-
 # --- the whole site --------------------------------------------------------------------------
 
 
@@ -636,27 +104,8 @@ def report_years(plan: Plan, as_of: dt.date) -> list[int]:
     return list(range(period.start.year, min(as_of.year, period.end.year) + 1))
 
 
-def _environment() -> Any:
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined
-
-    from cas_plan.output.html import finalize
-    from cas_plan.publish.report import templates_dir
-
-    return Environment(
-        loader=FileSystemLoader(templates_dir() / "site"),
-        undefined=StrictUndefined,
-        autoescape=True,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        finalize=finalize,
-    )
-
-
 def static_files() -> dict[str, bytes]:
-    from cas_plan.publish.report import templates_dir
-
-    folder = templates_dir() / "site"
+    folder = templating.templates_dir() / "site"
     return {f"static/{name}": (folder / name).read_bytes() for name in ("site.css", "site.js")}
 
 
@@ -665,102 +114,67 @@ def build_site(
 ) -> dict[str, bytes]:
     """Every file of the site, by its path in the site (sorted, so the same inputs give the
     same files)."""
-    from cas_plan.output.ics import due_ics
-    from cas_plan.publish.report import build_context, render
-
-    w = site_words(lang)
-    names = {unit_id: unit.name for unit_id, unit in plan.units.items()}
-    site = Site(plan, as_of, lang, names, event_dates(plan), w)
-    environment = _environment()
+    names = unit_names_by_id(plan.units)
+    site = Site(plan, as_of, lang, names, event_dates(plan), site_words(lang))
+    goals = goal_rows(site)
+    led = {unit_id: who(plan, unit_id, as_of) for unit_id in plan.units}
+    pages = [
+        home_page(site, goals),
+        activities_page(site, goals),
+        *goal_pages(site, goals),
+        *measure_pages(site, goals),
+        *activity_pages(site),
+        *unit_pages(site, led),
+        units_page(site, led),
+        amendments_page(site),
+    ]
     files: dict[str, bytes] = {MARKER: MARKER_TEXT.encode()}
     files.update(static_files())
-    title = plan.title or "casplan"
-    period = plan.plan.model.period if plan.plan else None
-    years = report_years(plan, as_of)
+    files.update(rendered(site, pages, base_url))
+    files.update(search_index(site))
+    files.update(unit_calendars(site))
+    files.update(yearly_reports(plan, as_of, lang, git))
+    return dict(sorted(files.items()))
+
+
+def rendered(site: Site, pages: list[Page], base_url: str | None) -> dict[str, bytes]:
+    """The pages in their templates, each with what every page shows (the plan, the date of
+    the state, the years with a report) and its own way to link (`linker`)."""
+    environment = templating.environment(templating.templates_dir() / "site", "html", site.lang)
+    state = site.w["state_as_of"].format(date=site.date(site.as_of))
     common = {
-        "w": w,
-        "lang": html_lang(lang),
-        "plan_title": title,
-        "state": w["state_as_of"].format(date=site.date(as_of)),
-        "state_sentence": sentence(w["state_as_of"].format(date=site.date(as_of))),
-        "years": years,
+        "w": site.w,
+        "lang": html_lang(site.lang),
+        "plan_title": site.plan.title or "casplan",
+        "state": state,
+        "state_sentence": sentence(state),
+        "years": report_years(site.plan, site.as_of),
     }
-
-    def page(path: str, template: str, heading: str, **context: Any) -> None:
-        text = environment.get_template(template).render(
-            **common, **context, url=linker(path, base_url), page=path, heading=heading
-        )
+    files = {}
+    for path, template, heading, context in pages:
+        page = {**common, **context, "url": linker(path, base_url), "page": path}
+        text = templating.render(environment, template, {**page, "heading": heading})
         files[path] = text.encode("utf-8")
+    return files
 
-    views = plan.views
-    goals = sorted(plan.goals, key=lambda g: id_sort_key(g.model.id))
-    measures = sorted(plan.measures, key=lambda m: id_sort_key(m.model.id))
-    goal_rows: list[dict[str, Any]] = [
-        {
-            "id": g.model.id,
-            "title": g.model.title,
-            "page": page_of("goals", g.model.id),
-            "completion": _counts(site, (v for v in views if v.goal_id == g.model.id)),
-        }
-        for g in goals
-    ]
-    overdue = due_rows(plan, DueQuery(before=as_of, as_of=as_of, overdue_only=True))
-    upcoming = [
-        row
-        for row in due_rows(
-            plan,
-            DueQuery(before=as_of + dt.timedelta(days=UPCOMING_DAYS), after=as_of, as_of=as_of),
-        )
-        if row.section == "due"
-    ]
-    latest = sorted(
-        ((entry, view) for view in views for entry in view.entries),
-        key=lambda pair: (pair[0].date, id_sort_key(pair[1].id)),
-        reverse=True,
-    )[:LATEST_ENTRIES]
-    page(
-        "index.html",
-        "index.html.j2",
-        title,
-        institution=plan.plan.model.institution if plan.plan else None,
-        period=(site.date(period.start), site.date(period.end)) if period else None,
-        intro=sentence(w["completion_intro"].format(date=site.date(as_of))),
-        overdue_intro=w["overdue_intro"].format(date=site.date(as_of)),
-        goals=goal_rows,
-        overall=_counts(site, views),
-        chart=_chart(goal_rows),
-        statuses=[{"key": k, "label": w[k]} for k in STATUS_ORDER],
-        overdue=[site.due_row(row) for row in overdue],
-        upcoming=[site.due_row(row) for row in upcoming],
-        upcoming_title=w["upcoming"].format(days=UPCOMING_DAYS),
-        latest=[{**site.row(view), "entry": _entry(site, e, False)} for e, view in latest],
-        amendment_count=len(amendments_by_id(plan)),
-    )
 
-    rows = [site.row(view) for view in views]
-    organization = Organization.of(plan.units.values())
-    page(
-        "activities.html",
-        "activities.html.j2",
-        w["activities"],
-        rows=rows,
-        goals=goal_rows,
-        units=[site.unit(unit_id) for unit_id in names],
-        statuses=[{"key": k, "label": w[k]} for k in STATUS_ORDER],
-    )
+def search_index(site: Site) -> dict[str, bytes]:
+    """What the activity list's search filters on, as JSON and as a script (a page opened from
+    disk may not fetch JSON). A unit's activities include those of its sub-units, as on the
+    unit's page."""
+    plan, names = site.plan, site.names
     index = {
         "activities": [
             {
                 "id": view.id,
                 "goal": view.goal_id,
                 "measure": view.measure_id,
-                "status": status_record(view, as_of)[0],
-                # a unit's activities include those of its sub-units, as on the unit's page
+                "status": status_record(view, site.as_of)[0],
                 "units": sorted(
                     {
                         ancestor
                         for unit_id in responsible_unit_ids(view)
-                        for ancestor in _ancestors(plan, unit_id)
+                        for ancestor in ancestors(plan, unit_id)
                     }
                 ),
                 "text": visible(
@@ -769,172 +183,60 @@ def build_site(
                             view.id,
                             view.title,
                             *view.indicator_texts,
-                            *(names.get(u, u) for u in responsible_unit_ids(view)),
+                            *responsible_names(view, names),
                         ]
                     ),
                 ).lower(),
             }
-            for view in views
+            for view in plan.views
         ]
     }
     data = script_json(index)
-    files["search-index.json"] = (data + "\n").encode("utf-8")
-    files["search-index.js"] = f"window.casplanSearchIndex = {data};\n".encode()
+    return {
+        "search-index.json": (data + "\n").encode("utf-8"),
+        "search-index.js": f"window.casplanSearchIndex = {data};\n".encode(),
+    }
 
-    for goal, row in zip(goals, goal_rows, strict=True):
-        goal_measures = [m for m in measures if m.model.id.split(".")[0] == goal.model.id]
-        page(
-            row["page"],
-            "goal.html.j2",
-            f"{w['goal']} {goal.model.id}: {goal.model.title}",
-            goal=row,
-            title_as_written=goal.model.title_as_written,
-            measures=[
-                {
-                    "id": m.model.id,
-                    "title": m.model.title,
-                    "page": page_of("measures", m.model.id),
-                    "completion": _counts(site, (v for v in views if v.measure_id == m.model.id)),
-                }
-                for m in goal_measures
-            ],
-        )
-    for measure in measures:
-        goal_id = measure.model.id.split(".")[0]
-        page(
-            page_of("measures", measure.model.id),
-            "measure.html.j2",
-            f"{w['measure']} {measure.model.id}: {measure.model.title}",
-            measure={"id": measure.model.id, "title": measure.model.title},
-            title_as_written=measure.model.title_as_written,
-            goal=next((g for g in goal_rows if g["id"] == goal_id), None),
-            rows=[site.row(v) for v in views if v.measure_id == measure.model.id],
-        )
-    children: dict[str, list[ActivityView]] = {}
-    for view in views:
-        if view.parent_id:
-            children.setdefault(view.parent_id, []).append(view)
-    for view in views:
-        record = activity_page(site, view, children.get(view.id, []))
-        page(record["page"], "activity.html.j2", f"{view.id} {view.title}", a=record)
 
+def unit_calendars(site: Site) -> dict[str, bytes]:
+    """Each unit's deadlines to the end of the plan as an iCalendar feed (`due --format ics`)."""
+    from cas_plan.output.ics import due_ics
+
+    plan, as_of = site.plan, site.as_of
+    period = plan.plan.model.period if plan.plan else None
     end = period.end if period else as_of
-    leads: dict[str, int] = {}  # how many activities each unit's page lists
-    for unit_id, unit in plan.units.items():
-        led = who(plan, unit_id, as_of)
-        leads[unit_id] = len(led)
+    organization = Organization.of(plan.units.values())
+    files = {}
+    for unit_id in plan.units:
         scope = frozenset(organization.scope(unit_id))
         calendar = due_rows(plan, DueQuery(before=end, as_of=as_of, scope=scope))
-        files[f"units/{quote(unit_id, safe='')}.ics"] = due_ics(
-            calendar, names, title, as_of
-        ).encode("utf-8")
-        page(
-            page_of("units", unit_id),
-            "unit.html.j2",
-            unit.name,
-            unit={
-                "id": unit_id,
-                "name": unit.name,
-                "kind": unit.kind,
-                "head": unit.head,
-                "parent": site.unit(unit.parent) if unit.parent else None,
-                "children": [site.unit(c.id) for c in organization.children(unit_id)],
-                "calendar": f"units/{quote(unit_id, safe='')}.ics",
-            },
-            rows=[site.row(r.view) for r in led],
-        )
-    page(
-        "units.html",
-        "units.html.j2",
-        w["units"],
-        units=[
-            {**site.unit(line.unit.id), "depth": line.depth, "leads": leads[line.unit.id]}
-            for line in unit_tree(plan)
-        ],
-    )
-    page(
-        "amendments.html",
-        "amendments.html.j2",
-        w["amendments"],
-        amendments=_amendment_rows(site),
-    )
+        text = due_ics(calendar, site.names, plan.title or "casplan", as_of)
+        files[calendar_of(unit_id)] = text.encode("utf-8")
+    return files
 
-    for year in years:
+
+def yearly_reports(plan: Plan, as_of: dt.date, lang: str, git: GitState) -> dict[str, bytes]:
+    """The HTML report of each plan year up to the date, on the plan in force at the end of
+    that year (plan_on rewinds the plan of `as_of` further)."""
+    from cas_plan.publish.report import build_context, render
+
+    files = {}
+    for year in report_years(plan, as_of):
         day = min(as_of, dt.date(year, 12, 31))
-        # the plan in force at the end of the year: plan_on rewinds the plan of `as_of` further
         text = render(build_context(plan_on(plan, day), year, day, lang, git), "html")
         files[f"reports/{year}.html"] = (text if text.endswith("\n") else text + "\n").encode()
-    return dict(sorted(files.items()))
+    return files
 
 
-def _ancestors(plan: Plan, unit_id: str) -> list[str]:
-    """The unit and the units it is part of, nearest first."""
-    out, seen = [], set()
-    current: str | None = unit_id
-    units = plan.units
-    while current is not None and current not in seen:
-        seen.add(current)
-        out.append(current)
-        current = units[current].parent if current in units else None
-    return out
-
-
-def _amendment_rows(site: Site) -> list[dict[str, Any]]:
-    out = []
-    for amendment in sorted(amendments_by_id(site.plan).values(), key=lambda a: (a.date, a.id)):
-        affected = [
-            site.row(view)
-            for view in site.plan.views
-            if amendment.id
-            in (
-                view.activity.added_by,
-                view.activity.cancelled_by,
-                *(c.amendment for c in view.activity.history),
-            )
-        ]
-        out.append(
-            {
-                "id": amendment.id,
-                "date": site.date(amendment.date),
-                "decision": amendment.decision,
-                "reason": amendment.reason,
-                "activities": affected,
-            }
-        )
-    return out
-
-
-# --- writing ---------------------------------------------------------------------------------
+# --- writing --------------------------------------------------------------------------------
 
 
 def write_site(out: Path, files: Mapping[str, bytes]) -> None:
-    """Write the site into a temporary sibling of `out`, then rename it into place; refuse a
+    """Replace the folder `out` with the site, whole (`safewrite.replace_directory`); refuse a
     non-empty `out` that is not a site casplan wrote (no marker file)."""
-    parent = out.absolute().parent
-    if not parent.is_dir():
-        raise UsageError(f"--out: directory '{parent}' does not exist")
-    if out.exists() or out.is_symlink():
-        if not out.is_dir() or out.is_symlink():
-            raise UsageError(f"--out: '{out}' is not a directory")
-        if any(out.iterdir()) and not (out / MARKER).is_file():
-            raise UsageError(
-                f"--out: '{out}' is not empty and is not a site casplan wrote "
-                f"(it has no {MARKER} file); choose another directory or empty it"
-            )
-    temporary = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".new", dir=parent))
+    from cas_plan.core.safewrite import NotReplaceable, replace_directory
+
     try:
-        os.chmod(temporary, 0o755)  # mkdtemp makes it private; a site is for everyone to read
-        for relative, data in files.items():
-            target = temporary / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        if out.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=parent))
-            os.rename(out, old / "site")
-            os.rename(temporary, out)
-            shutil.rmtree(old)
-        else:
-            os.rename(temporary, out)
-    except BaseException:
-        shutil.rmtree(temporary, ignore_errors=True)
-        raise
+        replace_directory(out, files, MARKER, "a site")
+    except NotReplaceable as exc:
+        raise UsageError(f"--out: {exc}") from None

@@ -1,0 +1,96 @@
+"""Reading the CSV form of the activities sheet: the same columns (headers in English or in the
+workbook's language), comma, semicolon or tab separated, giving the same rows as a workbook with
+places `FILE:LINE:COLUMN`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Mapping
+
+from cas_plan.collect.cells import CellRead
+from cas_plan.collect.rows import Problems, parse_row, quoted
+from cas_plan.collect.sheet import (
+    LOCKED_KEYS,
+    OPEN_AFTER_VALUES,
+    OPEN_BEFORE_VALUES,
+    CollectRead,
+    CollectRow,
+)
+from cas_plan.collect.words import DEFAULT_WORDS
+
+
+def read_collect_csv(
+    text: str, shown_name: str, words: Mapping[str, str] | None = None
+) -> CollectRead:
+    """Read a CSV file with the activities sheet's columns (headers in English or in `words`,
+    comma, semicolon or tab separated), giving the same rows as a workbook, with places
+    `FILE:LINE:COLUMN`. A CSV file has no metadata: the caller knows the unit from elsewhere
+    and checks the ids against the plan."""
+    problems = Problems(shown_name)
+    text = text.removeprefix("\ufeff")
+    first_line = text.split("\n", 1)[0]
+    # the separator is the one the header uses most: Excel writes ';' where the decimal
+    # separator is ',', as in Serbian; quoting is always Excel's ("" inside "...")
+    delimiter = max(",;\t", key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"')
+    try:
+        header = next(reader)
+    except StopIteration:
+        problems.add("1:1", "the file is empty; write a header row first")
+        return CollectRead(None, (), [], problems.lines)
+    known = header_names(words)
+    keys: list[str | None] = []
+    for column, name in enumerate(header, start=1):
+        key = known.get(name.strip().casefold()) or value_key(name, words)
+        if key is None and name.strip():
+            problems.add(f"1:{column}", f"{quoted(name)} is not a column of the workbook")
+        keys.append(key)
+    if "id" not in keys:
+        problems.add("1:1", f"there is no {quoted(DEFAULT_WORDS['col.id'])} column")
+        return CollectRead(None, (), [], problems.lines)
+    rows: list[CollectRow] = []
+    line = reader.line_num
+    try:
+        for record in reader:
+            start, line = line + 1, reader.line_num
+            fields: dict[str, CellRead] = {}
+            places: dict[str, str] = {}
+            for column, key in enumerate(keys, start=1):
+                if key is None:
+                    continue
+                cell = record[column - 1] if column <= len(record) else ""
+                fields[key] = CellRead(f"{start}:{column}", cell or None, "General")
+                places[key] = f"{start}:{column}"
+            parsed = parse_row(fields, places, None, problems)
+            if parsed is not None:
+                rows.append(parsed)
+    except csv.Error as error:
+        problems.add(f"{reader.line_num}:1", f"not well-formed CSV: {error}")
+    return CollectRead(None, (), rows, problems.lines)
+
+
+def header_names(words: Mapping[str, str] | None) -> dict[str, str]:
+    """Header text (casefolded) to column key, in English, in `words` and as the key itself."""
+    names: dict[str, str] = {}
+    for source in (DEFAULT_WORDS, words or {}):
+        for word_key, text in source.items():
+            if word_key.startswith("col.") and word_key != "col.value":
+                names[text.strip().casefold()] = word_key.removeprefix("col.")
+    for key in (*LOCKED_KEYS, *OPEN_BEFORE_VALUES, *OPEN_AFTER_VALUES):
+        names.setdefault(key, key)
+    return names
+
+
+def value_key(name: str, words: Mapping[str, str] | None) -> str | None:
+    """`value3` for a header like 'Value 3' (or its translation), else None."""
+    templates = [DEFAULT_WORDS["col.value"]]
+    if words and "col.value" in words:
+        templates.append(words["col.value"])
+    for template in templates:
+        pattern = re.escape(template.strip()).replace(re.escape("{n}"), r"([1-9]\d*)")
+        if match := re.fullmatch(pattern, name.strip(), flags=re.IGNORECASE):
+            return f"value{match.group(1)}"
+    return None

@@ -1,0 +1,311 @@
+"""`import`: filled workbooks (or CSV files) judged against the plan, row by row, into the
+progress entries they ask for.
+
+The readers (`collect.read`, `collect.csv`) name the spreadsheet-level problems; this module
+judges the rows against the plan: the status, the indicators, whether the unit leads the
+activity, whether the plan text changed since the workbook was made, and whether a row is
+already recorded. Entries are written by `progress.record_entries`, the one path every progress
+entry takes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl.utils import column_index_from_string
+
+from cas_plan.collect.csv import read_collect_csv
+from cas_plan.collect.read import read_collect_workbook
+from cas_plan.collect.sheet import CollectRead, CollectRow
+from cas_plan.collect.words import SERBIAN_WORDS
+from cas_plan.collect.workbooks import plan_identity, plan_text_digest
+from cas_plan.core.loader import Plan
+from cas_plan.core.money import ISO_4217, Money
+from cas_plan.core.organization import Organization, leads, responsible_unit_ids
+from cas_plan.core.status import STATUSES
+from cas_plan.core.views import ActivityView
+from cas_plan.edit.progress import ProgressRequest, resolve_indicator
+from cas_plan.output.text import counted
+
+
+@dataclass
+class FileImport:
+    """One filled file judged against the plan: the entries to add, the rows already
+    recorded, and the problems (each `FILE:SHEET!CELL: message`)."""
+
+    shown: str
+    unit_id: str | None
+    requests: list[tuple[ProgressRequest, str]] = field(default_factory=list)  # (entry, row)
+    already: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def read_filled(path: Path, shown: str) -> CollectRead:
+    """A filled workbook, or a CSV file with its columns."""
+    data = path.read_bytes()
+    if path.suffix.casefold() == ".csv":
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return CollectRead(None, (), [], [f"{shown}: is not UTF-8 text; save it as CSV UTF-8"])
+        return read_collect_csv(text, shown, SERBIAN_WORDS)
+    return read_collect_workbook(data, shown)
+
+
+def entry_key(
+    day: dt.date,
+    status: str,
+    note: str | None,
+    values: Mapping[str, str],
+    evidence: Sequence[str],
+    spent: Sequence[tuple[Money, int, str | None]],
+    reported_by: str | None,
+    corrects: str | None,
+) -> tuple[object, ...]:
+    """What makes two progress entries the same report."""
+    return (
+        day,
+        status,
+        note or None,
+        tuple(sorted(values.items())),
+        tuple(evidence),
+        tuple(spent),
+        reported_by,
+        corrects,
+    )
+
+
+def recorded_keys(view: ActivityView) -> set[tuple[object, ...]]:
+    return {
+        entry_key(
+            entry.date,
+            entry.status,
+            entry.note,
+            entry.values,
+            entry.evidence,
+            [(s.amount, s.year, s.source) for s in entry.spent],
+            entry.reported_by,
+            entry.corrects,
+        )
+        for entry in view.activity.progress
+    }
+
+
+def judge_row(
+    row: CollectRow,
+    view: ActivityView | None,
+    unit_id: str,
+    scope: set[str],
+    digest: str | None,
+) -> tuple[ProgressRequest | None, list[str]]:
+    """The entry a row asks for, or the problems that keep it out."""
+    refused = row_refused(row, view, unit_id, scope, digest)
+    if refused is not None or view is None:
+        return None, refused or []
+    if row.problems:  # the reader already named them
+        return None, []
+    problems = status_problems(row)
+    values, value_problems = indicator_values(row, view)
+    evidence, evidence_problems = evidence_of(row)
+    spent, spent_problems = spent_of(row)
+    problems += value_problems + evidence_problems + spent_problems
+    if problems or row.status is None or row.date is None:
+        return None, problems
+    request = ProgressRequest(
+        activity_id=view.id,
+        date=row.date,
+        status=row.status,
+        note=row.note,
+        values=values,
+        evidence=evidence,
+        reported_by=unit_id,
+        spent=spent,
+        corrects=row.corrects,
+    )
+    return request, []
+
+
+def row_refused(
+    row: CollectRow,
+    view: ActivityView | None,
+    unit_id: str,
+    scope: set[str],
+    digest: str | None,
+) -> list[str] | None:
+    """Why a row is not the unit's to fill at all (no such activity, another unit's, plan text
+    changed since the workbook was made); None when it is."""
+    if view is None:
+        return [f"{row.at('id')}: no activity of the plan has the id '{row.activity_id}'"]
+    if not leads(view, scope):
+        named = ", ".join(responsible_unit_ids(view)) or "no unit"
+        return [
+            f"{row.at('id')}: {unit_id} is not responsible for {view.id} ({named} is); "
+            "leave the row empty"
+        ]
+    if digest is not None and digest != plan_text_digest(view):
+        return [
+            f"{row.at('id')}: the plan text of {view.id} changed since the workbook was made "
+            "(its title, indicators or deadline); make a new workbook"
+        ]
+    return None
+
+
+def status_problems(row: CollectRow) -> list[str]:
+    problems = []
+    if row.status is None:
+        problems.append(f"{row.at('status')}: the status is empty; choose one from the list")
+    elif row.status not in STATUSES:
+        problems.append(
+            f"{row.at('status')}: '{row.status}' is not a status; write one of "
+            + ", ".join(STATUSES)
+        )
+    if row.date is None:
+        problems.append(f"{row.at('date')}: the date is empty; write a date like 2018-06-30")
+    return problems
+
+
+def indicator_values(
+    row: CollectRow, view: ActivityView
+) -> tuple[tuple[tuple[str, str], ...], list[str]]:
+    """The row's values by indicator number; a value past the activity's indicators is a
+    problem."""
+    count = len(view.indicator_texts)
+    values: list[tuple[str, str]] = []
+    problems = []
+    for number, value in sorted(row.values.items()):
+        if number > count:
+            problems.append(
+                f"{row.at(f'value{number}')}: {view.id} has {counted(count, 'indicator')}, "
+                f"so there is no value {number}; leave the cell empty"
+            )
+        else:
+            values.append((str(number), value))
+    return tuple(values), problems
+
+
+def evidence_of(row: CollectRow) -> tuple[tuple[str, ...], list[str]]:
+    """The row's evidence, checked as the plan's files check it."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from cas_plan.core.model import Evidence
+
+    if not row.evidence:
+        return (), []
+    try:
+        return (str(TypeAdapter(Evidence).validate_python(row.evidence)),), []
+    except ValidationError as exc:
+        message = str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
+        return (), [f"{row.at('evidence')}: {message}"]
+
+
+def spent_of(row: CollectRow) -> tuple[tuple[tuple[Money, str | None], ...], list[str]]:
+    """The amount spent with its currency; either without the other is a problem."""
+    if row.spent is None:
+        if row.currency is not None:
+            return (), [f"{row.at('spent')}: a currency without an amount; write the amount"]
+        return (), []
+    if row.currency is None:
+        return (), [f"{row.at('currency')}: the currency of the amount is empty; choose one"]
+    if row.currency not in ISO_4217:
+        return (), [f"{row.at('currency')}: '{row.currency}' is not an ISO currency"]
+    return ((Money(row.currency, Decimal(row.spent)), None),), []
+
+
+def request_key(request: ProgressRequest, view: ActivityView) -> tuple[object, ...]:
+    values = {resolve_indicator(ref, view.indicator_texts): value for ref, value in request.values}
+    return entry_key(
+        request.date,
+        request.status,
+        request.note,
+        values,
+        request.evidence,
+        [(money, request.date.year, source) for money, source in request.spent],
+        request.reported_by,
+        request.corrects,
+    )
+
+
+def judge_file(read: CollectRead, shown: str, plan: Plan, csv_unit: str | None) -> FileImport:
+    """A read file against the plan: which unit, which rows are entries, which are problems."""
+    result = FileImport(shown, None, problems=list(read.problems))
+    meta = read.meta
+    unit_id = meta.unit_id if meta is not None else csv_unit
+    if read.meta is None and not read.problems and csv_unit is None:
+        result.problems.append(
+            f"{shown}: the unit is not known: name a CSV file after its unit (audit-department.csv)"
+        )
+    if unit_id is None:
+        return result
+    if unit_id not in plan.units:
+        result.problems.append(f"{shown}: '{unit_id}' is not a unit of organization.yaml")
+        return result
+    result.unit_id = unit_id
+    if meta is not None:
+        title, plan_id = plan_identity(plan)
+        if meta.plan_id != plan_id:
+            result.problems.append(
+                f"{shown}: made from another plan ('{meta.plan_title}'), not '{title}'"
+            )
+            return result
+    scope = Organization.of(plan.units.values()).scope(unit_id)
+    views = {view.id: view for view in plan.views}
+    digests = meta.plan_text_digests if meta is not None else {}
+    for row in read.rows:
+        view = views.get(row.activity_id)
+        request, problems = judge_row(row, view, unit_id, scope, digests.get(row.activity_id))
+        result.problems.extend(problems)
+        if request is None or view is None:
+            continue
+        if request_key(request, view) in recorded_keys(view):
+            result.already += 1
+        else:
+            result.requests.append((request, row.at("row")))
+    return result
+
+
+_CELL = re.compile(r"!([A-Z]+)(\d+):")
+_LINE = re.compile(r":(\d+):(\d+):")
+
+
+def place_order(problem: str) -> tuple[int, int]:
+    """A problem's row and column (`Activities!F12`, `12:6`), to list a file's problems in
+    reading order; a problem of the whole file comes first."""
+    if match := _CELL.search(problem):
+        return int(match.group(2)), column_index_from_string(match.group(1))
+    if match := _LINE.search(problem):
+        return int(match.group(1)), int(match.group(2))
+    return 0, 0
+
+
+def csv_unit_of(path: Path, plan: Plan) -> str | None:
+    """A CSV file carries no metadata: its unit is its name (audit-department.csv)."""
+    return path.stem if path.stem in plan.units else None
+
+
+def import_files(plan: Plan, files: Sequence[tuple[Path, str]]) -> list[FileImport]:
+    """Every file read and judged; the caller writes nothing if any has a problem. A row in
+    two files (or twice in one) is added once."""
+    judged = []
+    seen: set[tuple[object, ...]] = set()
+    views = {view.id: view for view in plan.views}
+    for path, shown in files:
+        read = read_filled(path, shown)
+        csv_unit = csv_unit_of(path, plan) if path.suffix.casefold() == ".csv" else None
+        result = judge_file(read, shown, plan, csv_unit)
+        kept = []
+        for request, place in result.requests:
+            key = (request.activity_id, *request_key(request, views[request.activity_id]))
+            if key in seen:
+                result.already += 1
+            else:
+                seen.add(key)
+                kept.append((request, place))
+        result.requests = kept
+        result.problems.sort(key=place_order)
+        judged.append(result)
+    return judged

@@ -1,0 +1,358 @@
+"""Writing a unit's collection workbook: the instructions sheet, the activities sheet (locked
+plan text, open yellow cells with drop-downs and date and amount checks) and the hidden sheet of
+metadata; the same input gives byte-identical bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime, time
+from typing import Literal
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from cas_plan.collect.sheet import (
+    AMOUNT_PLACES,
+    FIRST_DATE,
+    LAST_DATE,
+    LOCKED_KEYS,
+    META_SHEET,
+    CollectActivity,
+    CollectMeta,
+    as_properties,
+    column_keys,
+    meta_entries,
+)
+from cas_plan.collect.words import said_in
+from cas_plan.output.xlsx import (
+    DATE_FORMAT,
+    TEXT_FORMAT,
+    cell_at,
+    decimal_format,
+    fit_row_heights,
+    fit_width,
+    new_workbook,
+    set_date,
+    set_text,
+    style_header,
+    text_lines,
+    visible_text,
+    workbook_bytes,
+)
+
+ValidationKind = Literal["list", "date", "decimal"]
+
+OPEN_FILL = PatternFill(fill_type="solid", start_color="FFFFF2CC", end_color="FFFFF2CC")
+UNUSED_FILL = PatternFill(fill_type="solid", start_color="FFBFBFBF", end_color="FFBFBFBF")
+LOCKED = Protection(locked=True)
+UNLOCKED = Protection(locked=False)
+WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+
+
+def header_text(key: str, words: Mapping[str, str]) -> str:
+    if key.startswith("value"):
+        return words["col.value"].format(n=key.removeprefix("value"))
+    return words[f"col.{key}"]
+
+
+def numbered(indicators: Sequence[str]) -> str:
+    return "\n".join(f"{number}. {text}" for number, text in enumerate(indicators, start=1))
+
+
+def build_collect_workbook(
+    meta: CollectMeta,
+    activities: Sequence[CollectActivity],
+    statuses: Sequence[str],
+    currencies: Sequence[str],
+    words: Mapping[str, str] | None = None,
+) -> bytes:
+    """The .xlsx bytes of one unit's collection workbook; the caller writes them atomically.
+
+    `words` overrides `DEFAULT_WORDS` (the lead passes the Serbian ones for `--lang sr`); any
+    key it lacks falls back to English. The same input gives byte-identical bytes."""
+    said = said_in(words)
+    for activity in activities:
+        if any(char.isspace() for char in activity.id) or not activity.id:
+            raise ValueError(f"an activity id has no spaces and is not empty: {activity.id!r}")
+    value_columns = max((len(activity.indicators) for activity in activities), default=0)
+    keys = column_keys(value_columns)
+    headers = [(key, visible_text(header_text(key, said))) for key in keys]
+    sheet_name = said["sheet.activities"][:31]
+    entries = meta_entries(meta, [a.id for a in activities], headers, sheet_name)
+    wb = new_workbook(
+        title=f"{meta.plan_title}: {meta.unit_name}, {meta.period_text}",
+        metadata=as_properties(entries),
+        when=datetime.combine(meta.made_on, time()),
+    )
+    ws: Worksheet = wb.create_sheet(sheet_name)
+    add_meta_sheet(wb, entries, statuses, currencies)
+    fill_activities(ws, activities, headers, value_columns, statuses, currencies, said)
+    instructions: Worksheet = wb.create_sheet(said["sheet.instructions"][:31], 0)
+    fill_instructions(instructions, meta, headers, statuses, said, sheet_name)
+    wb.active = 1
+    for sheet in wb.worksheets:  # one selected tab: several would open as a group of sheets
+        sheet.sheet_view.tabSelected = sheet.title == sheet_name
+    return workbook_bytes(wb)
+
+
+def add_meta_sheet(
+    wb: Workbook,
+    entries: Sequence[tuple[str, str]],
+    statuses: Sequence[str],
+    currencies: Sequence[str],
+) -> None:
+    """The hidden, protected sheet: metadata in A:B, the drop-down lists in D and E (named
+    ranges, since a list written into the validation itself is limited to 255 characters)."""
+    ws: Worksheet = wb.create_sheet(META_SHEET)
+    set_text(cell_at(ws, 1, 1), "key")
+    set_text(cell_at(ws, 1, 2), "value")
+    for row, (key, value) in enumerate(entries, start=2):
+        set_text(cell_at(ws, row, 1), key)
+        set_text(cell_at(ws, row, 2), value)
+    for column, (name, items) in enumerate(
+        (("statuses", statuses), ("currencies", currencies)), start=4
+    ):
+        set_text(cell_at(ws, 1, column), name)
+        for row, item in enumerate(items, start=2):
+            set_text(cell_at(ws, row, column), item)
+        if items:
+            letter = get_column_letter(column)
+            reference = f"{META_SHEET}!${letter}$2:${letter}${len(items) + 1}"
+            wb.defined_names[f"casplan_{name}"] = DefinedName(
+                f"casplan_{name}", attr_text=reference
+            )
+    ws.column_dimensions["A"].width = 24
+    ws.column_dimensions["B"].width = 60
+    ws.sheet_state = "hidden"
+    ws.protection.sheet = True
+
+
+def fill_activities(
+    ws: Worksheet,
+    activities: Sequence[CollectActivity],
+    headers: Sequence[tuple[str, str]],
+    value_columns: int,
+    statuses: Sequence[str],
+    currencies: Sequence[str],
+    said: Mapping[str, str],
+) -> None:
+    """The activities sheet: header, one row per activity, locks, validations, widths."""
+    position = {key: column for column, (key, _) in enumerate(headers, start=1)}
+    for column, (_, text) in enumerate(headers, start=1):
+        set_text(cell_at(ws, 1, column), text)
+    style_header(ws, len(headers))
+    for row, activity in enumerate(activities, start=2):
+        fill_activity_row(ws, row, activity, headers, position)
+    last = len(activities) + 1
+    if activities:
+        add_validations(ws, position, last, statuses, currencies, said)
+    widths = fitted_widths(activities, headers, statuses, currencies)
+    for column, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(column)].width = width
+    fit_row_heights(ws, last, minimum_lines=2)  # two lines leave room to write a note
+    ws.freeze_panes = "B2"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.print_title_rows = "1:1"
+    ws.print_title_cols = "A:A"
+    protection = ws.protection
+    protection.sheet = True
+    protection.formatColumns = False  # widening a column is allowed
+    protection.formatRows = False
+    protection.selectLockedCells = False
+    protection.selectUnlockedCells = False
+
+
+def fill_activity_row(
+    ws: Worksheet,
+    row: int,
+    activity: CollectActivity,
+    headers: Sequence[tuple[str, str]],
+    position: Mapping[str, int],
+) -> None:
+    locked_text = {
+        "id": activity.id,
+        "activity": activity.title,
+        "indicators": numbered(activity.indicators),
+        "deadline": activity.deadline_text,
+        "current_status": activity.status,
+        "latest_note": activity.latest_note,
+    }
+    for key, text in locked_text.items():
+        set_text(cell_at(ws, row, position[key]), text)
+    status_date = cell_at(ws, row, position["current_date"])
+    if activity.status_date is not None:
+        set_date(status_date, activity.status_date)
+    else:
+        status_date.number_format = DATE_FORMAT
+    for key in LOCKED_KEYS:
+        cell = cell_at(ws, row, position[key])
+        cell.alignment = WRAP_TOP
+        cell.protection = LOCKED
+    for key, _ in headers:
+        if key in LOCKED_KEYS:
+            continue
+        cell = cell_at(ws, row, position[key])
+        cell.alignment = WRAP_TOP
+        unused = key.startswith("value") and int(key.removeprefix("value")) > len(
+            activity.indicators
+        )
+        if unused:
+            cell.fill = UNUSED_FILL
+            cell.protection = LOCKED
+            continue
+        cell.fill = OPEN_FILL
+        cell.protection = UNLOCKED
+        if key == "date":
+            cell.number_format = DATE_FORMAT
+        elif key == "spent":
+            cell.number_format = decimal_format(AMOUNT_PLACES)
+        else:
+            cell.number_format = TEXT_FORMAT
+
+
+def add_validations(
+    ws: Worksheet,
+    position: Mapping[str, int],
+    last: int,
+    statuses: Sequence[str],
+    currencies: Sequence[str],
+    said: Mapping[str, str],
+) -> None:
+    """Drop-downs for status and currency, a date check and a non-negative amount check.
+    Pasting bypasses them in Excel, so `read_collect_workbook` checks again."""
+
+    def cells(key: str) -> str:
+        letter = get_column_letter(position[key])
+        return f"{letter}2:{letter}{last}"
+
+    def check(kind: ValidationKind, key: str, message: str, **rule: str) -> None:
+        validation = DataValidation(
+            type=kind,
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle=said["valid.title"],
+            error=message,
+            **rule,  # type: ignore[arg-type]
+        )
+        validation.add(cells(key))
+        ws.add_data_validation(validation)
+
+    if statuses:
+        check("list", "status", said["valid.status"], formula1="casplan_statuses")
+    check(
+        "date",
+        "date",
+        said["valid.date"],
+        operator="between",
+        formula1=str(excel_serial(FIRST_DATE)),
+        formula2=str(excel_serial(LAST_DATE)),
+    )
+    check("decimal", "spent", said["valid.amount"], operator="greaterThanOrEqual", formula1="0")
+    if currencies:
+        check("list", "currency", said["valid.currency"], formula1="casplan_currencies")
+
+
+def excel_serial(day: date) -> int:
+    """The day as Excel counts (1900 date system), for a validation's bounds."""
+    return (day - date(1899, 12, 30)).days
+
+
+def fitted_widths(
+    activities: Sequence[CollectActivity],
+    headers: Sequence[tuple[str, str]],
+    statuses: Sequence[str],
+    currencies: Sequence[str],
+) -> list[int]:
+    """Widths that show the ids, statuses and dates whole, and wrap long text at 50."""
+
+    def longest_line(texts: Sequence[str]) -> list[int]:
+        return [max((len(line) for line in t.split("\n")), default=0) for t in texts]
+
+    content: dict[str, list[int]] = {
+        "id": longest_line([a.id for a in activities]),
+        "activity": longest_line([a.title for a in activities]),
+        "indicators": longest_line([numbered(a.indicators) for a in activities]),
+        "deadline": longest_line([a.deadline_text for a in activities]),
+        "current_status": longest_line([a.status for a in activities]),
+        "current_date": [10],
+        "latest_note": longest_line([a.latest_note for a in activities]),
+        "status": [len(s) + 3 for s in statuses],  # room for the drop-down arrow
+        "date": [10],
+        "note": [38],
+        "evidence": [28],
+        "spent": [14],
+        "currency": [len(c) + 4 for c in currencies],
+        "corrects": [13],
+    }
+    widths = []
+    for key, text in headers:
+        header = max((len(word) for word in text.split()), default=0)
+        lengths = content.get(key, [14])  # value columns
+        widths.append(fit_width([header, *lengths], minimum=8, maximum=50))
+    return widths
+
+
+def fill_instructions(
+    ws: Worksheet,
+    meta: CollectMeta,
+    headers: Sequence[tuple[str, str]],
+    statuses: Sequence[str],
+    said: Mapping[str, str],
+    sheet_name: str,
+) -> None:
+    """The instructions sheet in the chosen language: what to do, each column, each status."""
+    fields = {
+        "unit_name": meta.unit_name,
+        "plan_title": meta.plan_title,
+        "period_text": meta.period_text,
+        "start": meta.period_start.isoformat(),
+        "end": meta.period_end.isoformat(),
+        "made_on": meta.made_on.isoformat(),
+        "commit": meta.commit,
+        "sheet": sheet_name,
+    }
+    lines: list[tuple[str, str, bool]] = [
+        (said["instr.title"].format_map(fields), "", True),
+        (said["instr.about"].format_map(fields), "", False),
+        (said["instr.how"].format_map(fields), "", False),
+        (said["instr.made"].format_map(fields), "", False),
+        ("", "", False),
+        (said["instr.column"], said["instr.meaning"], True),
+    ]
+    shown_value_help = False
+    for key, text in headers:
+        if key.startswith("value"):
+            if shown_value_help:
+                continue
+            shown_value_help = True
+            lines.append((text, said["help.value"], False))
+        else:
+            lines.append((text, said[f"help.{key}"], False))
+    lines += [("", "", False), (said["instr.statuses"], "", True)]
+    lines += [(status, said.get(f"status.{status}", ""), False) for status in statuses]
+    for row, (first, second, bold) in enumerate(lines, start=1):
+        for column, text in ((1, first), (2, second)):
+            cell = cell_at(ws, row, column)
+            set_text(cell, text)
+            cell.alignment = WRAP_TOP
+            if bold:
+                cell.font = Font(bold=True)
+    for row in range(1, 5):  # the paragraphs span both columns' width
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
+    ws.column_dimensions["A"].width = 24
+    ws.column_dimensions["B"].width = 90
+    fit_row_heights(ws, len(lines))
+    for row in range(1, 5):  # the paragraphs wrap across both columns
+        text = str(ws.cell(row=row, column=1).value or "")
+        ws.row_dimensions[row].height = 15 * text_lines(text, 24 + 90)
+    ws.protection.sheet = True
+    ws.page_setup.orientation = "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[union-attr]

@@ -1,0 +1,70 @@
+"""A cell's value in a line of text: one rule for `show`, the report and the site."""
+
+from __future__ import annotations
+
+import pytest
+
+from cas_plan.answers.cells import CellWords, cell_content, cell_text, values_text
+from cas_plan.core.model import CONTINUED, Deadline, Funding, Indicators, Responsibility
+from cas_plan.core.money import Money
+from cas_plan.l10n.formats import format_money
+
+WORDS = CellWords("(blank)", "(continued)", "No extra cost")
+NAMES = {"audit-department": "Audit Department"}
+
+
+def sr_money(money: Money) -> str:
+    return format_money(money.amount, money.currency, "sr")
+
+
+FUNDS = Funding.model_validate(
+    {"amounts": [{"amount": "1234567.5 RSD", "year": 2018}, {"amount": "100 EUR"}]}
+)
+
+
+@pytest.mark.parametrize(
+    ("value", "shown", "values"),
+    [
+        (None, "(blank)", "(blank)"),
+        (CONTINUED, "(continued)", "(continued)"),
+        ("The old   title", "The old   title", "The old   title"),
+        (
+            Deadline.model_validate({"when": "2018-06", "as_written": "June\n  2018"}),
+            "June 2018",
+            "2018-06",
+        ),
+        (
+            Indicators.model_validate({"items": ["Rules adopted", "Staff trained"]}),
+            "Rules adopted; Staff trained",
+            "Rules adopted; Staff trained",
+        ),
+        (
+            Responsibility.model_validate({"units": ["audit-department", "not-registered"]}),
+            "Audit Department, not-registered",
+            "Audit Department, not-registered",
+        ),
+        (FUNDS, "1.234.567,5 RSD; 100 EUR", "1.234.567,5 RSD; 100 EUR"),
+        (
+            Funding.model_validate({"as_written": "Budget:\n 1.000 RSD", "no_extra_cost": True}),
+            "Budget: 1.000 RSD",
+            "No extra cost",
+        ),
+    ],
+)
+def test_a_cell_in_a_line(value: object, shown: str, values: str) -> None:
+    content = cell_content(value)
+    assert cell_text(content, WORDS, NAMES, sr_money) == shown
+    assert values_text(content, WORDS, NAMES, sr_money) == values
+
+
+def test_the_parts_of_a_cell() -> None:
+    content = cell_content(FUNDS)
+    assert (content.state, content.as_written, content.amounts) == (
+        "stated",
+        None,
+        (
+            Money("RSD", FUNDS.amounts[0].amount.amount),
+            Money("EUR", FUNDS.amounts[1].amount.amount),
+        ),
+    )
+    assert values_text(content, WORDS, {}, Money.spell) == "1234567.5 RSD; 100 EUR"
