@@ -556,14 +556,14 @@ def test_languages(invoke, plan, tmp_path):
     assert calendar in cyrillic["units/hr-division.html"]
 
 
-def test_control_characters_in_plan_text_are_dropped(invoke, tmp_path):
+def test_control_characters_in_plan_text_are_shown_as_their_escapes(invoke, tmp_path):
     files = site_files()
     files["goal-1/goal.yaml"] = 'id: "1"\ntitle: "First\\u0007 goal"\n'
     plan = write_plan(tmp_path / "plan", files)
     result = invoke("site", "--plan", str(plan), "--out", str(tmp_path / "s"), "--no-validate")
     assert result.exit_code == 0, result.output
     text = (tmp_path / "s" / "goals/1.html").read_text(encoding="utf-8")
-    assert "\x07" not in text and "First goal" in text
+    assert "\x07" not in text and "First\\x07 goal" in text
 
 
 def test_the_site_workflow_calls_casplan_site_compatibly(invoke, tmp_path):

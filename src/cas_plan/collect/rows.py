@@ -12,8 +12,9 @@ from decimal import Decimal, InvalidOperation
 
 from cas_plan.collect.cells import CellRead, cell_decimal, is_blank, plain_decimal
 from cas_plan.collect.sheet import AMOUNT_PLACES, LOCKED_KEYS, CollectRow
+from cas_plan.core.diagnostics import printable
 from cas_plan.core.money import AmbiguousNumber, number_from_text
-from cas_plan.output.xlsx import decimal_places, visible_text
+from cas_plan.output.xlsx import decimal_places
 
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _DOTTED_DATE = re.compile(r"(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})\.?")
@@ -38,7 +39,7 @@ class Problems:
 
 def quoted(text: str) -> str:
     """User text inside a problem, on one line and with its controls visible."""
-    return "'" + visible_text(text).replace("\n", "\\n").replace("\t", "\\t") + "'"
+    return "'" + printable(text) + "'"
 
 
 def open_keys(keys: Sequence[str]) -> list[str]:

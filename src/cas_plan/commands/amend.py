@@ -93,6 +93,7 @@ def amend_request(activity: str, asked: AmendOptions, units: Iterable[str]) -> A
 def amend(options: PlanOptions, activity: str, asked: AmendOptions) -> Outcome:
     """Record an amendment decision and the cells it changed (keeping what they replaced)."""
     from cas_plan.edit.amend import amend as apply_amendment
+    from cas_plan.output.text import lines_text
 
     try:
         result, root, shown = load_checked(options, dt.date.today())
@@ -115,4 +116,4 @@ def amend(options: PlanOptions, activity: str, asked: AmendOptions) -> Outcome:
     for written in done.written:
         lines.append(f"{written.shown}:")
         lines += written.diff_lines
-    return Outcome("".join(line + "\n" for line in lines))
+    return Outcome(lines_text(lines))

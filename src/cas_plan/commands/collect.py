@@ -21,7 +21,8 @@ from cas_plan.core.errors import CasplanError, ExitCode, UsageError, system_prob
 from cas_plan.l10n.languages import Language
 
 if TYPE_CHECKING:
-    pass
+    from cas_plan.answers.followup import Followup
+    from cas_plan.core.loader import Plan
 
 
 def collect(
@@ -32,6 +33,7 @@ def collect(
     from cas_plan.core.periods import parse_period
     from cas_plan.core.provenance import git_state
     from cas_plan.core.safewrite import write_atomically
+    from cas_plan.output.text import lines_text
 
     period = parse_period(period_text)
     if lang == Language.SR_CYRL:
@@ -55,13 +57,14 @@ def collect(
     lines += [f"no activity of {u} is due in {period.text}; no workbook" for u in skipped]
     if not books and not skipped:
         lines.append(f"no activity is due in {period.text}; no workbook")
-    return Outcome("".join(line + "\n" for line in lines))
+    return Outcome(lines_text(lines))
 
 
 def import_workbooks(options: PlanOptions, files: Sequence[Path], dry_run: bool) -> Outcome:
     """Append the rows of filled workbooks as progress entries, all or nothing."""
     from cas_plan.collect.judge import import_files
     from cas_plan.edit.progress import record_entries
+    from cas_plan.output.text import lines_text
 
     missing = [file for file in files if not file.is_file()]
     if missing:
@@ -75,7 +78,7 @@ def import_workbooks(options: PlanOptions, files: Sequence[Path], dry_run: bool)
     problems = [line for result in judged for line in result.problems]
     if problems:
         return Outcome(
-            errors="".join(line + "\n" for line in problems)
+            errors=lines_text(problems)
             + f"casplan: error: {plural(len(problems), 'problem')}; nothing was written\n",
             code=ExitCode.PROBLEMS,
         )
@@ -111,7 +114,7 @@ def import_workbooks(options: PlanOptions, files: Sequence[Path], dry_run: bool)
             lines += [f"+{line}" for line in item.added_lines]
         if dry_run:
             lines.append("dry run: nothing was written")
-    return Outcome("".join(line + "\n" for line in lines))
+    return Outcome(lines_text(lines))
 
 
 def followup(
@@ -122,16 +125,9 @@ def followup(
     eml: Path | None,
 ) -> Outcome:
     """Per unit, the activities of a period without a report in it; drafts to send."""
-    from cas_plan.answers.followup import (
-        draft_message,
-        drafts_for,
-        followup_markdown,
-        followup_record,
-        followup_rows,
-        followup_text,
-    )
     from cas_plan.answers.followup import followup as follow_up
     from cas_plan.core.periods import parse_period
+    from cas_plan.output.text import lines_text
 
     period = parse_period(period_text)
     day = parse_date(as_of, "--as-of")
@@ -139,36 +135,50 @@ def followup(
         raise UsageError(f"--eml: '{eml}' is not a directory")
     plan = load_for_query(options, day)
     result = follow_up(plan, period, day)
-    warnings = []
-    if eml is not None:
-        from cas_plan.collect.workbooks import collect_workbooks, plan_identity
-        from cas_plan.core.provenance import git_state
-        from cas_plan.core.safewrite import write_atomically
-
-        root, _ = options.directory()
-        commit = git_state(root).commit or "none"
-        title, _ = plan_identity(plan)
-        for item in drafts_for(result):
-            books = collect_workbooks(plan, period, [item.unit.id], commit, "en", day)
-            book = (books[0].file_name, books[0].data) if books else None
-            target = eml / f"{item.unit.id}.eml"
-            write_atomically(target, draft_message(item, period, title, book))
-            to = f" (to {item.unit.contact})" if item.unit.contact else ""
-            warnings.append(f"wrote {target}{to}\n")
-            if not item.unit.contact:
-                warnings.append(
-                    f"casplan: warning: {item.unit.id} has no contact in organization.yaml; "
-                    "the draft has no To\n"
-                )
-    errors = "".join(warnings)
+    errors = lines_text(write_drafts(options, plan, result, eml, day)) if eml is not None else ""
     if output_format == "json":
-        from cas_plan.output.json import json_text
+        from cas_plan.output.json import followup_record, json_text
 
         return Outcome(json_text(followup_record(result)), errors)
     if output_format == "csv":
-        from cas_plan.output.csv import rows_csv
+        from cas_plan.output.csv import followup_csv
 
-        return Outcome(rows_csv(followup_rows(result)), errors)
+        return Outcome(followup_csv(result), errors)
     if output_format == "md":
+        from cas_plan.output.markdown import followup_markdown
+
         return Outcome(followup_markdown(result), errors)
+    from cas_plan.output.text import followup_text
+
     return Outcome(followup_text(result), errors)
+
+
+def write_drafts(
+    options: PlanOptions, plan: Plan, result: Followup, eml: Path, day: dt.date
+) -> list[str]:
+    """An .eml draft, with its workbook attached, for each unit with an activity without a
+    report; what was written, as lines to show."""
+    from cas_plan.answers.followup import drafts_for
+    from cas_plan.collect.workbooks import collect_workbooks, plan_identity
+    from cas_plan.core.provenance import git_state
+    from cas_plan.core.safewrite import write_atomically
+    from cas_plan.output.email import draft_message
+
+    root, _ = options.directory()
+    commit = git_state(root).commit or "none"
+    title, _ = plan_identity(plan)
+    lines = []
+    for item in drafts_for(result):
+        books = collect_workbooks(plan, result.period, [item.unit.id], commit, "en", day)
+        book = (books[0].file_name, books[0].data) if books else None
+        target = eml / f"{item.unit.id}.eml"
+        write_atomically(target, draft_message(item, result.period, title, book))
+        lines.append(
+            f"wrote {target}" + (f" (to {item.unit.contact})" if item.unit.contact else "")
+        )
+        if not item.unit.contact:
+            lines.append(
+                f"casplan: warning: {item.unit.id} has no contact in organization.yaml; "
+                "the draft has no To"
+            )
+    return lines

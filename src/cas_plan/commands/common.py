@@ -88,11 +88,12 @@ def xlsx_target(output_format: str, out: Path | None) -> Path | None:
 
 def write_xlsx(out: Path, sheets: Sequence[Any], title: str) -> Outcome:
     from cas_plan.core.safewrite import write_atomically
+    from cas_plan.output.text import lines_text
     from cas_plan.output.xlsx import write_workbook
 
     write_atomically(out, write_workbook(sheets, title=title))
     rows = sum(len(sheet.rows) for sheet in sheets)
-    return Outcome(f"wrote {out} ({plural(rows, 'row')})\n")
+    return Outcome(lines_text([f"wrote {out} ({plural(rows, 'row')})"]))
 
 
 def load_checked(

@@ -83,6 +83,7 @@ def progress_request(activity: str, asked: ProgressOptions, today: dt.date) -> P
 def progress(options: PlanOptions, activity: str, asked: ProgressOptions) -> Outcome:
     """Record progress on an activity (only new lines in git diff)."""
     from cas_plan.edit.progress import record_progress
+    from cas_plan.output.text import lines_text
 
     try:
         today = dt.date.today()
@@ -96,4 +97,4 @@ def progress(options: PlanOptions, activity: str, asked: ProgressOptions) -> Out
         raise system_problem(exc) from None
     lines = [f"{written.shown}: added a progress entry to {activity}:"]
     lines += [f"+{line}" for line in written.added_lines]
-    return Outcome("".join(line + "\n" for line in lines))
+    return Outcome(lines_text(lines))

@@ -34,6 +34,7 @@ def report(
     """The yearly implementation report, as Markdown, HTML or Word (docx)."""
     from cas_plan.core.history import plan_on
     from cas_plan.core.provenance import git_state
+    from cas_plan.output.text import lines_text
     from cas_plan.publish.report import build_context, missing_narrative, render
 
     if output_format == "docx" and out is None:
@@ -56,7 +57,7 @@ def report(
     root, _ = options.directory()
     context = build_context(plan, year, day, lang, git_state(root))
     missing = missing_narrative(plan, year)
-    errors = "".join(f"casplan: warning: {line}\n" for line in missing)
+    errors = lines_text(f"casplan: warning: {line}" for line in missing)
     code = ExitCode.PROBLEMS if strict and missing else ExitCode.OK
     if strict and missing:
         errors += f"casplan: error: --strict: the narrative of {year} is incomplete\n"
@@ -71,7 +72,7 @@ def report(
             write_atomically(out, report_docx(context))
         except OSError as exc:
             raise system_problem(exc) from None
-        return Outcome(f"wrote {out}\n", errors, code)
+        return Outcome(lines_text([f"wrote {out}"]), errors, code)
     text = render(context, output_format, template)
     text = text if text.endswith("\n") else text + "\n"
     if out is not None and code == ExitCode.OK:
@@ -81,5 +82,5 @@ def report(
             write_atomically(out, text.encode("utf-8"))
         except OSError as exc:
             raise system_problem(exc) from None
-        return Outcome(f"wrote {out}\n", errors, code)
+        return Outcome(lines_text([f"wrote {out}"]), errors, code)
     return Outcome(text if code == ExitCode.OK else "", errors, code)

@@ -22,7 +22,7 @@ def diff(
     options: PlanOptions, base: str | None, head: str | None, output_format: DiffFormat
 ) -> Outcome:
     """What changed in meaning between two revisions of the plan."""
-    from cas_plan.answers.diff import diff_plans, diff_record
+    from cas_plan.answers.diff import diff_plans
     from cas_plan.core.checks import check_plan
     from cas_plan.core.git import default_base, plan_files_at, repository_root, resolve_revision
     from cas_plan.core.loader import directory_listing, memory_listing
@@ -55,7 +55,7 @@ def diff(
     result = diff_plans(base_result, head_result, base_label, head_label)
     code = ExitCode.OK if result.loaded else ExitCode.PROBLEMS
     if output_format == "json":
-        from cas_plan.output.json import json_text
+        from cas_plan.output.json import diff_record, json_text
 
         return Outcome(json_text(diff_record(result)), code=code)
     if output_format == "md":
@@ -71,6 +71,7 @@ def codeowners(options: PlanOptions, out: Path | None) -> Outcome:
     """Write CODEOWNERS from the units' review handles."""
     from cas_plan.answers.codeowners import codeowners_location, codeowners_text
     from cas_plan.core.safewrite import write_atomically
+    from cas_plan.output.text import lines_text
 
     plan = load_for_query(options)
     root, _ = options.directory()
@@ -84,4 +85,4 @@ def codeowners(options: PlanOptions, out: Path | None) -> Outcome:
     if not target.parent.is_dir():
         raise UsageError(f"--out: directory '{target.parent}' does not exist")
     write_atomically(target, text.encode("utf-8"))
-    return Outcome(f"wrote {target} ({text.count(chr(10)) - 2} rules)\n")
+    return Outcome(lines_text([f"wrote {target} ({text.count(chr(10)) - 2} rules)"]))

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 def schema(options: PlanOptions, out: Path | None) -> Outcome:
     """Write JSON Schema files that editors validate plan files with (with the plan's units)."""
     from cas_plan.core.schema import plan_unit_ids, write_schemas
+    from cas_plan.output.text import lines_text
 
     root, _ = options.directory()
     if not root.is_dir():
@@ -28,14 +29,15 @@ def schema(options: PlanOptions, out: Path | None) -> Outcome:
     elif not out.parent.is_dir():
         raise UsageError(f"--out: directory '{out.parent}' does not exist")
     written = write_schemas(out, plan_unit_ids(root / "organization.yaml"))
-    return Outcome("".join(f"wrote {path}\n" for path in written))
+    return Outcome(lines_text(f"wrote {path}" for path in written))
 
 
 def init(directory: Path, title: str) -> Outcome:
     """Create a new, valid plan with the same layout."""
     from cas_plan.edit.init import init_plan
+    from cas_plan.output.text import lines_text
 
     written = init_plan(directory, title)
     lines = [f"created {path}" for path in written]
     lines.append(f"next: casplan validate --plan {directory}")
-    return Outcome("".join(line + "\n" for line in lines))
+    return Outcome(lines_text(lines))

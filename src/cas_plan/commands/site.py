@@ -24,6 +24,7 @@ def site(
 ) -> Outcome:
     """Write the plan's static progress site into a directory (replaced whole)."""
     from cas_plan.core.provenance import git_state
+    from cas_plan.output.text import lines_text
     from cas_plan.publish.site import build_site, check_base_url, write_site
 
     day = parse_date(as_of, "--as-of")
@@ -35,4 +36,4 @@ def site(
         write_site(out, files)
     except OSError as exc:
         raise system_problem(exc) from None
-    return Outcome(f"wrote {plural(len(files), 'file')} to {out}\n")
+    return Outcome(lines_text([f"wrote {plural(len(files), 'file')} to {out}"]))

@@ -30,6 +30,8 @@ def validate(
     if output_format is None:
         in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
         output_format = ValidateFormat.GITHUB if in_actions else ValidateFormat.TEXT
+    from cas_plan.output.text import lines_text, problems_text
+
     day = parse_date(as_of, "--as-of")
     result, root, shown = load_checked(options, day)
     if check_codeowners and not result.errors:
@@ -53,8 +55,6 @@ def validate(
     if output_format == "github":
         from cas_plan.output.github import github_annotations
 
-        return Outcome(github_annotations(problems), errors=summary + "\n", code=code)
-    from cas_plan.output.text import problems_text
-
+        return Outcome(github_annotations(problems), errors=lines_text([summary]), code=code)
     text = problems_text(problems, result.source_line) + "\n\n" if problems else ""
-    return Outcome(text + summary + "\n", code=code)
+    return Outcome(text + lines_text([summary]), code=code)

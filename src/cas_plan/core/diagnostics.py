@@ -5,28 +5,51 @@ Checks never raise; they return diagnostics, so one run reports every problem of
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import Literal
 
 Severity = Literal["error", "warning"]
 
 
+# The characters plan text may hold that no output shows as they are: the C0 controls but tab
+# and line feed, DEL and the C1 controls (an ESC or CSI starts a terminal's escape sequence), the
+# bidi controls (they reorder the rest of a line: "Trojan Source"), lone surrogates (bytes that
+# were not UTF-8) and the two non-characters XML forbids. `visible` escapes these for documents
+# (xlsx, docx, HTML); `printable` escapes them and every other character that is not printable
+# (line breaks, tabs, other format characters) for one-line terminal text.
+HIDDEN = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+    "\ud800-\udfff\ufffe\uffff]"
+)
+
+
+def escaped(char: str) -> str:
+    """A character as its escape: `\\x1b`, `\\u202e`, `\\n`; a byte that was not UTF-8
+    (surrogateescape) as that byte, `\\xff`."""
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:
+        return f"\\x{code - 0xDC00:02x}"
+    return char.encode("unicode_escape").decode("ascii")
+
+
 def printable(text: str) -> str:
-    """Text as shown in a problem: on one line, with control characters, line breaks and bytes
-    that are not UTF-8 escaped (`\\n`, `\\x1b`, `\\xff`), so the user's text cannot break the
-    one-line form of a problem nor reach the terminal raw."""
+    """Text as a terminal shows it: on one line, with control characters, line breaks, bidi
+    controls and bytes that are not UTF-8 escaped (`\\n`, `\\x1b`, `\\u202e`, `\\xff`), so
+    the user's text can neither break the one-line form of a message nor reach the terminal raw,
+    nor reorder the line it is in. The one rule for terminal and plain text."""
     if text.isprintable():
         return text
-    out = []
-    for char in text:
-        code = ord(char)
-        if 0xDC80 <= code <= 0xDCFF:  # a byte that is not UTF-8 (surrogateescape)
-            out.append(f"\\x{code - 0xDC00:02x}")
-        elif char.isprintable():
-            out.append(char)
-        else:
-            out.append(char.encode("unicode_escape").decode("ascii"))
-    return "".join(out)
+    return "".join(char if char.isprintable() else escaped(char) for char in text)
+
+
+def visible(text: str) -> str:
+    """Text as a document (a spreadsheet cell, a Word paragraph, an HTML page) holds it: line
+    breaks and tabs kept (a CR as a line feed, as XML and HTML readers take it), every `HIDDEN`
+    character written as its escape. XML cannot hold most of them, and shown raw they would
+    hide text or reorder it."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return HIDDEN.sub(lambda match: escaped(match.group()), text) if HIDDEN.search(text) else text
 
 
 @dataclass(frozen=True)

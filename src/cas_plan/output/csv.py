@@ -12,6 +12,7 @@ import csv
 import io
 from collections.abc import Iterable, Mapping, Sequence
 
+from cas_plan.answers.followup import Followup
 from cas_plan.answers.queries import DueRow
 from cas_plan.answers.records import BudgetRecord
 from cas_plan.core.organization import responsible_names
@@ -136,3 +137,16 @@ def rows_csv(rows: Sequence[Sequence[str]]) -> str:
     buffer = io.StringIO()
     _writer(buffer).writerows(rows)
     return buffer.getvalue()
+
+
+FOLLOWUP_CSV_FIELDS = ("unit", "unit_name", "last_report", "id", "title", "deadline", "status")
+
+
+def followup_csv(result: Followup) -> str:
+    """One row per activity without a report."""
+    rows: list[Sequence[str]] = [FOLLOWUP_CSV_FIELDS]
+    for item in result.units:
+        last = item.last_report.isoformat() if item.last_report else ""
+        for m in item.missing:
+            rows.append([item.unit.id, item.unit.name, last, m.id, m.title, m.deadline, m.status])
+    return rows_csv(rows)

@@ -23,6 +23,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.table import Table
 
+from cas_plan.core.diagnostics import visible
 from cas_plan.l10n.formats import jinja_filters
 
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -149,8 +150,22 @@ def _reproducible(data: bytes) -> bytes:
     return buffer.getvalue()
 
 
+def _visible(value: Any) -> Any:
+    """The context with every string as a document holds it (`diagnostics.visible`, the one
+    rule for docx): python-docx refuses control characters, and bidi controls would reorder
+    the text around them."""
+    if isinstance(value, str):
+        return visible(value)
+    if isinstance(value, dict):
+        return {_visible(key): _visible(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_visible(item) for item in value]
+    return value
+
+
 def report_docx(context: dict[str, Any]) -> bytes:
     """The report of `cas_plan.publish.report.build_context` as the bytes of a .docx file."""
+    context = _visible(context)
     report = _Report(_document(context), context)
     report.title()
     report.summary()

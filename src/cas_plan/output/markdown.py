@@ -1,4 +1,5 @@
-"""Markdown output: tables of `due` and `who`, and the `diff` summary for pull requests.
+"""Markdown output: tables of `due` and `who`, the follow-up list, and the `diff` summary for
+pull requests.
 
 Every piece of plan text goes through `md_escape`, so it stays inside its cell and cannot become
 markup, a mention or a link.
@@ -9,11 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from cas_plan.answers.diff import HEADINGS, KINDS, PlanDiff, change_line
+from cas_plan.answers.diff import KINDS, PlanDiff
+from cas_plan.answers.followup import Followup
 from cas_plan.answers.queries import SECTION_TITLES, DueRow, WhoRow
 from cas_plan.core.diagnostics import printable
 from cas_plan.core.organization import responsible_names
 from cas_plan.core.status import status_label
+from cas_plan.output.text import HEADINGS, change_line, followup_heading, followup_totals
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~$&])")
 
@@ -87,6 +90,23 @@ def who_markdown(unit_name: str, rows: Sequence[WhoRow], names: Mapping[str, str
     return f"# {md_escape(unit_name)}\n\n{table}\n"
 
 
+def followup_markdown(result: Followup) -> str:
+    """The follow-up as a document: a section per unit, a list item per activity."""
+    period = result.period
+    lines = [f"# Follow-up of {md_escape(period.text)}", "", f"As of {result.as_of}.", ""]
+    for item in result.units:
+        heading = md_escape(followup_heading(item, period))
+        lines += [f"## {md_escape(item.unit.name)}", "", heading + ".", ""]
+        lines += [
+            f"- **{md_escape(m.id)}** {md_escape(m.title)} (deadline: {md_escape(m.deadline)})"
+            for m in item.missing
+        ]
+        if item.missing:
+            lines.append("")
+    lines.append(md_escape(followup_totals(result)) + ".")
+    return "\n".join(lines) + "\n"
+
+
 def diff_markdown(diff: PlanDiff) -> str:
     """The `diff` summary as a pull-request comment."""
 
@@ -100,7 +120,7 @@ def diff_markdown(diff: PlanDiff) -> str:
                 f"**The plan at {md_escape(label)} does not load** "
                 f"({len(problems)} problems; run `casplan validate`):"
             )
-            lines += [f"- {md_escape(problem)}" for problem in problems[:10]]
+            lines += [f"- {md_escape(problem.headline())}" for problem in problems[:10]]
             lines.append("")
     if diff.loaded and not diff.changes:
         lines.append("No change in meaning.")

@@ -74,7 +74,7 @@ def _table(*columns: tuple[str, dict[str, Any]]) -> Table:
     return table
 
 
-def visible(cell: str | Text) -> Text:
+def shown_text(cell: str | Text) -> Text:
     """Plan text as it may reach a terminal: control characters and line breaks shown as their
     escapes (`\\x1b`), so an escape sequence in a title cannot retitle the window or move
     the cursor, nor a CR overwrite a line."""
@@ -84,7 +84,7 @@ def visible(cell: str | Text) -> Text:
 
 
 def _add_row(table: Table, *cells: str | Text, style: str | None = None) -> None:
-    table.add_row(*(visible(cell) for cell in cells), style=style)
+    table.add_row(*(shown_text(cell) for cell in cells), style=style)
 
 
 def _cell_width(cell: object) -> int:
@@ -258,7 +258,7 @@ def print_who(
     goal_titles: Mapping[str, str],
     measure_titles: Mapping[str, str],
 ) -> None:
-    console.print(visible(f"{names[unit_id]} [{unit_id}]: {len(rows)} activities"))
+    console.print(shown_text(f"{names[unit_id]} [{unit_id}]: {len(rows)} activities"))
     console.print()
     if not rows:
         console.print("No activity names this unit.")
@@ -376,7 +376,8 @@ def _spent_beside(console: Console, record: BudgetRecord) -> None:
         return group_digits(value) if value is not None else MISSING
 
     for pair in record["spent"]:
-        beside.add_row(
+        _add_row(
+            beside,
             pair["group"],
             pair["name"],
             pair["currency"],
@@ -384,7 +385,8 @@ def _spent_beside(console: Console, record: BudgetRecord) -> None:
             shown(pair["spent"]),
         )
     for summed in record["spent_totals"]:
-        beside.add_row(
+        _add_row(
+            beside,
             "total",
             "",
             summed["currency"],
@@ -410,7 +412,7 @@ def _not_summed(console: Console, record: BudgetRecord) -> None:
         console.print(f"  {label}: {counted(record['not_summed'][name]['count'], 'activity')}")
     for amount in record["excluded"]:
         console.print(
-            visible(
+            shown_text(
                 f"  {amount['amount']} {amount['currency']} of {amount['activity']}: "
                 f"{amount['reason']}"
             )

@@ -1,16 +1,23 @@
-"""Plain text output: problems with the offending line, one full record, the diff summary.
+"""Plain text output: problems with the offending line, one full record, the diff summary, the
+follow-up table, and the lines of every command's messages.
 
-Everything here is text a person reads in a terminal or a CI log; plan text in it is made
-printable (`diagnostics.printable`) where it could carry control characters.
+Everything here is text a person reads in a terminal or a CI log; every line that holds plan
+text is made printable (`diagnostics.printable`, the one rule for terminal text), so a title
+can neither break its line nor drive the terminal nor reorder the line. The phrases that other
+formats escape in their own way (`followup_heading`, `change_line`) are built here as plain
+words, unescaped, and each format escapes them whole.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
-from cas_plan.answers.diff import HEADINGS, KINDS, PlanDiff, change_line, entry_details
+from cas_plan.answers.diff import CELL_KINDS, KINDS, Change, PlanDiff
+from cas_plan.answers.followup import Followup, UnitFollowup
 from cas_plan.answers.records import ActivityShow, FundsRecord, ShowRecord
 from cas_plan.core.diagnostics import Diagnostic, printable
+from cas_plan.core.periods import Period
 from cas_plan.core.status import status_label
 
 
@@ -46,6 +53,12 @@ def counted(count: int, word: str, words: str | None = None) -> str:
         consonant_y = word.endswith("y") and word[-2:-1] not in ("a", "e", "i", "o", "u")
         words = word[:-1] + "ies" if consonant_y else word + "s"
     return f"{count} {words}"
+
+
+def lines_text(lines: Iterable[str]) -> str:
+    """Lines for a terminal or a log, each made printable and ended by a line feed: the one way
+    a command's messages (which name titles, units and files) are written."""
+    return "".join(printable(line) + "\n" for line in lines)
 
 
 def _cell_source(record: ActivityShow, cell: str) -> str:
@@ -219,12 +232,151 @@ def _progress_lines(r: ActivityShow) -> list[str]:
     return lines
 
 
+# --- diff ------------------------------------------------------------------------------------
+
+HEADINGS = {
+    "amendment": "Amendments recorded",
+    "added": "Activities added",
+    "removed": "Activities removed",
+    "cancelled": "Activities cancelled",
+    "title": "Titles changed",
+    "status": "Status changes",
+    "progress_added": "New progress entries",
+    "correction": "Corrections of earlier entries",
+    "history_edited": "Past progress entries edited (history should be appended, not rewritten)",
+    "due": "Deadlines changed",
+    "responsible": "Responsibilities changed",
+    "indicators": "Indicators changed",
+    "funds": "Indicative funds changed",
+    "plan_file": "Changes to the plan's other files",
+}
+
+
+def cell_data(cell: str, value: Any) -> dict[str, Any]:
+    """A cell's value as data: its text as written and its structured value (None: the cell
+    continues the one above)."""
+    if value is None:
+        return {"as_written": None, "value": "continued from the row above"}
+    data = value.model_dump(mode="json", exclude_defaults=True)
+    as_written = data.pop("as_written", None)
+    if cell == "due":
+        data = data.get("when")
+    elif cell == "indicators":
+        data = data.get("items", [])
+    elif cell == "responsible":
+        units = [
+            e["unit"] + (f" ({e['role']})" if e.get("role") else "") for e in data.get("units", [])
+        ]
+        listed = ["listed under sub-activities"] if data.get("listed_under_sub_activities") else []
+        data = units or listed
+    return {"as_written": as_written, "value": data}
+
+
+def change_data(change: Change) -> tuple[Any, Any]:
+    """A change's old and new values as plain data (JSON's types)."""
+    if change.kind in CELL_KINDS:
+        return cell_data(change.kind, change.old), cell_data(change.kind, change.new)
+
+    def data(value: Any) -> Any:
+        if hasattr(value, "model_dump"):  # a progress entry, as it is written
+            return value.model_dump(mode="json", exclude_defaults=True)
+        return value
+
+    return data(change.old), data(change.new)
+
+
+def change_title(change: Change) -> str:
+    """What a change is about: the activity's title; an amendment's decision, date and reason."""
+    if change.kind != "amendment":
+        return change.title
+    item = change.new
+    reason = f": {item['reason']}" if item.get("reason") else ""
+    return f"{item.get('decision')}, adopted {item.get('date')}{reason}"
+
+
+def change_note(change: Change) -> str | None:
+    """Where a change comes from: the entry it corrects, the activity whose cell it continues,
+    the amendment that made it."""
+    if change.kind == "correction":
+        return f"corrects {change.old}"
+    notes = []
+    if change.inherited_from:
+        notes.append(f"inherited from {change.inherited_from}")
+    if change.amended:
+        decision = change.amended.decision
+        notes.append(
+            f"by amendment {change.amended.amendment}" + (f" ({decision})" if decision else "")
+        )
+    return "; ".join(notes) or None
+
+
+def _value(value: Any) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, dict) and "value" in value:
+        text = _value(value["value"])
+        return text + (f' (as written: "{value["as_written"]}")' if value.get("as_written") else "")
+    if isinstance(value, dict) and "status" in value:
+        return _entry_text(value)
+    if isinstance(value, list):
+        return "; ".join(_value(item) for item in value) or "none"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={_value(v)}" for k, v in value.items())
+    return str(value)
+
+
+def _entry_text(entry: dict[str, Any]) -> str:
+    """A progress entry in one line: date, status, note, and every value it records."""
+    head = f"{entry['date']} {entry['status']}" + (
+        f": {entry['note']}" if entry.get("note") else ""
+    )
+    return "; ".join([head, *entry_details(entry)])
+
+
+def entry_details(entry: dict[str, Any]) -> list[str]:
+    """What a progress entry (as data) records besides its date, status and note, a phrase
+    each: the indicator values, evidence, spending and reporter (for `show` and `diff`)."""
+    parts = [f"{indicator}: {reported}" for indicator, reported in entry.get("values", {}).items()]
+    parts += [f"evidence: {evidence}" for evidence in entry.get("evidence", [])]
+    for spent in entry.get("spent", []):
+        source = f" ({spent['source']})" if spent.get("source") else ""
+        parts.append(f"spent in {spent['year']}: {spent['amount']}{source}")
+    if entry.get("reported_by"):
+        parts.append(f"reported by {entry['reported_by']}")
+    return parts
+
+
+def change_line(change: Change, arrow: str = "->") -> str:
+    """One change as a line of plain words: the activity, and old -> new (unescaped: each
+    format escapes the line whole)."""
+    old, new = change_data(change)
+    said = change_note(change)
+    note = f" ({said})" if said else ""
+    if change.kind == "amendment":
+        return f"{change.activity}: {change_title(change)}"
+    if change.kind in ("added", "removed", "cancelled"):
+        return f"{change.activity} {change.title}{note}"
+    if change.kind == "progress_added":
+        return f"{change.activity} {change.title}: {_value(new)}"
+    if change.kind == "correction":
+        corrected = f"corrects the entry of {old}: {_value(new)}"
+        return f"{change.activity} {change.title}: {corrected}"
+    if change.kind == "plan_file":
+        return f"{change.activity}: {_value(old)} {arrow} {_value(new)}"
+    if change.kind == "history_edited":
+        return (
+            f"{change.activity} {change.title}: {_value(old)} {arrow} "
+            f"{_value(new) if new else 'removed'}"
+        )
+    return f"{change.activity} {change.title}: {_value(old)} {arrow} {_value(new)}{note}"
+
+
 def diff_text(diff: PlanDiff) -> str:
     lines = [f"casplan diff {diff.base} .. {diff.head}"]
     for label, problems in ((diff.base, diff.base_problems), (diff.head, diff.head_problems)):
         if problems:
             lines.append(f"the plan at {label} does not load ({len(problems)} problems):")
-            lines += [f"  {problem}" for problem in problems[:10]]
+            lines += [f"  {problem.headline()}" for problem in problems[:10]]
     if diff.loaded and not diff.changes:
         lines.append("no change in meaning")
     for kind in KINDS:
@@ -234,3 +386,39 @@ def diff_text(diff: PlanDiff) -> str:
             mark = {"added": "+", "removed": "-", "history_edited": "!"}.get(kind, "*")
             lines += [f"  {mark} {change_line(change)}" for change in selected]
     return "\n".join(printable(line) for line in lines)
+
+
+# --- follow-up -------------------------------------------------------------------------------
+
+
+def followup_heading(item: UnitFollowup, period: Period) -> str:
+    """A unit's line of the follow-up, in plain words (each format escapes it whole)."""
+    last = item.last_report.isoformat() if item.last_report else "never"
+    return (
+        f"{item.unit.name} ({item.unit.id}): {len(item.missing)} of {item.activities} "
+        f"without a report in {period.text}; last report: {last}"
+    )
+
+
+def followup_totals(result: Followup) -> str:
+    return (
+        f"Total: {result.missing} of {result.activities} activities without a report in "
+        f"{result.period.text}, at {result.units_missing} of {len(result.units)} units"
+    )
+
+
+def followup_text(result: Followup) -> str:
+    """The terminal table: a heading per unit, one line per activity without a report."""
+    lines = [
+        f"Follow-up of {result.period.text} ({result.period.start} to {result.period.end}), "
+        f"as of {result.as_of}",
+        "",
+    ]
+    width = max((len(m.id) for u in result.units for m in u.missing), default=0)
+    for item in result.units:
+        lines.append(followup_heading(item, result.period))
+        for missing in item.missing:
+            lines.append(f"  {missing.id:<{width}}  {missing.deadline} | {missing.title}")
+        lines.append("")
+    lines.append(followup_totals(result))
+    return lines_text(lines)

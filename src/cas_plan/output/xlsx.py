@@ -26,6 +26,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from cas_plan.core.diagnostics import visible
+
 if TYPE_CHECKING:
     from cas_plan.answers.records import ActivityRecord, BudgetRecord, DueRecord, WhoRecord
 
@@ -46,9 +48,6 @@ HEADER_FILL = PatternFill(fill_type="solid", start_color="FFD9E1F2", end_color="
 WRAP = Alignment(wrap_text=True, vertical="top")
 TOP = Alignment(vertical="top")
 
-# Characters XML 1.0 forbids (openpyxl raises IllegalCharacterError on the C0 ones) and the C1
-# controls, which are legal but invisible; lone surrogates come from undecodable bytes.
-_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -74,26 +73,16 @@ class Sheet:
 
 
 def visible_text(text: str) -> str:
-    """Text as it can go into a cell: characters XML 1.0 forbids and invisible controls are
-    written out (`\\x1b`), a CR becomes a line break (XML readers turn a raw CR into LF anyway,
-    so saying it here keeps what is written equal to what is read), and text past Excel's limit
-    is cut with a visible mark, so plan text can neither crash the writer nor hide."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if _INVISIBLE.search(text):
-        text = _INVISIBLE.sub(_escape_char, text)
+    """Text as it can go into a cell: `diagnostics.visible` (characters XML 1.0 forbids, on
+    which openpyxl raises IllegalCharacterError, and the invisible controls written out as
+    `\\x1b`; a CR as a line break, as XML readers take it, so what is written equals what is
+    read), and text past Excel's limit cut with a visible mark, so plan text can neither crash
+    the writer nor hide."""
+    text = visible(text)
     if len(text) > MAX_CELL_TEXT:
         mark = " [...]"
         text = text[: MAX_CELL_TEXT - len(mark)] + mark
     return text
-
-
-def _escape_char(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8 (surrogateescape)
-        return f"\\x{code - 0xDC00:02x}"
-    if code <= 0xFF:
-        return f"\\x{code:02x}"
-    return f"\\u{code:04x}"
 
 
 def set_text(cell: Cell, text: str) -> None:

@@ -14,13 +14,13 @@ script or style), the search is a small script of our own that filters the plain
 from __future__ import annotations
 
 import datetime as dt
-import json
 import posixpath
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from cas_plan.answers.queries import DueQuery, due_rows, event_dates, status_record, who
+from cas_plan.core.diagnostics import visible
 from cas_plan.core.errors import UsageError
 from cas_plan.core.history import plan_on
 from cas_plan.core.loader import Plan
@@ -32,6 +32,7 @@ from cas_plan.core.organization import (
 )
 from cas_plan.core.provenance import GitState
 from cas_plan.l10n.formats import html_lang
+from cas_plan.output.json import script_json
 from cas_plan.publish import templating
 from cas_plan.publish.site_pages import (
     Page,
@@ -51,7 +52,6 @@ from cas_plan.publish.site_pages import (
 )
 from cas_plan.publish.site_words import LANGUAGES as LANGUAGES  # the site's --lang choices
 from cas_plan.publish.site_words import site_words
-from cas_plan.publish.templating import without_controls
 
 MARKER = ".casplan-site"  # in every site casplan writes: the folder may be replaced
 MARKER_TEXT = "This folder is a static site written by casplan site; it is replaced whole.\n"
@@ -177,7 +177,7 @@ def search_index(site: Site) -> dict[str, bytes]:
                         for ancestor in ancestors(plan, unit_id)
                     }
                 ),
-                "text": without_controls(
+                "text": visible(
                     " ".join(
                         [
                             view.id,
@@ -191,9 +191,7 @@ def search_index(site: Site) -> dict[str, bytes]:
             for view in plan.views
         ]
     }
-    data = json.dumps(index, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    # plan text never reaches a browser as markup, not even inside a script file
-    data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    data = script_json(index)
     return {
         "search-index.json": (data + "\n").encode("utf-8"),
         "search-index.js": f"window.casplanSearchIndex = {data};\n".encode(),

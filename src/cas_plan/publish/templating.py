@@ -2,8 +2,9 @@
 user's `report --template`.
 
 Jinja2's immutable sandbox, so a template reads the plain data it is given and nothing else;
-undefined variables are errors; HTML is autoescaped (control characters in plan text dropped,
-they are not HTML) and Markdown text is escaped by the `md` filter; the language's filters
+undefined variables are errors; HTML is autoescaped and Markdown text is escaped by the `md`
+filter, and every printed value passes `output.html.finalize` (control and bidi characters made
+visible, as every output shows them); the language's filters
 (`l10n.formats.jinja_filters`) and `mermaid` for chart labels. A user's template also runs
 within `LIMITS`: the sandbox keeps it from the files and the interpreter, the limits from the
 machine (a CI runner renders other people's templates).
@@ -12,7 +13,6 @@ machine (a CI runner renders other people's templates).
 from __future__ import annotations
 
 import math
-import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -21,10 +21,9 @@ from typing import Any
 
 from cas_plan.core.errors import PlanProblems
 from cas_plan.l10n.formats import jinja_filters
+from cas_plan.output.html import finalize
 from cas_plan.output.markdown import md_escape
 from cas_plan.publish.charts import mermaid_text
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -73,9 +72,8 @@ def environment(
         "keep_trailing_newline": True,
         "trim_blocks": True,
         "lstrip_blocks": True,
+        "finalize": finalize,
     }
-    if html:
-        settings["finalize"] = _finalize
     if limits is None:
         made: Any = ImmutableSandboxedEnvironment(**settings)
         made.limits = None
@@ -83,17 +81,6 @@ def environment(
         made = _bounded_sandbox(limits, settings)
     made.filters.update({**jinja_filters(lang), "md": md_escape, "mermaid": mermaid_text})
     return made
-
-
-def without_controls(text: str) -> str:
-    """Plan text for a browser: control characters are not HTML (nor JSON for the search), so
-    they are dropped."""
-    return _CONTROL.sub("", text)
-
-
-def _finalize(value: object) -> object:
-    """Every value an HTML template writes, without control characters (Markup is left alone)."""
-    return without_controls(value) if type(value) is str else value
 
 
 def _bounded_sandbox(limits: TemplateLimits, settings: dict[str, Any]) -> Any:
