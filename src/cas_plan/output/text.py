@@ -53,12 +53,6 @@ SECTION_TITLES: dict[Section, str] = {
 """The headings of `due`'s sections, in the order they are shown."""
 
 
-def lines_text(lines: Iterable[str]) -> str:
-    """Lines for a terminal or a log, each made printable and ended by a line feed: the one way
-    a command's messages (which name titles, units and files) are written."""
-    return "".join(printable(line) + "\n" for line in lines)
-
-
 def counted(count: int, word: str, words: str | None = None) -> str:
     """'1 error', '2 errors', '2 activities': an English noun of the tool's own text counted
     (`words` for an irregular plural); text in the report's languages uses
@@ -69,6 +63,12 @@ def counted(count: int, word: str, words: str | None = None) -> str:
         consonant_y = word.endswith("y") and word[-2:-1] not in ("a", "e", "i", "o", "u")
         words = word[:-1] + "ies" if consonant_y else word + "s"
     return f"{count} {words}"
+
+
+def lines_text(lines: Iterable[str]) -> str:
+    """Lines for a terminal or a log, each made printable and ended by a line feed: the one way
+    a command's messages (which name titles, units and files) are written."""
+    return "".join(printable(line) + "\n" for line in lines)
 
 
 def _cell_source(record: ActivityShow, cell: str) -> str:

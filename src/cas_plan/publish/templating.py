@@ -3,8 +3,8 @@ user's `report --template`.
 
 Jinja2's immutable sandbox, so a template reads the plain data it is given and nothing else;
 undefined variables are errors; HTML is autoescaped and Markdown text is escaped by the `md`
-filter, and every value a template prints passes `output.html.finalize` (control and bidi
-characters made visible, in HTML and Markdown alike); the language's filters
+filter, and every printed value passes `output.html.finalize` (control and bidi characters made
+visible, as every output shows them); the language's filters
 (`l10n.formats.jinja_filters`) and `mermaid` for chart labels. A user's template also runs
 within `LIMITS`: the sandbox keeps it from the files and the interpreter, the limits from the
 machine (a CI runner renders other people's templates).
@@ -64,10 +64,11 @@ def environment(
     from jinja2 import FileSystemLoader, StrictUndefined
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+    html = output_format == "html"
     settings: dict[str, Any] = {
         "loader": FileSystemLoader(folder),
         "undefined": StrictUndefined,
-        "autoescape": output_format == "html",
+        "autoescape": html,
         "keep_trailing_newline": True,
         "trim_blocks": True,
         "lstrip_blocks": True,
