@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any
 from cas_plan.commands.common import (
     Outcome,
     PlanOptions,
-    load_checked,
+    nothing_written,
     parse_date,
 )
-from cas_plan.core.errors import CasplanError, UsageError, system_problem
+from cas_plan.core.errors import UsageError
 
 if TYPE_CHECKING:
     from cas_plan.edit.amend import AmendRequest
@@ -93,16 +93,13 @@ def amend_request(activity: str, asked: AmendOptions, units: Iterable[str]) -> A
 def amend(options: PlanOptions, activity: str, asked: AmendOptions) -> Outcome:
     """Record an amendment decision and the cells it changed (keeping what they replaced)."""
     from cas_plan.edit.amend import amend as apply_amendment
+    from cas_plan.edit.transaction import PlanEdit
 
-    try:
-        result, root, shown = load_checked(options, dt.date.today())
-        request = amend_request(activity, asked, result.plan.units)
-        done = apply_amendment(root, shown, request, dt.date.today(), dry_run=asked.dry_run)
-    except CasplanError as exc:
-        exc.message += "; nothing was written"
-        raise
-    except OSError as exc:
-        raise system_problem(exc) from None
+    with nothing_written():
+        root, shown = options.directory()
+        with PlanEdit.begin(root, shown, dt.date.today(), "amend") as edit:
+            request = amend_request(activity, asked, edit.plan.units)
+            done = apply_amendment(edit, request, dry_run=asked.dry_run)
     amendment = done.amendment
     verb = "would record" if asked.dry_run else "recorded"
     lines = [

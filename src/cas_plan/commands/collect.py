@@ -14,14 +14,17 @@ from cas_plan.commands.common import (
     counted,
     find_unit,
     load_for_query,
+    nothing_written,
     parse_date,
     plural,
 )
-from cas_plan.core.errors import CasplanError, ExitCode, UsageError, system_problem
+from cas_plan.core.errors import ExitCode, UsageError, system_problem
 from cas_plan.l10n.languages import Language
 
 if TYPE_CHECKING:
-    pass
+    from cas_plan.collect.workbooks import FileImport
+    from cas_plan.core.loader import Plan
+    from cas_plan.edit.transaction import PlanEdit
 
 
 def collect(
@@ -59,26 +62,42 @@ def collect(
 
 
 def import_workbooks(options: PlanOptions, files: Sequence[Path], dry_run: bool) -> Outcome:
-    """Append the rows of filled workbooks as progress entries, all or nothing."""
-    from cas_plan.collect.workbooks import import_files
-    from cas_plan.edit.progress import record_entries
+    """Append the rows of filled workbooks as progress entries, all or nothing: the workbooks
+    are judged against the plan read under its lock, so a `progress` run meanwhile is seen."""
+    from cas_plan.core.history import plan_on
+    from cas_plan.edit.transaction import PlanEdit
 
     missing = [file for file in files if not file.is_file()]
     if missing:
         raise UsageError(f"'{missing[0]}' is not a file")
     today = dt.date.today()
-    plan = load_for_query(options, today)
+    root, shown = options.directory()
+    with nothing_written(), PlanEdit.begin(root, shown, today, "import") as edit:
+        plan = plan_on(edit.plan, today)
+        judged = _judged(plan, files)
+        problems = [line for result in judged for line in result.problems]
+        if problems:
+            return Outcome(
+                errors="".join(line + "\n" for line in problems)
+                + f"casplan: error: {plural(len(problems), 'problem')}; nothing was written\n",
+                code=ExitCode.PROBLEMS,
+            )
+        return Outcome(_imported(edit, plan, judged, dry_run))
+
+
+def _judged(plan: Plan, files: Sequence[Path]) -> list[FileImport]:
+    from cas_plan.collect.workbooks import import_files
+
     try:
-        judged = import_files(plan, [(file, file.name) for file in files])
+        return import_files(plan, [(file, file.name) for file in files])
     except OSError as exc:
         raise system_problem(exc, "read") from None
-    problems = [line for result in judged for line in result.problems]
-    if problems:
-        return Outcome(
-            errors="".join(line + "\n" for line in problems)
-            + f"casplan: error: {plural(len(problems), 'problem')}; nothing was written\n",
-            code=ExitCode.PROBLEMS,
-        )
+
+
+def _imported(edit: PlanEdit, plan: Plan, judged: list[FileImport], dry_run: bool) -> str:
+    """Write the rows (as one change) and say what each file added."""
+    from cas_plan.edit.progress import add_entries
+
     lines = []
     for result in judged:
         adding, already = len(result.requests), result.already
@@ -90,14 +109,8 @@ def import_workbooks(options: PlanOptions, files: Sequence[Path], dry_run: bool)
             lines.append(f"{result.shown}: {plural(adding, 'row')} to add{after}")
     requests = [request for result in judged for request, _ in result.requests]
     if requests:
-        root, shown = options.directory()
-        try:
-            written = record_entries(root, shown, requests, today, dry_run=dry_run)
-        except CasplanError as exc:
-            exc.message += "; nothing was written"
-            raise
-        except OSError as exc:
-            raise system_problem(exc) from None
+        add_entries(edit, requests)
+        written = edit.finish(dry_run=dry_run, refused="the entry")
         by_file: dict[str, list[str]] = {}
         for request in requests:
             view = next(v for v in plan.views if v.id == request.activity_id)
@@ -111,7 +124,7 @@ def import_workbooks(options: PlanOptions, files: Sequence[Path], dry_run: bool)
             lines += [f"+{line}" for line in item.added_lines]
         if dry_run:
             lines.append("dry run: nothing was written")
-    return Outcome("".join(line + "\n" for line in lines))
+    return "".join(line + "\n" for line in lines)
 
 
 def followup(

@@ -3,15 +3,16 @@ and option values parsed into typed values."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cas_plan.core import layout
-from cas_plan.core.errors import ExitCode, PlanProblems, UsageError
+from cas_plan.core.errors import CasplanError, ExitCode, PlanProblems, UsageError, system_problem
 
 if TYPE_CHECKING:
     from cas_plan.core.loader import LoadResult, Plan
@@ -49,6 +50,25 @@ class PlanOptions:
             )
         shown = os.path.relpath(found, self.cwd)
         return Path(shown), shown
+
+
+@contextlib.contextmanager
+def nothing_written() -> Iterator[None]:
+    """Around a plan edit: a refusal says that nothing was written, which the transaction makes
+    true; the one error after which part of a write stands (UnfinishedWrite) says otherwise."""
+    from cas_plan.core.journal import UnfinishedWrite
+
+    try:
+        yield
+    except UnfinishedWrite:
+        raise
+    except CasplanError as exc:
+        exc.message += "; nothing was written"
+        raise
+    except OSError as exc:
+        problem = system_problem(exc)
+        problem.message += "; nothing was written"
+        raise problem from None
 
 
 def parse_date(value: str | None, option: str, default: dt.date | None = None) -> dt.date:

@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING, Any
 from cas_plan.commands.common import (
     Outcome,
     PlanOptions,
+    nothing_written,
     parse_date,
 )
-from cas_plan.core.errors import CasplanError, UsageError, system_problem
+from cas_plan.core.errors import UsageError
 from cas_plan.core.status import Status
 
 if TYPE_CHECKING:
@@ -84,16 +85,11 @@ def progress(options: PlanOptions, activity: str, asked: ProgressOptions) -> Out
     """Record progress on an activity (only new lines in git diff)."""
     from cas_plan.edit.progress import record_progress
 
-    try:
+    with nothing_written():
         today = dt.date.today()
         request = progress_request(activity, asked, today)
         root, shown = options.directory()
         written = record_progress(root, shown, request, today)
-    except CasplanError as exc:
-        exc.message += "; nothing was written"
-        raise
-    except OSError as exc:
-        raise system_problem(exc) from None
     lines = [f"{written.shown}: added a progress entry to {activity}:"]
     lines += [f"+{line}" for line in written.added_lines]
     return Outcome("".join(line + "\n" for line in lines))

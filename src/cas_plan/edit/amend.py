@@ -23,7 +23,7 @@ from cas_plan.core.model import CONTINUED, Amendment
 from cas_plan.core.schema import schema_line
 from cas_plan.core.suggest import did_you_mean
 from cas_plan.core.views import ActivityView
-from cas_plan.edit.progress import PlanEdit, ProgressWritten
+from cas_plan.edit.transaction import PlanEdit, Written
 
 
 def _round_trip_yaml() -> Any:
@@ -61,7 +61,7 @@ class Amended:
     new_amendment: bool
     affected: list[str]  # every activity whose effective value changes
     pinned: list[str]  # rows that keep the old value, now written on them
-    written: list[ProgressWritten]
+    written: list[Written]
 
 
 def find_amendment(registry: Sequence[Amendment], request: AmendRequest) -> tuple[Amendment, bool]:
@@ -141,13 +141,11 @@ def _append_history(activity: Any, change: dict[str, Any]) -> None:
         _place_key(activity, "history", CommentedSeq([entry]), ("progress", "sub_activities"))
 
 
-def amend(
-    root: Any, shown_root: str, request: AmendRequest, today: dt.date, *, dry_run: bool = False
-) -> Amended:
-    """Apply one amendment to one activity (and the rows that continue its cell)."""
+def amend(edit: PlanEdit, request: AmendRequest, *, dry_run: bool = False) -> Amended:
+    """Apply one amendment to one activity (and the rows that continue its cell), in the edit
+    the caller began (holding the plan's lock)."""
     from ruamel.yaml.comments import CommentedMap
 
-    edit = PlanEdit.begin(root, shown_root, today)
     plan = edit.plan
     views = list(plan.views)
     by_id = {view.id: view for view in views}
@@ -243,17 +241,17 @@ def _with_amendment(edit: PlanEdit, amendment: Amendment, mapping: Any) -> str:
         + ([("reason", amendment.reason)] if amendment.reason else [])
     )
     yaml = _round_trip_yaml()
-    if (edit.root / "amendments.yaml").is_file():
+    present = edit.exists("amendments.yaml")
+    if present:
         document = yaml.load(edit.text("amendments.yaml"))
         if not isinstance(document.get("amendments"), list):
             document["amendments"] = CommentedSeq()
         document["amendments"].append(record)
     else:
-        edit.originals["amendments.yaml"] = b""
         document = mapping([("amendments", CommentedSeq([record]))])
     out = io.StringIO()
     yaml.dump(document, out)
     text = out.getvalue()
-    if not (edit.root / "amendments.yaml").is_file():
+    if not present:
         text = schema_line("amendments.yaml") + "\n" + text
     return text
