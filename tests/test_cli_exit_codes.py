@@ -166,8 +166,9 @@ def test_an_os_refusal_is_4_and_names_the_file(invoke, tmp_path, monkeypatch):
     )
     assert result.exit_code == 4
     assert result.output.startswith("casplan: error: cannot write '")
-    assert result.output.endswith(": no space left on the device\n")
+    assert result.output.endswith(": no space left on the device; nothing was written\n")
     assert measure.read_bytes() == before
+    assert [p.name for p in plan.rglob(".*")] == []
 
 
 @pytest.mark.parametrize(

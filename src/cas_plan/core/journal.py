@@ -33,6 +33,7 @@ from cas_plan.core.errors import CasplanError, PlanProblems, SystemProblem, syst
 
 JOURNAL = ".casplan-journal"
 KILL_AT = "CASPLAN_TEST_KILL_AT"
+PAUSE_AT = "CASPLAN_TEST_PAUSE_AT"
 LOCK_TIMEOUT = "CASPLAN_LOCK_TIMEOUT"  # seconds a writer waits for another; default 30
 DEFAULT_LOCK_TIMEOUT = 30.0
 _TOKEN = re.compile(r"[0-9a-z]{12}")
@@ -43,9 +44,13 @@ _COMMAND = re.compile(r"[a-z][a-z -]{0,40}")
 
 
 def checkpoint(step: str) -> None:
-    """Die here, at once and without cleaning up, when a test asks for it (CASPLAN_TEST_KILL_AT)."""
+    """Die here, at once and without cleaning up, when a test asks for it (CASPLAN_TEST_KILL_AT);
+    or wait here a moment (CASPLAN_TEST_PAUSE_AT), so that a test can start a second writer while
+    this one holds the lock."""
     if os.environ.get(KILL_AT) == step:
         os.kill(os.getpid(), signal.SIGKILL)
+    if os.environ.get(PAUSE_AT) == step:
+        time.sleep(2.0)
 
 
 def digest(data: bytes) -> str:
@@ -255,8 +260,13 @@ def _write_journal(root: Path, token: str, command: str, entries: Sequence[_Entr
         "files": [dataclasses.asdict(entry) for entry in entries],
     }
     temporary = root / f"{JOURNAL}.{token}.tmp"
-    _write_synced(temporary, json.dumps(record, indent=1).encode("utf-8"), 0o644)
-    os.replace(temporary, root / JOURNAL)
+    try:
+        _write_synced(temporary, json.dumps(record, indent=1).encode("utf-8"), 0o644)
+        os.replace(temporary, root / JOURNAL)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise
     _sync_directory(root)
 
 
@@ -370,16 +380,22 @@ def _read_journal(root: Path, shown: str) -> _Journal:
     try:
         if path.is_symlink() or path.stat().st_size > 1_000_000:
             raise ValueError("not a journal casplan wrote")
-        record = json.loads(path.read_bytes().decode("utf-8"))
-        return _parsed(record)
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise JournalConflict(
-            f"{where} is damaged ({exc}); it is not a journal casplan can complete: look at the "
-            "files it names, then remove it"
-        ) from None
+        return _parsed(json.loads(path.read_bytes().decode("utf-8")))
+    except KeyError as exc:
+        reason = f"it has no {exc.args[0]}"
+    except (TypeError, AttributeError):
+        reason = "not a journal casplan wrote"
+    except ValueError as exc:
+        reason = str(exc)
+    raise JournalConflict(
+        f"{where} is damaged ({reason}); it is not a journal casplan can complete: look at the "
+        "files it names, then remove it"
+    )
 
 
-def _parsed(record: dict[str, object]) -> _Journal:
+def _parsed(record: object) -> _Journal:
+    if not isinstance(record, dict):
+        raise ValueError("not a journal casplan wrote")
     if record.get("casplan_journal") != 1:
         raise ValueError("unknown version")
     command, started, token = record["command"], record["started"], record["token"]
@@ -497,9 +513,9 @@ def _remove_stale(root: Path, plan_files: bool) -> None:
     folders = [root]
     if plan_files:
         folders = []
-        for folder, names, _ in os.walk(root):
+        for walked, names, _ in os.walk(root):
             names[:] = [name for name in names if name != ".git"]
-            folders.append(Path(folder))
+            folders.append(Path(walked))
     for folder in folders:
         for path in folder.iterdir():
             name = path.name

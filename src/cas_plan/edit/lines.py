@@ -35,5 +35,3 @@ class Lines:
             if body != line:
                 return line[len(body) :]
         return "\n"
-
-
