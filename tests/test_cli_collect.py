@@ -150,11 +150,19 @@ def test_collect_bad_values(invoke, plan, out, args, message):
 
 
 def test_collect_into_a_missing_directory(invoke, plan, tmp_path):
-    result = invoke(
-        "collect", "--plan", str(plan), "--period", "2018", "--out", str(tmp_path / "no")
-    )
+    """A missing folder is made when its parent exists (it refused before); a missing parent is
+    refused."""
+    out = tmp_path / "no"
+    result = invoke("collect", "--plan", str(plan), "--period", "2018", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert (out / f"{AUDIT}.xlsx").is_file()
+    deeper = tmp_path / "none" / "deeper"
+    result = invoke("collect", "--plan", str(plan), "--period", "2018", "--out", str(deeper))
     assert result.exit_code == 2
-    assert result.stderr == f"casplan: error: --out: '{tmp_path / 'no'}' is not a directory\n"
+    assert result.stderr == (
+        f"casplan: error: --out: directory '{tmp_path / 'none'}' does not exist\n"
+    )
+    assert not (tmp_path / "none").exists()
 
 
 def test_every_problem_of_every_file_and_nothing_written(invoke, plan, out, monkeypatch):

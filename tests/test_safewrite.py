@@ -91,10 +91,13 @@ def test_a_linked_measure_file_is_written_through_to_its_target(invoke, plan):
     assert sorted(p.name for p in store.iterdir()) == ["measure-1.1.yaml"]
 
 
-def test_write_atomically_follows_a_link_and_keeps_it(tmp_path):
+def test_write_atomically_replaces_a_link_never_its_target(tmp_path):
+    """Outputs are checked for links first (core/outputs.py); a link that appears after the
+    check is replaced by the file, and what it pointed to is left alone."""
     target = tmp_path / "target.yaml"
     target.write_bytes(b"old\n")
     link = tmp_path / "link.yaml"
     link.symlink_to("target.yaml")
-    safewrite.write_atomically(link, b"new\n", safewrite.digest(b"old\n"))
-    assert link.is_symlink() and target.read_bytes() == b"new\n"
+    safewrite.write_atomically(link, b"new\n")
+    assert not link.is_symlink() and link.read_bytes() == b"new\n"
+    assert target.read_bytes() == b"old\n"

@@ -32,25 +32,24 @@ def collect(
 ) -> Outcome:
     """One workbook per responsible unit for the activities of a period."""
     from cas_plan.collect.workbooks import collect_workbooks
+    from cas_plan.core.outputs import output_folder, write_files
     from cas_plan.core.periods import parse_period
     from cas_plan.core.provenance import git_state
-    from cas_plan.core.safewrite import write_atomically
 
     period = parse_period(period_text)
     if lang == Language.SR_CYRL:
         raise UsageError("--lang: the workbooks are written in en or sr for now, not sr-Cyrl")
-    if not out.is_dir():
-        raise UsageError(f"--out: '{out}' is not a directory")
     today = dt.date.today()
     plan = load_for_query(options, today)
     unit_ids = [find_unit(plan, query) for query in unit_queries]
     root, _ = options.directory()
+    output_folder(out, "--out", root)
     commit = git_state(root).commit or "none"
     books = collect_workbooks(plan, period, list(dict.fromkeys(unit_ids)), commit, lang, today)
+    write_files(out, {book.file_name: book.data for book in books}, "collect", "--out")
     lines = []
     for book in books:
         target = out / book.file_name
-        write_atomically(target, book.data)
         lines.append(
             f"wrote {target} ({book.unit.name}: {counted(len(book.activity_ids), 'activity')})"
         )
@@ -148,24 +147,26 @@ def followup(
 
     period = parse_period(period_text)
     day = parse_date(as_of, "--as-of")
-    if eml is not None and not eml.is_dir():
-        raise UsageError(f"--eml: '{eml}' is not a directory")
     plan = load_for_query(options, day)
     result = follow_up(plan, period, day)
     warnings = []
     if eml is not None:
         from cas_plan.collect.workbooks import collect_workbooks, plan_identity
+        from cas_plan.core.outputs import output_folder, write_files
         from cas_plan.core.provenance import git_state
-        from cas_plan.core.safewrite import write_atomically
 
         root, _ = options.directory()
+        output_folder(eml, "--eml", root)
         commit = git_state(root).commit or "none"
         title, _ = plan_identity(plan)
+        drafts = {}
         for item in drafts_for(result):
             books = collect_workbooks(plan, period, [item.unit.id], commit, "en", day)
             book = (books[0].file_name, books[0].data) if books else None
+            drafts[f"{item.unit.id}.eml"] = draft_message(item, period, title, book)
+        write_files(eml, drafts, "followup", "--eml")
+        for item in drafts_for(result):
             target = eml / f"{item.unit.id}.eml"
-            write_atomically(target, draft_message(item, period, title, book))
             to = f" (to {item.unit.contact})" if item.unit.contact else ""
             warnings.append(f"wrote {target}{to}\n")
             if not item.unit.contact:

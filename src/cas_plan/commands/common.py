@@ -93,24 +93,24 @@ def counted(count: int, word: str) -> str:
     return f"{count} {word[:-1]}ies"
 
 
-def xlsx_target(output_format: str, out: Path | None) -> Path | None:
+def xlsx_target(output_format: str, out: Path | None, options: PlanOptions) -> Path | None:
     """`--format xlsx` writes a file (never binary to a terminal); `--out` goes with it only."""
+    from cas_plan.core.outputs import output_file
+
     if output_format == "xlsx":
         if out is None:
             raise UsageError("--format xlsx: a workbook is a file; give --out FILE.xlsx")
-        if not out.parent.is_dir():
-            raise UsageError(f"--out: directory '{out.parent}' does not exist")
-        return out
+        return output_file(out, "--out", options.directory()[0])
     if out is not None:
         raise UsageError(f"--out: goes with --format xlsx, not --format {output_format}")
     return None
 
 
 def write_xlsx(out: Path, sheets: Sequence[Any], title: str) -> Outcome:
-    from cas_plan.core.safewrite import write_atomically
+    from cas_plan.core.outputs import write_file
     from cas_plan.output.xlsx import write_workbook
 
-    write_atomically(out, write_workbook(sheets, title=title))
+    write_file(out, write_workbook(sheets, title=title))
     rows = sum(len(sheet.rows) for sheet in sheets)
     return Outcome(f"wrote {out} ({plural(rows, 'row')})\n")
 

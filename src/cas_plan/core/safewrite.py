@@ -1,10 +1,8 @@
-"""Writing files so that a crash never leaves half a file: a temporary file in the same
-directory, flushed to disk, then renamed over the target. Every command that writes uses it.
-
-Writers of one directory take turns: the digest check and the rename happen under an advisory
-lock on the directory, so two `casplan progress` on one file cannot both pass the check and
-lose an entry (the second sees the first's change and refuses). An editor takes no such lock;
-its save between our check and our rename is the one race left, and the window is a rename.
+"""Writing one file so that a crash never leaves half a file: a temporary file in the same
+directory, flushed to disk, then renamed over the target (an output file, the parse cache).
+Writers of one directory take turns under an advisory lock on it, which also lets a writer
+remove the temporaries a killed one left. Plan files and sets of files go through
+core/journal.py instead (all or nothing); where outputs may go is core/outputs.py's business.
 """
 
 from __future__ import annotations
@@ -75,13 +73,12 @@ def write_atomically(
 ) -> None:
     """Write `data` to `path` atomically.
 
-    A symbolic link is written through: its target is replaced, the link stays a link. With
+    A symbolic link at `path` is replaced by the file, never written through. With
     `expected_digest`, refuse (ChangedOnDisk, nothing written) when the file on disk no longer
     has that digest: someone changed it since it was read. On any failure the temporary file is
     removed and the original is left as it was. `before_rename` lets tests inject a failure
     between writing and renaming.
     """
-    path = Path(os.path.realpath(path)) if path.is_symlink() else path
     with directory_lock(path.parent):
         _remove_stale_temporaries(path)
         descriptor, temporary = tempfile.mkstemp(
@@ -92,7 +89,8 @@ def write_atomically(
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
-            mode = path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~current_umask()
+            present = path.exists() and not path.is_symlink()
+            mode = path.stat().st_mode & 0o7777 if present else 0o666 & ~current_umask()
             os.chmod(temporary, mode)
             if before_rename is not None:
                 before_rename(Path(temporary))

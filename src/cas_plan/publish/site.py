@@ -15,11 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import posixpath
 import re
-import shutil
-import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -913,34 +910,10 @@ def _amendment_rows(site: Site) -> list[dict[str, Any]]:
 # --- writing ---------------------------------------------------------------------------------
 
 
-def write_site(out: Path, files: Mapping[str, bytes]) -> None:
-    """Write the site into a temporary sibling of `out`, then rename it into place; refuse a
+def write_site(out: Path, files: Mapping[str, bytes], plan_root: Path | None = None) -> None:
+    """Replace the folder `out` with the site, whole (core/outputs.replace_folder); refuse a
     non-empty `out` that is not a site casplan wrote (no marker file)."""
-    parent = out.absolute().parent
-    if not parent.is_dir():
-        raise UsageError(f"--out: directory '{parent}' does not exist")
-    if out.exists() or out.is_symlink():
-        if not out.is_dir() or out.is_symlink():
-            raise UsageError(f"--out: '{out}' is not a directory")
-        if any(out.iterdir()) and not (out / MARKER).is_file():
-            raise UsageError(
-                f"--out: '{out}' is not empty and is not a site casplan wrote "
-                f"(it has no {MARKER} file); choose another directory or empty it"
-            )
-    temporary = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".new", dir=parent))
-    try:
-        os.chmod(temporary, 0o755)  # mkdtemp makes it private; a site is for everyone to read
-        for relative, data in files.items():
-            target = temporary / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        if out.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=parent))
-            os.rename(out, old / "site")
-            os.rename(temporary, out)
-            shutil.rmtree(old)
-        else:
-            os.rename(temporary, out)
-    except BaseException:
-        shutil.rmtree(temporary, ignore_errors=True)
-        raise
+    from cas_plan.core.outputs import replace_folder, whole_folder
+
+    whole_folder(out, "--out", plan_root, MARKER, "site")
+    replace_folder(out, files, MARKER)
