@@ -66,8 +66,7 @@ plan/goal-3/measure-3.5.yaml: added 2 progress entries to 3.5.1.1, 3.5.1.6:
 +          - date: 2018-12-20
 +            status: in_progress
 +            values:
-+              ? Recommendations from audit reports made, in order to improve the current way of work of audit subjects and to remove defects, errors and shortcomings
-+              : '12'
++              Recommendations from audit reports made, in order to improve the current way of work of audit subjects and to remove defects, errors and shortcomings: '12'
 +            spent:
 +              - amount: 1200.50 RSD
 +                year: 2018

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 
 from cas_plan.core.loader import LoadResult, Plan
 from cas_plan.core.model import ProgressEntry
+from cas_plan.core.money import parse_money
 from cas_plan.core.status import NOT_REPORTED
 from cas_plan.core.views import CELLS, ActivityView, id_sort_key, status_on
 
@@ -292,7 +293,7 @@ def entry_details(entry: dict[str, Any]) -> list[str]:
     parts += [f"evidence: {evidence}" for evidence in entry.get("evidence", [])]
     for spent in entry.get("spent", []):
         source = f" ({spent['source']})" if spent.get("source") else ""
-        parts.append(f"spent in {spent['year']}: {spent['amount']}{source}")
+        parts.append(f"spent in {spent['year']}: {parse_money(spent['amount']).shown()}{source}")
     if entry.get("reported_by"):
         parts.append(f"reported by {entry['reported_by']}")
     return parts

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperCommand
 
 from cas_plan.cli.app import app, finish, options
 from cas_plan.cli.options import PlanDir
@@ -99,7 +100,47 @@ def progress(
     finish(lambda: command.progress(options(plan), activity, asked))
 
 
-@app.command()
+class ManyAlso(TyperCommand):
+    """`amend` reads `--also 2.1.2 2.1.3` as `--also 2.1.2 --also 2.1.3`: the ids that follow
+    `--also`'s value, up to the next option, are further values of it (once the activity's own
+    ID has been given)."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        takes_value = {
+            opt
+            for param in self.params
+            if not getattr(param, "is_flag", True)
+            for opt in param.opts
+            for param in self.params
+            if not getattr(param, "is_flag", True)
+            for opt in param.opts
+        }
+        return super().parse_args(ctx, spread_option(args, "--also", takes_value))
+
+
+def spread_option(args: list[str], option: str, takes_value: set[str]) -> list[str]:
+    out: list[str] = []
+    spreading = have_id = False
+    items = iter(args)
+    for arg in items:
+        if arg == "--":
+            out += [arg, *items]
+            break
+        if arg.startswith("-"):
+            out.append(arg)
+            spreading = arg == option or arg.startswith(f"{option}=")
+            value = next(items, None) if arg in takes_value else None
+            out += [value] if value is not None else []
+            continue
+        if spreading and have_id:
+            out += [option, arg]
+        else:
+            out.append(arg)
+            have_id = True
+    return out
+
+
+@app.command(cls=ManyAlso)
 def amend(
     activity: Annotated[
         str,
@@ -143,7 +184,8 @@ def amend(
         list[str] | None,
         typer.Option(
             "--also",
-            help="Rows that continue the cell (merged cells) and change with it; repeatable.",
+            help="Rows that continue the cell (merged cells) and change with it: --also 2.1.2 "
+            "2.1.3 (or --also 2.1.2 --also 2.1.3, or --also 2.1.2,2.1.3).",
             show_default=False,
         ),
     ] = None,

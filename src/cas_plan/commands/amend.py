@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -12,10 +12,12 @@ from cas_plan.commands.common import (
     PlanOptions,
     nothing_written,
     parse_date,
+    warnings_text,
 )
 from cas_plan.core.errors import UsageError
 
 if TYPE_CHECKING:
+    from cas_plan.core.loader import Plan
     from cas_plan.edit.amend import AmendRequest
 
 
@@ -33,12 +35,30 @@ class AmendOptions:
     dry_run: bool = False
 
 
-def amend_request(activity: str, asked: AmendOptions, units: Iterable[str]) -> AmendRequest:
+def decision_of(asked: AmendOptions, plan: Plan, today: dt.date) -> tuple[dt.date | None, str]:
+    """The decision's date and reference, checked: a reference that says something, a date from
+    the year before the plan period up to today."""
+    from cas_plan.core.checks import record_date_problem
+
+    if not asked.decision.strip():
+        raise UsageError("--decision: the decision's reference is empty")
+    if asked.reason is not None and not asked.reason.strip():
+        raise UsageError("--reason: the reason is empty")
+    day = parse_date(asked.date, "--date") if asked.date is not None else None
+    problem = record_date_problem(plan, day, today, "the decision adopted on") if day else None
+    if problem is not None:
+        raise UsageError(f"--date: {problem[0]}; {problem[1]}")
+    return day, asked.decision
+
+
+def amend_request(activity: str, asked: AmendOptions, plan: Plan, today: dt.date) -> AmendRequest:
     """The amendment the options describe, each value checked (a bad one is a usage error)."""
     from cas_plan.core.deadlines import DeadlineSyntaxError, parse_deadline
     from cas_plan.core.suggest import did_you_mean
     from cas_plan.edit.amend import AmendRequest
 
+    day, decision = decision_of(asked, plan, today)
+    units = plan.units
     given = {
         "--due": asked.due is not None,
         "--responsible": bool(asked.responsible),
@@ -79,13 +99,13 @@ def amend_request(activity: str, asked: AmendOptions, units: Iterable[str]) -> A
         cell, value = "title", asked.title
     return AmendRequest(
         activity,
-        asked.decision,
-        parse_date(asked.date, "--date") if asked.date else None,
+        decision,
+        day,
         asked.reason,
         cell,
         value,
         asked.cancel,
-        tuple(asked.also),
+        tuple(item for also in asked.also for item in also.replace(",", " ").split()),
         asked.only,
     )
 
@@ -97,8 +117,9 @@ def amend(options: PlanOptions, activity: str, asked: AmendOptions) -> Outcome:
 
     with nothing_written():
         root, shown = options.directory()
-        with PlanEdit.begin(root, shown, dt.date.today(), "amend") as edit:
-            request = amend_request(activity, asked, edit.plan.units)
+        today = dt.date.today()
+        with PlanEdit.begin(root, shown, today, "amend") as edit:
+            request = amend_request(activity, asked, edit.plan, today)
             done = apply_amendment(edit, request, dry_run=asked.dry_run)
     amendment = done.amendment
     verb = "would record" if asked.dry_run else "recorded"
@@ -112,4 +133,4 @@ def amend(options: PlanOptions, activity: str, asked: AmendOptions) -> Outcome:
     for written in done.written:
         lines.append(f"{written.shown}:")
         lines += written.diff_lines
-    return Outcome("".join(line + "\n" for line in lines))
+    return Outcome("".join(line + "\n" for line in lines), warnings_text(edit.warnings))

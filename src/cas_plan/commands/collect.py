@@ -17,6 +17,7 @@ from cas_plan.commands.common import (
     nothing_written,
     parse_date,
     plural,
+    warnings_text,
 )
 from cas_plan.core.errors import ExitCode, UsageError, system_problem
 from cas_plan.l10n.languages import Language
@@ -81,7 +82,7 @@ def import_workbooks(options: PlanOptions, files: Sequence[Path], dry_run: bool)
                 + f"casplan: error: {plural(len(problems), 'problem')}; nothing was written\n",
                 code=ExitCode.PROBLEMS,
             )
-        return Outcome(_imported(edit, plan, judged, dry_run))
+        return Outcome(_imported(edit, plan, judged, dry_run), warnings_text(edit.warnings))
 
 
 def _judged(plan: Plan, files: Sequence[Path]) -> list[FileImport]:

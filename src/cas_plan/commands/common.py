@@ -15,6 +15,7 @@ from cas_plan.core import layout
 from cas_plan.core.errors import CasplanError, ExitCode, PlanProblems, UsageError, system_problem
 
 if TYPE_CHECKING:
+    from cas_plan.core.diagnostics import Diagnostic
     from cas_plan.core.loader import LoadResult, Plan
 
 
@@ -69,6 +70,11 @@ def nothing_written() -> Iterator[None]:
         problem = system_problem(exc)
         problem.message += "; nothing was written"
         raise problem from None
+
+
+def warnings_text(warnings: Iterable[Diagnostic]) -> str:
+    """The warnings a plan edit brings, one line each as `validate` writes them."""
+    return "".join(d.headline() + "\n" for d in warnings)
 
 
 def parse_date(value: str | None, option: str, default: dt.date | None = None) -> dt.date:

@@ -12,6 +12,7 @@ from cas_plan.commands.common import (
     PlanOptions,
     nothing_written,
     parse_date,
+    warnings_text,
 )
 from cas_plan.core.errors import UsageError
 from cas_plan.core.status import Status
@@ -83,13 +84,16 @@ def progress_request(activity: str, asked: ProgressOptions, today: dt.date) -> P
 
 def progress(options: PlanOptions, activity: str, asked: ProgressOptions) -> Outcome:
     """Record progress on an activity (only new lines in git diff)."""
-    from cas_plan.edit.progress import record_progress
+    from cas_plan.edit.progress import add_entries
+    from cas_plan.edit.transaction import PlanEdit
 
     with nothing_written():
         today = dt.date.today()
         request = progress_request(activity, asked, today)
         root, shown = options.directory()
-        written = record_progress(root, shown, request, today)
+        with PlanEdit.begin(root, shown, today, "progress") as edit:
+            add_entries(edit, [request])
+            [written] = edit.finish(refused="the entry")
     lines = [f"{written.shown}: added a progress entry to {activity}:"]
     lines += [f"+{line}" for line in written.added_lines]
-    return Outcome("".join(line + "\n" for line in lines))
+    return Outcome("".join(line + "\n" for line in lines), warnings_text(edit.warnings))

@@ -23,6 +23,7 @@ from cas_plan.core.model import CONTINUED, Amendment
 from cas_plan.core.schema import schema_line
 from cas_plan.core.suggest import did_you_mean
 from cas_plan.core.views import ActivityView
+from cas_plan.edit.lines import plain_long_keys
 from cas_plan.edit.transaction import PlanEdit, Written
 
 
@@ -39,7 +40,7 @@ def _round_trip_yaml() -> Any:
     yaml.representer.add_representer(
         type(None), lambda rep, _: rep.represent_scalar("tag:yaml.org,2002:null", "null")
     )
-    return yaml
+    return plain_long_keys(yaml)
 
 
 @dataclass(frozen=True)

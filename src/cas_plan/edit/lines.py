@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+from typing import Any
 
 # Line ends as editors and git see them; YAML 1.1 parsers also break lines at U+0085, U+2028
 # and U+2029, which in a plan file are characters of a note, never line ends.
@@ -35,3 +36,21 @@ class Lines:
             if body != line:
                 return line[len(body) :]
         return "\n"
+
+
+def plain_long_keys(yaml: Any) -> Any:
+    """Let a ruamel.yaml dumper write keys of up to 1000 characters as plain `key: value`.
+
+    ruamel turns a key of 128 characters or more into a complex key (`? key` on one line,
+    `: value` on the next), which a reviewer reading `git diff` stumbles on; indicator texts,
+    which progress values are keyed by, run to 255 characters in the bundled plan. YAML allows
+    implicit keys up to 1024 characters (quotes included), and every reader casplan uses reads
+    them back; only a longer key has to be a complex one.
+    """
+    from ruamel.yaml.emitter import RoundTripEmitter
+
+    class Emitter(RoundTripEmitter):
+        MAX_SIMPLE_KEY_LENGTH = 1020
+
+    yaml.Emitter = Emitter
+    return yaml

@@ -22,7 +22,7 @@ from cas_plan.core.money import Money
 from cas_plan.core.suggest import did_you_mean
 from cas_plan.core.views import ActivityView
 from cas_plan.core.yaml_reader import read_yaml_text
-from cas_plan.edit.lines import Lines
+from cas_plan.edit.lines import Lines, plain_long_keys
 from cas_plan.edit.transaction import PlanEdit, Written
 
 
@@ -96,7 +96,7 @@ def _round_trip_yaml() -> Any:
 
     yaml = YAML(typ="rt")
     yaml.width = 1_000_000  # never re-wrap long lines
-    return yaml
+    return plain_long_keys(yaml)
 
 
 # Characters a dumper might write raw inside a scalar but that some reader would take as a line

@@ -22,6 +22,7 @@ from pathlib import Path
 from types import TracebackType
 
 from cas_plan.core import journal
+from cas_plan.core.diagnostics import Diagnostic
 from cas_plan.core.errors import PlanProblems
 from cas_plan.core.loader import Listing, Plan, check_directory, directory_listing
 
@@ -51,8 +52,10 @@ class PlanEdit:
     listing: Listing
     plan: Plan
     _lock: contextlib.ExitStack = field(repr=False)
+    known_warnings: frozenset[tuple[str, str]] = frozenset()  # the plan's, before the change
     originals: dict[str, bytes | None] = field(default_factory=dict)  # None: a new file
     texts: dict[str, str] = field(default_factory=dict)
+    warnings: list[Diagnostic] = field(default_factory=list)  # those the change brings
 
     @classmethod
     def begin(cls, root: Path, shown_root: str, today: dt.date, command: str) -> PlanEdit:
@@ -78,7 +81,8 @@ class PlanEdit:
                 "fix them first (see 'casplan validate')",
                 problems=current.errors,
             )
-        return cls(root, shown_root, today, command, listing, current.plan, lock)
+        known = frozenset((d.path, d.message) for d in current.warnings)
+        return cls(root, shown_root, today, command, listing, current.plan, lock, known)
 
     def __enter__(self) -> PlanEdit:
         return self
@@ -109,7 +113,8 @@ class PlanEdit:
 
     def finish(self, *, dry_run: bool = False, refused: str = "the change") -> list[Written]:
         """Validate the plan with the changes, then write them all or none (with `dry_run`,
-        none); the lock is let go either way."""
+        none); the lock is let go either way. The warnings the change brings (a unit reporting
+        on an activity it is not responsible for) are left in `warnings`."""
         from cas_plan.core.checks import check_plan
 
         try:
@@ -120,6 +125,9 @@ class PlanEdit:
                     problems=proposed.errors,
                     texts={self.plan.show(rel): text for rel, text in self.texts.items()},
                 )
+            self.warnings = [
+                d for d in proposed.warnings if (d.path, d.message) not in self.known_warnings
+            ]
             if not dry_run:
                 self._write()
             return [self._written(relative) for relative in self.texts]

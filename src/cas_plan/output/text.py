@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from cas_plan.answers.diff import HEADINGS, KINDS, PlanDiff, change_line, entry_details
 from cas_plan.answers.records import ActivityShow, FundsRecord, ShowRecord
 from cas_plan.core.diagnostics import Diagnostic, printable
+from cas_plan.core.money import amount_text
 from cas_plan.core.status import status_label
 
 
@@ -53,7 +54,7 @@ def _cell_source(record: ActivityShow, cell: str) -> str:
 def _funds_lines(funds: FundsRecord) -> list[str]:
     lines = []
     for amount in funds["amounts"]:
-        parts = [f"{amount['amount']} {amount['currency']}"]
+        parts = [amount_text(amount["amount"], amount["currency"])]
         if amount["year"]:
             parts.append(f"for {amount['year']}")
         if amount["annual"]:
