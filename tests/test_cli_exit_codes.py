@@ -45,6 +45,9 @@ BAD_VALUES = {
     "--unit": "nobody-at-all",
     "--eml": "no/such/dir",
     "--base-url": "javascript:alert(1)",
+    "--indicator": "Done",  # without --add: a new activity's cell only
+    "--funds": "lots",
+    "--funds-source": "IPA 2013",
 }
 # where one option name means different things in different commands
 BAD_BY_COMMAND = {("progress", "--by"): "Somebody from Audit"}

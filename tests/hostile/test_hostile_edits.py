@@ -299,3 +299,97 @@ def test_amounts_read_the_same_in_show_diff_and_budget(invoke, tmp_path, monkeyp
     assert " 250,000\n" in budget
     for text in (show, diff, budget):
         assert "1500000" not in text and "250000 " not in text and "12500 " not in text
+
+
+# --- amend --add -----------------------------------------------------------------------------
+
+CELLS = (
+    "--title", "New", "--indicator", "Done", "--responsible", "hr-division", "--funds",
+    "no-extra-cost", "--due", "2019-12-31",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("identifier", "args", "message"),
+    [
+        ("1.1.1", CELLS, "--add: 1.1.1 is already an activity; give the new one's id"),
+        (
+            "1.1",
+            CELLS,
+            "--add: '1.1' is not an activity id (like 1.1.4, or 1.1.4.1 under 1.1.4)",
+        ),
+        (
+            "1.1.x",
+            CELLS,
+            "--add: '1.1.x' is not an activity id (like 1.1.4, or 1.1.4.1 under 1.1.4)",
+        ),
+        (
+            "1.1.04",
+            CELLS,
+            "--add: '1.1.04' is not an activity id (like 1.1.4, or 1.1.4.1 under 1.1.4)",
+        ),
+        ("9.9.1", CELLS, "--add: measure 9.9 does not exist in the plan"),
+        ("1.1.7.1", CELLS, "--add: 1.1.7 does not exist; add it first"),
+        (
+            "1.1.4",
+            CELLS[:2],
+            "--add: an added activity states every cell itself; give --indicator, "
+            "--responsible, --funds, --due",
+        ),
+        (
+            "1.1.4",
+            (*CELLS, "--cancel"),
+            "--add: a new activity goes without --cancel",
+        ),
+        (
+            "1.1.4",
+            (*CELLS, "--also", "1.1.2", "--only"),
+            "--add: a new activity goes without --also and --only",
+        ),
+        ("1.1.4", (*CELLS[2:], "--title", " "), "--title: the title is empty"),
+        ("1.1.4", (*CELLS, "--indicator", ""), "--indicator: the indicator is empty"),
+        ("1.1.4", (*CELLS, "--responsible", "nobody"), "--responsible: unknown unit 'nobody'"),
+        (
+            "1.1.4",
+            (*CELLS, "--funds", "lots"),
+            "--funds: 'lots' is not an amount; write an amount and an ISO currency, in Serbian "
+            "or plain notation: '1.200.000,00 RSD', '1200000.00 RSD' or '2500 EUR' (or say "
+            "no-extra-cost or undetermined)",
+        ),
+        (
+            "1.1.4",
+            (*CELLS, "--funds-source", "IPA"),
+            "--funds-source: goes with an amount in --funds",
+        ),
+        ("1.1.4", (*CELLS[:-1], "someday"), None),  # --due: the deadline's own message
+    ],
+)
+def test_an_added_activity_that_cannot_be_is_one_line(invoke, plan, identifier, args, message):
+    before = (plan / "goal-1" / "measure-1.1.yaml").read_bytes()
+    result = invoke("amend", identifier, "--add", "--plan", str(plan), *NEW, *args)
+    assert result.exit_code == 2, result.output
+    assert len(result.output.splitlines()) == 1
+    if message is not None:
+        assert result.output == f"casplan: error: {message}; nothing was written\n"
+    else:
+        assert result.output.startswith("casplan: error: --due: ")
+    assert (plan / "goal-1" / "measure-1.1.yaml").read_bytes() == before
+    assert not (plan / "amendments.yaml").exists()
+
+
+@pytest.mark.parametrize("option", ["--indicator", "--funds", "--funds-source"])
+def test_a_new_activitys_cell_without_add_is_refused(invoke, plan, option):
+    result = amend(invoke, plan, *NEW, "--title", "T", option, "x")
+    assert result.exit_code == 2
+    assert result.output == (
+        f"casplan: error: {option}: goes with --add (a new activity's cell); nothing was written\n"
+    )
+
+
+def test_a_sub_activity_of_a_cancelled_activity_is_refused(invoke, plan):
+    assert amend(invoke, plan, *NEW, "--cancel").exit_code == 0
+    result = invoke("amend", "1.1.1.1", "--add", "--plan", str(plan), *NEW, *CELLS)
+    assert result.exit_code == 2
+    assert result.output == (
+        "casplan: error: --add: 1.1.1 was cancelled by amendment-2018-06-28; nothing was written\n"
+    )

@@ -38,6 +38,11 @@ activities:
 IMPORT_CSV = "ID;New status;Date\n1.1.1;completed;2018-06-01\n1.2.1;completed;2018-06-02\n"
 STARTED = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d"
 
+ADD_ARGS = [
+    "amend", "1.1.3", "--add", "--decision", "X-3", "--date", "2018-06-03", "--title", "New",
+    "--indicator", "Done", "--responsible", "hr-division", "--funds", "no-extra-cost", "--due",
+    "2019-12-31",
+]  # fmt: skip
 # each writer: its arguments (after the plan), the files it changes, its journal's command
 WRITERS = {
     "progress": (
@@ -49,6 +54,7 @@ WRITERS = {
         2,  # the measure file and a new amendments.yaml
     ),
     "import": (["import", "{csv}"], 2),  # two measure files
+    "amend --add": (ADD_ARGS, 2),
 }
 # the steps of a write of two files, in order, and what the next command finds after a kill
 STEPS = {
@@ -129,7 +135,8 @@ def test_a_writer_killed_at_any_step_leaves_the_old_or_the_new_plan(tmp_path, st
     files = f"{count} file{'s' if count != 1 else ''}"
     if expected == "completed":
         assert re.fullmatch(
-            f"casplan: completed an interrupted write of {files} \\({writer}, started {STARTED}\\)\n",
+            f"casplan: completed an interrupted write of {files} "
+            f"\\({writer.split()[0]}, started {STARTED}\\)\n",
             checked.stderr,
         ), checked.stderr
     else:

@@ -145,7 +145,9 @@ def amend(
     activity: Annotated[
         str,
         typer.Argument(
-            metavar="ID", help="The activity the amendment changes.", show_default=False
+            metavar="ID",
+            help="The activity the amendment changes (with --add: the new activity's id).",
+            show_default=False,
         ),
     ],
     decision: Annotated[
@@ -159,7 +161,12 @@ def amend(
     ],
     date: Annotated[
         str | None,
-        typer.Option("--date", help="The day the decision was adopted.", show_default=False),
+        typer.Option(
+            "--date",
+            help="The day the decision was adopted: from the year before the plan period "
+            "starts up to today.",
+            show_default=False,
+        ),
     ] = None,
     reason: Annotated[
         str | None, typer.Option("--reason", help="Why the plan changes.", show_default=False)
@@ -180,6 +187,39 @@ def amend(
         str | None, typer.Option("--title", help="The new title.", show_default=False)
     ] = None,
     cancel: Annotated[bool, typer.Option("--cancel", help="Cancel the activity.")] = False,
+    add: Annotated[
+        bool,
+        typer.Option(
+            "--add",
+            help="Add ID as a new activity, every cell stated: --title, --indicator, "
+            "--responsible, --funds and --due.",
+        ),
+    ] = False,
+    indicator: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--indicator",
+            help="With --add: an indicator of the new activity; repeatable.",
+            show_default=False,
+        ),
+    ] = None,
+    funds: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--funds",
+            help="With --add: no-extra-cost, undetermined, or an amount ('250000 EUR', "
+            "'1.200.000,00 RSD'); repeatable.",
+            show_default=False,
+        ),
+    ] = None,
+    funds_source: Annotated[
+        str | None,
+        typer.Option(
+            "--funds-source",
+            help="With --add: the financing source of the amounts.",
+            show_default=False,
+        ),
+    ] = None,
     also: Annotated[
         list[str] | None,
         typer.Option(
@@ -200,10 +240,11 @@ def amend(
     ] = False,
     plan: PlanDir = None,
 ) -> None:
-    """Record an amendment of the plan (a Government decision) on an activity."""
+    """Record an amendment of the plan (a Government decision) on an activity, or add one."""
     from cas_plan.commands import amend as command
 
     asked = command.AmendOptions(
-        decision, date, reason, due, responsible or [], title, cancel, also or [], only, dry_run
-    )
+        decision, date, reason, due, responsible or [], title, cancel, also or [], only, dry_run,
+        add, indicator or [], funds or [], funds_source,
+    )  # fmt: skip
     finish(lambda: command.amend(options(plan), activity, asked))
