@@ -510,3 +510,29 @@ def test_a_write_that_cannot_be_undone_says_so_and_the_next_command_completes_it
     assert checked.stderr.startswith("casplan: completed an interrupted write of 2 files (amend")
     assert "title: Rules" in (plan / "goal-1" / "measure-1.1.yaml").read_text()
     assert "decision: X-1" in (plan / "amendments.yaml").read_text()
+
+
+def test_an_import_refused_because_another_file_changed_writes_none(invoke, tmp_path, monkeypatch):
+    """An editor saves the second measure file while import prepares its change of both: the
+    import is refused, and the first measure file is not written either."""
+    from cas_plan.core import journal
+
+    plan = write_plan(tmp_path / "plan", plan_files())
+    second = plan / "goal-1" / "measure-1.2.yaml"
+
+    def editor_saves(step: str) -> None:
+        if step == "prepared":
+            second.write_text(MEASURE_12.replace("Buy the software", "Buy the licences"))
+
+    monkeypatch.setattr(journal, "checkpoint", editor_saves)
+    before = snapshot(plan)
+    result = invoke(*writer_args("import", plan))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"casplan: error: {plan}/goal-1/measure-1.2.yaml changed on disk while the change was "
+        "being prepared (another program wrote it); run the command again; nothing was written\n"
+    )
+    after = snapshot(plan)
+    assert after["goal-1/measure-1.1.yaml"] == before["goal-1/measure-1.1.yaml"]
+    assert "Buy the licences" in after["goal-1/measure-1.2.yaml"].decode()
+    assert set(after) == set(before)

@@ -30,6 +30,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path, PurePosixPath
 
 from cas_plan.core.errors import CasplanError, PlanProblems, SystemProblem, system_problem
+from cas_plan.core.safewrite import current_umask
 
 JOURNAL = ".casplan-journal"
 KILL_AT = "CASPLAN_TEST_KILL_AT"
@@ -320,12 +321,6 @@ def _signals_held() -> Iterator[None]:
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-
-
-def current_umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
 
 
 # --- recovering -------------------------------------------------------------------------------

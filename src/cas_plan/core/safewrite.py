@@ -10,21 +10,12 @@ from __future__ import annotations
 import contextlib
 import errno
 import glob
-import hashlib
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 TEMPORARY_SUFFIX = ".tmp"
-
-
-class ChangedOnDisk(Exception):
-    """The file changed between reading and writing: nothing was written."""
-
-
-def digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 @contextlib.contextmanager
@@ -65,19 +56,11 @@ def _remove_stale_temporaries(path: Path) -> None:
             leftover.unlink()
 
 
-def write_atomically(
-    path: Path,
-    data: bytes,
-    expected_digest: str | None = None,
-    before_rename: Callable[[Path], None] | None = None,
-) -> None:
+def write_atomically(path: Path, data: bytes) -> None:
     """Write `data` to `path` atomically.
 
-    A symbolic link at `path` is replaced by the file, never written through. With
-    `expected_digest`, refuse (ChangedOnDisk, nothing written) when the file on disk no longer
-    has that digest: someone changed it since it was read. On any failure the temporary file is
-    removed and the original is left as it was. `before_rename` lets tests inject a failure
-    between writing and renaming.
+    A symbolic link at `path` is replaced by the file, never written through. On any failure
+    the temporary file is removed and the original is left as it was.
     """
     with directory_lock(path.parent):
         _remove_stale_temporaries(path)
@@ -92,13 +75,6 @@ def write_atomically(
             present = path.exists() and not path.is_symlink()
             mode = path.stat().st_mode & 0o7777 if present else 0o666 & ~current_umask()
             os.chmod(temporary, mode)
-            if before_rename is not None:
-                before_rename(Path(temporary))
-            if expected_digest is not None and digest(path.read_bytes()) != expected_digest:
-                raise ChangedOnDisk(
-                    f"{path} changed on disk while the new content was being prepared; "
-                    "run the command again"
-                )
             os.replace(temporary, path)
         except BaseException:
             with contextlib.suppress(FileNotFoundError):
