@@ -224,8 +224,8 @@ Not summed
   financing source named, no amount: 17 activities
   established in another document: 10 activities
   no funds stated: 1 activity
-  300000.00 EUR of 2.4.3: counted under 8.2
-  12500 EUR of 3.8.1: part of the amount before it
+  300,000.00 EUR of 2.4.3: counted under 8.2
+  12,500 EUR of 3.8.1: part of the amount before it
 """
 
 BUDGET_CSV_BY_MEASURE = """\

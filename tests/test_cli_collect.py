@@ -66,8 +66,7 @@ plan/goal-3/measure-3.5.yaml: added 2 progress entries to 3.5.1.1, 3.5.1.6:
 +          - date: 2018-12-20
 +            status: in_progress
 +            values:
-+              ? Recommendations from audit reports made, in order to improve the current way of work of audit subjects and to remove defects, errors and shortcomings
-+              : '12'
++              Recommendations from audit reports made, in order to improve the current way of work of audit subjects and to remove defects, errors and shortcomings: '12'
 +            spent:
 +              - amount: 1200.50 RSD
 +                year: 2018
@@ -150,11 +149,19 @@ def test_collect_bad_values(invoke, plan, out, args, message):
 
 
 def test_collect_into_a_missing_directory(invoke, plan, tmp_path):
-    result = invoke(
-        "collect", "--plan", str(plan), "--period", "2018", "--out", str(tmp_path / "no")
-    )
+    """A missing folder is made when its parent exists (it refused before); a missing parent is
+    refused."""
+    out = tmp_path / "no"
+    result = invoke("collect", "--plan", str(plan), "--period", "2018", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert (out / f"{AUDIT}.xlsx").is_file()
+    deeper = tmp_path / "none" / "deeper"
+    result = invoke("collect", "--plan", str(plan), "--period", "2018", "--out", str(deeper))
     assert result.exit_code == 2
-    assert result.stderr == f"casplan: error: --out: '{tmp_path / 'no'}' is not a directory\n"
+    assert result.stderr == (
+        f"casplan: error: --out: directory '{tmp_path / 'none'}' does not exist\n"
+    )
+    assert not (tmp_path / "none").exists()
 
 
 def test_every_problem_of_every_file_and_nothing_written(invoke, plan, out, monkeypatch):

@@ -45,6 +45,9 @@ BAD_VALUES = {
     "--unit": "nobody-at-all",
     "--eml": "no/such/dir",
     "--base-url": "javascript:alert(1)",
+    "--indicator": "Done",  # without --add: a new activity's cell only
+    "--funds": "lots",
+    "--funds-source": "IPA 2013",
 }
 # where one option name means different things in different commands
 BAD_BY_COMMAND = {("progress", "--by"): "Somebody from Audit"}
@@ -166,8 +169,9 @@ def test_an_os_refusal_is_4_and_names_the_file(invoke, tmp_path, monkeypatch):
     )
     assert result.exit_code == 4
     assert result.output.startswith("casplan: error: cannot write '")
-    assert result.output.endswith(": no space left on the device\n")
+    assert result.output.endswith(": no space left on the device; nothing was written\n")
     assert measure.read_bytes() == before
+    assert [p.name for p in plan.rglob(".*")] == []
 
 
 @pytest.mark.parametrize(

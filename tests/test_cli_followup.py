@@ -195,7 +195,7 @@ def test_eml_drafts_parse_back(invoke, plan, tmp_path):
             ("--period", "2018", "--format", "xlsx"),
             "--format: 'xlsx' is not one of table, md, json, csv",
         ),
-        (("--period", "2018", "--eml", "no/such/dir"), "--eml: 'no/such/dir' is not a directory"),
+        (("--period", "2018", "--eml", "no/such/dir"), "--eml: directory 'no/such' does not exist"),
     ],
 )
 def test_followup_bad_values(invoke, plan, args, message):

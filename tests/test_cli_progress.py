@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from cas_plan.edit.progress import ProgressError, ProgressRequest, record_progress
+from cas_plan.core.errors import PlanProblems
+from cas_plan.edit.progress import ProgressRequest, record_progress
 from plans import REAL_PLAN, load, minimal_files, write_plan
 
 COMMENTED_MEASURE = """\
@@ -259,37 +260,52 @@ def test_an_unknown_status_is_a_usage_error(invoke, plan):
     )
 
 
-def test_failure_before_rename_leaves_the_file_and_no_temporary(plan):
+def test_failure_before_rename_leaves_the_file_and_no_temporary(plan, monkeypatch):
+    from cas_plan.core import journal
+
     before = (plan / MEASURE).read_bytes()
 
-    def crash(temporary: Path) -> None:
-        assert temporary.exists() and temporary.parent == plan / "goal-1"
-        raise OSError("disk unplugged")
+    def crash(step: str) -> None:
+        if step == "temporaries":
+            temporaries = [p for p in (plan / "goal-1").iterdir() if p.name.endswith(".tmp")]
+            assert len(temporaries) == 2  # the new file and the copy of the one it replaces
+            raise OSError("disk unplugged")
 
+    monkeypatch.setattr(journal, "checkpoint", crash)
     with pytest.raises(OSError, match="disk unplugged"):
         record_progress(
             plan,
             str(plan),
             ProgressRequest("1.1.1", dt.date(2018, 5, 1), "delayed"),
             dt.date(2019, 1, 1),
-            before_rename=crash,
         )
     assert (plan / MEASURE).read_bytes() == before
     assert sorted(p.name for p in (plan / "goal-1").iterdir()) == ["goal.yaml", "measure-1.1.yaml"]
+    assert sorted(p.name for p in plan.iterdir() if p.name.startswith(".")) == []
 
 
-def test_file_changed_meanwhile_is_not_overwritten(plan):
-    def someone_else_edits(_: Path) -> None:
-        (plan / MEASURE).write_text(COMMENTED_MEASURE.replace("Train the staff", "Train everyone"))
+def test_file_changed_meanwhile_is_not_overwritten(plan, monkeypatch):
+    """Another program (an editor) saves the file after casplan read it: casplan refuses."""
+    from cas_plan.core import journal
 
-    with pytest.raises(ProgressError, match="changed on disk"):
+    def someone_else_edits(step: str) -> None:
+        if step == "prepared":
+            (plan / MEASURE).write_text(
+                COMMENTED_MEASURE.replace("Train the staff", "Train everyone")
+            )
+
+    monkeypatch.setattr(journal, "checkpoint", someone_else_edits)
+    with pytest.raises(PlanProblems, match="changed on disk") as refused:
         record_progress(
             plan,
             str(plan),
             ProgressRequest("1.1.1", dt.date(2018, 5, 1), "delayed"),
             dt.date(2019, 1, 1),
-            before_rename=someone_else_edits,
         )
+    assert refused.value.message == (
+        f"{plan}/goal-1/measure-1.1.yaml changed on disk while the change was being prepared "
+        "(another program wrote it); run the command again"
+    )
     assert "Train everyone" in (plan / MEASURE).read_text()
     assert sorted(p.name for p in (plan / "goal-1").iterdir()) == ["goal.yaml", "measure-1.1.yaml"]
 

@@ -134,8 +134,8 @@ def test_show_real_activity_keeps_the_source_text(invoke):
     result = invoke("show", "5.5.6", "--plan", str(REAL_PLAN))
     assert result.exit_code == 0
     text = result.output
-    assert "    506409.24 EUR, for 2018\n" in text
-    assert "    973455.54 EUR, for 2020\n" in text
+    assert "    506,409.24 EUR, for 2018\n" in text
+    assert "    973,455.54 EUR, for 2020\n" in text
     assert (
         "  as written: 506.409,24 Euro for 2018 1.015.145,78 Euro for 2019 973.455.54 Euro "
         "for 2020 *taken from Action Plan for BPM\n"

@@ -115,7 +115,13 @@ BROKEN.update(
             **minimal_files(),
             "reports/2019.yaml": 'year: 2018\nexecutive_summary: A fixture narrative.\ngoals:\n  "1": Goal one went well.\n  "7": Not a goal here.\nmeasures:\n  "1.2": Not a measure here.\n',
         },
-        "validate_uncertain": measure(
+        "validate_record_dates": {
+        **minimal_files(),
+        "amendments.yaml": "amendments:\n  - id: a-old\n    date: 2015-12-31\n    decision: \"05 br. 1/2015\"\n"
+        "  - id: a-first\n    date: 2016-01-01\n    decision: \"05 br. 1/2016\"\n"
+        "  - id: a-later\n    date: 2019-01-02\n    decision: \"05 br. 1/2019\"\n",
+    },
+    "validate_uncertain": measure(
             M.replace(
                 "    indicators: [Rules adopted]",
                 "    indicators:\n      items: [Rules adopted]\n      uncertain: the cell may belong to the row below",
@@ -246,6 +252,10 @@ EXPECTED: dict[str, list[str]] = {
         "plan/reports/2019.yaml:5:3: error: goal 7 is not in the plan",
         "plan/reports/2019.yaml:7:3: error: measure 1.2 is not in the "
         "plan [hint: did you mean '1.1'?]",
+    ],
+    "validate_record_dates": [
+        "plan/amendments.yaml:3:11: error: amendment a-old adopted on 2015-12-31, before 2016-01-01 [hint: dates run from the year before the plan period starts, up to today]",
+        "plan/amendments.yaml:9:11: error: amendment a-later adopted on 2019-01-02, after 2019-01-01 [hint: a decision is recorded once it has happened]",
     ],
     "validate_uncertain": [
         "plan/goal-1/measure-1.1.yaml:8:7: warning: uncertain indicators of "

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperCommand
 
 from cas_plan.cli.app import app, finish, options
 from cas_plan.cli.options import PlanDir
@@ -99,12 +100,54 @@ def progress(
     finish(lambda: command.progress(options(plan), activity, asked))
 
 
-@app.command()
+class ManyAlso(TyperCommand):
+    """`amend` reads `--also 2.1.2 2.1.3` as `--also 2.1.2 --also 2.1.3`: the ids that follow
+    `--also`'s value, up to the next option, are further values of it (once the activity's own
+    ID has been given)."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        takes_value = {
+            opt
+            for param in self.params
+            if not getattr(param, "is_flag", True)
+            for opt in param.opts
+            for param in self.params
+            if not getattr(param, "is_flag", True)
+            for opt in param.opts
+        }
+        return super().parse_args(ctx, spread_option(args, "--also", takes_value))
+
+
+def spread_option(args: list[str], option: str, takes_value: set[str]) -> list[str]:
+    out: list[str] = []
+    spreading = have_id = False
+    items = iter(args)
+    for arg in items:
+        if arg == "--":
+            out += [arg, *items]
+            break
+        if arg.startswith("-"):
+            out.append(arg)
+            spreading = arg == option or arg.startswith(f"{option}=")
+            value = next(items, None) if arg in takes_value else None
+            out += [value] if value is not None else []
+            continue
+        if spreading and have_id:
+            out += [option, arg]
+        else:
+            out.append(arg)
+            have_id = True
+    return out
+
+
+@app.command(cls=ManyAlso)
 def amend(
     activity: Annotated[
         str,
         typer.Argument(
-            metavar="ID", help="The activity the amendment changes.", show_default=False
+            metavar="ID",
+            help="The activity the amendment changes (with --add: the new activity's id).",
+            show_default=False,
         ),
     ],
     decision: Annotated[
@@ -118,7 +161,12 @@ def amend(
     ],
     date: Annotated[
         str | None,
-        typer.Option("--date", help="The day the decision was adopted.", show_default=False),
+        typer.Option(
+            "--date",
+            help="The day the decision was adopted: from the year before the plan period "
+            "starts up to today.",
+            show_default=False,
+        ),
     ] = None,
     reason: Annotated[
         str | None, typer.Option("--reason", help="Why the plan changes.", show_default=False)
@@ -139,11 +187,45 @@ def amend(
         str | None, typer.Option("--title", help="The new title.", show_default=False)
     ] = None,
     cancel: Annotated[bool, typer.Option("--cancel", help="Cancel the activity.")] = False,
+    add: Annotated[
+        bool,
+        typer.Option(
+            "--add",
+            help="Add ID as a new activity, every cell stated: --title, --indicator, "
+            "--responsible, --funds and --due.",
+        ),
+    ] = False,
+    indicator: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--indicator",
+            help="With --add: an indicator of the new activity; repeatable.",
+            show_default=False,
+        ),
+    ] = None,
+    funds: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--funds",
+            help="With --add: no-extra-cost, undetermined, or an amount ('250000 EUR', "
+            "'1.200.000,00 RSD'); repeatable.",
+            show_default=False,
+        ),
+    ] = None,
+    funds_source: Annotated[
+        str | None,
+        typer.Option(
+            "--funds-source",
+            help="With --add: the financing source of the amounts.",
+            show_default=False,
+        ),
+    ] = None,
     also: Annotated[
         list[str] | None,
         typer.Option(
             "--also",
-            help="Rows that continue the cell (merged cells) and change with it; repeatable.",
+            help="Rows that continue the cell (merged cells) and change with it: --also 2.1.2 "
+            "2.1.3 (or --also 2.1.2 --also 2.1.3, or --also 2.1.2,2.1.3).",
             show_default=False,
         ),
     ] = None,
@@ -158,10 +240,11 @@ def amend(
     ] = False,
     plan: PlanDir = None,
 ) -> None:
-    """Record an amendment of the plan (a Government decision) on an activity."""
+    """Record an amendment of the plan (a Government decision) on an activity, or add one."""
     from cas_plan.commands import amend as command
 
     asked = command.AmendOptions(
-        decision, date, reason, due, responsible or [], title, cancel, also or [], only, dry_run
-    )
+        decision, date, reason, due, responsible or [], title, cancel, also or [], only, dry_run,
+        add, indicator or [], funds or [], funds_source,
+    )  # fmt: skip
     finish(lambda: command.amend(options(plan), activity, asked))

@@ -14,15 +14,19 @@ from cas_plan.commands.common import (
     counted,
     find_unit,
     load_for_query,
+    nothing_written,
     parse_date,
     plural,
+    warnings_text,
 )
-from cas_plan.core.errors import CasplanError, ExitCode, UsageError, system_problem
+from cas_plan.core.errors import ExitCode, UsageError, system_problem
 from cas_plan.l10n.languages import Language
 
 if TYPE_CHECKING:
     from cas_plan.answers.followup import Followup
+    from cas_plan.collect.judge import FileImport
     from cas_plan.core.loader import Plan
+    from cas_plan.edit.transaction import PlanEdit
 
 
 def collect(
@@ -30,26 +34,25 @@ def collect(
 ) -> Outcome:
     """One workbook per responsible unit for the activities of a period."""
     from cas_plan.collect.workbooks import collect_workbooks
+    from cas_plan.core.outputs import output_folder, write_files
     from cas_plan.core.periods import parse_period
     from cas_plan.core.provenance import git_state
-    from cas_plan.core.safewrite import write_atomically
     from cas_plan.output.text import lines_text
 
     period = parse_period(period_text)
     if lang == Language.SR_CYRL:
         raise UsageError("--lang: the workbooks are written in en or sr for now, not sr-Cyrl")
-    if not out.is_dir():
-        raise UsageError(f"--out: '{out}' is not a directory")
     today = dt.date.today()
     plan = load_for_query(options, today)
     unit_ids = [find_unit(plan, query) for query in unit_queries]
     root, _ = options.directory()
+    output_folder(out, "--out", root)
     commit = git_state(root).commit or "none"
     books = collect_workbooks(plan, period, list(dict.fromkeys(unit_ids)), commit, lang, today)
+    write_files(out, {book.file_name: book.data for book in books}, "collect", "--out")
     lines = []
     for book in books:
         target = out / book.file_name
-        write_atomically(target, book.data)
         lines.append(
             f"wrote {target} ({book.unit.name}: {counted(len(book.activity_ids), 'activity')})"
         )
@@ -61,27 +64,44 @@ def collect(
 
 
 def import_workbooks(options: PlanOptions, files: Sequence[Path], dry_run: bool) -> Outcome:
-    """Append the rows of filled workbooks as progress entries, all or nothing."""
-    from cas_plan.collect.judge import import_files
-    from cas_plan.edit.progress import record_entries
+    """Append the rows of filled workbooks as progress entries, all or nothing: the workbooks
+    are judged against the plan read under its lock, so a `progress` run meanwhile is seen."""
+    from cas_plan.core.history import plan_on
+    from cas_plan.edit.transaction import PlanEdit
     from cas_plan.output.text import lines_text
 
     missing = [file for file in files if not file.is_file()]
     if missing:
         raise UsageError(f"'{missing[0]}' is not a file")
     today = dt.date.today()
-    plan = load_for_query(options, today)
+    root, shown = options.directory()
+    with nothing_written(), PlanEdit.begin(root, shown, today, "import") as edit:
+        plan = plan_on(edit.plan, today)
+        judged = _judged(plan, files)
+        problems = [line for result in judged for line in result.problems]
+        if problems:
+            return Outcome(
+                errors=lines_text(problems)
+                + f"casplan: error: {plural(len(problems), 'problem')}; nothing was written\n",
+                code=ExitCode.PROBLEMS,
+            )
+        return Outcome(_imported(edit, plan, judged, dry_run), warnings_text(edit.warnings))
+
+
+def _judged(plan: Plan, files: Sequence[Path]) -> list[FileImport]:
+    from cas_plan.collect.judge import import_files
+
     try:
-        judged = import_files(plan, [(file, file.name) for file in files])
+        return import_files(plan, [(file, file.name) for file in files])
     except OSError as exc:
         raise system_problem(exc, "read") from None
-    problems = [line for result in judged for line in result.problems]
-    if problems:
-        return Outcome(
-            errors=lines_text(problems)
-            + f"casplan: error: {plural(len(problems), 'problem')}; nothing was written\n",
-            code=ExitCode.PROBLEMS,
-        )
+
+
+def _imported(edit: PlanEdit, plan: Plan, judged: list[FileImport], dry_run: bool) -> str:
+    """Write the rows (as one change) and say what each file added."""
+    from cas_plan.edit.progress import add_entries
+    from cas_plan.output.text import lines_text
+
     lines = []
     for result in judged:
         adding, already = len(result.requests), result.already
@@ -93,14 +113,8 @@ def import_workbooks(options: PlanOptions, files: Sequence[Path], dry_run: bool)
             lines.append(f"{result.shown}: {plural(adding, 'row')} to add{after}")
     requests = [request for result in judged for request, _ in result.requests]
     if requests:
-        root, shown = options.directory()
-        try:
-            written = record_entries(root, shown, requests, today, dry_run=dry_run)
-        except CasplanError as exc:
-            exc.message += "; nothing was written"
-            raise
-        except OSError as exc:
-            raise system_problem(exc) from None
+        add_entries(edit, requests)
+        written = edit.finish(dry_run=dry_run, refused="the entry")
         by_file: dict[str, list[str]] = {}
         for request in requests:
             view = next(v for v in plan.views if v.id == request.activity_id)
@@ -114,7 +128,7 @@ def import_workbooks(options: PlanOptions, files: Sequence[Path], dry_run: bool)
             lines += [f"+{line}" for line in item.added_lines]
         if dry_run:
             lines.append("dry run: nothing was written")
-    return Outcome(lines_text(lines))
+    return lines_text(lines)
 
 
 def followup(
@@ -131,8 +145,6 @@ def followup(
 
     period = parse_period(period_text)
     day = parse_date(as_of, "--as-of")
-    if eml is not None and not eml.is_dir():
-        raise UsageError(f"--eml: '{eml}' is not a directory")
     plan = load_for_query(options, day)
     result = follow_up(plan, period, day)
     errors = lines_text(write_drafts(options, plan, result, eml, day)) if eml is not None else ""
@@ -157,24 +169,28 @@ def write_drafts(
     options: PlanOptions, plan: Plan, result: Followup, eml: Path, day: dt.date
 ) -> list[str]:
     """An .eml draft, with its workbook attached, for each unit with an activity without a
-    report; what was written, as lines to show."""
+    report, written all or none; what was written, as lines to show."""
     from cas_plan.answers.followup import drafts_for
     from cas_plan.collect.workbooks import collect_workbooks, plan_identity
+    from cas_plan.core.outputs import output_folder, write_files
     from cas_plan.core.provenance import git_state
-    from cas_plan.core.safewrite import write_atomically
     from cas_plan.output.email import draft_message
 
     root, _ = options.directory()
+    output_folder(eml, "--eml", root)
     commit = git_state(root).commit or "none"
     title, _ = plan_identity(plan)
-    lines = []
+    drafts = {}
     for item in drafts_for(result):
         books = collect_workbooks(plan, result.period, [item.unit.id], commit, "en", day)
         book = (books[0].file_name, books[0].data) if books else None
-        target = eml / f"{item.unit.id}.eml"
-        write_atomically(target, draft_message(item, result.period, title, book))
+        drafts[f"{item.unit.id}.eml"] = draft_message(item, result.period, title, book)
+    write_files(eml, drafts, "followup", "--eml")
+    lines = []
+    for item in drafts_for(result):
         lines.append(
-            f"wrote {target}" + (f" (to {item.unit.contact})" if item.unit.contact else "")
+            f"wrote {eml / f'{item.unit.id}.eml'}"
+            + (f" (to {item.unit.contact})" if item.unit.contact else "")
         )
         if not item.unit.contact:
             lines.append(

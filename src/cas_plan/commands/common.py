@@ -3,17 +3,19 @@ and option values parsed into typed values."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cas_plan.core import layout
-from cas_plan.core.errors import ExitCode, PlanProblems, UsageError
+from cas_plan.core.errors import CasplanError, ExitCode, PlanProblems, UsageError, system_problem
 
 if TYPE_CHECKING:
+    from cas_plan.core.diagnostics import Diagnostic
     from cas_plan.core.loader import LoadResult, Plan
 
 
@@ -51,6 +53,30 @@ class PlanOptions:
         return Path(shown), shown
 
 
+@contextlib.contextmanager
+def nothing_written() -> Iterator[None]:
+    """Around a plan edit: a refusal says that nothing was written, which the transaction makes
+    true; the one error after which part of a write stands (UnfinishedWrite) says otherwise."""
+    from cas_plan.core.journal import UnfinishedWrite
+
+    try:
+        yield
+    except UnfinishedWrite:
+        raise
+    except CasplanError as exc:
+        exc.message += "; nothing was written"
+        raise
+    except OSError as exc:
+        problem = system_problem(exc)
+        problem.message += "; nothing was written"
+        raise problem from None
+
+
+def warnings_text(warnings: Iterable[Diagnostic]) -> str:
+    """The warnings a plan edit brings, one line each as `validate` writes them."""
+    return "".join(d.headline() + "\n" for d in warnings)
+
+
 def parse_date(value: str | None, option: str, default: dt.date | None = None) -> dt.date:
     if value is None:
         return default or dt.date.today()
@@ -73,25 +99,25 @@ def counted(count: int, word: str) -> str:
     return f"{count} {word[:-1]}ies"
 
 
-def xlsx_target(output_format: str, out: Path | None) -> Path | None:
+def xlsx_target(output_format: str, out: Path | None, options: PlanOptions) -> Path | None:
     """`--format xlsx` writes a file (never binary to a terminal); `--out` goes with it only."""
+    from cas_plan.core.outputs import output_file
+
     if output_format == "xlsx":
         if out is None:
             raise UsageError("--format xlsx: a workbook is a file; give --out FILE.xlsx")
-        if not out.parent.is_dir():
-            raise UsageError(f"--out: directory '{out.parent}' does not exist")
-        return out
+        return output_file(out, "--out", options.directory()[0])
     if out is not None:
         raise UsageError(f"--out: goes with --format xlsx, not --format {output_format}")
     return None
 
 
 def write_xlsx(out: Path, sheets: Sequence[Any], title: str) -> Outcome:
-    from cas_plan.core.safewrite import write_atomically
+    from cas_plan.core.outputs import write_file
     from cas_plan.output.text import lines_text
     from cas_plan.output.xlsx import write_workbook
 
-    write_atomically(out, write_workbook(sheets, title=title))
+    write_file(out, write_workbook(sheets, title=title))
     rows = sum(len(sheet.rows) for sheet in sheets)
     return Outcome(lines_text([f"wrote {out} ({plural(rows, 'row')})"]))
 

@@ -10,9 +10,11 @@ from typing import TYPE_CHECKING, Any
 from cas_plan.commands.common import (
     Outcome,
     PlanOptions,
+    nothing_written,
     parse_date,
+    warnings_text,
 )
-from cas_plan.core.errors import CasplanError, UsageError, system_problem
+from cas_plan.core.errors import UsageError
 from cas_plan.core.status import Status
 
 if TYPE_CHECKING:
@@ -82,19 +84,17 @@ def progress_request(activity: str, asked: ProgressOptions, today: dt.date) -> P
 
 def progress(options: PlanOptions, activity: str, asked: ProgressOptions) -> Outcome:
     """Record progress on an activity (only new lines in git diff)."""
-    from cas_plan.edit.progress import record_progress
+    from cas_plan.edit.progress import add_entries
+    from cas_plan.edit.transaction import PlanEdit
     from cas_plan.output.text import lines_text
 
-    try:
+    with nothing_written():
         today = dt.date.today()
         request = progress_request(activity, asked, today)
         root, shown = options.directory()
-        written = record_progress(root, shown, request, today)
-    except CasplanError as exc:
-        exc.message += "; nothing was written"
-        raise
-    except OSError as exc:
-        raise system_problem(exc) from None
+        with PlanEdit.begin(root, shown, today, "progress") as edit:
+            add_entries(edit, [request])
+            [written] = edit.finish(refused="the entry")
     lines = [f"{written.shown}: added a progress entry to {activity}:"]
     lines += [f"+{line}" for line in written.added_lines]
-    return Outcome(lines_text(lines))
+    return Outcome(lines_text(lines), warnings_text(edit.warnings))

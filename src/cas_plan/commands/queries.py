@@ -45,7 +45,7 @@ def list_activities(
     """Every activity with its effective values."""
     from cas_plan.answers.records import list_records
 
-    target = xlsx_target(output_format, out)
+    target = xlsx_target(output_format, out, options)
     day = parse_date(as_of, "--as-of")
     plan = load_for_query(options, day)
     records = list_records(plan, day)
@@ -120,7 +120,7 @@ def due(
     """What falls due in a window, by unit, goal, measure, status."""
     from cas_plan.answers.queries import due_rows
 
-    target = xlsx_target(output_format, out)
+    target = xlsx_target(output_format, out, options)
     window = due_window(asked)  # a bad option value is reported before the plan is read
     plan = load_for_query(options, window.as_of)
     query = due_query(plan, asked)
@@ -181,7 +181,7 @@ def who(
     """What a unit is responsible for, by goal and measure."""
     from cas_plan.answers.queries import who as who_rows
 
-    target = xlsx_target(output_format, out)
+    target = xlsx_target(output_format, out, options)
     day = parse_date(as_of, "--as-of")
     plan = load_for_query(options, day)
     unit_id = find_unit(plan, unit)
@@ -242,7 +242,7 @@ def budget(
     """Indicative funds summed per currency, each amount once."""
     from cas_plan.answers.budget import budget_record, compute_budget
 
-    target = xlsx_target(output_format, out)
+    target = xlsx_target(output_format, out, options)
     plan = load_for_query(options)
     record = budget_record(compute_budget(plan, by, year))
     if target is not None:

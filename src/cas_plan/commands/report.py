@@ -41,8 +41,10 @@ def report(
         raise UsageError("--format docx: give the file to write with --out FILE")
     if output_format == "docx" and template is not None:
         raise UsageError("--template: only for --format md or html")
-    if out is not None and not out.parent.is_dir():
-        raise UsageError(f"--out: directory '{out.parent}' does not exist")
+    if out is not None:
+        from cas_plan.core.outputs import output_file
+
+        output_file(out, "--out", options.directory()[0])
     day = parse_date(as_of, "--as-of") if as_of is not None else None
     if template is not None and not template.is_file():
         raise UsageError(f"--template: '{template}' is not a file")
@@ -62,24 +64,24 @@ def report(
     if strict and missing:
         errors += f"casplan: error: --strict: the narrative of {year} is incomplete\n"
     if output_format == "docx":
-        from cas_plan.core.safewrite import write_atomically
+        from cas_plan.core.outputs import write_file
         from cas_plan.output.docx import report_docx
 
         assert out is not None
         if code != ExitCode.OK:
             return Outcome("", errors, code)
         try:
-            write_atomically(out, report_docx(context))
+            write_file(out, report_docx(context))
         except OSError as exc:
             raise system_problem(exc) from None
         return Outcome(lines_text([f"wrote {out}"]), errors, code)
     text = render(context, output_format, template)
     text = text if text.endswith("\n") else text + "\n"
     if out is not None and code == ExitCode.OK:
-        from cas_plan.core.safewrite import write_atomically
+        from cas_plan.core.outputs import write_file
 
         try:
-            write_atomically(out, text.encode("utf-8"))
+            write_file(out, text.encode("utf-8"))
         except OSError as exc:
             raise system_problem(exc) from None
         return Outcome(lines_text([f"wrote {out}"]), errors, code)

@@ -70,7 +70,7 @@ def diff(
 def codeowners(options: PlanOptions, out: Path | None) -> Outcome:
     """Write CODEOWNERS from the units' review handles."""
     from cas_plan.answers.codeowners import codeowners_location
-    from cas_plan.core.safewrite import write_atomically
+    from cas_plan.core.outputs import output_file, write_file
     from cas_plan.output.codeowners import codeowners_text
     from cas_plan.output.text import lines_text
 
@@ -82,8 +82,6 @@ def codeowners(options: PlanOptions, out: Path | None) -> Outcome:
         return Outcome(text)
     if out is None:
         default_out.parent.mkdir(exist_ok=True)  # .github/ of the repository
-    target = out or default_out
-    if not target.parent.is_dir():
-        raise UsageError(f"--out: directory '{target.parent}' does not exist")
-    write_atomically(target, text.encode("utf-8"))
+    target = output_file(out, "--out", root) if out is not None else default_out
+    write_file(target, text.encode("utf-8"))
     return Outcome(lines_text([f"wrote {target} ({text.count(chr(10)) - 2} rules)"]))

@@ -18,17 +18,16 @@ if TYPE_CHECKING:
 
 def schema(options: PlanOptions, out: Path | None) -> Outcome:
     """Write JSON Schema files that editors validate plan files with (with the plan's units)."""
+    from cas_plan.core.outputs import output_folder
     from cas_plan.core.schema import plan_unit_ids, write_schemas
     from cas_plan.output.text import lines_text
 
     root, _ = options.directory()
     if not root.is_dir():
         raise UsageError(f"plan directory '{root}' does not exist")
-    if out is None:
-        out = root / layout.SCHEMA_DIR
-    elif not out.parent.is_dir():
-        raise UsageError(f"--out: directory '{out.parent}' does not exist")
-    written = write_schemas(out, plan_unit_ids(root / "organization.yaml"))
+    units = plan_unit_ids(root / "organization.yaml")
+    out = output_folder(out or root / layout.SCHEMA_DIR, "--out", root, allowed=layout.SCHEMA_DIR)
+    written = write_schemas(out, units)
     return Outcome(lines_text(f"wrote {path}" for path in written))
 
 

@@ -23,17 +23,19 @@ def site(
     options: PlanOptions, out: Path, as_of: str | None, lang: Language, base_url: str | None
 ) -> Outcome:
     """Write the plan's static progress site into a directory (replaced whole)."""
+    from cas_plan.core.outputs import whole_folder
     from cas_plan.core.provenance import git_state
     from cas_plan.output.text import lines_text
-    from cas_plan.publish.site import build_site, check_base_url, write_site
+    from cas_plan.publish.site import MARKER, build_site, check_base_url, write_site
 
     day = parse_date(as_of, "--as-of")
     base = check_base_url(base_url)
     plan = load_for_query(options, day)
     root, _ = options.directory()
+    whole_folder(out, "--out", root, MARKER, "site")  # before the work of building it
     files = build_site(plan, day, lang, base, git_state(root))
     try:
-        write_site(out, files)
+        write_site(out, files, root)
     except OSError as exc:
         raise system_problem(exc) from None
     return Outcome(lines_text([f"wrote {plural(len(files), 'file')} to {out}"]))

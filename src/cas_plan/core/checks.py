@@ -393,9 +393,48 @@ def validate_cells_stated(ctx: CheckContext) -> list[Diagnostic]:
     return out
 
 
+def earliest_record(plan: Plan) -> dt.date | None:
+    """The first day a progress entry or an amendment decision may be dated: January 1 of the
+    year before the plan period starts (a plan is adopted before its period begins)."""
+    return dt.date(plan.plan.model.period.start.year - 1, 1, 1) if plan.plan else None
+
+
+def record_date_problem(
+    plan: Plan, day: dt.date, as_of: dt.date, what: str
+) -> tuple[str, str] | None:
+    """Why a progress entry's or a decision's date cannot be, and the hint: after `as_of`
+    (today), or before the plan's time. `what`: 'progress entry dated', say."""
+    if day > as_of:
+        noun = "progress" if what.startswith("progress") else "a decision"
+        return f"{what} {day}, after {as_of}", f"{noun} is recorded once it has happened"
+    first = earliest_record(plan)
+    if first is not None and day < first:
+        return (
+            f"{what} {day}, before {first}",
+            "dates run from the year before the plan period starts, up to today",
+        )
+    return None
+
+
+def validate_record_dates(ctx: CheckContext) -> list[Diagnostic]:
+    """Amendment decisions are dated within the plan's time and not in the future (progress
+    entries: validate_progress)."""
+    if ctx.plan.amendments is None:
+        return []
+    out = []
+    for index, amendment in enumerate(ctx.plan.amendments.model.amendments):
+        what = f"amendment {amendment.id} adopted on"
+        problem = record_date_problem(ctx.plan, amendment.date, ctx.as_of, what)
+        if problem is not None:
+            message, hint = problem
+            pointer = ("amendments", index, "date")
+            out.append(error_at(ctx.plan.amendments.path, pointer, message, hint=hint))
+    return out
+
+
 def validate_progress(ctx: CheckContext) -> list[Diagnostic]:
-    """Progress entries: in date order, not in the future, values only for the activity's
-    indicators."""
+    """Progress entries: in date order, within the plan's time and not in the future, values
+    only for the activity's indicators."""
     out = []
     for view in ctx.views:
         activity: Activity = view.activity
@@ -412,15 +451,10 @@ def validate_progress(ctx: CheckContext) -> list[Diagnostic]:
                         hint="keep progress entries in date order, oldest first",
                     )
                 )
-            if entry.date > ctx.as_of:
-                out.append(
-                    error_at(
-                        view.path,
-                        (*here, "date"),
-                        f"progress entry dated {entry.date}, after {ctx.as_of}",
-                        hint="progress is recorded once it has happened",
-                    )
-                )
+            problem = record_date_problem(ctx.plan, entry.date, ctx.as_of, "progress entry dated")
+            if problem is not None:
+                message, hint = problem
+                out.append(error_at(view.path, (*here, "date"), message, hint=hint))
             if (
                 entry.status == "completed"
                 and view.due.value
@@ -677,6 +711,7 @@ CHECKS: list[Callable[[CheckContext], list[Diagnostic]]] = [
     validate_cells_stated,
     validate_progress,
     validate_amendments,
+    validate_record_dates,
     validate_corrections,
     validate_reporters,
     validate_spending_currency,

@@ -307,8 +307,8 @@ class Listing:
     root: Path | None = None  # a directory on disk, whose parse cache may be used
 
 
-def directory_listing(root: Path) -> Listing:
-    """The plan directory on disk, after checking that it is one."""
+def check_directory(root: Path) -> None:
+    """The plan directory exists and can be read, or a usage error says why."""
     if not root.exists():
         raise PlanDirectoryError(
             f"plan directory '{printable(str(root))}' does not exist; "
@@ -318,6 +318,16 @@ def directory_listing(root: Path) -> Listing:
         raise PlanDirectoryError(f"'{printable(str(root))}' is not a directory")
     if not os.access(root, os.R_OK | os.X_OK):
         raise PlanDirectoryError(f"plan directory '{printable(str(root))}' cannot be read")
+
+
+def directory_listing(root: Path, *, settle: bool = True) -> Listing:
+    """The plan directory on disk, after checking that it is one and completing a write that
+    was interrupted there (`settle`; PlanEdit does that itself, holding the lock)."""
+    from cas_plan.core import journal
+
+    check_directory(root)
+    if settle:
+        journal.settle_on_open(root, str(root))
     found, refused = layout.walk(root)
     return Listing(
         [f.relative for f in found],

@@ -50,7 +50,13 @@ class Money:
         return Money(self.currency, self.amount + other.amount)
 
     def spell(self) -> str:
+        """As the YAML holds it: '1500000.00 RSD'."""
         return f"{self.amount} {self.currency}"
+
+    def shown(self) -> str:
+        """As every text and terminal output shows it: '1,500,000.00 RSD' (the table's
+        grouping, the decimals as written, never rounded)."""
+        return amount_text(str(self.amount), self.currency)
 
     def __str__(self) -> str:
         return self.spell()
@@ -98,6 +104,11 @@ def group_digits(decimal_text: str) -> str:
     whole, _, decimals = decimal_text.lstrip("-").partition(".")
     grouped = f"{int(whole):,}"
     return sign + grouped + (f".{decimals}" if decimals else "")
+
+
+def amount_text(decimal_text: str, currency: str) -> str:
+    """An amount and its currency in the one money format of text output: '250,000 EUR'."""
+    return f"{group_digits(decimal_text)} {currency}"
 
 
 # How people type a number: one mark between the whole part and the fraction, '.' or ','

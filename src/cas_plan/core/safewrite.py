@@ -1,11 +1,8 @@
-"""Writing files so that a crash never leaves half a file: a temporary file in the same
-directory, flushed to disk, then renamed over the target. Every command that writes uses it;
-a whole directory (a site) is replaced the same way, by renaming a finished sibling into place.
-
-Writers of one directory take turns: the digest check and the rename happen under an advisory
-lock on the directory, so two `casplan progress` on one file cannot both pass the check and
-lose an entry (the second sees the first's change and refuses). An editor takes no such lock;
-its save between our check and our rename is the one race left, and the window is a rename.
+"""Writing one file so that a crash never leaves half a file: a temporary file in the same
+directory, flushed to disk, then renamed over the target (an output file, the parse cache).
+Writers of one directory take turns under an advisory lock on it, which also lets a writer
+remove the temporaries a killed one left. Plan files and sets of files go through
+core/journal.py instead (all or nothing); where outputs may go is core/outputs.py's business.
 """
 
 from __future__ import annotations
@@ -13,26 +10,12 @@ from __future__ import annotations
 import contextlib
 import errno
 import glob
-import hashlib
 import os
-import shutil
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator
 from pathlib import Path
 
 TEMPORARY_SUFFIX = ".tmp"
-
-
-class ChangedOnDisk(Exception):
-    """The file changed between reading and writing: nothing was written."""
-
-
-class NotReplaceable(Exception):
-    """The directory to replace is not one this writer may replace: nothing was written."""
-
-
-def digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 @contextlib.contextmanager
@@ -73,21 +56,12 @@ def _remove_stale_temporaries(path: Path) -> None:
             leftover.unlink()
 
 
-def write_atomically(
-    path: Path,
-    data: bytes,
-    expected_digest: str | None = None,
-    before_rename: Callable[[Path], None] | None = None,
-) -> None:
+def write_atomically(path: Path, data: bytes) -> None:
     """Write `data` to `path` atomically.
 
-    A symbolic link is written through: its target is replaced, the link stays a link. With
-    `expected_digest`, refuse (ChangedOnDisk, nothing written) when the file on disk no longer
-    has that digest: someone changed it since it was read. On any failure the temporary file is
-    removed and the original is left as it was. `before_rename` lets tests inject a failure
-    between writing and renaming.
+    A symbolic link at `path` is replaced by the file, never written through. On any failure
+    the temporary file is removed and the original is left as it was.
     """
-    path = Path(os.path.realpath(path)) if path.is_symlink() else path
     with directory_lock(path.parent):
         _remove_stale_temporaries(path)
         descriptor, temporary = tempfile.mkstemp(
@@ -98,15 +72,9 @@ def write_atomically(
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
-            mode = path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~current_umask()
+            present = path.exists() and not path.is_symlink()
+            mode = path.stat().st_mode & 0o7777 if present else 0o666 & ~current_umask()
             os.chmod(temporary, mode)
-            if before_rename is not None:
-                before_rename(Path(temporary))
-            if expected_digest is not None and digest(path.read_bytes()) != expected_digest:
-                raise ChangedOnDisk(
-                    f"{path} changed on disk while the new content was being prepared; "
-                    "run the command again"
-                )
             os.replace(temporary, path)
         except BaseException:
             with contextlib.suppress(FileNotFoundError):
@@ -118,38 +86,3 @@ def current_umask() -> int:
     current = os.umask(0)
     os.umask(current)
     return current
-
-
-def replace_directory(out: Path, files: Mapping[str, bytes], marker: str, what: str) -> None:
-    """Make `files` (path in the directory -> bytes) the whole content of directory `out`:
-    written into a temporary sibling, then renamed into place, so a reader never sees half of
-    it. `marker` names a file every such directory holds: a non-empty `out` without it is not
-    `what` this writer made, and is refused (NotReplaceable), as is a missing parent."""
-    parent = out.absolute().parent
-    if not parent.is_dir():
-        raise NotReplaceable(f"directory '{parent}' does not exist")
-    if out.exists() or out.is_symlink():
-        if not out.is_dir() or out.is_symlink():
-            raise NotReplaceable(f"'{out}' is not a directory")
-        if any(out.iterdir()) and not (out / marker).is_file():
-            raise NotReplaceable(
-                f"'{out}' is not empty and is not {what} casplan wrote "
-                f"(it has no {marker} file); choose another directory or empty it"
-            )
-    temporary = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".new", dir=parent))
-    try:
-        os.chmod(temporary, 0o755)  # mkdtemp makes it private; what it holds is for all to read
-        for relative, data in files.items():
-            target = temporary / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        if out.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=parent))
-            os.rename(out, old / "replaced")
-            os.rename(temporary, out)
-            shutil.rmtree(old)
-        else:
-            os.rename(temporary, out)
-    except BaseException:
-        shutil.rmtree(temporary, ignore_errors=True)
-        raise

@@ -24,7 +24,6 @@ from pydantic import BaseModel
 
 from cas_plan.core import layout
 from cas_plan.core.loader import FILE_MODELS
-from cas_plan.core.safewrite import write_atomically
 
 FILE_KINDS: dict[str, type[BaseModel]] = {kind: FILE_MODELS[kind] for kind in layout.KINDS}
 SCHEMA_DIR = layout.SCHEMA_DIR
@@ -101,13 +100,14 @@ def plan_unit_ids(organization: Path) -> list[str]:
 
 
 def write_schemas(directory: Path, unit_ids: Sequence[str] | None = None) -> list[Path]:
-    directory.mkdir(exist_ok=True)
-    written = []
-    for name, text in schema_texts(unit_ids).items():
-        path = directory / name
-        write_atomically(path, text.encode("utf-8"))
-        written.append(path)
-    return written
+    """Every schema into `directory` (checked and made by outputs.output_folder), all or none."""
+    from cas_plan.core.outputs import write_files
+
+    texts = schema_texts(unit_ids)
+    write_files(
+        directory, {name: text.encode("utf-8") for name, text in texts.items()}, "schema", "--out"
+    )
+    return [directory / name for name in texts]
 
 
 def schema_line(relative: str) -> str:

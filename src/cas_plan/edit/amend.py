@@ -14,16 +14,19 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from cas_plan.core.errors import PlanProblems, UsageError
+from cas_plan.core.loader import Plan
 from cas_plan.core.model import CONTINUED, Amendment
 from cas_plan.core.schema import schema_line
 from cas_plan.core.suggest import did_you_mean
-from cas_plan.core.views import ActivityView
-from cas_plan.edit.progress import PlanEdit, ProgressWritten
+from cas_plan.core.views import ActivityView, id_sort_key
+from cas_plan.edit.lines import plain_long_keys
+from cas_plan.edit.transaction import PlanEdit, Written
 
 
 def _round_trip_yaml() -> Any:
@@ -39,7 +42,7 @@ def _round_trip_yaml() -> Any:
     yaml.representer.add_representer(
         type(None), lambda rep, _: rep.represent_scalar("tag:yaml.org,2002:null", "null")
     )
-    return yaml
+    return plain_long_keys(yaml)
 
 
 @dataclass(frozen=True)
@@ -61,10 +64,12 @@ class Amended:
     new_amendment: bool
     affected: list[str]  # every activity whose effective value changes
     pinned: list[str]  # rows that keep the old value, now written on them
-    written: list[ProgressWritten]
+    written: list[Written]
 
 
-def find_amendment(registry: Sequence[Amendment], request: AmendRequest) -> tuple[Amendment, bool]:
+def find_amendment(
+    registry: Sequence[Amendment], request: AmendRequest | AddRequest
+) -> tuple[Amendment, bool]:
     """The amendment the request names (by id or reference), or a new one to add."""
     for amendment in registry:
         if request.decision in (amendment.id, amendment.decision):
@@ -141,13 +146,9 @@ def _append_history(activity: Any, change: dict[str, Any]) -> None:
         _place_key(activity, "history", CommentedSeq([entry]), ("progress", "sub_activities"))
 
 
-def amend(
-    root: Any, shown_root: str, request: AmendRequest, today: dt.date, *, dry_run: bool = False
-) -> Amended:
-    """Apply one amendment to one activity (and the rows that continue its cell)."""
-    from ruamel.yaml.comments import CommentedMap
-
-    edit = PlanEdit.begin(root, shown_root, today)
+def amend(edit: PlanEdit, request: AmendRequest, *, dry_run: bool = False) -> Amended:
+    """Apply one amendment to one activity (and the rows that continue its cell), in the edit
+    the caller began (holding the plan's lock)."""
     plan = edit.plan
     views = list(plan.views)
     by_id = {view.id: view for view in views}
@@ -184,19 +185,8 @@ def amend(
     pinned = [d for d in dependents if d not in request.also]
 
     relative = plan.relative(view.path)
-    text = edit.text(relative)
-    newline = "\r\n" if "\r\n" in text else "\n"
-    plain = text.replace("\r\n", "\n")
-    yaml = _round_trip_yaml()
-    document = yaml.load(plain)
-    check = io.StringIO()
-    yaml.dump(document, check)
-    if check.getvalue() != plain:
-        raise PlanProblems(
-            f"{view.path} cannot be amended without rewriting other lines of the file; "
-            "amend it by hand (see the README)"
-        )
-    activity = _node(document, view.pointer)
+    document = _Document.read(edit, relative, view.path)
+    activity = _node(document.data, view.pointer)
     change: dict[str, Any] = {"amendment": amendment.id}
     if request.cancel:
         _place_key(
@@ -215,27 +205,55 @@ def amend(
                 copy.deepcopy(activity[cell])
                 if stated
                 else copy.deepcopy(
-                    _node(document, by_id[getattr(view, cell).written_on].pointer)[cell]
+                    _node(document.data, by_id[getattr(view, cell).written_on].pointer)[cell]
                 )
             )
             _place_key(activity, cell, request.value, _AFTER_CELLS)
             for pinned_id in pinned:
-                row = _node(document, by_id[pinned_id].pointer)
+                row = _node(document.data, by_id[pinned_id].pointer)
                 _place_key(row, cell, copy.deepcopy(old_value), _AFTER_CELLS)
                 _append_history(row, {"amendment": amendment.id, cell: CONTINUED})
         _append_history(activity, change)
         affected = [view.id, *request.also]
-    dumped = io.StringIO()
-    yaml.dump(document, dumped)
-    edit.change(relative, dumped.getvalue().replace("\n", newline))
+    document.save(edit, relative)
     if new:
-        edit.change("amendments.yaml", _with_amendment(edit, amendment, CommentedMap))
+        edit.change("amendments.yaml", _with_amendment(edit, amendment))
     written = edit.finish(dry_run=dry_run, refused="the amendment")
     return Amended(amendment, new, affected, pinned, written)
 
 
-def _with_amendment(edit: PlanEdit, amendment: Amendment, mapping: Any) -> str:
+@dataclass(frozen=True)
+class _Document:
+    """A measure file loaded for a round trip that changes nothing but what is edited."""
+
+    yaml: Any
+    data: Any
+    newline: str
+
+    @classmethod
+    def read(cls, edit: PlanEdit, relative: str, shown: str) -> _Document:
+        text = edit.text(relative)
+        plain = text.replace("\r\n", "\n")
+        yaml = _round_trip_yaml()
+        data = yaml.load(plain)
+        check = io.StringIO()
+        yaml.dump(data, check)
+        if check.getvalue() != plain:
+            raise PlanProblems(
+                f"{shown} cannot be amended without rewriting other lines of the file; "
+                "amend it by hand (see the README)"
+            )
+        return cls(yaml, data, "\r\n" if "\r\n" in text else "\n")
+
+    def save(self, edit: PlanEdit, relative: str) -> None:
+        dumped = io.StringIO()
+        self.yaml.dump(self.data, dumped)
+        edit.change(relative, dumped.getvalue().replace("\n", self.newline))
+
+
+def _with_amendment(edit: PlanEdit, amendment: Amendment) -> str:
     """amendments.yaml with the new decision appended (the file is made if there is none)."""
+    from ruamel.yaml.comments import CommentedMap as mapping
     from ruamel.yaml.comments import CommentedSeq
 
     record = mapping(
@@ -243,17 +261,97 @@ def _with_amendment(edit: PlanEdit, amendment: Amendment, mapping: Any) -> str:
         + ([("reason", amendment.reason)] if amendment.reason else [])
     )
     yaml = _round_trip_yaml()
-    if (edit.root / "amendments.yaml").is_file():
+    present = edit.exists("amendments.yaml")
+    if present:
         document = yaml.load(edit.text("amendments.yaml"))
         if not isinstance(document.get("amendments"), list):
             document["amendments"] = CommentedSeq()
         document["amendments"].append(record)
     else:
-        edit.originals["amendments.yaml"] = b""
         document = mapping([("amendments", CommentedSeq([record]))])
     out = io.StringIO()
     yaml.dump(document, out)
     text = out.getvalue()
-    if not (edit.root / "amendments.yaml").is_file():
+    if not present:
         text = schema_line("amendments.yaml") + "\n" + text
     return text
+
+
+@dataclass(frozen=True)
+class AddRequest:
+    """`amend NEW-ID --add`: an activity a decision adds, every cell stated (as YAML values)."""
+
+    activity_id: str
+    decision: str
+    date: dt.date | None
+    reason: str | None
+    title: str
+    indicators: tuple[str, ...]
+    responsible: Any
+    funds: Any
+    due: Any
+
+
+def add_activity(edit: PlanEdit, request: AddRequest, *, dry_run: bool = False) -> Amended:
+    """Add an activity to its measure (or under its parent activity, for a sub-activity), in id
+    order, with `added_by` naming the decision; validated and written like every change."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    plan = edit.plan
+    path, pointer = _place_of(plan, request.activity_id)
+    registry = list(plan.amendments.model.amendments) if plan.amendments else []
+    amendment, new = find_amendment(registry, request)
+    relative = plan.relative(path)
+    document = _Document.read(edit, relative, path)
+    row = CommentedMap(
+        [
+            ("id", DoubleQuotedScalarString(request.activity_id)),
+            ("title", request.title),
+            ("indicators", CommentedSeq(request.indicators)),
+            ("responsible", request.responsible),
+            ("funds", request.funds),
+            ("due", request.due),
+            ("added_by", amendment.id),
+        ]
+    )
+    if pointer:  # a sub-activity: into its parent's list
+        parent = _node(document.data, pointer)
+        if not isinstance(parent.get("sub_activities"), list):
+            _place_key(parent, "sub_activities", CommentedSeq(), ())
+        rows = parent["sub_activities"]
+    else:
+        rows = document.data["activities"]
+    key = id_sort_key(request.activity_id)
+    at = next((i for i, r in enumerate(rows) if id_sort_key(str(r["id"])) > key), len(rows))
+    rows.insert(at, row)
+    document.save(edit, relative)
+    if new:
+        edit.change("amendments.yaml", _with_amendment(edit, amendment))
+    written = edit.finish(dry_run=dry_run, refused="the amendment")
+    return Amended(amendment, new, [request.activity_id], [], written)
+
+
+def _place_of(plan: Plan, identifier: str) -> tuple[str, tuple[str | int, ...]]:
+    """Where a new activity goes: its measure file and its parent activity's pointer (empty
+    for an activity of the measure itself); a usage error when it cannot go there."""
+    by_id = {view.id: view for view in plan.views}
+    if identifier in by_id:
+        raise UsageError(f"--add: {identifier} is already an activity; give the new one's id")
+    if not re.fullmatch(r"[1-9]\d*\.[1-9]\d*(\.[1-9]\d*)+", identifier):
+        raise UsageError(
+            f"--add: '{identifier}' is not an activity id (like 1.1.4, or 1.1.4.1 under 1.1.4)"
+        )
+    parts = identifier.split(".")
+    measure_id = ".".join(parts[:2])
+    measure = next((m for m in plan.measures if m.model.id == measure_id), None)
+    if measure is None:
+        raise UsageError(f"--add: measure {measure_id} does not exist in the plan")
+    if len(parts) == 3:
+        return measure.path, ()
+    parent = by_id.get(".".join(parts[:-1]))
+    if parent is None:
+        raise UsageError(f"--add: {'.'.join(parts[:-1])} does not exist; add it first")
+    if parent.cancelled:
+        raise UsageError(f"--add: {parent.id} was cancelled by {parent.activity.cancelled_by}")
+    return parent.path, parent.pointer

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
 
+from cas_plan.core import journal
 from cas_plan.core.errors import UsageError
 from cas_plan.core.layout import SCHEMA_DIR
 from cas_plan.core.safewrite import current_umask, write_atomically
@@ -84,30 +86,57 @@ def init_plan(
     directory: Path, title: str = "Action plan", today: dt.date | None = None
 ) -> list[Path]:
     """Write the starter plan into a hidden sibling directory and rename it into place at the
-    end, so a failure (a full disk) leaves nothing behind, not half a plan."""
+    end, so a failure (a full disk, a kill) leaves nothing behind, not half a plan. Two runs
+    into one directory take turns (a lock on the parent): the second finds it taken."""
     if not title.strip():
         raise UsageError("--title: the plan's title is empty")
     if any(0xD800 <= ord(char) <= 0xDFFF for char in title):
         raise UsageError("--title: the title is not valid text (bytes that are not UTF-8)")
-    if directory.exists() and not directory.is_dir():
-        raise InitError(f"'{directory}' is a file, not a directory; nothing was written")
-    if directory.is_dir() and any(directory.iterdir()):
-        raise InitError(f"'{directory}' exists and is not empty; nothing was written")
     start_year = (today or dt.date.today()).year
     files = starter_files(title, start_year)
     units = read_yaml_text(files["organization.yaml"], "organization.yaml").data["units"]
     schemas = schema_texts([unit["id"] for unit in units])
     files.update({f"{SCHEMA_DIR}/{name}": text for name, text in schemas.items()})
     directory.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
+    with journal.locked(directory.parent, f"'{directory}'"):
+        _remove_stale_staging(directory)
+        _check_empty(directory)
+        _stage_and_rename(directory, files)
+    return [directory / relative for relative in files]
+
+
+def _check_empty(directory: Path) -> None:
+    if directory.is_symlink():
+        raise InitError(f"'{directory}' is a symbolic link; nothing was written")
+    if directory.exists() and not directory.is_dir():
+        raise InitError(f"'{directory}' is a file, not a directory; nothing was written")
+    if directory.is_dir() and any(directory.iterdir()):
+        raise InitError(f"'{directory}' exists and is not empty; nothing was written")
+
+
+_STAGING = ".casplan-init"
+
+
+def _remove_stale_staging(directory: Path) -> None:
+    """What a killed `init` into the same directory left (called holding the parent's lock)."""
+    pattern = re.compile(rf"\.{re.escape(directory.name)}\.[a-z0-9_]+{re.escape(_STAGING)}")
+    for leftover in directory.parent.iterdir():
+        if pattern.fullmatch(leftover.name) and leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _stage_and_rename(directory: Path, files: dict[str, str]) -> None:
+    staging = Path(
+        tempfile.mkdtemp(prefix=f".{directory.name}.", suffix=_STAGING, dir=directory.parent)
+    )
     try:
         for relative, text in files.items():
             path = staging / relative
             path.parent.mkdir(parents=True, exist_ok=True)
             write_atomically(path, text.encode("utf-8"))
         staging.chmod(0o777 & ~current_umask())  # mkdtemp makes it private; a plan is not
+        journal.checkpoint("init-staged")
         os.replace(staging, directory)  # over an empty directory too
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return [directory / relative for relative in files]

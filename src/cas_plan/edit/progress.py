@@ -3,31 +3,27 @@
 The entry's lines (dumped by ruamel.yaml) are inserted where the activity's progress list ends,
 at the positions of the file as it was read, so comments, key order, quoting, line ends and
 layout elsewhere stay byte-for-byte as they were; whatever the layout, the result is read back
-and must hold the old data plus the entry. The whole plan is validated with the new text before
-anything is written; the write is atomic (a temporary file in the same directory, then a rename)
-and refused if the file changed on disk in the meantime (see safewrite.py).
+and must hold the old data plus the entry. The write goes through the plan's one transaction
+(edit/transaction.py): the whole plan validated with the new text, written all or nothing.
 """
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
-import difflib
 import io
-import itertools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from cas_plan.core.errors import PlanProblems, UsageError
-from cas_plan.core.loader import Listing, Plan, directory_listing
 from cas_plan.core.money import Money
-from cas_plan.core.safewrite import ChangedOnDisk, digest, write_atomically
 from cas_plan.core.suggest import did_you_mean
 from cas_plan.core.views import ActivityView
 from cas_plan.core.yaml_reader import read_yaml_text
+from cas_plan.edit.lines import Lines, plain_long_keys
+from cas_plan.edit.transaction import PlanEdit, Written
 
 
 class ProgressError(PlanProblems):
@@ -45,14 +41,6 @@ class ProgressRequest:
     reported_by: str | None = None
     spent: tuple[tuple[Money, str | None], ...] = ()  # (amount, financing source)
     corrects: str | None = None  # DATE or DATE#N of the entry this one supersedes
-
-
-@dataclass(frozen=True)
-class ProgressWritten:
-    path: Path
-    shown: str
-    added_lines: list[str]
-    diff_lines: list[str]  # every changed line, '-' removed and '+' added, in file order
 
 
 def resolve_indicator(reference: str, indicators: list[str]) -> str:
@@ -108,41 +96,12 @@ def _round_trip_yaml() -> Any:
 
     yaml = YAML(typ="rt")
     yaml.width = 1_000_000  # never re-wrap long lines
-    return yaml
+    return plain_long_keys(yaml)
 
 
-# Line ends as editors and git see them; YAML 1.1 parsers also break lines at U+0085, U+2028
-# and U+2029, which in a plan file are characters of a note, never line ends.
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 # Characters a dumper might write raw inside a scalar but that some reader would take as a line
 # break or refuse: such a text is written double-quoted, with escapes.
 _NEEDS_ESCAPES = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
-
-
-class _Lines:
-    """The file's lines, each with its own line end, and character index -> line number."""
-
-    def __init__(self, text: str) -> None:
-        self.lines: list[str] = _LINE.findall(text)
-        self.starts = list(itertools.accumulate((len(line) for line in self.lines), initial=0))
-
-    def bodies(self) -> list[str]:
-        return [line.rstrip("\r\n") for line in self.lines]
-
-    def number(self, index: int) -> int:
-        """0-based line of a character index."""
-        return bisect.bisect_right(self.starts, index) - 1
-
-    def column(self, index: int) -> int:
-        return index - self.starts[self.number(index)]
-
-    def end_of(self, number: int) -> str:
-        """The line end of a line; for a last line without one, the line end of the one above."""
-        for line in reversed(self.lines[: number + 1]):
-            body = line.rstrip("\r\n")
-            if body != line:
-                return line[len(body) :]
-        return "\n"
 
 
 def _child(node: Any, step: str | int) -> Any:
@@ -159,7 +118,7 @@ def _last_leaf(node: Any) -> Any:
     return node
 
 
-def _line_after(lines: _Lines, node: Any) -> int:
+def _line_after(lines: Lines, node: Any) -> int:
     """The number of the line after the one on which `node`'s text ends."""
     end = _last_leaf(node).end_mark.index
     if end > 0 and lines.number(end - 1) < lines.number(end):  # ends with its line break
@@ -167,7 +126,7 @@ def _line_after(lines: _Lines, node: Any) -> int:
     return lines.number(end) + 1
 
 
-def _sequence_offset(root: Any, lines: _Lines) -> int:
+def _sequence_offset(root: Any, lines: Lines) -> int:
     """How far this file indents a block list under its key (2 in `key:\n  - a`, 0 in
     `key:\n- a`): the first such list in the file sets it."""
     pending = [root]
@@ -218,7 +177,7 @@ def insert_entry(text: str, pointer: tuple[str | int, ...], entry: dict[str, Any
     """
     from cas_plan.core.yaml_reader import compose_text
 
-    lines = _Lines(text)
+    lines = Lines(text)
     root = compose_text(text)
     activity = root
     for step in pointer:
@@ -289,14 +248,10 @@ def _holds_old_data_and_entry(
 
 
 def record_progress(
-    root: Path,
-    shown_root: str,
-    request: ProgressRequest,
-    today: dt.date,
-    before_rename: Callable[[Path], None] | None = None,
-) -> ProgressWritten:
-    """Append one progress entry to the activity's measure file, or raise ProgressError."""
-    return record_entries(root, shown_root, [request], today, before_rename=before_rename)[0]
+    root: Path, shown_root: str, request: ProgressRequest, today: dt.date
+) -> Written:
+    """Append one progress entry to the activity's measure file, or raise a PlanProblems."""
+    return record_entries(root, shown_root, [request], today)[0]
 
 
 def record_entries(
@@ -306,13 +261,18 @@ def record_entries(
     today: dt.date,
     *,
     dry_run: bool = False,
-    before_rename: Callable[[Path], None] | None = None,
-) -> list[ProgressWritten]:
+) -> list[Written]:
     """Append progress entries (to one or several measure files) as one change: the whole plan
     is validated with all of them first, and nothing is written if any is refused. With
     `dry_run`, the files are left as they are and the lines that would be added are returned.
     """
-    edit = PlanEdit.begin(root, shown_root, today)
+    with PlanEdit.begin(root, shown_root, today, "progress") as edit:
+        add_entries(edit, requests)
+        return edit.finish(dry_run=dry_run, refused="the entry")
+
+
+def add_entries(edit: PlanEdit, requests: Sequence[ProgressRequest]) -> None:
+    """The entries as changes of the edit's measure files (validated when it finishes)."""
     views = {view.id: view for view in edit.plan.views}
     for request in requests:
         if request.activity_id not in views:
@@ -325,116 +285,3 @@ def record_entries(
         edit.change(
             relative, insert_entry(edit.text(relative), view.pointer, entry_data(request, view))
         )
-    return edit.finish(dry_run=dry_run, before_rename=before_rename, refused="the entry")
-
-
-@dataclass
-class PlanEdit:
-    """A change to some files of a valid plan: read once, validated whole, written atomically.
-
-    Every command that edits the plan (progress, import, amend) goes through it, so they share
-    the guarantees: the plan must validate before and after, nothing is written if the change
-    is refused, and a file that changed on disk meanwhile is never overwritten.
-    """
-
-    root: Path
-    shown_root: str
-    today: dt.date
-    listing: Listing
-    plan: Plan
-    originals: dict[str, bytes | None]  # None: a file the change creates
-    texts: dict[str, str]
-
-    @classmethod
-    def begin(cls, root: Path, shown_root: str, today: dt.date) -> PlanEdit:
-        from cas_plan.core.checks import check_plan
-
-        listing = directory_listing(root)
-        current = check_plan(listing, shown_root, today)
-        if current.errors:
-            count = len(current.errors)
-            raise ProgressError(
-                f"the plan already has {count} problem{'s' if count != 1 else ''}; "
-                "fix them first (see 'casplan validate')",
-                problems=current.errors,
-            )
-        return cls(root, shown_root, today, listing, current.plan, {}, {})
-
-    def text(self, relative: str) -> str:
-        """The file's text with the changes made so far ('' for a file not there yet)."""
-        if relative not in self.texts:
-            file = self.root / relative
-            raw = file.read_bytes() if file.exists() else None
-            self.originals[relative] = raw
-            self.texts[relative] = raw.decode("utf-8-sig") if raw is not None else ""
-        return self.texts[relative]
-
-    def change(self, relative: str, new_text: str) -> None:
-        self.text(relative)
-        self.texts[relative] = new_text
-
-    def finish(
-        self,
-        *,
-        dry_run: bool = False,
-        before_rename: Callable[[Path], None] | None = None,
-        refused: str = "the change",
-    ) -> list[ProgressWritten]:
-        from cas_plan.core.checks import check_plan
-
-        proposed = check_plan(self.listing, self.shown_root, self.today, overlay=self.texts)
-        if proposed.errors:
-            raise ProgressError(
-                f"{refused} would leave the plan invalid",
-                problems=proposed.errors,
-                texts={self.plan.show(rel): text for rel, text in self.texts.items()},
-            )
-        written = []
-        for relative, new_text in self.texts.items():
-            original = self.originals[relative]
-            old_text = original.decode("utf-8-sig") if original is not None else ""
-            file = self.root / relative
-            if not dry_run:
-                data = new_text.encode("utf-8")
-                if original is not None and original.startswith(b"\xef\xbb\xbf"):
-                    data = b"\xef\xbb\xbf" + data
-                try:
-                    if original is None and file.exists():
-                        raise ChangedOnDisk(f"{file} appeared meanwhile; run the command again")
-                    expected = digest(original) if original is not None else None
-                    write_atomically(file, data, expected, before_rename)
-                except ChangedOnDisk as exc:
-                    raise ProgressError(str(exc)) from None
-            written.append(
-                ProgressWritten(
-                    file,
-                    self.plan.show(relative),
-                    added_lines(old_text, new_text),
-                    diff_lines(old_text, new_text),
-                )
-            )
-        return written
-
-
-def added_lines(old: str, new: str) -> list[str]:
-    """The lines `git diff` shows as added: every line the new text inserts, in order."""
-    old_lines, new_lines = _Lines(old).bodies(), _Lines(new).bodies()
-    matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
-    return [
-        line
-        for tag, _, _, start, end in matcher.get_opcodes()
-        if tag in ("insert", "replace")
-        for line in new_lines[start:end]
-    ]
-
-
-def diff_lines(old: str, new: str) -> list[str]:
-    """The changed lines as `git diff` shows them: '-' for removed, '+' for added, in order."""
-    old_lines, new_lines = old.splitlines(), new.splitlines()
-    matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
-    out = []
-    for tag, a0, a1, b0, b1 in matcher.get_opcodes():
-        if tag != "equal":
-            out += [f"-{line}" for line in old_lines[a0:a1]]
-            out += [f"+{line}" for line in new_lines[b0:b1]]
-    return out

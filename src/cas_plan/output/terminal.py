@@ -20,7 +20,7 @@ from rich.text import Text
 from cas_plan.answers.queries import DueRow, UnitLine, WhoRow
 from cas_plan.answers.records import ActivityRecord, BudgetRecord
 from cas_plan.core.diagnostics import printable
-from cas_plan.core.money import group_digits
+from cas_plan.core.money import amount_text, group_digits
 from cas_plan.core.organization import responsible_names
 from cas_plan.core.status import status_label
 from cas_plan.l10n.formats import MISSING
@@ -413,7 +413,7 @@ def _not_summed(console: Console, record: BudgetRecord) -> None:
     for amount in record["excluded"]:
         console.print(
             shown_text(
-                f"  {amount['amount']} {amount['currency']} of {amount['activity']}: "
+                f"  {amount_text(amount['amount'], amount['currency'])} of {amount['activity']}: "
                 f"{amount['reason']}"
             )
         )

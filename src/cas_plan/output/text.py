@@ -18,6 +18,7 @@ from cas_plan.answers.followup import Followup, UnitFollowup
 from cas_plan.answers.queries import Section
 from cas_plan.answers.records import ActivityShow, FundsRecord, ShowRecord
 from cas_plan.core.diagnostics import Diagnostic, printable
+from cas_plan.core.money import amount_text, parse_money
 from cas_plan.core.periods import Period
 from cas_plan.core.status import status_label
 
@@ -83,7 +84,7 @@ def _cell_source(record: ActivityShow, cell: str) -> str:
 def _funds_lines(funds: FundsRecord) -> list[str]:
     lines = []
     for amount in funds["amounts"]:
-        parts = [f"{amount['amount']} {amount['currency']}"]
+        parts = [amount_text(amount["amount"], amount["currency"])]
         if amount["year"]:
             parts.append(f"for {amount['year']}")
         if amount["annual"]:
@@ -350,7 +351,7 @@ def entry_details(entry: dict[str, Any]) -> list[str]:
     parts += [f"evidence: {evidence}" for evidence in entry.get("evidence", [])]
     for spent in entry.get("spent", []):
         source = f" ({spent['source']})" if spent.get("source") else ""
-        parts.append(f"spent in {spent['year']}: {spent['amount']}{source}")
+        parts.append(f"spent in {spent['year']}: {parse_money(spent['amount']).shown()}{source}")
     if entry.get("reported_by"):
         parts.append(f"reported by {entry['reported_by']}")
     return parts

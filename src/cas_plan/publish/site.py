@@ -231,12 +231,10 @@ def yearly_reports(plan: Plan, as_of: dt.date, lang: str, git: GitState) -> dict
 # --- writing --------------------------------------------------------------------------------
 
 
-def write_site(out: Path, files: Mapping[str, bytes]) -> None:
-    """Replace the folder `out` with the site, whole (`safewrite.replace_directory`); refuse a
+def write_site(out: Path, files: Mapping[str, bytes], plan_root: Path | None = None) -> None:
+    """Replace the folder `out` with the site, whole (core/outputs.replace_folder); refuse a
     non-empty `out` that is not a site casplan wrote (no marker file)."""
-    from cas_plan.core.safewrite import NotReplaceable, replace_directory
+    from cas_plan.core.outputs import replace_folder, whole_folder
 
-    try:
-        replace_directory(out, files, MARKER, "a site")
-    except NotReplaceable as exc:
-        raise UsageError(f"--out: {exc}") from None
+    whole_folder(out, "--out", plan_root, MARKER, "site")
+    replace_folder(out, files, MARKER)
