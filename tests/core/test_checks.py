@@ -116,12 +116,12 @@ BROKEN.update(
             "reports/2019.yaml": 'year: 2018\nexecutive_summary: A fixture narrative.\ngoals:\n  "1": Goal one went well.\n  "7": Not a goal here.\nmeasures:\n  "1.2": Not a measure here.\n',
         },
         "validate_record_dates": {
-        **minimal_files(),
-        "amendments.yaml": "amendments:\n  - id: a-old\n    date: 2015-12-31\n    decision: \"05 br. 1/2015\"\n"
-        "  - id: a-first\n    date: 2016-01-01\n    decision: \"05 br. 1/2016\"\n"
-        "  - id: a-later\n    date: 2019-01-02\n    decision: \"05 br. 1/2019\"\n",
-    },
-    "validate_uncertain": measure(
+            **minimal_files(),
+            "amendments.yaml": 'amendments:\n  - id: a-old\n    date: 2015-12-31\n    decision: "05 br. 1/2015"\n'
+            '  - id: a-first\n    date: 2016-01-01\n    decision: "05 br. 1/2016"\n'
+            '  - id: a-later\n    date: 2019-01-02\n    decision: "05 br. 1/2019"\n',
+        },
+        "validate_uncertain": measure(
             M.replace(
                 "    indicators: [Rules adopted]",
                 "    indicators:\n      items: [Rules adopted]\n      uncertain: the cell may belong to the row below",
