@@ -61,9 +61,11 @@ def resolve_indicator(reference: str, indicators: list[str]) -> str:
         index = int(reference)
         if 1 <= index <= len(indicators):
             return indicators[index - 1]
+        from cas_plan.l10n.formats import plural
+
         raise UsageError(
             f"indicator {reference} does not exist: the activity has "
-            f"{len(indicators)} indicator{'s' if len(indicators) != 1 else ''}"
+            f"{plural(len(indicators), 'indicator', 'en')}"
         )
     if reference in indicators:
         return reference
@@ -348,13 +350,13 @@ class PlanEdit:
     @classmethod
     def begin(cls, root: Path, shown_root: str, today: dt.date) -> PlanEdit:
         from cas_plan.core.checks import check_plan
+        from cas_plan.l10n.formats import plural
 
         listing = directory_listing(root)
         current = check_plan(listing, shown_root, today)
         if current.errors:
-            count = len(current.errors)
             raise ProgressError(
-                f"the plan already has {count} problem{'s' if count != 1 else ''}; "
+                f"the plan already has {plural(len(current.errors), 'problem', 'en')}; "
                 "fix them first (see 'casplan validate')",
                 problems=current.errors,
             )
