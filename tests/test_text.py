@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from cas_plan.commands.common import counted
-from cas_plan.core.deadlines import parse_deadline
+from cas_plan.core.deadlines import DeadlineSpec
 from cas_plan.core.model import Deadline
 from cas_plan.output.text import deadline_cell, header, status_word
 
@@ -45,11 +45,11 @@ def test_statuses_and_headers_in_the_tools_lower_case() -> None:
 
 
 def test_a_deadline_cell_is_an_iso_day_or_words() -> None:
-    def said(spec: object) -> str:
-        return f"<{spec}>"
+    def said(spec: DeadlineSpec) -> str:
+        return f"<{spec.spell()}>"
 
-    day = Deadline(when=parse_deadline(dt.date(2018, 12, 31)))
-    quarter = Deadline(when=parse_deadline("2018-Q4"))
+    day = Deadline.model_validate({"when": dt.date(2018, 12, 31)})
+    quarter = Deadline.model_validate({"when": "2018-Q4"})
     assert deadline_cell(day, said) == "2018-12-31"
-    assert deadline_cell(quarter, said) == "<Quarter(year=2018, quarter=4, kind='quarter')>"
+    assert deadline_cell(quarter, said) == "<2018-Q4>"
     assert deadline_cell(None, said) == ""

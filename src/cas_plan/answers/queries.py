@@ -38,12 +38,8 @@ def status_record(view: ActivityView, as_of: dt.date) -> tuple[str, str | None]:
 # --- what is due --------------------------------------------------------------------------------
 
 Section = Literal["due", "unresolved", "continuous"]
-SECTION_TITLES: dict[Section, str] = {
-    "due": "Due",
-    "unresolved": "Unresolved: the deadline depends on an event whose date is not recorded "
-    "in events.yaml",
-    "continuous": "Continuous and open-ended activities (no deadline)",
-}
+"""Where a row of `due` belongs: falling due in the window, depending on an event whose date is
+not recorded, or running (continuous and open-ended)."""
 CLOSED = ("completed", "cancelled")
 
 

@@ -11,10 +11,11 @@ words, unescaped, and each format escapes them whole.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, get_args
 
 from cas_plan.answers.diff import CELL_KINDS, KINDS, Change, PlanDiff
 from cas_plan.answers.followup import Followup, Missing, UnitFollowup
+from cas_plan.answers.queries import Section
 from cas_plan.answers.records import ActivityShow, FundsRecord, ShowRecord
 from cas_plan.core.deadlines import Day, DeadlineSpec
 from cas_plan.core.diagnostics import Diagnostic, printable
@@ -56,8 +57,8 @@ def problems_text(
 TOOL_LANG = "en"
 """The language of the commands that take no --lang: their tables, `show`, their messages."""
 
-SECTIONS = ("due", "unresolved", "continuous")
-"""The sections of `due`, in order (`answers.queries.Section`)."""
+SECTIONS: tuple[Section, ...] = get_args(Section)
+"""The sections of `due`, in order."""
 
 
 def header(key: str) -> str:
