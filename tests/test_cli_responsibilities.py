@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001  (Cyrillic letters and CLDR's en dashes are the point of some expectations)
 """`casplan units`, `who` and `show`: the registry tree, a unit's activities, one full record."""
 
 from __future__ import annotations

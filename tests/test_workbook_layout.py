@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001  (Cyrillic letters and CLDR's en dashes are the point of some expectations)
 """The collection workbook: layout, locks, drop-downs and checks, metadata round trip, plan text
 that stays text, and a workbook filled as a unit would fill it, read back row by row with the
 exact problems; the same columns as CSV."""
