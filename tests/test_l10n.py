@@ -296,6 +296,10 @@ def test_years_in_running_text_and_the_title():
             "verzija `abc` (git commit), casplan, events.yaml",
             "верзија `abc` (git commit), casplan, events.yaml",
         ),
+        (
+            "kao .xlsx (videti --format json) u Outlook-u, iCalendar",
+            "као .xlsx (видети --format json) у Outlook-у, iCalendar",
+        ),
     ],
 )
 def test_to_cyrillic(latin, cyrillic):

@@ -139,7 +139,7 @@ class DeadlineWords:
 
     @classmethod
     def of(cls, plan: Plan, lang: str) -> DeadlineWords:
-        return cls(check_lang(lang), plan_events(plan))
+        return cls(str(check_lang(lang)), plan_events(plan))
 
     def __call__(self, spec: DeadlineSpec) -> str:
         if spec not in self.said:
