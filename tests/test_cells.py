@@ -5,12 +5,15 @@ from __future__ import annotations
 import pytest
 
 from cas_plan.answers.cells import CellWords, cell_content, cell_text, values_text
+from cas_plan.core.deadlines import Quarter
 from cas_plan.core.model import CONTINUED, Deadline, Funding, Indicators, Responsibility
 from cas_plan.core.money import Money
+from cas_plan.l10n.deadlines import DeadlineWords
 from cas_plan.l10n.formats import format_money
 
 WORDS = CellWords("(blank)", "(continued)", "No extra cost")
 NAMES = {"audit-department": "Audit Department"}
+SR_DEADLINE = DeadlineWords("sr", {})
 
 
 def sr_money(money: Money) -> str:
@@ -31,7 +34,7 @@ FUNDS = Funding.model_validate(
         (
             Deadline.model_validate({"when": "2018-06", "as_written": "June\n  2018"}),
             "June 2018",
-            "2018-06",
+            "jun 2018.",
         ),
         (
             Indicators.model_validate({"items": ["Rules adopted", "Staff trained"]}),
@@ -53,8 +56,8 @@ FUNDS = Funding.model_validate(
 )
 def test_a_cell_in_a_line(value: object, shown: str, values: str) -> None:
     content = cell_content(value)
-    assert cell_text(content, WORDS, NAMES, sr_money) == shown
-    assert values_text(content, WORDS, NAMES, sr_money) == values
+    assert cell_text(content, WORDS, NAMES, sr_money, SR_DEADLINE) == shown
+    assert values_text(content, WORDS, NAMES, sr_money, SR_DEADLINE) == values
 
 
 def test_the_parts_of_a_cell() -> None:
@@ -67,4 +70,7 @@ def test_the_parts_of_a_cell() -> None:
             Money("EUR", FUNDS.amounts[1].amount.amount),
         ),
     )
-    assert values_text(content, WORDS, {}, Money.spell) == "1234567.5 RSD; 100 EUR"
+    assert values_text(content, WORDS, {}, Money.spell, SR_DEADLINE) == "1234567.5 RSD; 100 EUR"
+    deadline = cell_content(Deadline.model_validate({"when": "2018-Q4"}))
+    assert (deadline.texts, deadline.deadline) == ((), Quarter(2018, 4))
+    assert values_text(deadline, WORDS, {}, Money.spell, SR_DEADLINE) == "četvrti kvartal 2018."

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001  (Cyrillic letters that look like Latin ones are the point of a test)
 """`casplan collect` and `casplan import`: workbooks for the bundled plan, filled with openpyxl
 as a unit would, read back into progress entries through the one path `progress` takes."""
 
@@ -130,6 +131,50 @@ def test_collect_every_responsible_unit_and_in_serbian(invoke, plan, out):
     assert wb["Aktivnosti"]["H1"].value == "Novi status"
 
 
+def test_a_cyrillic_workbook_says_everything_in_cyrillic_and_imports(invoke, plan, out):
+    result = invoke(
+        "collect", "--plan", str(plan), "--period", "2018-Q4", "--out", str(out),
+        "--unit", AUDIT, "--lang", "sr-Cyrl",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    path = out / "audit-department.xlsx"
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["Упутство", "Активности", "casplan"]
+    ws = wb["Активности"]
+    assert [cell.value for cell in ws[1]][:8] == [
+        "Број", "Активност", "Показатељи", "Рок", "Тренутни статус", "Датум статуса",
+        "Последња напомена", "Нови статус",
+    ]  # fmt: skip
+    rows = {ws.cell(row, 1).value: row for row in range(2, ws.max_row + 1)}
+    # deadlines in words, never their codes nor the source's English
+    assert ws[f"D{rows['3.5.1.1']}"].value == "континуирано"
+    assert ws[f"D{rows['3.5.1.6']}"].value == "новембар сваке године"
+    assert [wb["casplan"][f"D{r}"].value for r in range(2, 7)] == [
+        "Није започето", "У току", "Реализовано", "Касни", "Отказано",
+    ]  # fmt: skip
+    assert [wb["Упутство"].cell(r, 1).value for r in range(1, 3)] == [
+        "Извештај о напретку: Audit Department",
+        "Акциони план: Action Plan for implementation of the Development Plan of the Customs "
+        "Service of the Republic of Serbia for the period 2017-2020. "
+        "Период: 1. октобар – 31. децембар 2018.",
+    ]
+    # a status is read back from the workbook's label, any language's label or its code, in
+    # any case
+    typed = {"3.5.1.6": "Реализовано", "3.5.1.1": "u TOKU", "3.5.1.2": "DELAYED"}
+    for activity, status in typed.items():
+        ws[f"H{rows[activity]}"] = status
+        ws[f"I{rows[activity]}"] = dt.datetime(2018, 12, 20)
+    wb.save(path)
+    result = invoke("import", "--plan", str(plan), str(path))
+    assert result.exit_code == 0, result.output
+    added = (plan / MEASURE_35).read_text(encoding="utf-8")
+    assert [added.count(f"status: {code}") for code in ("completed", "in_progress", "delayed")] == [
+        1,
+        1,
+        1,
+    ]
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -210,7 +255,7 @@ def test_every_problem_of_every_file_and_nothing_written(invoke, plan, out, monk
     assert result.stderr == (
         "audit-department.xlsx:Activities!M3: 'the minutes' is not evidence; write a web address (https://...), a document reference (doc: br. 148-01-123/2018) or a path on a file share (\\\\server\\share\\folder\\file.pdf)\n"
         "audit-department.xlsx:Activities!I7: '31.11.2018' is not a date; write a date like 2018-06-30\n"
-        "audit-department.xlsx:Activities!H12: 'done' is not a status; write one of not_started, in_progress, completed, delayed, cancelled\n"
+        "audit-department.xlsx:Activities!H12: 'done' is not a status; choose one of Not started, In progress, Completed, Delayed, Cancelled\n"
         "audit-department.xlsx:Activities!A15: '1.1.1' is not one of the activities this workbook was made for; do not change the id column\n"
         "audit-department.xlsx:Activities!L16: 5.3.3 has 1 indicator, so there is no value 2; leave the cell empty\n"
         "audit-department.csv:2:1: audit-department is not responsible for 1.1.1 (customs-procedures-division is); leave the row empty\n"

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001  (Cyrillic letters that look like Latin ones are the point of a test)
 """`casplan followup`: per unit, what has no report in a period, before and after an import;
 the .eml drafts parsed back with the standard library."""
 
@@ -16,22 +17,22 @@ from cas_plan.collect.read import read_collect_workbook
 from plans import REAL_PLAN
 
 AUDIT_BEFORE = """\
-Audit Department (audit-department): 15 of 15 without a report in 2018-Q4; last report: never
-  3.1.8    Continuous | Training of internal audit officers for FMC and IA in the MoF for passing the exam and obtaining the title of authorized internal auditor in public sector
-  3.4.1    Continuous | Organizing training and seminars for the business community and other participants in customs procedures
-  3.4.2    Continuous | Holding presentations in the Serbian Chamber of Commerce
-  3.4.3    Continuous | Participating in the activities of the Working Group for amending regulations in MoF
-  3.5.1    Continuous | Systematic and planned audits of the work and business flow in CAS organizational units
-  3.5.1.1  Continuous | Audit of regularity of customs regulations and procedures
-  3.5.1.2  Continuous | Audit of financial and material operations
-  3.5.1.3  Continuous | Audit of customs administrative and offense proceedings and of organizational and human resources affairs
-  3.5.1.4  Continuous | Audit of other business processes
-  3.5.1.5  Continuous | Monitoring and reporting on results in order to improve the current work and business methodology, to remove defects, errors and shortcomings
-  3.5.1.6  November this year for the next year | Creating the Annual audit plan for the next year
-  3.5.1.8  Continuous | Updating and improving current methodological instructions and developing other tools in line with the best international practice
-  5.3.2    Continuous | Further implementation and alignment with International Standards of Internal Audit in the Audit Department
-  5.3.3    Continuous | Training in order to improve employee expertise by monitoring international practice, for the purposes of professional development of Internal financial control in the public sector
-  5.3.4    Continuous | Cooperation with the Central Harmonisation Unit in order to conduct and implement international Internal Audit standards
+Audit Department (audit-department): 15 of 15 without a report in the period; last report: never
+  3.1.8    continuous | Training of internal audit officers for FMC and IA in the MoF for passing the exam and obtaining the title of authorized internal auditor in public sector
+  3.4.1    continuous | Organizing training and seminars for the business community and other participants in customs procedures
+  3.4.2    continuous | Holding presentations in the Serbian Chamber of Commerce
+  3.4.3    continuous | Participating in the activities of the Working Group for amending regulations in MoF
+  3.5.1    continuous | Systematic and planned audits of the work and business flow in CAS organizational units
+  3.5.1.1  continuous | Audit of regularity of customs regulations and procedures
+  3.5.1.2  continuous | Audit of financial and material operations
+  3.5.1.3  continuous | Audit of customs administrative and offense proceedings and of organizational and human resources affairs
+  3.5.1.4  continuous | Audit of other business processes
+  3.5.1.5  continuous | Monitoring and reporting on results in order to improve the current work and business methodology, to remove defects, errors and shortcomings
+  3.5.1.6  each year by the end of November | Creating the Annual audit plan for the next year
+  3.5.1.8  continuous | Updating and improving current methodological instructions and developing other tools in line with the best international practice
+  5.3.2    continuous | Further implementation and alignment with International Standards of Internal Audit in the Audit Department
+  5.3.3    continuous | Training in order to improve employee expertise by monitoring international practice, for the purposes of professional development of Internal financial control in the public sector
+  5.3.4    continuous | Cooperation with the Central Harmonisation Unit in order to conduct and implement international Internal Audit standards
 """
 
 
@@ -68,11 +69,12 @@ def followup(invoke, plan, *args):
 def test_followup_before_and_after_an_import(invoke, plan, tmp_path):
     before = followup(invoke, plan)
     assert before.stdout.startswith(
-        "Follow-up of 2018-Q4 (2018-10-01 to 2018-12-31), as of 2019-01-10\n\n"
+        "Follow-up of 1 October – 31 December 2018, as of 10 January 2019\n\n"
     )
     assert block(before.stdout, "Audit Department") == AUDIT_BEFORE
     assert before.stdout.endswith(
-        "\nTotal: 167 of 167 activities without a report in 2018-Q4, at 19 of 19 units\n"
+        "\nTotal: 167 of 167 activities without a report in the period, at 19 of 19 "
+        "organizational units\n"
     )
 
     out = tmp_path / "out"
@@ -96,21 +98,22 @@ def test_followup_before_and_after_an_import(invoke, plan, tmp_path):
     after = followup(invoke, plan)
     expected = (
         AUDIT_BEFORE.replace(
-            "15 of 15 without a report in 2018-Q4; last report: never",
-            "13 of 15 without a report in 2018-Q4; last report: 2018-12-20",
+            "15 of 15 without a report in the period; last report: never",
+            "13 of 15 without a report in the period; last report: 20 December 2018",
         )
         .replace(
-            "  3.5.1.1  Continuous | Audit of regularity of customs regulations and procedures\n",
+            "  3.5.1.1  continuous | Audit of regularity of customs regulations and procedures\n",
             "",
         )
         .replace(
-            "  3.5.1.6  November this year for the next year | Creating the Annual audit plan for the next year\n",
+            "  3.5.1.6  each year by the end of November | Creating the Annual audit plan for the next year\n",
             "",
         )
     )
     assert block(after.stdout, "Audit Department") == expected
     assert after.stdout.endswith(
-        "\nTotal: 165 of 167 activities without a report in 2018-Q4, at 19 of 19 units\n"
+        "\nTotal: 165 of 167 activities without a report in the period, at 19 of 19 "
+        "organizational units\n"
     )
     # before the entries' dates, the period had no report yet
     earlier = invoke(
@@ -137,8 +140,13 @@ def test_followup_before_and_after_an_import(invoke, plan, tmp_path):
     assert "audit-department,Audit Department,2018-12-20,3.1.8," in "\n".join(csv_lines)
 
     md = followup(invoke, plan, "--format", "md").stdout
-    assert md.startswith("# Follow-up of 2018-Q4\n\nAs of 2019-01-10.\n\n## ")
-    assert "- **5.3.4** Cooperation with the Central Harmonisation Unit" in md
+    assert md.startswith(
+        "# Follow-up of 1 October – 31 December 2018\n\nState as of 10 January 2019.\n\n## "
+    )
+    assert (
+        "- **5.3.4** Cooperation with the Central Harmonisation Unit in order to conduct and "
+        "implement international Internal Audit standards (deadline: continuous)\n"
+    ) in md
 
 
 def test_eml_drafts_parse_back(invoke, plan, tmp_path):
@@ -157,14 +165,16 @@ def test_eml_drafts_parse_back(invoke, plan, tmp_path):
         (drafts / "audit-department.eml").read_bytes(), policy=default
     )
     assert message["To"] == "audit@carina.rs"
-    assert message["Subject"] == "Progress report for 2018-Q4: Audit Department"
+    assert message["Subject"] == (
+        "Progress report for 1 October – 31 December 2018: Audit Department"
+    )
     assert message["X-Unsent"] == "1"
     assert message["Date"] is None and message["From"] is None
     body = (
         message.get_body(preferencelist=("plain",)).get_content().replace("\r\n", "\n")
     )  # RFC 5322 lines end in CRLF
     assert (
-        "- 3.5.1.6 Creating the Annual audit plan for the next year (deadline: November this year for the next year)\n"
+        "- 3.5.1.6 Creating the Annual audit plan for the next year (deadline: each year by the end of November)\n"
         in body
     )
     assert "Please fill in the attached workbook audit-department.xlsx" in body
@@ -182,6 +192,48 @@ def test_eml_drafts_parse_back(invoke, plan, tmp_path):
         (drafts / "customs-laboratory.eml").read_bytes(), policy=default
     )
     assert no_contact["To"] is None
+
+
+def test_followup_in_cyrillic_drafts_and_workbooks_included(invoke, plan, tmp_path):
+    drafts = tmp_path / "drafts"
+    drafts.mkdir()
+    result = followup(invoke, plan, "--lang", "sr-Cyrl", "--eml", str(drafts))
+    assert result.stdout.startswith(
+        "Праћење извештавања за 1. октобар – 31. децембар 2018., стање на дан 10. јануар 2019.\n\n"
+    )
+    assert block(result.stdout, "Audit Department").splitlines()[:2] == [
+        "Audit Department (audit-department): 15 од 15 без извештаја у периоду; "
+        "последњи извештај: никад",
+        "  3.1.8    континуирано | Training of internal audit officers for FMC and IA in the MoF "
+        "for passing the exam and obtaining the title of authorized internal auditor in public "
+        "sector",
+    ]
+    assert result.stdout.endswith(
+        "\nУкупно: 167 од 167 активности без извештаја у периоду, у 19 од 19 организационих "
+        "јединица\n"
+    )
+    message = email.message_from_bytes(
+        (drafts / "audit-department.eml").read_bytes(), policy=default
+    )
+    assert message["Subject"] == (
+        "Извештај о напретку за 1. октобар – 31. децембар 2018.: Audit Department"
+    )
+    body = message.get_body(preferencelist=("plain",)).get_content().replace("\r\n", "\n")
+    assert body.startswith("Поштоване колегинице и колеге,\n\nза извештај о напретку у ")
+    assert (
+        "- 3.5.1.6 Creating the Annual audit plan for the next year (рок: новембар сваке године)\n"
+    ) in body
+    assert body.endswith("\nВаш последњи извештај: још ниједан.\n")
+    (attachment,) = list(message.iter_attachments())
+    read = read_collect_workbook(attachment.get_content(), "audit-department.xlsx")
+    assert read.problems == [] and read.meta is not None
+    assert read.meta.lang == "sr-Cyrl"
+    assert read.meta.status_labels["completed"] == "Реализовано"
+    md = followup(invoke, plan, "--lang", "sr", "--format", "md").stdout
+    assert md.startswith(
+        "# Praćenje izveštavanja za 1. oktobar – 31. decembar 2018.\n\n"
+        "Stanje na dan 10. januar 2019.\n\n## "
+    )
 
 
 @pytest.mark.parametrize(

@@ -69,7 +69,7 @@ def test_list_json_fixture(invoke, tmp_path):
         "due": {
             "kind": "date",
             "spelling": "2018-12-31",
-            "description": "on 31 December 2018",
+            "description": "31 December 2018",
             "first_day": "2018-12-31",
             "last_day": "2018-12-31",
             "as_written": None,
@@ -105,7 +105,7 @@ def test_list_json_fixture(invoke, tmp_path):
         "due": {
             "kind": "continuous",
             "spelling": "continuous",
-            "description": "continuous, no deadline",
+            "description": "continuous",
             "first_day": None,
             "last_day": None,
             "as_written": None,

@@ -105,7 +105,7 @@ def test_entry_is_appended_and_nothing_else_changes(invoke, plan):
     validated = invoke("validate", "--plan", str(plan))
     assert (validated.exit_code, validated.output) == (
         0,
-        f"{plan}: valid: 1 measures, 3 activities; 0 errors, 0 warnings\n",
+        f"{plan}: valid: 1 measure, 3 activities; 0 errors, 0 warnings\n",
     )
     status = invoke("list", "--plan", str(plan), "--format", "json", "--as-of", "2018-12-01")
     assert [(r["id"], r["status"], r["status_date"]) for r in json.loads(status.stdout)] == [

@@ -226,7 +226,7 @@ def test_init_then_validate(invoke, tmp_path):
     ]
     result = invoke("validate", "--plan", str(target), "--strict")
     assert result.exit_code == 0, result.output
-    assert result.output.endswith("valid: 1 measures, 1 activities; 0 errors, 0 warnings\n")
+    assert result.output.endswith("valid: 1 measure, 1 activity; 0 errors, 0 warnings\n")
     assert 'title: "Action plan of another institution"' in (target / "plan.yaml").read_text()
     again = invoke("init", str(target))
     assert again.exit_code == 2

@@ -39,7 +39,7 @@ def test_minimal_fixture_is_valid(invoke, tmp_path):
     plan = write_plan(tmp_path / "p", minimal_files())
     result = invoke("validate", "--plan", str(plan))
     assert result.exit_code == 0, result.output
-    assert result.output == f"{plan}: valid: 1 measures, 2 activities; 0 errors, 0 warnings\n"
+    assert result.output == f"{plan}: valid: 1 measure, 2 activities; 0 errors, 0 warnings\n"
 
 
 def broken(tmp_path: Path, measure: str, **extra: str) -> Path:

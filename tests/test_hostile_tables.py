@@ -1,9 +1,10 @@
-"""Tables at any width: ids, dates, statuses, amounts and counts are never cut.
+"""Tables at any width: ids, dates, statuses, amounts, counts and short deadlines are never cut.
 
 Every table command runs on the real plan at 40, 60, 80 and 200 columns, once as on a terminal
 (colour) and once piped (the command line with $COLUMNS, as from a narrow pane redirected to a
-file); every id, date, amount, status and count of the data must appear whole in the output.
-Only free text (titles, names) may shrink, with an ellipsis.
+file); every id, date, amount, status, count and deadline in a few words ("Q4 2018",
+"continuous") of the data must appear whole in the output. Only free text (titles, names, a
+deadline named by its event) may shrink, with an ellipsis.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ import pytest
 from cas_plan.commands import queries as commands
 from cas_plan.commands.common import PlanOptions, load_for_query
 from cas_plan.core.money import group_digits
-from cas_plan.core.status import status_label
-from cas_plan.output.terminal import Screen
+from cas_plan.output.terminal import SHORT_DEADLINE, Screen
+from cas_plan.output.text import status_word
 from plans import REAL_PLAN
 
 WIDTHS = [40, 60, 80, 200]
@@ -43,25 +44,40 @@ def _json(invoke, *args: str):
     return json.loads(result.stdout)
 
 
+def _shown_due(due) -> str:
+    """A deadline as the tables show it: a day as its date, any other in words when they are
+    few ("" for a long one, which is free text)."""
+    if due["kind"] == "date":
+        return due["spelling"]
+    words = due["description"] or ""
+    return words if len(words) <= SHORT_DEADLINE else ""
+
+
 def _list_values(invoke) -> list[str]:
     records = _json(invoke, "list")
     return [
-        v
-        for r in records
-        for v in (r["id"], r["due"]["spelling"] or "", status_label(r["status"]))
-        if v
+        v for r in records for v in (r["id"], _shown_due(r["due"]), status_word(r["status"])) if v
     ]
 
 
 def _due_values(invoke) -> list[str]:
     rows = _json(invoke, "due", "--before", "2020-12-31", "--continuous")
-    return [v for r in rows for v in (r["id"], r["deadline"] or "", status_label(r["status"])) if v]
+    return [
+        v
+        for r in rows
+        for v in (r["id"], r["deadline"] or _shown_due(r["due"]), status_word(r["status"]))
+        if v
+    ]
 
 
 def _who_values(invoke) -> list[str]:
+    by_id = {r["id"]: r for r in _json(invoke, "list")}
     record = _json(invoke, "who", WHO)
     return [WHO] + [
-        v for a in record["activities"] for v in (a["id"], a["due"], status_label(a["status"]))
+        v
+        for a in record["activities"]
+        for v in (a["id"], _shown_due(by_id[a["id"]]["due"]), status_word(a["status"]))
+        if v
     ]
 
 

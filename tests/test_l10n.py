@@ -34,8 +34,17 @@ from cas_plan.l10n.formats import (
     state_as_of,
     year_phrase,
 )
-from cas_plan.l10n.phrases import PHRASE_KEYS, PLURALS, REPORT_STATUSES, WORDS, plural_forms, words
-from cas_plan.l10n.script import to_cyrillic
+from cas_plan.l10n.phrases import (
+    PHRASE_KEYS,
+    PLURALS,
+    REPORT_STATUSES,
+    SURFACES,
+    WORDS,
+    plural_forms,
+    surface_words,
+    words,
+)
+from cas_plan.l10n.script import KEEP_LATIN, to_cyrillic
 
 DEC31 = dt.date(2018, 12, 31)
 JAN5 = dt.date(2019, 1, 5)
@@ -287,6 +296,10 @@ def test_years_in_running_text_and_the_title():
             "verzija `abc` (git commit), casplan, events.yaml",
             "верзија `abc` (git commit), casplan, events.yaml",
         ),
+        (
+            "kao .xlsx (videti --format json) u Outlook-u, iCalendar",
+            "као .xlsx (видети --format json) у Outlook-у, iCalendar",
+        ),
     ],
 )
 def test_to_cyrillic(latin, cyrillic):
@@ -304,6 +317,9 @@ def test_every_key_in_every_language():
     for lang in LANGUAGES:
         assert set(words(lang)) == keys, lang
         assert all(value.strip() == value and value for value in words(lang).values())
+    for key in keys:
+        prefix, _, _ = key.rpartition(".")
+        assert not prefix or prefix.split(".")[0] in SURFACES, key
     for key in (*REPORT_STATUSES, "due", "annual", "plan period", "budgeted", "unprocured"):
         assert key in keys
     assert words("en")["completed_late"] == "Completed late"
@@ -335,19 +351,30 @@ def _fields(text):
 
 def test_phrases_have_the_same_placeholders_in_every_language():
     assert {"title_for_year", "in_year", "for_year", "state_as_of", "page_of"} <= PHRASE_KEYS
+    assert {"deadline.by_event", "followup.totals", "email.intro", "site.shown"} <= PHRASE_KEYS
     for key, value in WORDS["en"].items():
         for lang in LANGUAGES:
             assert _fields(WORDS[lang][key]) == _fields(value), (lang, key)
+
+
+def test_every_plural_has_every_category_of_the_language():
+    assert {"activity", "problem", "row", "week", "progress_entry", "unit"} <= set(PLURALS)
     for key in PLURALS:
         for lang in LANGUAGES:
             forms = plural_forms(lang)[key]
             assert set(forms) == plural_categories(lang), (lang, key)
-            assert all(_fields(text) == {"count"} for text in forms.values()), (lang, key)
+            # English may say "a progress entry" for one; the other forms show the count
+            assert _fields(forms["other"]) == {"count"}, (lang, key)
+            assert all(_fields(text) <= {"count"} for text in forms.values()), (lang, key)
 
 
-# Latin in the Cyrillic table: tool and file names (casplan, git, commit, events.yaml) and
-# placeholders only
-ALLOWED_LATIN = re.compile(r"\{[a-z_]+\}|\b(?:casplan|git|commit|events\.yaml)\b")
+# Latin in the Cyrillic table: the tokens to_cyrillic keeps (casplan, git, events.yaml, RSD,
+# .xlsx, ...) and placeholders only
+ALLOWED_LATIN = re.compile(
+    r"\{[a-z_]+\}|(?<![\w.])(?:"
+    + "|".join(re.escape(token) for token in sorted(KEEP_LATIN, key=len, reverse=True))
+    + r")(?!\w)"
+)
 
 
 def _latin_letters(text):
@@ -369,6 +396,75 @@ def test_no_foreign_letters_in_serbian_latin_words():
         *(t for f in plural_forms("sr").values() for t in f.values()),
     ]:
         assert not re.search(r"[qwxyQWXY]", ALLOWED_LATIN.sub("", value)), value
+
+
+# Phrases whose English is the same but whose meaning is not (the Serbian tells them apart)
+HOMONYMS = {
+    "Overdue": {"overdue_short", "overdue_for"},  # the state / how long (kašnjenje)
+    "Part of": {"site.parent", "site.part_of"},  # an activity's parent / a unit's
+    "Due": {"due", "terminal.section.due"},  # due in the report's year / in `due`'s window
+}
+
+
+def test_no_phrase_twice():
+    """A phrase every surface shows exists once: no two keys say the same in every language,
+    and two keys with the same English are the homonyms above."""
+    by_text: dict[tuple[str, str], list[str]] = {}
+    by_english: dict[str, set[str]] = {}
+    for key, english in WORDS["en"].items():
+        by_text.setdefault((english, WORDS["sr"][key]), []).append(key)
+        by_english.setdefault(english, set()).add(key)
+    assert [keys for keys in by_text.values() if len(keys) > 1] == []
+    twice = {text: keys for text, keys in by_english.items() if len(keys) > 1}
+    assert twice == HOMONYMS
+
+
+def test_a_surface_sees_the_shared_words_and_its_own():
+    site = surface_words("sr", "site")
+    assert site["deadline"] == "Rok"  # shared
+    assert site["home"] == "Početna"  # the site's own
+    assert site["responsible"] == "Odgovorne organizacione jedinice"  # the site's, over "Rok"'s
+    assert words("sr")["responsible"] == "Odgovorna organizaciona jedinica"
+    workbook = surface_words("sr-Cyrl", "workbook")
+    assert (workbook["col.status"], workbook["activities"]) == ("Нови статус", "Активности")
+    for surface in SURFACES:
+        prefix = surface + "."
+        own = [key for key in WORDS["en"] if key.startswith(prefix)]
+        assert own, surface
+        for key in own:
+            shared = key.removeprefix(prefix)
+            if shared in WORDS["en"]:  # a surface's own phrase over a shared one says otherwise
+                assert WORDS["en"][key] != WORDS["en"][shared], key
+    with pytest.raises(KeyError):
+        surface_words("en", "docx")
+
+
+def test_the_old_word_tables_are_gone():
+    """Every surface takes its words from the phrasebook: the tables it had are gone, and
+    LANGUAGES is defined once."""
+    import importlib
+    import pathlib
+
+    import cas_plan
+
+    for module in ("cas_plan.publish.site_words", "cas_plan.collect.words"):
+        with pytest.raises(ModuleNotFoundError):
+            importlib.import_module(module)
+    from cas_plan.answers import queries
+    from cas_plan.core import deadlines, status
+
+    assert not hasattr(queries, "SECTION_TITLES")
+    assert not hasattr(status, "status_label")
+    assert not hasattr(deadlines, "describe")
+    source = pathlib.Path(cas_plan.__file__).parent
+    defined = [
+        str(path.relative_to(source))
+        for path in source.rglob("*.py")
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if re.match(r"(LANGUAGES|DEFAULT_WORDS|SERBIAN_WORDS|SITE_WORDS)\b.*=", line)
+        or re.match(r"_(EN|SR)(_CYRL)?\b.*[:=]", line)
+    ]
+    assert defined == ["l10n/languages.py"]
 
 
 def test_the_unnatural_phrases_are_gone():

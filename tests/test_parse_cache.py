@@ -119,7 +119,7 @@ def test_no_cache_writes_and_reads_nothing(invoke, plan, monkeypatch):
     validated = invoke("validate", "--plan", str(plan), "--no-cache")
     assert (validated.exit_code, validated.output) == (
         0,
-        f"{plan}: valid: 1 measures, 2 activities; 0 errors, 0 warnings\n",
+        f"{plan}: valid: 1 measure, 2 activities; 0 errors, 0 warnings\n",
     )
     due = invoke(
         "due", "--plan", str(plan), "--before", "2018-12-31", "--format", "json", "--no-cache"
@@ -244,7 +244,7 @@ def test_concurrent_runs_leave_a_sound_cache(plan, tmp_path):
     assert [run.returncode for run in runs] == [0, 0, 0, 0]
     assert (
         outputs
-        == [(f"{plan}: valid: 1 measures, 2 activities; 0 errors, 0 warnings\n".encode(), b"")] * 4
+        == [(f"{plan}: valid: 1 measure, 2 activities; 0 errors, 0 warnings\n".encode(), b"")] * 4
     )
     assert not [p for p in cache.cache_dir().rglob(".*") if p.is_file()]  # no temporary left
     assert len(cache.ParseCache(plan).entries) == 5

@@ -108,6 +108,11 @@ def test_achievements_per_measure_with_continuous_activities(invoke, plan):
         "| 1.1.4 | Keep the staff trained | Training Department | continuous | In progress | Trainings held: 2 | Two trainings held (30/06/2018) | \\\\\\\\cas-fs\\\\training\\\\2018.pdf |",
     ]
     assert "Not listed: 1 continuous activity that did not report in the year." in lines
+    # the deadline in the reader's words, never its code
+    cyrillic = report(invoke, plan, "--lang", "sr-Cyrl").stdout
+    assert "| 1.1.4 | Keep the staff trained | Training Department | континуирано | У току |" in (
+        cyrillic
+    )
     assert lines[lines.index("### Goal 3: Third goal") :] == [
         "### Goal 3: Third goal",
         "> **The coordinator's text for this section is missing.** (`reports/2018.yaml`)",
@@ -136,7 +141,7 @@ def test_amendments_of_the_year_with_their_changed_cells(invoke, plan):
         "Reason: Revision of the budget",
         "| Activity | Cell | Previous value | New value |",
         "|---|---|---|---|",
-        "| 2.1.1 Hire auditors | Deadline | 2018-03 | 2018-09 |",
+        "| 2.1.1 Hire auditors | Deadline | March 2018 | September 2018 |",
         "| 2.1.2 Build the audit lab | Activity cancelled | Build the audit lab | Cancelled |",
     ]
     text = report(invoke, plan, "--lang", "sr-Cyrl").stdout
@@ -171,7 +176,7 @@ def test_a_replaced_cell_reads_alike_in_the_report_and_on_the_site(invoke, tmp_p
         "| 2.1.1 Hire auditors | Odgovorna organizaciona jedinica | (prazno) | Audit Department |",
         "| 2.1.1 Hire auditors | Procenjena (indikativna) sredstva | 1.234.567,5 RSD; 100 EUR | "
         "500.000 RSD |",
-        "| 2.1.1 Hire auditors | Rok | 2018-03 | 2018-09 |",
+        "| 2.1.1 Hire auditors | Rok | mart 2018. | septembar 2018. |",
         "| 2.1.2 Build the audit lab | Aktivnost otkazana | Build the audit lab | Otkazano |",
     ]
     site = tmp_path / "site"
@@ -182,7 +187,7 @@ def test_a_replaced_cell_reads_alike_in_the_report_and_on_the_site(invoke, tmp_p
         "Two auditors hired",
         "(blank)",
         "1,234,567.5 RSD; 100 EUR",
-        "2018-03",
+        "March 2018",
     ]
 
 

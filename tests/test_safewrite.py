@@ -68,7 +68,7 @@ def test_a_stale_temporary_is_not_a_plan_file_and_is_cleaned_by_the_next_write(i
     stale.write_text("id: half a file\nactivities: [")
     result = invoke("validate", "--plan", str(plan))
     assert result.exit_code == 0, result.output
-    assert result.output == f"{plan}: valid: 1 measures, 2 activities; 0 errors, 0 warnings\n"
+    assert result.output == f"{plan}: valid: 1 measure, 2 activities; 0 errors, 0 warnings\n"
     result = invoke(
         "progress", "1.1.1", "--plan", str(plan), "--status", "in_progress", "--date", "2018-05-01"
     )

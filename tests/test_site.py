@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001  (Cyrillic letters and CLDR's en dashes are the point of some expectations)
 """casplan site: the static progress site, built for a fixture plan with progress, a correction,
 an amendment (registry and an activity's history), spending and hostile text."""
 
@@ -407,7 +408,7 @@ def test_activity_page_cells_source_text_progress_corrections_amendments_spendin
     amended = pages(site)["activities/1.1.2.html"]
     assert '<a href="../amendments.html#amendment-am-2018-1">Amendment am-2018-1</a>' in amended
     assert "Changed: Title</dt><dd>Value before the amendment: The old title" in amended
-    assert "Changed: Deadline</dt><dd>Value before the amendment: 2018-03" in amended
+    assert "Changed: Deadline</dt><dd>Value before the amendment: March 2018</dd>" in amended
     assert "Cancelled by amendment am-2018-1" in pages(site)["activities/1.1.12.html"]
     assert "Added to the plan by amendment am-2018-1" in pages(site)["activities/1.1.13.html"]
 
@@ -552,8 +553,41 @@ def test_languages(invoke, plan, tmp_path):
     assert "Одговорне организационе јединице" in cyrillic["activities/1.1.1.html"]
     # the plan's own text stays as written
     assert "Human Resources Division" in cyrillic["units/hr-division.html"]
-    calendar = "Календар рокова јединице (iCalendar, за претплату у Outlook-у)"  # noqa: RUF001 (Cyrillic on purpose)
+    calendar = "Календар рокова јединице (iCalendar, за претплату у Outlook-у)"
     assert calendar in cyrillic["units/hr-division.html"]
+
+
+DEADLINE_CODES = re.compile(
+    r"\b\d{4}-(?:Q[1-4]|\d{2})\b|\bcontinuous\b|\byearly\b|\.\.|\bafter project-start\b"
+    r"|>[^<]*\b(?:agency-dynamics|chapter-opening|project-start)\b"
+)
+
+
+def test_deadlines_are_said_in_words_in_every_language(invoke, plan, tmp_path):
+    english = pages(build(invoke, plan, tmp_path / "en"))
+    assert (
+        "<p><strong>Q2 2018</strong> (01/04/2018 – 30/06/2018)</p>"
+        in english["activities/1.1.3.html"]
+    )
+    assert (
+        "<p><strong>by Dynamics set by the agency (date not yet known)</strong></p>"
+        in (english["activities/1.1.12.html"])
+    )
+    assert (
+        "<p><strong>2 years after Start of the project (10 January 2017)</strong> "
+        in (english["activities/1.1.9.html"])
+    )
+    cyrillic = pages(build(invoke, plan, tmp_path / "cyrl", "--lang", "sr-Cyrl"))
+    listed = cyrillic["activities.html"]
+    assert '<td class="nowrap" data-label="Рок">други квартал 2018.</td>' in listed
+    assert '<td class="nowrap" data-label="Рок">континуирано</td>' in listed
+    assert '<td class="nowrap" data-label="Рок">новембар сваке године</td>' in listed
+    assert "<p><strong>31. март сваке године</strong></p>" in cyrillic["activities/1.1.8.html"]
+    # the unit's kind in the reader's language, not the plan's code
+    assert "<dt>Врста</dt><dd>сектор</dd>" in cyrillic["units/hr-division.html"]
+    for name, text in {**english, **cyrillic}.items():
+        visible = re.sub(r'(?:href|id|class|data-[a-z-]+|value|src)="[^"]*"', "", text)
+        assert not DEADLINE_CODES.search(visible.replace("2017-2020", "")), name
 
 
 def test_control_characters_in_plan_text_are_shown_as_their_escapes(invoke, tmp_path):

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001  (Cyrillic letters and CLDR's en dashes are the point of some expectations)
 """The collection workbook: layout, locks, drop-downs and checks, metadata round trip, plan text
 that stays text, and a workbook filled as a unit would fill it, read back row by row with the
 exact problems; the same columns as CSV."""
@@ -22,11 +23,13 @@ from cas_plan.collect.csv import read_collect_csv
 from cas_plan.collect.read import read_collect_workbook
 from cas_plan.collect.rows import amount_from_text, date_from_text
 from cas_plan.collect.sheet import CollectActivity, CollectMeta, CollectRead, collect_file_name
-from cas_plan.collect.words import DEFAULT_WORDS
 from cas_plan.collect.write import build_collect_workbook
+from cas_plan.l10n.phrases import surface_words
 
 STATUSES = ["not_started", "in_progress", "completed", "delayed", "cancelled"]
+LABELS = ["Not started", "In progress", "Completed", "Delayed", "Cancelled"]
 CURRENCIES = ["RSD", "EUR", "USD"]
+WORDS = surface_words("en", "workbook")
 META = CollectMeta(
     plan_title="Action Plan of the Customs Administration 2017-2020",
     plan_id="cas-2017-2020",
@@ -39,6 +42,7 @@ META = CollectMeta(
     made_on=date(2018, 7, 2),
     lang="en",
     plan_text_digests={"3.10": "a" * 64, "3.10.1": "b" * 64, "4.2": "c" * 64},
+    status_labels=dict(zip(STATUSES, LABELS, strict=True)),
 )
 ACTIVITIES = [
     CollectActivity(
@@ -91,8 +95,8 @@ HEADERS = [
 NAME = "audit-department.xlsx"
 
 
-def build(**words: str) -> bytes:
-    return build_collect_workbook(META, ACTIVITIES, STATUSES, CURRENCIES, words or None)
+def build(words: dict[str, str] = WORDS, meta: CollectMeta = META) -> bytes:
+    return build_collect_workbook(meta, ACTIVITIES, CURRENCIES, words)
 
 
 def opened(data: bytes | None = None) -> Workbook:
@@ -132,7 +136,7 @@ def test_the_activities_sheet_holds_the_plan_text_typed() -> None:
         "Improve the risk analysis system",
         "1. Software modules introduced\n2. Staff trained\n3. Report adopted",
         "Q4 2018",
-        "in_progress",
+        "In progress",
         datetime(2018, 3, 31),
         "Tender published.",
     ]
@@ -191,7 +195,7 @@ def test_header_and_first_column_are_frozen_and_widths_fit() -> None:
     assert widths["A"] == 8  # ids are short: the minimum
     assert widths["B"] == len("Improve the risk analysis system") + 2
     assert widths["C"] == len("1. Software modules introduced") + 2
-    assert widths["H"] == len("not_started") + 3 + 2  # the drop-down's arrow
+    assert widths["H"] == len("Not started") + 3 + 2  # the drop-down's arrow
     assert widths["I"] == 12
     assert widths["J"] == 40
     assert all(cell.font.bold for cell in ws[1])
@@ -221,7 +225,7 @@ def test_validations_offer_the_lists_and_check_dates_and_amounts() -> None:
     assert wb.defined_names["casplan_statuses"].attr_text == "casplan!$D$2:$D$6"
     assert wb.defined_names["casplan_currencies"].attr_text == "casplan!$E$2:$E$4"
     meta = wb["casplan"]
-    assert [meta[f"D{r}"].value for r in range(2, 7)] == STATUSES
+    assert [meta[f"D{r}"].value for r in range(2, 7)] == LABELS
     assert [meta[f"E{r}"].value for r in range(2, 5)] == CURRENCIES
 
 
@@ -247,9 +251,7 @@ def test_metadata_is_in_the_hidden_sheet_and_the_properties() -> None:
 
 def test_the_same_input_gives_the_same_bytes() -> None:
     assert build() == build()
-    assert build() != build_collect_workbook(
-        replace(META, commit="0000000"), ACTIVITIES, STATUSES, CURRENCIES, None
-    )
+    assert build() != build(meta=replace(META, commit="0000000"))
 
 
 def test_instructions_in_english_explain_columns_and_statuses() -> None:
@@ -258,48 +260,79 @@ def test_instructions_in_english_explain_columns_and_statuses() -> None:
     assert column_a[0] == "Progress report of Audit Department"
     assert column_a[1] == (
         "Action plan: Action Plan of the Customs Administration 2017-2020. "
-        "Period: 2018 H1 (2018-01-01 to 2018-06-30)."
+        "Period: 1 January – 30 June 2018."
     )
-    assert column_a[3] == "Made on 2018-07-02 from commit 5e8dc72."
+    assert column_a[3] == "Made on 2 July 2018 from commit 5e8dc72."
     assert "Value 1" in column_a and "Value 2" not in column_a
-    assert column_a[-6:] == ["Statuses", *STATUSES]
+    assert column_a[-6:] == ["Statuses", *LABELS]
     meanings = {
         ws.cell(row=r, column=1).value: ws.cell(row=r, column=2).value
         for r in range(1, ws.max_row + 1)
     }
-    assert meanings["New status"] == DEFAULT_WORDS["help.status"]
-    assert meanings["delayed"] == "The activity will not be done by its deadline."
+    assert meanings["New status"] == WORDS["help.status"]
+    assert meanings["Delayed"] == "The activity will not be done by its deadline."
     assert ws.protection.sheet is True
 
 
-def test_words_translate_headers_sheets_and_instructions() -> None:
-    data = build(
-        **{
-            "sheet.activities": "Aktivnosti",
-            "sheet.instructions": "Uputstvo",
-            "col.status": "Novi status",
-            "col.value": "Vrednost {n}",
-            "instr.title": "Izveštaj o napretku: {unit_name}",
-            "status.delayed": "Kasni.",
-        }
-    )
+SERBIAN = replace(
+    META,
+    lang="sr-Cyrl",
+    status_labels=dict(
+        zip(STATUSES, ["Није започето", "У току", "Реализовано", "Касни", "Отказано"], strict=True)
+    ),
+)
+
+
+def test_words_translate_headers_sheets_instructions_and_statuses() -> None:
+    data = build(surface_words("sr-Cyrl", "workbook"), SERBIAN)
     wb = opened(data)
-    assert wb.sheetnames == ["Uputstvo", "Aktivnosti", "casplan"]
-    ws = wb["Aktivnosti"]
-    assert ws["H1"].value == "Novi status" and ws["K1"].value == "Vrednost 1"
-    assert ws["A1"].value == "ID"  # a word not given falls back to English
-    assert wb["Uputstvo"]["A1"].value == "Izveštaj o napretku: Audit Department"
+    assert wb.sheetnames == ["Упутство", "Активности", "casplan"]
+    ws = wb["Активности"]
+    assert [c.value for c in ws[1]][:11] == [
+        "Број",
+        "Активност",
+        "Показатељи",
+        "Рок",
+        "Тренутни статус",
+        "Датум статуса",
+        "Последња напомена",
+        "Нови статус",
+        "Датум",
+        "Напомена",
+        "Вредност 1",
+    ]
+    assert ws["E2"].value == "У току"
+    assert [wb["casplan"][f"D{r}"].value for r in range(2, 7)] == list(
+        SERBIAN.status_labels.values()
+    )
+    instructions = wb["Упутство"]
+    assert instructions["A1"].value == "Извештај о напретку: Audit Department"
+    assert instructions["A2"].value == (
+        "Акциони план: Action Plan of the Customs Administration 2017-2020. "
+        "Период: 1. јануар – 30. јун 2018."
+    )
+    meanings = {
+        instructions.cell(row=r, column=1).value: instructions.cell(row=r, column=2).value
+        for r in range(1, instructions.max_row + 1)
+    }
+    assert meanings["Касни"] == "Активност неће бити завршена у року."
+    assert {v.error for v in ws.data_validations.dataValidation} == {
+        "Изаберите статус са листе.",
+        "Упишите датум, нпр. 2018-06-30.",
+        "Упишите износ 0 или већи, нпр. 1234,50.",
+        "Изаберите валуту са листе.",
+    }
     read = read_collect_workbook(data, "a.xlsx")
-    assert read.problems == [] and read.meta == META
+    assert read.problems == [] and read.meta == SERBIAN
 
 
 def test_an_activity_id_with_a_space_is_refused() -> None:
     with pytest.raises(ValueError, match="an activity id has no spaces"):
-        build_collect_workbook(META, [replace(ACTIVITIES[0], id="3 10")], STATUSES, [], None)
+        build_collect_workbook(META, [replace(ACTIVITIES[0], id="3 10")], [], WORDS)
 
 
 def test_no_lists_no_list_validations() -> None:
-    data = build_collect_workbook(META, ACTIVITIES, [], [], None)
+    data = build_collect_workbook(replace(META, status_labels={}), ACTIVITIES, [], WORDS)
     ws = activities(opened(data))
     assert {v.type for v in ws.data_validations.dataValidation} == {"date", "decimal"}
 
@@ -315,7 +348,7 @@ def test_an_unfilled_workbook_reads_back_its_metadata_and_no_rows() -> None:
 def fill_as_a_unit(wb: Workbook) -> None:
     ws = activities(wb)
     # a good row, as Excel stores it: a date cell, a float sum, text
-    ws["H2"] = "in_progress"
+    ws["H2"] = "In progress"
     ws["I2"] = date(2018, 6, 15)
     ws["J2"] = "Modules 1 and 2 live"
     ws["K2"] = "2 of 3"
@@ -340,7 +373,7 @@ def test_a_filled_workbook_reads_back_row_by_row() -> None:
     assert len(read.rows) == 2
     good, bad = read.rows
     assert good.activity_id == "3.10"
-    assert good.status == "in_progress"
+    assert good.status == "In progress"
     assert good.date == date(2018, 6, 15) and good.date_text is None
     assert good.note == "Modules 1 and 2 live"
     assert good.values == {1: "2 of 3", 2: "85"}
@@ -354,7 +387,7 @@ def test_a_filled_workbook_reads_back_row_by_row() -> None:
     assert good.at("spent") == "audit-department.xlsx:Activities!O2"
     assert good.at("row") == "audit-department.xlsx:Activities!A2"
     assert bad.activity_id == "3.10.1"
-    assert bad.status == "done"  # whether it is a status is the plan's question
+    assert bad.status == "done"  # what the status means is the plan's question
     assert bad.date is None and bad.date_text == "soon"
     assert bad.spent is None
     assert bad.problems == tuple(read.problems)
@@ -623,14 +656,14 @@ def test_csv_rows_have_the_same_fields_with_line_and_column() -> None:
 
 def test_csv_with_commas_and_translated_headers() -> None:
     text = 'ID,Novi status,Vrednost 2,Iznos\n3.10,completed,7,"1,234.50"\n'
-    read = read_collect_csv(
-        text,
-        "a.csv",
-        {"col.status": "Novi status", "col.value": "Vrednost {n}", "col.spent": "Iznos"},
-    )
+    read = read_collect_csv(text, "a.csv")
+    assert read.problems == ["a.csv:1:4: 'Iznos' is not a column of the workbook"]
+    assert [(r.status, dict(r.values)) for r in read.rows] == [("completed", {2: "7"})]
+    cyrillic = "Број;Нови статус;Вредност 1;Утрошен износ\n3.10;Реализовано;7;1.234,50\n"
+    read = read_collect_csv(cyrillic, "b.csv")
     assert read.problems == []
     assert [(r.status, dict(r.values), r.spent) for r in read.rows] == [
-        ("completed", {2: "7"}, Decimal("1234.50"))
+        ("Реализовано", {1: "7"}, Decimal("1234.50"))
     ]
 
 
@@ -699,7 +732,7 @@ def test_date_from_text(text: str, expected: date | None) -> None:
 def test_long_metadata_goes_in_parts_of_255_characters_and_reads_back() -> None:
     many = [replace(ACTIVITIES[0], id=f"3.{n}.{n}") for n in range(1, 61)]
     meta = replace(META, commit="", plan_text_digests={})
-    data = build_collect_workbook(meta, many, STATUSES, CURRENCIES, None)
+    data = build_collect_workbook(meta, many, CURRENCIES, WORDS)
     props = {p.name: p.value for p in opened(data).custom_doc_props.props}
     ids = " ".join(a.id for a in many)
     assert len(ids) > 255

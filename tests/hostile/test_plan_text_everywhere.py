@@ -240,8 +240,8 @@ def test_followup_table_lines(invoke, plan):
     result = run(invoke, "followup", "--plan", str(plan), "--period", "2018-Q4",
                  "--as-of", "2019-01-10")  # fmt: skip
     assert result.stdout.splitlines()[2:5] == [
-        f"{shown(UNIT)} (hr-division): 2 of 2 without a report in 2018-Q4; last report: never",
-        f"  1.1.1  2018-10-31 | {shown(TITLE)}",
+        f"{shown(UNIT)} (hr-division): 2 of 2 without a report in the period; last report: never",
+        f"  1.1.1  31 October 2018 | {shown(TITLE)}",
         f"  1.1.2  continuous | Second {shown(CORE)}",
     ]
 
@@ -269,9 +269,9 @@ def test_followup_markdown_lines(invoke, plan):
     assert result.stdout.splitlines()[4:9] == [
         f"## Unit {MD_CORE}",
         "",
-        f"Unit {MD_CORE} (hr-division): 2 of 2 without a report in 2018-Q4; last report: never.",
+        f"Unit {MD_CORE} (hr-division): 2 of 2 without a report in the period; last report: never.",
         "",
-        f"- **1.1.1** =1+1 {MD_CORE} (deadline: 2018-10-31)",
+        f"- **1.1.1** =1+1 {MD_CORE} (deadline: 31 October 2018)",
     ]
 
 
@@ -408,11 +408,13 @@ def test_followup_drafts(invoke, plan, tmp_path):
     assert head.isascii()  # every header encoded (RFC 2047), nothing from the plan raw
     message = email.message_from_bytes(raw, policy=default)
     assert message["To"] == "hr@example.org"
-    assert message["Subject"] == f"Progress report for 2018-Q4: {shown(UNIT)}"
+    assert message["Subject"] == (
+        f"Progress report for 1 October \N{EN DASH} 31 December 2018: {shown(UNIT)}"
+    )
     body = message.get_body(preferencelist=("plain",)).get_content()
     assert not RAW.search(body.replace("\r\n", "\n"))
-    assert f"- 1.1.1 {shown(TITLE)} (deadline: 2018-10-31)" in body
-    assert f"on '{shown(PLAN_TITLE)}' for 2018-Q4" in body.replace("\n", " ")
+    assert f"- 1.1.1 {shown(TITLE)} (deadline: 31 October 2018)" in body
+    assert f"on '{shown(PLAN_TITLE)}' for 1 October" in body.replace("\n", " ")
     (attachment,) = list(message.iter_attachments())
     assert attachment.get_filename() == "hr-division.xlsx"
 

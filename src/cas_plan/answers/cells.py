@@ -9,18 +9,20 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from cas_plan.core.deadlines import DeadlineSpec
 from cas_plan.core.model import CONTINUED, Deadline, Funding, Indicators, Responsibility
 from cas_plan.core.money import Money
 
 
 @dataclass(frozen=True)
 class CellContent:
-    """What a cell held. `texts` are its values as text (a title, a deadline's spelling, the
-    indicators); a responsibility's are `unit_ids`, indicative funds' `amounts`."""
+    """What a cell held. `texts` are its values as text (a title, the indicators); a deadline's
+    is `deadline`, a responsibility's `unit_ids`, indicative funds' `amounts`."""
 
     state: Literal["blank", "continued", "stated"]
     as_written: str | None = None
     texts: tuple[str, ...] = ()
+    deadline: DeadlineSpec | None = None
     unit_ids: tuple[str, ...] = ()
     amounts: tuple[Money, ...] = ()
     no_extra_cost: bool = False
@@ -42,7 +44,7 @@ def cell_content(value: object) -> CellContent:
     if value is None:
         return CellContent("blank")
     if isinstance(value, Deadline):
-        return CellContent("stated", value.as_written, (value.when.spell(),))
+        return CellContent("stated", value.as_written, deadline=value.when)
     if isinstance(value, Indicators):
         return CellContent("stated", value.as_written, tuple(value.items))
     if isinstance(value, Responsibility):
@@ -50,7 +52,9 @@ def cell_content(value: object) -> CellContent:
         return CellContent("stated", value.as_written, unit_ids=units)
     if isinstance(value, Funding):
         amounts = tuple(amount.amount for amount in value.amounts)
-        return CellContent("stated", value.as_written, (), (), amounts, value.no_extra_cost)
+        return CellContent(
+            "stated", value.as_written, amounts=amounts, no_extra_cost=value.no_extra_cost
+        )
     return CellContent("stated", None, (str(value),))  # a title
 
 
@@ -59,14 +63,17 @@ def values_text(
     words: CellWords,
     names: Mapping[str, str],
     money: Callable[[Money], str],
+    deadline: Callable[[DeadlineSpec], str],
 ) -> str:
     """The cell's values in a line, without the source's words: units by `names` (an id
-    without a name as itself), amounts by `money`, joined by '; ' (an amount may hold a
-    comma), units by ', '."""
+    without a name as itself), amounts by `money`, a deadline by `deadline`, joined by '; '
+    (an amount may hold a comma), units by ', '."""
     if content.state == "continued":
         return words.continued
     if content.state == "blank":
         return words.blank
+    if content.deadline is not None:
+        return deadline(content.deadline)
     if content.unit_ids:
         return ", ".join(names.get(unit, unit) for unit in content.unit_ids)
     if content.amounts:
@@ -81,9 +88,10 @@ def cell_text(
     words: CellWords,
     names: Mapping[str, str],
     money: Callable[[Money], str],
+    deadline: Callable[[DeadlineSpec], str],
 ) -> str:
     """The cell in a line: the source's own words where it has them (white space folded),
     else its values (`values_text`)."""
     if content.state == "stated" and content.as_written:
         return " ".join(content.as_written.split())
-    return values_text(content, words, names, money)
+    return values_text(content, words, names, money, deadline)

@@ -14,13 +14,12 @@ from dataclasses import dataclass
 
 from cas_plan.answers.queries import (
     DueQuery,
-    deadline_text,
     due_rows,
     responsible_units,
     unit_views,
 )
 from cas_plan.core.loader import Plan
-from cas_plan.core.model import Unit, reporter_unit
+from cas_plan.core.model import Deadline, Unit, reporter_unit
 from cas_plan.core.periods import Period
 from cas_plan.core.views import ActivityView, status_on
 
@@ -31,7 +30,7 @@ class Missing:
 
     id: str
     title: str
-    deadline: str
+    due: Deadline | None
     status: str
 
 
@@ -95,7 +94,7 @@ def followup(plan: Plan, period: Period, as_of: dt.date) -> Followup:
                 continue
             entry = status_on(view.entries, as_of)
             status = entry.status if entry else "not_reported"
-            missing.append(Missing(view.id, view.title, deadline_text(view), status))
+            missing.append(Missing(view.id, view.title, view.due.value, status))
         result.append(UnitFollowup(unit, len(own), missing, latest.get(unit.id)))
     unreported = sum(1 for view in views if not reported_in(view, period, as_of))
     return Followup(period, as_of, result, len(views), unreported)

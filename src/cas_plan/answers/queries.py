@@ -12,7 +12,7 @@ from typing import Literal
 
 from cas_plan.core.deadlines import Continuous, DeadlineSpec, OpenEnded, Yearly, span
 from cas_plan.core.loader import Plan
-from cas_plan.core.model import Unit
+from cas_plan.core.model import Deadline, Unit
 from cas_plan.core.organization import Organization, leads, responsible_unit_ids
 from cas_plan.core.periods import Period
 from cas_plan.core.status import NOT_REPORTED
@@ -38,6 +38,8 @@ def status_record(view: ActivityView, as_of: dt.date) -> tuple[str, str | None]:
 # --- what is due --------------------------------------------------------------------------------
 
 Section = Literal["due", "unresolved", "continuous"]
+"""Where a row of `due` belongs: falling due in the window, depending on an event whose date is
+not recorded, or running (continuous and open-ended)."""
 CLOSED = ("completed", "cancelled")
 
 
@@ -244,8 +246,10 @@ def responsible_units(plan: Plan, views: Sequence[ActivityView]) -> list[Unit]:
     return [u for u in plan.units.values() if u.id in named and u.kind != "collective"]
 
 
-def deadline_text(view: ActivityView) -> str:
-    due = view.due.value
+def deadline_text(due: Deadline | None) -> str:
+    """A deadline cell as the plan writes it, for machines (JSON, CSV) and for the digest of
+    what a workbook showed: the source's own words, else the spelling; people read it in words
+    (`l10n.deadlines`)."""
     if due is None:
         return ""
     return due.as_written or due.when.spell()

@@ -8,12 +8,12 @@ and the tables say the same thing.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, Literal, TypedDict
 
 from cas_plan.answers.cells import CellWords, cell_content, values_text
 from cas_plan.answers.queries import DueRow, UnitLine, WhoRow, event_dates, status_record
-from cas_plan.core.deadlines import describe, events_of, span
+from cas_plan.core.deadlines import DeadlineSpec, events_of, span
 from cas_plan.core.errors import UsageError
 from cas_plan.core.history import amendments_by_id, cell_changes
 from cas_plan.core.loader import Plan
@@ -30,8 +30,14 @@ from cas_plan.core.money import Money
 from cas_plan.core.suggest import did_you_mean
 from cas_plan.core.views import ActivityView, id_sort_key, superseded
 
+Say = Callable[[DeadlineSpec], str]
+"""How a deadline reads in words (`l10n.deadlines.DeadlineWords`): the command passes it, since
+answers have no words of their own."""
+
 
 class DueInfo(TypedDict):
+    """A deadline: its spelling and its days for machines, its `description` in words."""
+
     kind: str | None
     spelling: str | None
     description: str | None
@@ -127,6 +133,7 @@ class MeasureActivity(TypedDict):
     parent: str | None
     title: str
     due: str | None
+    due_description: str | None
     status: str
 
 
@@ -249,7 +256,7 @@ class BudgetRecord(TypedDict):
 # --- building them ------------------------------------------------------------------------------
 
 
-def due_info(deadline: Deadline | None, events: Mapping[str, dt.date]) -> DueInfo:
+def due_info(deadline: Deadline | None, events: Mapping[str, dt.date], say: Say) -> DueInfo:
     if deadline is None:
         return DueInfo(
             kind=None,
@@ -265,7 +272,7 @@ def due_info(deadline: Deadline | None, events: Mapping[str, dt.date]) -> DueInf
     return DueInfo(
         kind=deadline.when.kind,
         spelling=deadline.when.spell(),
-        description=describe(deadline.when),
+        description=say(deadline.when),
         first_day=first.isoformat() if first else None,
         last_day=last.isoformat() if last else None,
         as_written=deadline.as_written,
@@ -325,6 +332,7 @@ def activity_record(
     events: Mapping[str, dt.date],
     as_of: dt.date,
     file: str,
+    say: Say,
 ) -> ActivityRecord:
     """One activity with its effective values (merged cells resolved)."""
     status, status_date = status_record(view, as_of)
@@ -342,7 +350,7 @@ def activity_record(
         listed_under_sub_activities=bool(
             responsibility and responsibility.listed_under_sub_activities
         ),
-        due=due_info(view.due.value, events),
+        due=due_info(view.due.value, events, say),
         funds=funds_record(view.funds.value),
         status=status,
         status_date=status_date,
@@ -356,21 +364,25 @@ def activity_record(
     )
 
 
-def list_records(plan: Plan, as_of: dt.date) -> Iterator[ActivityRecord]:
+def list_records(plan: Plan, as_of: dt.date, say: Say) -> Iterator[ActivityRecord]:
     """The records of `casplan list`, one at a time (a large plan is never held twice)."""
     units = plan.units
     events = event_dates(plan)
     return (
-        activity_record(view, units, events, as_of, plan.relative(view.path)) for view in plan.views
+        activity_record(view, units, events, as_of, plan.relative(view.path), say)
+        for view in plan.views
     )
 
 
-def due_records(plan: Plan, rows: Sequence[DueRow], as_of: dt.date) -> Iterator[DueRecord]:
+def due_records(
+    plan: Plan, rows: Sequence[DueRow], as_of: dt.date, say: Say
+) -> Iterator[DueRecord]:
     """`casplan due --format json`: the objects of `casplan list`, plus the occurrence."""
     units = plan.units
     events = event_dates(plan)
     for row in rows:
-        record = activity_record(row.view, units, events, as_of, plan.relative(row.view.path))
+        path = plan.relative(row.view.path)
+        record = activity_record(row.view, units, events, as_of, path, say)
         due = DueRecord(
             **record,
             deadline=row.deadline.isoformat() if row.deadline else None,
@@ -482,7 +494,7 @@ def cell_history(plan: Plan, view: ActivityView) -> list[CellValue]:
         ]
         for index, value in enumerate(values):
             content = cell_content(value)
-            text = values_text(content, SHOW_CELL_WORDS, {}, Money.spell)
+            text = values_text(content, SHOW_CELL_WORDS, {}, Money.spell, spelled)
             before = changes[index - 1] if index > 0 else None
             after = changes[index] if index < len(changes) else None
             replacing = amendments.get(after.amendment) if after else None
@@ -501,7 +513,12 @@ def cell_history(plan: Plan, view: ActivityView) -> list[CellValue]:
     return out
 
 
-def show_record(plan: Plan, identifier: str, as_of: dt.date) -> ShowRecord:
+def spelled(spec: DeadlineSpec) -> str:
+    """A deadline as the plan spells it: what a cell's history records (JSON's `value`)."""
+    return spec.spell()
+
+
+def show_record(plan: Plan, identifier: str, as_of: dt.date, say: Say) -> ShowRecord:
     """The full record of a goal, measure or activity, and where each effective value comes
     from; an unknown id is a usage error that suggests close ids."""
     views = plan.views
@@ -511,7 +528,7 @@ def show_record(plan: Plan, identifier: str, as_of: dt.date) -> ShowRecord:
     if identifier in by_id:
         view = by_id[identifier]
         record = activity_record(
-            view, plan.units, event_dates(plan), as_of, plan.relative(view.path)
+            view, plan.units, event_dates(plan), as_of, plan.relative(view.path), say
         )
         return ActivityShow(
             **record,
@@ -546,6 +563,7 @@ def show_record(plan: Plan, identifier: str, as_of: dt.date) -> ShowRecord:
                     parent=v.parent_id,
                     title=v.title,
                     due=v.due.value.when.spell() if v.due.value else None,
+                    due_description=say(v.due.value.when) if v.due.value else None,
                     status=status_record(v, as_of)[0],
                 )
                 for v in views

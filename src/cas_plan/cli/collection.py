@@ -93,9 +93,13 @@ def followup(
             show_default=False,
         ),
     ] = None,
+    lang: Lang = Language.EN,
     plan: PlanDir = None,
 ) -> None:
-    """Per unit, the activities due or continuous in a period with no report in it."""
+    """Per unit, the activities due or continuous in a period with no report in it.
+
+    The list, the e-mail drafts and the workbooks attached to them are written in --lang.
+    """
     from cas_plan.commands import collect as command
 
-    finish(lambda: command.followup(options(plan), period, as_of, output_format, eml))
+    finish(lambda: command.followup(options(plan), period, as_of, output_format, eml, lang))

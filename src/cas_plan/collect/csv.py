@@ -1,6 +1,6 @@
-"""Reading the CSV form of the activities sheet: the same columns (headers in English or in the
-workbook's language), comma, semicolon or tab separated, giving the same rows as a workbook with
-places `FILE:LINE:COLUMN`.
+"""Reading the CSV form of the activities sheet: the same columns (headers in any of casplan's
+languages, or the columns' keys), comma, semicolon or tab separated, giving the same rows as a
+workbook with places `FILE:LINE:COLUMN`.
 """
 
 from __future__ import annotations
@@ -8,27 +8,26 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Mapping
 
 from cas_plan.collect.cells import CellRead
 from cas_plan.collect.rows import Problems, parse_row, quoted
 from cas_plan.collect.sheet import (
+    HEADER_WORDS,
     LOCKED_KEYS,
     OPEN_AFTER_VALUES,
     OPEN_BEFORE_VALUES,
     CollectRead,
     CollectRow,
 )
-from cas_plan.collect.words import DEFAULT_WORDS
+from cas_plan.l10n.languages import LANGUAGES
+from cas_plan.l10n.phrases import surface_words
 
 
-def read_collect_csv(
-    text: str, shown_name: str, words: Mapping[str, str] | None = None
-) -> CollectRead:
-    """Read a CSV file with the activities sheet's columns (headers in English or in `words`,
-    comma, semicolon or tab separated), giving the same rows as a workbook, with places
-    `FILE:LINE:COLUMN`. A CSV file has no metadata: the caller knows the unit from elsewhere
-    and checks the ids against the plan."""
+def read_collect_csv(text: str, shown_name: str) -> CollectRead:
+    """Read a CSV file with the activities sheet's columns (headers in any of casplan's
+    languages, comma, semicolon or tab separated), giving the same rows as a workbook, with
+    places `FILE:LINE:COLUMN`. A CSV file has no metadata: the caller knows the unit from
+    elsewhere and checks the ids against the plan."""
     problems = Problems(shown_name)
     text = text.removeprefix("\ufeff")
     first_line = text.split("\n", 1)[0]
@@ -41,15 +40,16 @@ def read_collect_csv(
     except StopIteration:
         problems.add("1:1", "the file is empty; write a header row first")
         return CollectRead(None, (), [], problems.lines)
-    known = header_names(words)
+    known = header_names()
     keys: list[str | None] = []
     for column, name in enumerate(header, start=1):
-        key = known.get(name.strip().casefold()) or value_key(name, words)
+        key = known.get(name.strip().casefold()) or value_key(name)
         if key is None and name.strip():
             problems.add(f"1:{column}", f"{quoted(name)} is not a column of the workbook")
         keys.append(key)
     if "id" not in keys:
-        problems.add("1:1", f"there is no {quoted(DEFAULT_WORDS['col.id'])} column")
+        id_header = surface_words("en", "workbook")[HEADER_WORDS["id"]]
+        problems.add("1:1", f"there is no {quoted(id_header)} column")
         return CollectRead(None, (), [], problems.lines)
     rows: list[CollectRow] = []
     line = reader.line_num
@@ -72,24 +72,22 @@ def read_collect_csv(
     return CollectRead(None, (), rows, problems.lines)
 
 
-def header_names(words: Mapping[str, str] | None) -> dict[str, str]:
-    """Header text (casefolded) to column key, in English, in `words` and as the key itself."""
+def header_names() -> dict[str, str]:
+    """Header text (casefolded) to column key, in every language and as the key itself."""
     names: dict[str, str] = {}
-    for source in (DEFAULT_WORDS, words or {}):
-        for word_key, text in source.items():
-            if word_key.startswith("col.") and word_key != "col.value":
-                names[text.strip().casefold()] = word_key.removeprefix("col.")
+    for lang in LANGUAGES:
+        said = surface_words(lang, "workbook")
+        for key, word in HEADER_WORDS.items():
+            names.setdefault(said[word].strip().casefold(), key)
     for key in (*LOCKED_KEYS, *OPEN_BEFORE_VALUES, *OPEN_AFTER_VALUES):
         names.setdefault(key, key)
     return names
 
 
-def value_key(name: str, words: Mapping[str, str] | None) -> str | None:
-    """`value3` for a header like 'Value 3' (or its translation), else None."""
-    templates = [DEFAULT_WORDS["col.value"]]
-    if words and "col.value" in words:
-        templates.append(words["col.value"])
-    for template in templates:
+def value_key(name: str) -> str | None:
+    """`value3` for a header like 'Value 3' in any language, else None."""
+    for lang in LANGUAGES:
+        template = surface_words(lang, "workbook")["col.value"]
         pattern = re.escape(template.strip()).replace(re.escape("{n}"), r"([1-9]\d*)")
         if match := re.fullmatch(pattern, name.strip(), flags=re.IGNORECASE):
             return f"value{match.group(1)}"

@@ -22,7 +22,6 @@ from openpyxl.utils import column_index_from_string
 from cas_plan.collect.csv import read_collect_csv
 from cas_plan.collect.read import read_collect_workbook
 from cas_plan.collect.sheet import CollectRead, CollectRow
-from cas_plan.collect.words import SERBIAN_WORDS
 from cas_plan.collect.workbooks import plan_identity, plan_text_digest
 from cas_plan.core.loader import Plan
 from cas_plan.core.money import ISO_4217, Money
@@ -30,7 +29,8 @@ from cas_plan.core.organization import Organization, leads, responsible_unit_ids
 from cas_plan.core.status import STATUSES
 from cas_plan.core.views import ActivityView
 from cas_plan.edit.progress import ProgressRequest, resolve_indicator
-from cas_plan.output.text import counted
+from cas_plan.l10n.formats import plural, status_label
+from cas_plan.l10n.languages import LANGUAGES
 
 
 @dataclass
@@ -53,7 +53,7 @@ def read_filled(path: Path, shown: str) -> CollectRead:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             return CollectRead(None, (), [], [f"{shown}: is not UTF-8 text; save it as CSV UTF-8"])
-        return read_collect_csv(text, shown, SERBIAN_WORDS)
+        return read_collect_csv(text, shown)
     return read_collect_workbook(data, shown)
 
 
@@ -102,6 +102,7 @@ def judge_row(
     unit_id: str,
     scope: set[str],
     digest: str | None,
+    statuses: Statuses,
 ) -> tuple[ProgressRequest | None, list[str]]:
     """The entry a row asks for, or the problems that keep it out."""
     refused = row_refused(row, view, unit_id, scope, digest)
@@ -109,17 +110,17 @@ def judge_row(
         return None, refused or []
     if row.problems:  # the reader already named them
         return None, []
-    problems = status_problems(row)
+    status, problems = status_of(row, statuses)
     values, value_problems = indicator_values(row, view)
     evidence, evidence_problems = evidence_of(row)
     spent, spent_problems = spent_of(row)
     problems += value_problems + evidence_problems + spent_problems
-    if problems or row.status is None or row.date is None:
+    if problems or status is None or row.date is None:
         return None, problems
     request = ProgressRequest(
         activity_id=view.id,
         date=row.date,
-        status=row.status,
+        status=status,
         note=row.note,
         values=values,
         evidence=evidence,
@@ -155,18 +156,44 @@ def row_refused(
     return None
 
 
-def status_problems(row: CollectRow) -> list[str]:
+@dataclass(frozen=True)
+class Statuses:
+    """How a file's statuses read back: every way of writing one (its code, its label in any
+    language, the label the workbook offered), casefolded, to its code; and the labels to
+    name in a problem."""
+
+    codes: Mapping[str, str]
+    offered: tuple[str, ...]
+
+    @classmethod
+    def of(cls, labels: Mapping[str, str]) -> Statuses:
+        """For a workbook that offered `labels` (code -> label; none for a CSV file, which
+        offers the English ones)."""
+        codes: dict[str, str] = {}
+        for code in STATUSES:
+            written = [code, code.replace("_", " ")]
+            written += [status_label(code, lang) for lang in LANGUAGES]
+            codes.update((text.casefold(), code) for text in written)
+        offered = {code: labels.get(code) or status_label(code, "en") for code in STATUSES}
+        codes.update((label.strip().casefold(), code) for code, label in offered.items())
+        return cls(codes, tuple(offered.values()))
+
+
+def status_of(row: CollectRow, statuses: Statuses) -> tuple[str | None, list[str]]:
+    """The row's status as its code (written in any case, as a code or a label), and the
+    problems of the status and the date."""
     problems = []
+    code = None
     if row.status is None:
         problems.append(f"{row.at('status')}: the status is empty; choose one from the list")
-    elif row.status not in STATUSES:
+    elif (code := statuses.codes.get(" ".join(row.status.split()).casefold())) is None:
         problems.append(
-            f"{row.at('status')}: '{row.status}' is not a status; write one of "
-            + ", ".join(STATUSES)
+            f"{row.at('status')}: '{row.status}' is not a status; choose one of "
+            + ", ".join(statuses.offered)
         )
     if row.date is None:
         problems.append(f"{row.at('date')}: the date is empty; write a date like 2018-06-30")
-    return problems
+    return code, problems
 
 
 def indicator_values(
@@ -180,7 +207,7 @@ def indicator_values(
     for number, value in sorted(row.values.items()):
         if number > count:
             problems.append(
-                f"{row.at(f'value{number}')}: {view.id} has {counted(count, 'indicator')}, "
+                f"{row.at(f'value{number}')}: {view.id} has {plural(count, 'indicator', 'en')}, "
                 f"so there is no value {number}; leave the cell empty"
             )
         else:
@@ -255,9 +282,11 @@ def judge_file(read: CollectRead, shown: str, plan: Plan, csv_unit: str | None) 
     scope = Organization.of(plan.units.values()).scope(unit_id)
     views = {view.id: view for view in plan.views}
     digests = meta.plan_text_digests if meta is not None else {}
+    statuses = Statuses.of(meta.status_labels if meta is not None else {})
     for row in read.rows:
         view = views.get(row.activity_id)
-        request, problems = judge_row(row, view, unit_id, scope, digests.get(row.activity_id))
+        digest = digests.get(row.activity_id)
+        request, problems = judge_row(row, view, unit_id, scope, digest, statuses)
         result.problems.extend(problems)
         if request is None or view is None:
             continue

@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter
 from cas_plan.collect.cells import CellRead, RowCells, open_workbook, sheet_rows
 from cas_plan.collect.rows import Problems, parse_row, quoted
 from cas_plan.collect.sheet import (
+    ACTIVITIES_SHEET,
     FORMAT_VERSION,
     META_SHEET,
     CollectMeta,
@@ -22,7 +23,7 @@ from cas_plan.collect.sheet import (
     CollectRow,
     from_properties,
 )
-from cas_plan.collect.words import DEFAULT_WORDS
+from cas_plan.l10n.phrases import surface_words
 
 
 def read_collect_workbook(data: bytes, shown_name: str) -> CollectRead:
@@ -56,7 +57,7 @@ def read_collect_workbook(data: bytes, shown_name: str) -> CollectRead:
         return CollectRead(None, (), [], problems.lines)
     meta = meta_from_entries(entries, problems, meta_place)
     ids = tuple(entries.get("activities", "").split())
-    sheet = entries.get("sheet", DEFAULT_WORDS["sheet.activities"])
+    sheet = entries.get("sheet") or surface_words("en", "workbook")[ACTIVITIES_SHEET]
     if meta is None:
         return CollectRead(None, ids, [], problems.lines)
     if sheet not in wb.sheetnames:
@@ -147,6 +148,11 @@ def meta_from_entries(
         for key, value in entries.items()
         if key.startswith("digest:")
     }
+    labels = {
+        key.removeprefix("status:"): value
+        for key, value in entries.items()
+        if key.startswith("status:")
+    }
     return CollectMeta(
         plan_title=str(texts["plan_title"]),
         plan_id=str(texts["plan_id"]),
@@ -159,6 +165,7 @@ def meta_from_entries(
         made_on=parsed["made_on"],
         lang=str(texts["lang"]),
         plan_text_digests=digests,
+        status_labels=labels,
     )
 
 

@@ -36,13 +36,34 @@ LOCKED_KEYS = (
 )
 OPEN_BEFORE_VALUES = ("status", "date", "note")
 OPEN_AFTER_VALUES = ("evidence", "spent", "currency", "corrects")
+HEADER_WORDS = {
+    "id": "col.id",
+    "activity": "activity",
+    "indicators": "indicators",
+    "deadline": "deadline",
+    "current_status": "col.current_status",
+    "current_date": "col.current_date",
+    "latest_note": "latest_note",
+    "status": "col.status",
+    "date": "date",
+    "note": "note",
+    "evidence": "evidence",
+    "spent": "col.spent",
+    "currency": "currency",
+    "corrects": "col.corrects",
+}
+"""Each column's header: its phrase in the workbook's words (`l10n.phrases.surface_words`);
+the value columns' is "col.value", numbered."""
+ACTIVITIES_SHEET = "activities"
+INSTRUCTIONS_SHEET = "sheet.instructions"
 FIRST_DATE = date(2000, 1, 1)
 LAST_DATE = date(2100, 12, 31)
 
 
 @dataclass(frozen=True)
 class CollectActivity:
-    """One activity as the unit sees it: the plan's text and its last reported state."""
+    """One activity as the unit sees it: the plan's text, its deadline in words and its last
+    reported state (the status's code, "" for none)."""
 
     id: str
     title: str
@@ -58,7 +79,8 @@ class CollectMeta:
     """What a collection workbook was made from, stored in it and read back by `import`.
 
     `plan_text_digests` maps an activity id to a digest of its plan text when the workbook was
-    made, so `import` can tell that the plan changed since."""
+    made, so `import` can tell that the plan changed since; `status_labels` each status's code
+    to the label the workbook shows for it, so `import` reads a label back as its code."""
 
     plan_title: str
     plan_id: str
@@ -71,6 +93,7 @@ class CollectMeta:
     made_on: date
     lang: str
     plan_text_digests: Mapping[str, str] = field(default_factory=dict)
+    status_labels: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -141,6 +164,7 @@ def meta_entries(
     ]
     entries += [(f"header:{key}", text) for key, text in headers]
     entries += [(f"digest:{key}", value) for key, value in meta.plan_text_digests.items()]
+    entries += [(f"status:{code}", label) for code, label in meta.status_labels.items()]
     return entries
 
 

@@ -14,13 +14,15 @@ from dataclasses import dataclass
 
 from cas_plan.answers.queries import deadline_text, period_views, responsible_units, unit_views
 from cas_plan.collect.sheet import CollectActivity, CollectMeta, collect_file_name
-from cas_plan.collect.words import collect_words
 from cas_plan.collect.write import build_collect_workbook
 from cas_plan.core.loader import Plan
 from cas_plan.core.model import Unit
 from cas_plan.core.periods import Period
 from cas_plan.core.status import STATUSES
 from cas_plan.core.views import ActivityView, status_on
+from cas_plan.l10n.deadlines import DeadlineWords
+from cas_plan.l10n.formats import status_label
+from cas_plan.l10n.phrases import surface_words
 
 EXTRA_CURRENCIES = ("USD",)
 """Offered after the plan's own currencies: the drop-down stays short (the full ISO list is
@@ -28,8 +30,9 @@ EXTRA_CURRENCIES = ("USD",)
 
 
 def plan_text_digest(view: ActivityView) -> str:
-    """What the unit was shown of the activity: a change to it makes a row's answer stale."""
-    text = "\n".join([view.title, *view.indicator_texts, deadline_text(view)])
+    """What the unit was shown of the activity, in any language: a change to it makes a row's
+    answer stale."""
+    text = "\n".join([view.title, *view.indicator_texts, deadline_text(view.due.value)])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
@@ -53,13 +56,16 @@ def currencies_of(plan: Plan) -> list[str]:
     return sorted(used) + [code for code in EXTRA_CURRENCIES if code not in used]
 
 
-def collect_activity(view: ActivityView, today: dt.date) -> CollectActivity:
+def collect_activity(
+    view: ActivityView, today: dt.date, deadlines: DeadlineWords
+) -> CollectActivity:
     latest = status_on(view.entries, today)
+    due = view.due.value
     return CollectActivity(
         id=view.id,
         title=view.title,
         indicators=view.indicator_texts,
-        deadline_text=deadline_text(view),
+        deadline_text=deadlines(due.when) if due else "",
         status=latest.status if latest else "",
         status_date=latest.date if latest else None,
         latest_note=(latest.note or "") if latest else "",
@@ -80,10 +86,11 @@ def unit_workbook(
     views: Sequence[ActivityView],
     period: Period,
     commit: str,
-    lang: str,
+    deadlines: DeadlineWords,
     today: dt.date,
 ) -> UnitWorkbook:
-    """One unit's collection workbook for the period."""
+    """One unit's collection workbook for the period, in the language of `deadlines`."""
+    lang = deadlines.lang
     title, plan_id = plan_identity(plan)
     meta = CollectMeta(
         plan_title=title,
@@ -97,13 +104,13 @@ def unit_workbook(
         made_on=today,
         lang=lang,
         plan_text_digests={view.id: plan_text_digest(view) for view in views},
+        status_labels={status: status_label(status, lang) for status in STATUSES},
     )
     data = build_collect_workbook(
         meta,
-        [collect_activity(view, today) for view in views],
-        STATUSES,
+        [collect_activity(view, today, deadlines) for view in views],
         currencies_of(plan),
-        collect_words(lang),
+        surface_words(lang, "workbook"),
     )
     return UnitWorkbook(unit, collect_file_name(unit.id), tuple(v.id for v in views), data)
 
@@ -116,16 +123,17 @@ def collect_workbooks(
     lang: str,
     today: dt.date,
 ) -> list[UnitWorkbook]:
-    """A workbook for each unit asked (default: each unit named as responsible for an
-    activity of the period) that leads at least one activity of the period."""
+    """A workbook in `lang` for each unit asked (default: each unit named as responsible for
+    an activity of the period) that leads at least one activity of the period."""
     views = period_views(plan, period, today)
     if unit_ids:
         chosen = [plan.units[unit_id] for unit_id in unit_ids]
     else:
         chosen = responsible_units(plan, views)
+    deadlines = DeadlineWords.of(plan, lang)
     books = []
     for unit in chosen:
         own = unit_views(plan, views, unit.id)
         if own:
-            books.append(unit_workbook(plan, unit, own, period, commit, lang, today))
+            books.append(unit_workbook(plan, unit, own, period, commit, deadlines, today))
     return books

@@ -17,8 +17,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cas_plan.collect.sheet import (
+    ACTIVITIES_SHEET,
     AMOUNT_PLACES,
     FIRST_DATE,
+    HEADER_WORDS,
+    INSTRUCTIONS_SHEET,
     LAST_DATE,
     LOCKED_KEYS,
     META_SHEET,
@@ -28,7 +31,7 @@ from cas_plan.collect.sheet import (
     column_keys,
     meta_entries,
 )
-from cas_plan.collect.words import said_in
+from cas_plan.l10n.formats import format_date, format_date_range, sentence
 from cas_plan.output.xlsx import (
     DATE_FORMAT,
     TEXT_FORMAT,
@@ -55,9 +58,10 @@ WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 
 
 def header_text(key: str, words: Mapping[str, str]) -> str:
+    """A column's header in the workbook's words: "Deadline" / "Rok", "Value 2"."""
     if key.startswith("value"):
         return words["col.value"].format(n=key.removeprefix("value"))
-    return words[f"col.{key}"]
+    return words[HEADER_WORDS[key]]
 
 
 def numbered(indicators: Sequence[str]) -> str:
@@ -67,22 +71,22 @@ def numbered(indicators: Sequence[str]) -> str:
 def build_collect_workbook(
     meta: CollectMeta,
     activities: Sequence[CollectActivity],
-    statuses: Sequence[str],
     currencies: Sequence[str],
-    words: Mapping[str, str] | None = None,
+    said: Mapping[str, str],
 ) -> bytes:
     """The .xlsx bytes of one unit's collection workbook; the caller writes them atomically.
 
-    `words` overrides `DEFAULT_WORDS` (the lead passes the Serbian ones for `--lang sr`); any
-    key it lacks falls back to English. The same input gives byte-identical bytes."""
-    said = said_in(words)
+    `said` is what the workbook says, in its language (`surface_words(lang, "workbook")`); the
+    statuses it offers are `meta.status_labels`' labels. The same input gives byte-identical
+    bytes."""
+    statuses = list(meta.status_labels.values())
     for activity in activities:
         if any(char.isspace() for char in activity.id) or not activity.id:
             raise ValueError(f"an activity id has no spaces and is not empty: {activity.id!r}")
     value_columns = max((len(activity.indicators) for activity in activities), default=0)
     keys = column_keys(value_columns)
     headers = [(key, visible_text(header_text(key, said))) for key in keys]
-    sheet_name = said["sheet.activities"][:31]
+    sheet_name = said[ACTIVITIES_SHEET][:31]
     entries = meta_entries(meta, [a.id for a in activities], headers, sheet_name)
     wb = new_workbook(
         title=f"{meta.plan_title}: {meta.unit_name}, {meta.period_text}",
@@ -91,9 +95,9 @@ def build_collect_workbook(
     )
     ws: Worksheet = wb.create_sheet(sheet_name)
     add_meta_sheet(wb, entries, statuses, currencies)
-    fill_activities(ws, activities, headers, value_columns, statuses, currencies, said)
-    instructions: Worksheet = wb.create_sheet(said["sheet.instructions"][:31], 0)
-    fill_instructions(instructions, meta, headers, statuses, said, sheet_name)
+    fill_activities(ws, meta, activities, headers, value_columns, currencies, said)
+    instructions: Worksheet = wb.create_sheet(said[INSTRUCTIONS_SHEET][:31], 0)
+    fill_instructions(instructions, meta, headers, said, sheet_name)
     wb.active = 1
     for sheet in wb.worksheets:  # one selected tab: several would open as a group of sheets
         sheet.sheet_view.tabSelected = sheet.title == sheet_name
@@ -134,10 +138,10 @@ def add_meta_sheet(
 
 def fill_activities(
     ws: Worksheet,
+    meta: CollectMeta,
     activities: Sequence[CollectActivity],
     headers: Sequence[tuple[str, str]],
     value_columns: int,
-    statuses: Sequence[str],
     currencies: Sequence[str],
     said: Mapping[str, str],
 ) -> None:
@@ -146,12 +150,15 @@ def fill_activities(
     for column, (_, text) in enumerate(headers, start=1):
         set_text(cell_at(ws, 1, column), text)
     style_header(ws, len(headers))
+    labels = meta.status_labels
     for row, activity in enumerate(activities, start=2):
-        fill_activity_row(ws, row, activity, headers, position)
+        fill_activity_row(ws, row, activity, headers, position, labels)
     last = len(activities) + 1
+    statuses = list(labels.values())
     if activities:
         add_validations(ws, position, last, statuses, currencies, said)
-    widths = fitted_widths(activities, headers, statuses, currencies)
+    shown = [labels.get(activity.status, activity.status) for activity in activities]
+    widths = fitted_widths(activities, shown, headers, statuses, currencies)
     for column, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(column)].width = width
     fit_row_heights(ws, last, minimum_lines=2)  # two lines leave room to write a note
@@ -174,13 +181,14 @@ def fill_activity_row(
     activity: CollectActivity,
     headers: Sequence[tuple[str, str]],
     position: Mapping[str, int],
+    status_labels: Mapping[str, str],
 ) -> None:
     locked_text = {
         "id": activity.id,
         "activity": activity.title,
         "indicators": numbered(activity.indicators),
         "deadline": activity.deadline_text,
-        "current_status": activity.status,
+        "current_status": status_labels.get(activity.status, activity.status),
         "latest_note": activity.latest_note,
     }
     for key, text in locked_text.items():
@@ -236,7 +244,7 @@ def add_validations(
             type=kind,
             allow_blank=True,
             showErrorMessage=True,
-            errorTitle=said["valid.title"],
+            errorTitle=said["tool"],
             error=message,
             **rule,  # type: ignore[arg-type]
         )
@@ -265,6 +273,7 @@ def excel_serial(day: date) -> int:
 
 def fitted_widths(
     activities: Sequence[CollectActivity],
+    shown_statuses: Sequence[str],
     headers: Sequence[tuple[str, str]],
     statuses: Sequence[str],
     currencies: Sequence[str],
@@ -279,7 +288,7 @@ def fitted_widths(
         "activity": longest_line([a.title for a in activities]),
         "indicators": longest_line([numbered(a.indicators) for a in activities]),
         "deadline": longest_line([a.deadline_text for a in activities]),
-        "current_status": longest_line([a.status for a in activities]),
+        "current_status": longest_line(shown_statuses),
         "current_date": [10],
         "latest_note": longest_line([a.latest_note for a in activities]),
         "status": [len(s) + 3 for s in statuses],  # room for the drop-down arrow
@@ -302,7 +311,6 @@ def fill_instructions(
     ws: Worksheet,
     meta: CollectMeta,
     headers: Sequence[tuple[str, str]],
-    statuses: Sequence[str],
     said: Mapping[str, str],
     sheet_name: str,
 ) -> None:
@@ -310,16 +318,14 @@ def fill_instructions(
     fields = {
         "unit_name": meta.unit_name,
         "plan_title": meta.plan_title,
-        "period_text": meta.period_text,
-        "start": meta.period_start.isoformat(),
-        "end": meta.period_end.isoformat(),
-        "made_on": meta.made_on.isoformat(),
+        "period": format_date_range(meta.period_start, meta.period_end, meta.lang),
+        "made_on": format_date(meta.made_on, meta.lang),
         "commit": meta.commit,
         "sheet": sheet_name,
     }
     lines: list[tuple[str, str, bool]] = [
         (said["instr.title"].format_map(fields), "", True),
-        (said["instr.about"].format_map(fields), "", False),
+        (sentence(said["instr.about"].format_map(fields)), "", False),
         (said["instr.how"].format_map(fields), "", False),
         (said["instr.made"].format_map(fields), "", False),
         ("", "", False),
@@ -335,7 +341,9 @@ def fill_instructions(
         else:
             lines.append((text, said[f"help.{key}"], False))
     lines += [("", "", False), (said["instr.statuses"], "", True)]
-    lines += [(status, said.get(f"status.{status}", ""), False) for status in statuses]
+    lines += [
+        (label, said.get(f"status.{code}", ""), False) for code, label in meta.status_labels.items()
+    ]
     for row, (first, second, bold) in enumerate(lines, start=1):
         for column, text in ((1, first), (2, second)):
             cell = cell_at(ws, row, column)

@@ -16,7 +16,6 @@ from cas_plan.commands.common import (
     load_for_query,
     nothing_written,
     parse_date,
-    plural,
     warnings_text,
 )
 from cas_plan.core.errors import ExitCode, UsageError, system_problem
@@ -27,6 +26,7 @@ if TYPE_CHECKING:
     from cas_plan.collect.judge import FileImport
     from cas_plan.core.loader import Plan
     from cas_plan.edit.transaction import PlanEdit
+    from cas_plan.l10n.deadlines import DeadlineWords
 
 
 def collect(
@@ -40,8 +40,6 @@ def collect(
     from cas_plan.output.text import lines_text
 
     period = parse_period(period_text)
-    if lang == Language.SR_CYRL:
-        raise UsageError("--lang: the workbooks are written in en or sr for now, not sr-Cyrl")
     today = dt.date.today()
     plan = load_for_query(options, today)
     unit_ids = [find_unit(plan, query) for query in unit_queries]
@@ -82,7 +80,7 @@ def import_workbooks(options: PlanOptions, files: Sequence[Path], dry_run: bool)
         if problems:
             return Outcome(
                 errors=lines_text(problems)
-                + f"casplan: error: {plural(len(problems), 'problem')}; nothing was written\n",
+                + f"casplan: error: {counted(len(problems), 'problem')}; nothing was written\n",
                 code=ExitCode.PROBLEMS,
             )
         return Outcome(_imported(edit, plan, judged, dry_run), warnings_text(edit.warnings))
@@ -106,11 +104,11 @@ def _imported(edit: PlanEdit, plan: Plan, judged: list[FileImport], dry_run: boo
     for result in judged:
         adding, already = len(result.requests), result.already
         if not adding:
-            said = f"{plural(already, 'row')} already recorded" if already else "no row filled"
+            said = f"{counted(already, 'row')} already recorded" if already else "no row filled"
             lines.append(f"{result.shown}: {said}, nothing to add")
         else:
             after = f" ({already} already recorded)" if already else ""
-            lines.append(f"{result.shown}: {plural(adding, 'row')} to add{after}")
+            lines.append(f"{result.shown}: {counted(adding, 'row')} to add{after}")
     requests = [request for result in judged for request, _ in result.requests]
     if requests:
         add_entries(edit, requests)
@@ -122,9 +120,8 @@ def _imported(edit: PlanEdit, plan: Plan, judged: list[FileImport], dry_run: boo
         for item in written:
             ids = ", ".join(dict.fromkeys(by_file.get(item.shown, [])))
             verb = "would add" if dry_run else "added"
-            entries = len(by_file.get(item.shown, []))
-            what = "a progress entry" if entries == 1 else f"{entries} progress entries"
-            lines.append(f"{item.shown}: {verb} {what} to {ids}:")
+            entries = counted(len(by_file.get(item.shown, [])), "progress_entry")
+            lines.append(f"{item.shown}: {verb} {entries} to {ids}:")
             lines += [f"+{line}" for line in item.added_lines]
         if dry_run:
             lines.append("dry run: nothing was written")
@@ -137,17 +134,23 @@ def followup(
     as_of: str | None,
     output_format: FollowupFormat,
     eml: Path | None,
+    lang: Language = Language.EN,
 ) -> Outcome:
-    """Per unit, the activities of a period without a report in it; drafts to send."""
+    """Per unit, the activities of a period without a report in it; drafts to send. The list,
+    the drafts and the workbooks they carry are in `lang`."""
     from cas_plan.answers.followup import followup as follow_up
     from cas_plan.core.periods import parse_period
+    from cas_plan.l10n.deadlines import DeadlineWords
     from cas_plan.output.text import lines_text
 
     period = parse_period(period_text)
     day = parse_date(as_of, "--as-of")
     plan = load_for_query(options, day)
     result = follow_up(plan, period, day)
-    errors = lines_text(write_drafts(options, plan, result, eml, day)) if eml is not None else ""
+    deadlines = DeadlineWords.of(plan, lang)
+    errors = ""
+    if eml is not None:
+        errors = lines_text(write_drafts(options, plan, result, eml, day, deadlines))
     if output_format == "json":
         from cas_plan.output.json import followup_record, json_text
 
@@ -159,17 +162,23 @@ def followup(
     if output_format == "md":
         from cas_plan.output.markdown import followup_markdown
 
-        return Outcome(followup_markdown(result), errors)
+        return Outcome(followup_markdown(result, deadlines), errors)
     from cas_plan.output.text import followup_text
 
-    return Outcome(followup_text(result), errors)
+    return Outcome(followup_text(result, deadlines), errors)
 
 
 def write_drafts(
-    options: PlanOptions, plan: Plan, result: Followup, eml: Path, day: dt.date
+    options: PlanOptions,
+    plan: Plan,
+    result: Followup,
+    eml: Path,
+    day: dt.date,
+    deadlines: DeadlineWords,
 ) -> list[str]:
     """An .eml draft, with its workbook attached, for each unit with an activity without a
-    report, written all or none; what was written, as lines to show."""
+    report, both in the language of `deadlines`, written all or none; what was written, as
+    lines to show."""
     from cas_plan.answers.followup import drafts_for
     from cas_plan.collect.workbooks import collect_workbooks, plan_identity
     from cas_plan.core.outputs import output_folder, write_files
@@ -182,9 +191,10 @@ def write_drafts(
     title, _ = plan_identity(plan)
     drafts = {}
     for item in drafts_for(result):
-        books = collect_workbooks(plan, result.period, [item.unit.id], commit, "en", day)
+        unit = [item.unit.id]
+        books = collect_workbooks(plan, result.period, unit, commit, deadlines.lang, day)
         book = (books[0].file_name, books[0].data) if books else None
-        drafts[f"{item.unit.id}.eml"] = draft_message(item, result.period, title, book)
+        drafts[f"{item.unit.id}.eml"] = draft_message(item, result.period, title, book, deadlines)
     write_files(eml, drafts, "followup", "--eml")
     lines = []
     for item in drafts_for(result):

@@ -17,6 +17,7 @@ from cas_plan.core.errors import CasplanError, ExitCode, PlanProblems, UsageErro
 if TYPE_CHECKING:
     from cas_plan.core.diagnostics import Diagnostic
     from cas_plan.core.loader import LoadResult, Plan
+    from cas_plan.l10n.deadlines import DeadlineWords
 
 
 @dataclass(frozen=True)
@@ -88,15 +89,20 @@ def parse_date(value: str | None, option: str, default: dt.date | None = None) -
         ) from None
 
 
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}{'s' if count != 1 else ''}"
+def counted(count: int, noun: str) -> str:
+    """A count and its noun in the tool's English ("1 problem", "2 activities"): the
+    phrasebook's plural forms (`l10n.formats.plural`), the commands taking no --lang."""
+    from cas_plan.l10n.formats import plural
+
+    return plural(count, noun, "en")
 
 
-def counted(count: int, word: str) -> str:
-    """`plural` for words ending in -y: 1 activity, 2 activities."""
-    if count == 1 or not word.endswith("y"):
-        return plural(count, word)
-    return f"{count} {word[:-1]}ies"
+def said_in_english(plan: Plan) -> DeadlineWords:
+    """The plan's deadlines in English words, for the commands that take no --lang (`show`,
+    the terminal's tables)."""
+    from cas_plan.l10n.deadlines import DeadlineWords
+
+    return DeadlineWords.of(plan, "en")
 
 
 def xlsx_target(output_format: str, out: Path | None, options: PlanOptions) -> Path | None:
@@ -119,7 +125,7 @@ def write_xlsx(out: Path, sheets: Sequence[Any], title: str) -> Outcome:
 
     write_file(out, write_workbook(sheets, title=title))
     rows = sum(len(sheet.rows) for sheet in sheets)
-    return Outcome(lines_text([f"wrote {out} ({plural(rows, 'row')})"]))
+    return Outcome(lines_text([f"wrote {out} ({counted(rows, 'row')})"]))
 
 
 def load_checked(
@@ -149,7 +155,7 @@ def load_for_query(options: PlanOptions, as_of: dt.date | None = None) -> Plan:
     result, _, shown = load_checked(options, today)
     if result.errors and not options.no_validate:
         raise PlanProblems(
-            f"the plan in '{shown}' has {plural(len(result.errors), 'problem')}; "
+            f"the plan in '{shown}' has {counted(len(result.errors), 'problem')}; "
             f"run 'casplan validate --plan {shown}' (or pass --no-validate)"
         )
     return plan_on(result.plan, as_of or today)

@@ -22,6 +22,7 @@ from cas_plan.commands.common import (
     find_unit,
     load_for_query,
     parse_date,
+    said_in_english,
     unit_names,
     write_xlsx,
     xlsx_target,
@@ -48,7 +49,7 @@ def list_activities(
     target = xlsx_target(output_format, out, options)
     day = parse_date(as_of, "--as-of")
     plan = load_for_query(options, day)
-    records = list_records(plan, day)
+    records = list_records(plan, day, said_in_english(plan))
     if target is not None:
         from cas_plan.output.xlsx import list_sheets
 
@@ -126,17 +127,18 @@ def due(
     query = due_query(plan, asked)
     rows = due_rows(plan, query)
     names = unit_names(plan)
+    say = said_in_english(plan)
     if target is not None:
         from cas_plan.answers.records import due_records
         from cas_plan.output.xlsx import due_sheets
 
-        sheets = due_sheets(due_records(plan, rows, query.as_of))
+        sheets = due_sheets(due_records(plan, rows, query.as_of, say))
         return write_xlsx(target, sheets, plan.title or "casplan")
     if output_format == "json":
         from cas_plan.answers.records import due_records
         from cas_plan.output.json import json_array
 
-        return Outcome(json_array(due_records(plan, rows, query.as_of)))
+        return Outcome(json_array(due_records(plan, rows, query.as_of, say)))
     if output_format == "csv":
         from cas_plan.output.csv import due_csv
 
@@ -144,14 +146,14 @@ def due(
     if output_format == "md":
         from cas_plan.output.markdown import due_markdown
 
-        return Outcome(due_markdown(rows, names))
+        return Outcome(due_markdown(rows, names, say))
     if output_format == "ics":
         from cas_plan.output.ics import due_ics
 
         return Outcome(due_ics(rows, names, plan.title or "casplan", query.as_of))
     from cas_plan.output.terminal import draw, print_due
 
-    return Outcome(draw(screen, lambda console: print_due(console, rows, names)))
+    return Outcome(draw(screen, lambda console: print_due(console, rows, names, say)))
 
 
 def units(options: PlanOptions, output_format: UnitsFormat, screen: Screen) -> Outcome:
@@ -201,15 +203,18 @@ def who(
     if output_format == "md":
         from cas_plan.output.markdown import who_markdown
 
-        return Outcome(who_markdown(names[unit_id], rows, names))
+        return Outcome(who_markdown(names[unit_id], rows, names, said_in_english(plan)))
     from cas_plan.output.terminal import draw, print_who
 
     goal_titles = {g.model.id: g.model.title for g in plan.goals}
     measure_titles = {m.model.id: m.model.title for m in plan.measures}
+    say = said_in_english(plan)
     return Outcome(
         draw(
             screen,
-            lambda console: print_who(console, unit_id, rows, names, goal_titles, measure_titles),
+            lambda console: print_who(
+                console, unit_id, rows, names, goal_titles, measure_titles, say
+            ),
         )
     )
 
@@ -221,7 +226,8 @@ def show(
     from cas_plan.answers.records import show_record
 
     day = parse_date(as_of, "--as-of")
-    record = show_record(load_for_query(options, day), identifier, day)
+    plan = load_for_query(options, day)
+    record = show_record(plan, identifier, day, said_in_english(plan))
     if output_format == "json":
         from cas_plan.output.json import json_text
 

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 from cas_plan.commands.common import (
     Outcome,
     PlanOptions,
+    counted,
     load_for_query,
     parse_date,
-    plural,
 )
 from cas_plan.core.errors import system_problem
 from cas_plan.l10n.languages import Language
@@ -38,4 +38,4 @@ def site(
         write_site(out, files, root)
     except OSError as exc:
         raise system_problem(exc) from None
-    return Outcome(lines_text([f"wrote {plural(len(files), 'file')} to {out}"]))
+    return Outcome(lines_text([f"wrote {counted(len(files), 'file')} to {out}"]))

@@ -9,9 +9,9 @@ from cas_plan.commands.choices import ValidateFormat
 from cas_plan.commands.common import (
     Outcome,
     PlanOptions,
+    counted,
     load_checked,
     parse_date,
-    plural,
 )
 from cas_plan.core.errors import ExitCode
 
@@ -44,9 +44,9 @@ def validate(
     code = ExitCode.PROBLEMS if errors or failed_strict else ExitCode.OK
     verdict = "INVALID" if errors else ("fails --strict" if failed_strict else "valid")
     summary = (
-        f"{shown}: {verdict}: {len(result.plan.measures)} measures, "
-        f"{len(result.plan.views)} activities; {plural(errors, 'error')}, "
-        f"{plural(warnings, 'warning')}"
+        f"{shown}: {verdict}: {counted(len(result.plan.measures), 'measure')}, "
+        f"{counted(len(result.plan.views), 'activity')}; {counted(errors, 'error')}, "
+        f"{counted(warnings, 'warning')}"
     )
     if output_format == "json":
         from cas_plan.output.json import problems_json

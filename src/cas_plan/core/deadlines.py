@@ -177,9 +177,6 @@ class Yearly:
         return f"yearly {self.month:02d}-{self.day:02d}"
 
 
-UNIT_WORDS = {"y": "years", "m": "months", "w": "weeks", "d": "days"}
-
-
 @dataclass(frozen=True)
 class Relative:
     """A span after an event ("Two years after the project begins")."""
@@ -386,6 +383,7 @@ def span(spec: DeadlineSpec, event_dates: dict[str, date]) -> tuple[date | None,
     return None, None
 
 
+# the source's English month names, to read its Due Date cells (`read_written`)
 MONTH_NAMES = (
     "January",
     "February",
@@ -400,33 +398,6 @@ MONTH_NAMES = (
     "November",
     "December",
 )
-
-
-def describe(spec: DeadlineSpec) -> str:
-    """A deadline in words, for people reading `show` and reports."""
-    if isinstance(spec, Day):
-        return f"on {spec.day:%d %B %Y}".replace(" 0", " ")
-    if isinstance(spec, Month):
-        return f"by the end of {MONTH_NAMES[spec.month - 1]} {spec.year}"
-    if isinstance(spec, Quarter):
-        return f"by the end of quarter {spec.quarter} of {spec.year} ({spec.last_day.isoformat()})"
-    if isinstance(spec, Year):
-        return f"by the end of {spec.year}"
-    if isinstance(spec, Range):
-        return f"from {spec.first_day.isoformat()} to {spec.last_day.isoformat()}"
-    if isinstance(spec, OpenEnded):
-        return f"from {spec.first_day.isoformat()}, with no end"
-    if isinstance(spec, Continuous):
-        return "continuous, no deadline"
-    if isinstance(spec, Yearly):
-        if spec.day is None:
-            return f"every year, by the end of {MONTH_NAMES[spec.month - 1]}"
-        return f"every year, by {spec.day} {MONTH_NAMES[spec.month - 1]}"
-    if isinstance(spec, Relative):
-        return f"{spec.count} {UNIT_WORDS[spec.unit]} after event {spec.event}"
-    if spec.start is None:
-        return f"on the date set by event {spec.end.spell()}"
-    return f"from {spec.start.spell()} until {spec.end.spell()}"
 
 
 # --- deadlines as the source writes them ----------------------------------------------------

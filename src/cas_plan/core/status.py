@@ -1,5 +1,5 @@
-"""The statuses a progress entry can have, the status of an activity with no entry, and how
-they read in plain text.
+"""The statuses a progress entry can have and the status of an activity with no entry: their
+codes, which read in words through the phrasebook (`l10n.formats.status_label`).
 
 Kept apart from the models so that the command line can offer and check `--status` without
 loading them.
@@ -33,8 +33,3 @@ class StatusFilter(StrEnum):
 
 
 STATUSES: tuple[str, ...] = tuple(status.value for status in Status)
-
-
-def status_label(status: str) -> str:
-    """'not_reported' -> 'not reported': a status as people read it."""
-    return status.replace("_", " ")

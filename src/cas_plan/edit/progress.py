@@ -49,9 +49,11 @@ def resolve_indicator(reference: str, indicators: list[str]) -> str:
         index = int(reference)
         if 1 <= index <= len(indicators):
             return indicators[index - 1]
+        from cas_plan.l10n.formats import plural
+
         raise UsageError(
             f"indicator {reference} does not exist: the activity has "
-            f"{len(indicators)} indicator{'s' if len(indicators) != 1 else ''}"
+            f"{plural(len(indicators), 'indicator', 'en')}"
         )
     if reference in indicators:
         return reference

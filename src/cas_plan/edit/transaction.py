@@ -25,6 +25,7 @@ from cas_plan.core import journal
 from cas_plan.core.diagnostics import Diagnostic
 from cas_plan.core.errors import PlanProblems
 from cas_plan.core.loader import Listing, Plan, check_directory, directory_listing
+from cas_plan.l10n.formats import plural
 
 
 class EditRefused(PlanProblems):
@@ -77,7 +78,7 @@ class PlanEdit:
             lock.close()
             count = len(current.errors)
             raise EditRefused(
-                f"the plan already has {count} problem{'s' if count != 1 else ''}; "
+                f"the plan already has {plural(count, 'problem', 'en')}; "
                 "fix them first (see 'casplan validate')",
                 problems=current.errors,
             )

@@ -43,6 +43,7 @@ _BABEL_LOCALE = {"en": "en_GB", "sr": "sr_Latn", "sr-Cyrl": "sr"}
 
 MISSING = "\N{EN DASH}"  # a percentage of nothing (no activity due), a value not there
 NBSP = "\N{NO-BREAK SPACE}"
+THIN_SPACE = "\N{THIN SPACE}"
 
 DateStyle = Literal["long", "short"]
 
@@ -80,14 +81,13 @@ def babel_locale(lang: str) -> Locale:
 
 
 @cache
-def _short_pattern(lang: str) -> Any:
-    """CLDR's pattern for the "yMMdd" skeleton in the language, found once: matching a skeleton
-    costs a millisecond, and a report formats thousands of dates."""
+def _pattern(lang: str, skeleton: str) -> Any:
+    """CLDR's pattern for a skeleton ("yMMdd", "yMMMM", ...) in the language, found once:
+    matching a skeleton costs a millisecond, and a report formats thousands of dates."""
     from babel.dates import match_skeleton
 
     skeletons = babel_locale(lang).datetime_skeletons
-    skeleton = "yMMdd" if "yMMdd" in skeletons else match_skeleton("yMMdd", skeletons)
-    return skeletons[skeleton]
+    return skeletons[skeleton if skeleton in skeletons else match_skeleton(skeleton, skeletons)]
 
 
 def format_date(day: date, lang: str, style: DateStyle = "long") -> str:
@@ -102,8 +102,70 @@ def format_date(day: date, lang: str, style: DateStyle = "long") -> str:
     if style == "long":
         return str(_babel_format_date(day, "long", locale=locale))
     if style == "short":
-        return str(_babel_format_date(day, _short_pattern(lang), locale=locale))
+        return str(_babel_format_date(day, _pattern(lang, "yMMdd"), locale=locale))
     raise ValueError(f"date style {style!r} is not 'long' or 'short'")
+
+
+# English writes a quarter as CLDR abbreviates it ("Q4 2018"); Serbian spells it out as CLDR's
+# wide form does ("četvrti kvartal 2018."), its abbreviation ("4. kv. 2018.") being for tables
+_QUARTER_SKELETON = {"en": "yQQQ", "sr": "yQQQQ", "sr-Cyrl": "yQQQQ"}
+
+
+def format_month(year: int, month: int, lang: str) -> str:
+    """A month of a year: "December 2018" / "decembar 2018." / "децембар 2018."."""
+    return str(
+        _babel_format_date(date(year, month, 1), _pattern(lang, "yMMMM"), babel_locale(lang))
+    )
+
+
+def format_quarter(year: int, quarter: int, lang: str) -> str:
+    """A quarter of a year: "Q4 2018" / "četvrti kvartal 2018." / "четврти квартал 2018."."""
+    day = date(year, 3 * quarter, 1)
+    pattern = _pattern(check_lang(lang), _QUARTER_SKELETON[lang])
+    return str(_babel_format_date(day, pattern, babel_locale(lang)))
+
+
+def format_year(year: int, lang: str) -> str:
+    """A year on its own: "2018" / "2018." (CLDR's "y" skeleton; in running text use
+    `year_phrase` or `for_year`)."""
+    return str(_babel_format_date(date(year, 1, 1), _pattern(lang, "y"), babel_locale(lang)))
+
+
+def format_day_of_month(month: int, day: int, lang: str) -> str:
+    """A day of every year: "31 March" / "31. mart" (29 February included)."""
+    leap = date(2000, month, day)
+    return str(_babel_format_date(leap, _pattern(lang, "MMMMd"), babel_locale(lang)))
+
+
+def format_date_range(first: date, last: date, lang: str) -> str:
+    """Days from `first` to `last`, as CLDR's interval formats write them with the long date's
+    month names: "28 - 30 March 2017", "28 March - 2 April 2017" / "28.-30. mart 2017.",
+    "28. mart - 2. april 2017."; one day is that day."""
+    if last < first:
+        raise ValueError(f"{first} .. {last} ends before it starts")
+    if first == last:
+        return format_date(first, lang)
+    return _interval(first, last, lang, "yMMMd")
+
+
+def format_month_range(first: date, last: date, lang: str) -> str:
+    """The months of `first` to those of `last`: "January - June 2018" / "januar - jun 2018."."""
+    if (first.year, first.month) == (last.year, last.month):
+        return format_month(first.year, first.month, lang)
+    return _interval(first, last, lang, "yMMMM")
+
+
+def _interval(first: date, last: date, lang: str, skeleton: str) -> str:
+    """CLDR's interval pattern of the skeleton for the greatest field that differs, with the
+    wide month names and the unpadded days of the long date; thin spaces made ordinary."""
+    locale = babel_locale(lang)
+    differs = "y" if first.year != last.year else "M" if first.month != last.month else "d"
+    left, right = (
+        re.sub(r"(?<!d)dd(?!d)", "d", re.sub(r"(?<!M)MMM(?!M)", "MMMM", pattern))
+        for pattern in locale.interval_formats[skeleton][differs]
+    )
+    text = _babel_format_date(first, left, locale) + _babel_format_date(last, right, locale)
+    return str(text).replace(THIN_SPACE, " ")
 
 
 def month_names(lang: str, width: Literal["abbreviated", "wide"] = "abbreviated") -> list[str]:
@@ -113,6 +175,11 @@ def month_names(lang: str, width: Literal["abbreviated", "wide"] = "abbreviated"
 
     names = get_month_names(width, context="stand-alone", locale=babel_locale(lang))
     return [str(names[month]) for month in range(1, 13)]
+
+
+def sentence(text: str) -> str:
+    """The text with one full stop at its end (a Serbian date ends in one already)."""
+    return text if text.endswith(".") else text + "."
 
 
 def no_break(text: str) -> str:
@@ -228,6 +295,17 @@ def phrase(key: str, lang: str, **values: str) -> str:
     year="2018") -> "Izveštaj o sprovođenju Akcionog plana za 2018. godinu". The values are put
     in as they are (never transliterated): format dates and numbers first."""
     return words(lang)[key].format_map(values)
+
+
+def status_label(status: str, lang: str) -> str:
+    """How a status reads ("In progress" / "U toku"): the phrasebook's label of its code
+    (`core.status`); "completed_late" is the report's too."""
+    return words(lang)[status]
+
+
+def unit_kind_label(kind: str, lang: str) -> str:
+    """A kind of organizational unit in words: "department" / "odeljenje"."""
+    return words(lang)[f"unit_kind.{kind}"]
 
 
 def year_phrase(year: int, lang: str) -> str:

@@ -6,9 +6,9 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-# Latin words of the report's own text that stay Latin in Cyrillic (names of tools and files,
-# ISO 4217 codes and programme acronyms); the plan's text, ids and URLs are never transliterated
-# at all.
+# Latin words of casplan's own text that stay Latin in Cyrillic (names of tools, programs,
+# formats and files, an option, ISO 4217 codes and programme acronyms); the plan's text, ids and
+# URLs are never transliterated at all.
 KEEP_LATIN: tuple[str, ...] = (
     "casplan",
     "git",
@@ -17,6 +17,11 @@ KEEP_LATIN: tuple[str, ...] = (
     "YAML",
     "Markdown",
     "HTML",
+    "Outlook",
+    "iCalendar",
+    ".xlsx",
+    "--format",
+    "json",
     "RSD",
     "EUR",
     "USD",

@@ -13,7 +13,7 @@ import io
 from collections.abc import Iterable, Mapping, Sequence
 
 from cas_plan.answers.followup import Followup
-from cas_plan.answers.queries import DueRow
+from cas_plan.answers.queries import DueRow, deadline_text
 from cas_plan.answers.records import BudgetRecord
 from cas_plan.core.organization import responsible_names
 
@@ -148,5 +148,6 @@ def followup_csv(result: Followup) -> str:
     for item in result.units:
         last = item.last_report.isoformat() if item.last_report else ""
         for m in item.missing:
-            rows.append([item.unit.id, item.unit.name, last, m.id, m.title, m.deadline, m.status])
+            deadline = deadline_text(m.due)
+            rows.append([item.unit.id, item.unit.name, last, m.id, m.title, deadline, m.status])
     return rows_csv(rows)

@@ -328,7 +328,7 @@ class _Report:
         w, f = self.w, self.f
 
         def when(a: dict[str, Any]) -> str:
-            return f["date"](a["deadline"], "short") if a["deadline"] else (a["due"] or "")
+            return f["date"](a["deadline"], "short") if a["deadline"] else (a["due_words"] or "")
 
         def note(a: dict[str, Any]) -> str:
             if not a["latest_note"]:

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from cas_plan.answers.queries import DueRow
 from cas_plan.core.diagnostics import printable
 from cas_plan.core.organization import responsible_names
-from cas_plan.core.status import status_label
+from cas_plan.output.text import status_word
 
 # Every line break a calendar program might honour, CR alone included (RFC 5545 ends lines with
 # CRLF, but Outlook-style parsers also split at a bare CR or LF).
@@ -66,7 +66,7 @@ def due_ics(
             f"Due date as written: {deadline.as_written or deadline.when.spell()}"
             if deadline
             else "",
-            f"Status: {status_label(row.status)}",
+            f"Status: {status_word(row.status)}",
         ]
         lines += [
             "BEGIN:VEVENT",

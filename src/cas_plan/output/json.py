@@ -14,6 +14,7 @@ from typing import Any
 
 from cas_plan.answers.diff import PlanDiff
 from cas_plan.answers.followup import Followup
+from cas_plan.answers.queries import deadline_text
 from cas_plan.core.diagnostics import HIDDEN, Diagnostic, printable
 from cas_plan.output.text import change_data, change_note, change_title
 
@@ -83,7 +84,12 @@ def followup_record(result: Followup) -> dict[str, object]:
                 "without_report": len(item.missing),
                 "last_report": item.last_report.isoformat() if item.last_report else None,
                 "missing": [
-                    {"id": m.id, "title": m.title, "deadline": m.deadline, "status": m.status}
+                    {
+                        "id": m.id,
+                        "title": m.title,
+                        "deadline": deadline_text(m.due),
+                        "status": m.status,
+                    }
                     for m in item.missing
                 ],
             }

@@ -8,20 +8,28 @@ markup, a mention or a link.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from cas_plan.answers.diff import KINDS, PlanDiff
 from cas_plan.answers.followup import Followup
 from cas_plan.answers.queries import DueRow, WhoRow
+from cas_plan.core.deadlines import DeadlineSpec
 from cas_plan.core.diagnostics import printable
 from cas_plan.core.organization import responsible_names
-from cas_plan.core.status import status_label
+from cas_plan.l10n.deadlines import DeadlineWords
+from cas_plan.l10n.formats import format_date, phrase, sentence
 from cas_plan.output.text import (
     HEADINGS,
-    SECTION_TITLES,
+    SECTIONS,
     change_line,
+    deadline_cell,
     followup_heading,
     followup_totals,
+    header,
+    missing_line,
+    period_words,
+    status_word,
+    tool_phrase,
 )
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~$&])")
@@ -45,49 +53,56 @@ def md_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     return "\n".join(lines)
 
 
-def due_markdown(rows: Sequence[DueRow], names: Mapping[str, str]) -> str:
+def _due_cell(row: DueRow, say: Callable[[DeadlineSpec], str]) -> str:
+    due = row.view.due.value
+    when = row.deadline.isoformat() if row.deadline else deadline_cell(due, say)
+    return when + (" " + tool_phrase("overdue_suffix") if row.overdue else "")
+
+
+def due_markdown(
+    rows: Sequence[DueRow], names: Mapping[str, str], say: Callable[[DeadlineSpec], str]
+) -> str:
     out = []
-    for section, title in SECTION_TITLES.items():
+    for section in SECTIONS:
         in_section = [row for row in rows if row.section == section]
         if not in_section:
             continue
-        out.append(f"## {title}\n")
+        out.append(f"## {tool_phrase(f'section.{section}')}\n")
         out.append(
             md_table(
-                ["deadline", "id", "activity", "responsible", "status"],
+                [header(key) for key in ("deadline", "id", "activity", "responsible", "status")],
                 [
                     [
-                        (
-                            row.deadline.isoformat()
-                            if row.deadline
-                            else row.view.due.value.when.spell()
-                            if row.view.due.value
-                            else ""
-                        )
-                        + (" (overdue)" if row.overdue else ""),
+                        _due_cell(row, say),
                         row.view.id,
                         row.view.title,
                         ", ".join(responsible_names(row.view, names)),
-                        status_label(row.status),
+                        status_word(row.status),
                     ]
                     for row in in_section
                 ],
             )
         )
         out.append("")
-    return "\n".join(out) if out else "Nothing is due.\n"
+    return "\n".join(out) if out else tool_phrase("nothing_due_md") + "\n"
 
 
-def who_markdown(unit_name: str, rows: Sequence[WhoRow], names: Mapping[str, str]) -> str:
+def who_markdown(
+    unit_name: str,
+    rows: Sequence[WhoRow],
+    names: Mapping[str, str],
+    say: Callable[[DeadlineSpec], str],
+) -> str:
+    headers = [header(key) for key in ("id", "measure", "activity", "due", "status")]
     table = md_table(
-        ["id", "measure", "activity", "due", "status", "shared with"],
+        [*headers, tool_phrase("shared_with").lower()],
         [
             [
                 row.view.id,
                 row.view.measure_id,
                 row.view.title,
-                row.view.due.value.when.spell() if row.view.due.value else "",
-                status_label(row.status),
+                deadline_cell(row.view.due.value, say),
+                status_word(row.status),
                 ", ".join(names.get(u, u) for u in row.shared_with),
             ]
             for row in rows
@@ -96,20 +111,22 @@ def who_markdown(unit_name: str, rows: Sequence[WhoRow], names: Mapping[str, str
     return f"# {md_escape(unit_name)}\n\n{table}\n"
 
 
-def followup_markdown(result: Followup) -> str:
-    """The follow-up as a document: a section per unit, a list item per activity."""
-    period = result.period
-    lines = [f"# Follow-up of {md_escape(period.text)}", "", f"As of {result.as_of}.", ""]
+def followup_markdown(result: Followup, deadlines: DeadlineWords) -> str:
+    """The follow-up as a document, in the language of `deadlines`: a section per unit, a list
+    item per activity."""
+    lang = deadlines.lang
+    title = phrase("followup.title", lang, period=period_words(result.period, lang))
+    state = phrase("state_as_of", lang, date=format_date(result.as_of, lang))
+    lines = [f"# {md_escape(title)}", "", md_escape(sentence(state)), ""]
     for item in result.units:
-        heading = md_escape(followup_heading(item, period))
+        heading = md_escape(followup_heading(item, lang))
         lines += [f"## {md_escape(item.unit.name)}", "", heading + ".", ""]
         lines += [
-            f"- **{md_escape(m.id)}** {md_escape(m.title)} (deadline: {md_escape(m.deadline)})"
-            for m in item.missing
+            f"- **{md_escape(m.id)}** {md_escape(missing_line(m, deadlines))}" for m in item.missing
         ]
         if item.missing:
             lines.append("")
-    lines.append(md_escape(followup_totals(result)) + ".")
+    lines.append(md_escape(followup_totals(result, lang)) + ".")
     return "\n".join(lines) + "\n"
 
 

@@ -19,12 +19,19 @@ from rich.text import Text
 
 from cas_plan.answers.queries import DueRow, UnitLine, WhoRow
 from cas_plan.answers.records import ActivityRecord, BudgetRecord
+from cas_plan.core.deadlines import DeadlineSpec
 from cas_plan.core.diagnostics import printable
-from cas_plan.core.money import amount_text, group_digits
+from cas_plan.core.money import group_digits
 from cas_plan.core.organization import responsible_names
-from cas_plan.core.status import status_label
-from cas_plan.l10n.formats import MISSING
-from cas_plan.output.text import SECTION_TITLES, counted
+from cas_plan.l10n.formats import MISSING, phrase, plural, unit_kind_label
+from cas_plan.output.text import (
+    SECTIONS,
+    TOOL_LANG,
+    deadline_cell,
+    header,
+    status_word,
+    tool_phrase,
+)
 
 
 @dataclass(frozen=True)
@@ -107,21 +114,23 @@ def _show(console: Console, table: Table) -> None:
     columns = table.columns
     natural = [max([_cell_width(c.header), *(_cell_width(x) for x in c.cells)]) for c in columns]
     flexible = [i for i, c in enumerate(columns) if c.ratio]
-    fixed = sum(w for i, w in enumerate(natural) if i not in flexible)
+    # a free text column may keep a floor of its width whole (short deadlines), sharing the rest
+    floor = {i: min(natural[i], columns[i].min_width or 0) for i in flexible}
+    fixed = sum(w for i, w in enumerate(natural) if i not in flexible) + sum(floor.values())
     room = width - fixed - 2 * (len(columns) - 1)
     if room < MIN_TEXT_WIDTH * len(flexible) or (not flexible and room < 0):
         _show_blocks(console, table)
         return
-    wanted = sum(natural[i] for i in flexible)
-    if flexible and wanted > room:
+    beyond = {i: natural[i] - floor[i] for i in flexible}
+    if flexible and sum(beyond.values()) > room:
         share = room // len(flexible)
         spare = room - share * len(flexible)
         for i in flexible:  # columns narrower than their share give the rest to the others
-            spare += max(share - natural[i], 0)
-        wide = [i for i in flexible if natural[i] > share]
+            spare += max(share - beyond[i], 0)
+        wide = [i for i in flexible if beyond[i] > share]
         for i in flexible:
-            column = columns[i]
-            column.width = natural[i] if i not in wide else share + spare // max(len(wide), 1)
+            extra = beyond[i] if i not in wide else share + spare // max(len(wide), 1)
+            columns[i].width = floor[i] + extra
     for i, column in enumerate(columns):
         if not column.ratio:
             column.min_width = column.max_width = natural[i]
@@ -153,50 +162,61 @@ def _show_blocks(console: Console, table: Table) -> None:
 
 NARROW = {"no_wrap": True}
 WIDE = {"ratio": 1, "overflow": "ellipsis", "no_wrap": True}
+# a deadline in words is read whole when short (a date, a quarter, "continuous"); a longer one
+# (an event's name) gives way like a title
+SHORT_DEADLINE = 24
+
+Say = Callable[[DeadlineSpec], str]
+
+
+def deadline_column(cells: Iterable[str]) -> dict[str, Any]:
+    """How a column of deadlines fits: NARROW when every one is short; else WIDE, keeping the
+    width of the short ones whole."""
+    lengths = [Text(cell).cell_len for cell in cells]
+    short = [length for length in lengths if length <= SHORT_DEADLINE]
+    if len(short) == len(lengths):
+        return NARROW
+    return {**WIDE, "min_width": max(short, default=0)}
 
 
 def status_text(status: str) -> Text:
-    label = status_label(status)
     style = {"completed": "green", "delayed": "yellow", "cancelled": "dim"}.get(status, "")
-    return Text(label, style=style)
+    return Text(status_word(status), style=style)
 
 
-def print_due(console: Console, rows: Sequence[DueRow], names: Mapping[str, str]) -> None:
+def print_due(console: Console, rows: Sequence[DueRow], names: Mapping[str, str], say: Say) -> None:
+    """`casplan due`: a table per section; an occurrence on its date, any other deadline in
+    words."""
     if not rows:
-        console.print("Nothing is due in this window.")
+        console.print(tool_phrase("nothing_due"))
         return
     first = True
-    for section, heading in SECTION_TITLES.items():
+    for section in SECTIONS:
         in_section = [row for row in rows if row.section == section]
         if not in_section:
             continue
         if not first:
             console.print()
         first = False
+        heading = tool_phrase(f"section.{section}")
         console.print(
             Text(f"{heading} ({len(in_section)})", style="bold"), no_wrap=True, overflow="ellipsis"
         )
         if section == "due" and any(row.overdue for row in in_section):
-            console.print(
-                "! = overdue: the deadline has passed and the activity is not completed",
-                no_wrap=True,
-                overflow="ellipsis",
-            )
+            console.print(tool_phrase("overdue_mark"), no_wrap=True, overflow="ellipsis")
+        whens = [
+            row.deadline.isoformat() if row.deadline else deadline_cell(row.view.due.value, say)
+            for row in in_section
+        ]
         table = _table(
             ("!", NARROW),
-            ("id", NARROW),
-            ("deadline", NARROW),
-            ("activity", WIDE),
-            ("responsible", WIDE),
-            ("status", NARROW),
+            (header("id"), NARROW),
+            (header("deadline"), deadline_column(whens)),
+            (header("activity"), WIDE),
+            (header("responsible"), WIDE),
+            (header("status"), NARROW),
         )
-        for row in in_section:
-            deadline = row.view.due.value
-            when = (
-                row.deadline.isoformat()
-                if row.deadline
-                else (deadline.when.spell() if deadline else "")
-            )
+        for row, when in zip(in_section, whens, strict=True):
             _add_row(
                 table,
                 "!" if row.overdue else "",
@@ -211,22 +231,27 @@ def print_due(console: Console, rows: Sequence[DueRow], names: Mapping[str, str]
 
 
 def print_activities(console: Console, records: Iterable[ActivityRecord]) -> None:
-    """`casplan list` as a table."""
+    """`casplan list` as a table: a deadline on a day as its ISO date, any other in words."""
+    rows = list(records)
+    dues = [
+        (due["spelling"] if due["kind"] == "date" else due["description"]) or ""
+        for due in (record["due"] for record in rows)
+    ]
     table = _table(
-        ("id", NARROW),
-        ("activity", WIDE),
-        ("responsible", WIDE),
-        ("due", NARROW),
-        ("status", NARROW),
+        (header("id"), NARROW),
+        (header("activity"), WIDE),
+        (header("responsible"), WIDE),
+        (header("due"), deadline_column(dues)),
+        (header("status"), NARROW),
     )
-    for record in records:
+    for record, due in zip(rows, dues, strict=True):
         _add_row(
             table,
             record["id"],
             record["title"],
             ", ".join(r["name"] for r in record["responsible"])
             or (record["responsible_as_written"] or ""),
-            record["due"]["spelling"] or "",
+            due,
             status_text(record["status"]),
         )
     _show(console, table)
@@ -237,12 +262,14 @@ def print_units(console: Console, lines: Sequence[UnitLine]) -> None:
     with sub-units."""
     for line in lines:
         unit = line.unit
-        details = [unit.kind] + ([f"head: {unit.head}"] if unit.head else [])
+        details = [unit_kind_label(unit.kind, TOOL_LANG)]
+        if unit.head:
+            details.append(tool_phrase("head", head=unit.head))
         if unit.covers:
-            details.append("covers " + ", ".join(unit.covers))
-        counts = f"{line.direct} directly" + (
-            f", {line.total} with sub-units" if line.total != line.direct else ""
-        )
+            details.append(tool_phrase("covers", units=", ".join(unit.covers)))
+        counts = tool_phrase("directly", count=str(line.direct))
+        if line.total != line.direct:
+            counts += ", " + tool_phrase("with_sub_units", count=str(line.total))
         text = Text("  " * line.depth)
         text.append(printable(unit.name), style="bold")
         text.append(f" [{unit.id}]  {counts}")
@@ -257,12 +284,17 @@ def print_who(
     names: Mapping[str, str],
     goal_titles: Mapping[str, str],
     measure_titles: Mapping[str, str],
+    say: Say,
 ) -> None:
-    console.print(shown_text(f"{names[unit_id]} [{unit_id}]: {len(rows)} activities"))
+    """`casplan who`: the unit's activities, a table per measure under its goal."""
+    activities = plural(len(rows), "activity", TOOL_LANG)
+    console.print(shown_text(f"{names[unit_id]} [{unit_id}]: {activities}"))
     console.print()
     if not rows:
-        console.print("No activity names this unit.")
+        console.print(tool_phrase("no_activity"))
         return
+    dues = deadline_column(deadline_cell(row.view.due.value, say) for row in rows)
+    goal, measure = phrase("goal", TOOL_LANG), phrase("measure", TOOL_LANG)
     current: tuple[str, str] | None = None
     table: Table | None = None
     for row in rows:
@@ -273,29 +305,27 @@ def print_who(
                 console.print()
             if current is None or key[0] != current[0]:
                 title = printable(goal_titles.get(key[0], ""))
-                console.print(Text(f"Goal {key[0]}: {title}", style="bold"))
+                console.print(Text(f"{goal} {key[0]}: {title}", style="bold"))
+            measure_title = printable(measure_titles.get(key[1], ""))
             console.print(
-                Text(
-                    f"  Measure {key[1]}: {printable(measure_titles.get(key[1], ''))}", style="bold"
-                ),
+                Text(f"  {measure} {key[1]}: {measure_title}", style="bold"),
                 overflow="ellipsis",
                 no_wrap=True,
             )
             table = _table(
-                ("id", NARROW),
-                ("activity", WIDE),
-                ("due", NARROW),
-                ("status", NARROW),
-                ("shared with", WIDE),
+                (header("id"), NARROW),
+                (header("activity"), WIDE),
+                (header("due"), dues),
+                (header("status"), NARROW),
+                (tool_phrase("shared_with").lower(), WIDE),
             )
             current = key
-        deadline = row.view.due.value
         assert table is not None
         _add_row(
             table,
             row.view.id,
             row.view.title,
-            deadline.when.spell() if deadline else "",
+            deadline_cell(row.view.due.value, say),
             status_text(row.status),
             ", ".join(names.get(u, u) for u in row.shared_with),
         )
@@ -304,23 +334,29 @@ def print_who(
 
 
 def print_budget(console: Console, record: BudgetRecord) -> None:
-    title = "Indicative funds" + (f" for {record['year']}" if record["year"] else "")
-    console.print(Text(f"{title}, by {record['by']}", style="bold"))
+    year, by = record["year"], record["by"]
+    title = (
+        tool_phrase("budget_for", year=str(year), by=by) if year else tool_phrase("budget", by=by)
+    )
+    console.print(Text(title, style="bold"))
     _budget_lines(console, record)
     if record["spent"]:
         _spent_beside(console, record)
     _not_summed(console, record)
 
 
+RIGHT = {"justify": "right", "no_wrap": True}
+
+
 def _budget_lines(console: Console, record: BudgetRecord) -> None:
     """The lines of the budget, then the totals per currency, basis and procurement."""
     table = _table(
         (record["by"], WIDE if record["by"] == "source" else NARROW),  # a source is a name
-        ("name", WIDE),
-        ("currency", NARROW),
-        ("basis", NARROW),
-        ("procurement", NARROW),
-        ("total", {"justify": "right", "no_wrap": True}),
+        (tool_phrase("name").lower(), WIDE),
+        (header("currency"), NARROW),
+        (header("basis"), NARROW),
+        (header("procurement"), NARROW),
+        (header("total"), RIGHT),
     )
     for line in record["lines"]:
         _add_row(
@@ -334,12 +370,12 @@ def _budget_lines(console: Console, record: BudgetRecord) -> None:
         )
     _show(console, table)
     console.print()
-    console.print(Text("Totals (each amount counted once; currencies never added)", style="bold"))
+    console.print(Text(tool_phrase("totals"), style="bold"))
     totals = _table(
-        ("currency", NARROW),
-        ("basis", NARROW),
-        ("procurement", NARROW),
-        ("total", {"justify": "right", "no_wrap": True}),
+        (header("currency"), NARROW),
+        (header("basis"), NARROW),
+        (header("procurement"), NARROW),
+        (header("total"), RIGHT),
     )
     for total in record["totals"]:
         _add_row(
@@ -358,18 +394,18 @@ def _spent_beside(console: Console, record: BudgetRecord) -> None:
     year = record["year"]
     console.print(
         Text(
-            f"Indicative and spent in {year}"
+            tool_phrase("spent_in", year=str(year))
             if year is not None
-            else "Spent in all years (no indicative amount of one year to compare)",
+            else tool_phrase("spent_all_years"),
             style="bold",
         )
     )
     beside = _table(
         (record["by"], {"no_wrap": True}),
-        ("name", WIDE),
-        ("currency", NARROW),
-        ("indicative", {"justify": "right", "no_wrap": True}),
-        ("spent", {"justify": "right", "no_wrap": True}),
+        (tool_phrase("name").lower(), WIDE),
+        (header("currency"), NARROW),
+        (tool_phrase("indicative").lower(), RIGHT),
+        (tool_phrase("spent").lower(), RIGHT),
     )
 
     def shown(value: str | None) -> str:
@@ -387,7 +423,7 @@ def _spent_beside(console: Console, record: BudgetRecord) -> None:
     for summed in record["spent_totals"]:
         _add_row(
             beside,
-            "total",
+            header("total"),
             "",
             summed["currency"],
             shown(summed["indicative"]),
@@ -397,28 +433,32 @@ def _spent_beside(console: Console, record: BudgetRecord) -> None:
     console.print()
 
 
+NOT_SUMMED = (
+    "no_extra_cost",
+    "undetermined",
+    "stated_elsewhere",
+    "sources_only",
+    "external",
+    "not_stated",
+)
+"""Why an activity's funds are not in the sums, in the order the terminal lists them."""
+
+
 def _not_summed(console: Console, record: BudgetRecord) -> None:
     """The activities whose funds are not in the sums, by why, and the amounts left out."""
-    console.print(Text("Not summed", style="bold"))
-    labels = {
-        "no_extra_cost": "no extra cost (regular activities)",
-        "undetermined": "cannot be established / TBD",
-        "stated_elsewhere": "stated under another activity or measure",
-        "sources_only": "financing source named, no amount",
-        "external": "established in another document",
-        "not_stated": "no funds stated",
-    }
-    for name, label in labels.items():
-        console.print(f"  {label}: {counted(record['not_summed'][name]['count'], 'activity')}")
+    console.print(Text(tool_phrase("not_summed"), style="bold"))
+    for name in NOT_SUMMED:
+        count = plural(record["not_summed"][name]["count"], "activity", TOOL_LANG)
+        console.print(f"  {tool_phrase(f'not_summed.{name}')}: {count}")
     for amount in record["excluded"]:
-        console.print(
-            shown_text(
-                f"  {amount_text(amount['amount'], amount['currency'])} of {amount['activity']}: "
-                f"{amount['reason']}"
-            )
+        line = tool_phrase(
+            "excluded",
+            amount=group_digits(amount["amount"]),  # with the currency: money.amount_text's form
+            currency=amount["currency"],
+            activity=amount["activity"],
+            reason=amount["reason"],
         )
+        console.print(shown_text(f"  {line}"))
     if record["other_years"]:
-        console.print(
-            f"  {len(record['other_years'])} amounts stated for other years or for the "
-            "whole plan period (see --format json)"
-        )
+        amounts = plural(len(record["other_years"]), "amount", TOOL_LANG)
+        console.print(f"  {tool_phrase('other_years', amounts=amounts)}")

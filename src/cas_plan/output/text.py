@@ -11,16 +11,26 @@ words, unescaped, and each format escapes them whole.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, get_args
 
 from cas_plan.answers.diff import CELL_KINDS, KINDS, Change, PlanDiff
-from cas_plan.answers.followup import Followup, UnitFollowup
+from cas_plan.answers.followup import Followup, Missing, UnitFollowup
 from cas_plan.answers.queries import Section
 from cas_plan.answers.records import ActivityShow, FundsRecord, ShowRecord
+from cas_plan.core.deadlines import Day, DeadlineSpec
 from cas_plan.core.diagnostics import Diagnostic, printable
+from cas_plan.core.model import Deadline
 from cas_plan.core.money import amount_text, parse_money
 from cas_plan.core.periods import Period
-from cas_plan.core.status import status_label
+from cas_plan.l10n.deadlines import DeadlineWords
+from cas_plan.l10n.formats import (
+    format_date,
+    format_date_range,
+    format_int,
+    phrase,
+    plural,
+    status_label,
+)
 
 
 def problems_text(
@@ -45,25 +55,36 @@ def problems_text(
     return "\n".join(blocks)
 
 
-SECTION_TITLES: dict[Section, str] = {
-    "due": "Due",
-    "unresolved": "Unresolved: the deadline depends on an event whose date is not recorded "
-    "in events.yaml",
-    "continuous": "Continuous and open-ended activities (no deadline)",
-}
-"""The headings of `due`'s sections, in the order they are shown."""
+TOOL_LANG = "en"
+"""The language of the commands that take no --lang: their tables, `show`, their messages."""
+
+SECTIONS: tuple[Section, ...] = get_args(Section)
+"""The sections of `due`, in order."""
 
 
-def counted(count: int, word: str, words: str | None = None) -> str:
-    """'1 error', '2 errors', '2 activities': an English noun of the tool's own text counted
-    (`words` for an irregular plural); text in the report's languages uses
-    `cas_plan.l10n.formats.plural`."""
-    if count == 1:
-        return f"{count} {word}"
-    if words is None:
-        consonant_y = word.endswith("y") and word[-2:-1] not in ("a", "e", "i", "o", "u")
-        words = word[:-1] + "ies" if consonant_y else word + "s"
-    return f"{count} {words}"
+def header(key: str) -> str:
+    """A table's column header in the tool's English: the phrasebook's label in lower case
+    ("deadline", "responsible")."""
+    return phrase(key, TOOL_LANG).lower()
+
+
+def tool_phrase(key: str, **values: str) -> str:
+    """One of the terminal's own phrases (``terminal.*``) in the tool's English."""
+    return phrase(f"terminal.{key}", TOOL_LANG, **values)
+
+
+def deadline_cell(due: Deadline | None, say: Callable[[DeadlineSpec], str]) -> str:
+    """A deadline in a table of the tool: a day as the ISO date the tables show dates in, any
+    other deadline in words."""
+    if due is None:
+        return ""
+    return due.when.day.isoformat() if isinstance(due.when, Day) else say(due.when)
+
+
+def status_word(status: str) -> str:
+    """A status as the tool's English text writes it, in lower case like the rest of a table
+    row or a line: "in progress", "not reported"."""
+    return status_label(status, TOOL_LANG).lower()
 
 
 def lines_text(lines: Iterable[str]) -> str:
@@ -126,7 +147,7 @@ def _show_lines(record: ShowRecord) -> list[str]:
             "Measures:",
         ]
         lines += [
-            f"  {m['id']}  {m['title']} ({counted(m['activities'], 'activity')})"
+            f"  {m['id']}  {m['title']} ({plural(m['activities'], 'activity', TOOL_LANG)})"
             for m in record["measures"]
         ]
         return lines
@@ -139,8 +160,8 @@ def _show_lines(record: ShowRecord) -> list[str]:
             "Activities:",
         ]
         lines += [
-            f"  {'  ' if a['parent'] else ''}{a['id']}  {a['title']}  [due {a['due']}, "
-            f"{status_label(a['status'])}]"
+            f"  {'  ' if a['parent'] else ''}{a['id']}  {a['title']}  "
+            f"[due {a['due_description'] or 'not stated'}, {status_word(a['status'])}]"
             for a in record["activities"]
         ]
         return lines
@@ -161,7 +182,7 @@ def _activity_lines(r: ActivityShow) -> list[str]:
     lines += _cell_lines(r)
     if r["sub_activities"]:
         lines += ["", "Sub-activities: " + ", ".join(r["sub_activities"])]
-    status = status_label(r["status"])
+    status = status_word(r["status"])
     lines += [
         "",
         f"Status: {status}" + (f" (since {r['status_date']})" if r["status_date"] else ""),
@@ -186,7 +207,7 @@ def _cell_lines(r: ActivityShow) -> list[str]:
     if r["responsible_as_written"]:
         lines.append(f"  as written: {r['responsible_as_written']}")
     due = r["due"]
-    lines += ["", f"Due ({_cell_source(r, 'due')}): {due['spelling']}, {due['description']}"]
+    lines += ["", f"Due ({_cell_source(r, 'due')}): {due['description'] or 'not stated'}"]
     if due["first_day"] or due["last_day"]:
         lines.append(f"  from {due['first_day'] or '?'} to {due['last_day'] or 'open'}")
     if due["events"]:
@@ -235,7 +256,7 @@ def _progress_lines(r: ActivityShow) -> list[str]:
         if entry.get("corrects"):
             marks.append(f"corrects the entry of {entry['corrects']}")
         lines.append(
-            f"  {entry['date']}  {status_label(entry['status'])}"
+            f"  {entry['date']}  {status_word(entry['status'])}"
             + (f": {entry['note']}" if entry.get("note") else "")
             + (f" [{'; '.join(marks)}]" if marks else "")
         )
@@ -402,34 +423,65 @@ def diff_text(diff: PlanDiff) -> str:
 # --- follow-up -------------------------------------------------------------------------------
 
 
-def followup_heading(item: UnitFollowup, period: Period) -> str:
+def period_words(period: Period, lang: str) -> str:
+    """A period by its days, in the reader's language: "1 October - 31 December 2018"."""
+    return format_date_range(period.start, period.end, lang)
+
+
+def followup_heading(item: UnitFollowup, lang: str) -> str:
     """A unit's line of the follow-up, in plain words (each format escapes it whole)."""
-    last = item.last_report.isoformat() if item.last_report else "never"
-    return (
-        f"{item.unit.name} ({item.unit.id}): {len(item.missing)} of {item.activities} "
-        f"without a report in {period.text}; last report: {last}"
+    last = format_date(item.last_report, lang) if item.last_report else None
+    return phrase(
+        "followup.unit",
+        lang,
+        unit=item.unit.name,
+        id=item.unit.id,
+        missing=format_int(len(item.missing), lang),
+        total=format_int(item.activities, lang),
+        last=last or phrase("followup.never", lang),
     )
 
 
-def followup_totals(result: Followup) -> str:
-    return (
-        f"Total: {result.missing} of {result.activities} activities without a report in "
-        f"{result.period.text}, at {result.units_missing} of {len(result.units)} units"
+def followup_totals(result: Followup, lang: str) -> str:
+    return phrase(
+        "followup.totals",
+        lang,
+        missing=format_int(result.missing, lang),
+        activities=plural(result.activities, "activity", lang),
+        units_missing=format_int(result.units_missing, lang),
+        units=plural(len(result.units), "unit", lang),
     )
 
 
-def followup_text(result: Followup) -> str:
-    """The terminal table: a heading per unit, one line per activity without a report."""
-    lines = [
-        f"Follow-up of {result.period.text} ({result.period.start} to {result.period.end}), "
-        f"as of {result.as_of}",
-        "",
-    ]
+def missing_deadline(missing: Missing, deadlines: DeadlineWords) -> str:
+    """The deadline of an activity without a report, in words ("" when it has none)."""
+    return deadlines(missing.due.when) if missing.due else ""
+
+
+def missing_line(missing: Missing, deadlines: DeadlineWords) -> str:
+    """An activity without a report and its deadline, in plain words (each format escapes it
+    whole): "Creating the annual audit plan (deadline: each year by the end of November)"."""
+    deadline = missing_deadline(missing, deadlines)
+    return phrase("followup.activity", deadlines.lang, title=missing.title, deadline=deadline)
+
+
+def followup_text(result: Followup, deadlines: DeadlineWords) -> str:
+    """The terminal table, in the language of `deadlines`: a heading per unit, one line per
+    activity without a report."""
+    lang = deadlines.lang
+    title = phrase(
+        "followup.title_as_of",
+        lang,
+        period=period_words(result.period, lang),
+        date=format_date(result.as_of, lang),
+    )
+    lines = [title, ""]
     width = max((len(m.id) for u in result.units for m in u.missing), default=0)
     for item in result.units:
-        lines.append(followup_heading(item, result.period))
+        lines.append(followup_heading(item, lang))
         for missing in item.missing:
-            lines.append(f"  {missing.id:<{width}}  {missing.deadline} | {missing.title}")
+            deadline = missing_deadline(missing, deadlines)
+            lines.append(f"  {missing.id:<{width}}  {deadline} | {missing.title}")
         lines.append("")
-    lines.append(followup_totals(result))
+    lines.append(followup_totals(result, lang))
     return lines_text(lines)

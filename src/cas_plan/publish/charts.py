@@ -28,9 +28,9 @@ def mermaid_text(text: str, limit: int = 60) -> str:
 # the colours of the charts, each with the legend word (a phrasebook key) it stands for
 GANTT_COLOURS = MappingProxyType(
     {
-        "done": ("#1a7f37", "legend_done"),
-        "active": ("#2f81f7", "legend_active"),
-        "crit": ("#cf222e", "legend_overdue"),
+        "done": ("#1a7f37", "completed"),
+        "active": ("#2f81f7", "in_progress"),
+        "crit": ("#cf222e", "overdue_short"),
         "": ("#8c959f", "legend_other"),
     }
 )

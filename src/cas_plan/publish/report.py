@@ -33,6 +33,7 @@ from cas_plan.core.money import Money
 from cas_plan.core.organization import responsible_names, unit_names_by_id
 from cas_plan.core.provenance import GitState
 from cas_plan.core.views import ActivityView, id_sort_key
+from cas_plan.l10n.deadlines import DeadlineWords
 from cas_plan.l10n.formats import (
     format_date,
     format_int,
@@ -88,6 +89,7 @@ def _activity_row(
     year: int,
     as_of: dt.date,
     units: dict[str, str],
+    deadlines: DeadlineWords,
 ) -> dict[str, Any]:
     """One activity of the report. Values, evidence and the latest note come from the entries
     that stand (a corrected entry's values are gone with it), up to the date of the state; a
@@ -109,6 +111,7 @@ def _activity_row(
         "responsible": responsible_names(view, units),
         "deadline": deadline.isoformat() if deadline else None,
         "due": due.when.spell() if due else None,
+        "due_words": deadlines(due.when) if due else None,
         "due_as_written": due.as_written if due else None,
         "continuous": bool(due and due.when.kind == "continuous"),
         "status": klass,
@@ -142,19 +145,22 @@ def _summary(rows: list[tuple[str, str]], goal_ids: list[str]) -> dict[str, Any]
 
 
 CELL_WORDS = {
-    "title": "cell_title",
+    "title": "title",
     "due": "deadline",
     "responsible": "responsible",
-    "indicators": "cell_indicators",
+    "indicators": "indicators",
     "funds": "funds_indicative",
 }
 
 
-def _amendments(plan: Plan, year: int, as_of: dt.date, lang: str) -> list[dict[str, Any]]:
+def _amendments(
+    plan: Plan, year: int, as_of: dt.date, deadlines: DeadlineWords
+) -> list[dict[str, Any]]:
     """The amendments adopted in the year (by the date of the state), each with what it
     changed in each activity."""
     if plan.amendments is None:
         return []
+    lang = deadlines.lang
     w = words(lang)
     units = unit_names_by_id(plan.units)
     blank_words = CellWords(w["cell_blank"], w["continued_above"], w["no_extra_cost"])
@@ -163,7 +169,7 @@ def _amendments(plan: Plan, year: int, as_of: dt.date, lang: str) -> list[dict[s
         return format_money(money.amount, money.currency, lang)
 
     def said(value: object) -> str:
-        return cell_text(cell_content(value), blank_words, units, amount)
+        return cell_text(cell_content(value), blank_words, units, amount, deadlines)
 
     return [
         {
@@ -259,9 +265,10 @@ def build_context(
 ) -> dict[str, Any]:
     """Everything a report template (or the docx writer) may show, as plain data."""
     units = unit_names_by_id(plan.units)
+    deadlines = DeadlineWords.of(plan, lang)
     narrative = _narrative(plan, year)
     classified = _classified(plan, year, as_of)
-    rows_by_activity = _activity_rows(plan, classified, year, as_of, units)
+    rows_by_activity = _activity_rows(plan, classified, year, as_of, units, deadlines)
     goal_ids = sorted((g.model.id for g in plan.goals), key=id_sort_key)
     summary = _summary([(row.view.goal_id, klass) for row, klass in classified], goal_ids)
     goals = _goals(plan, goal_ids, classified, rows_by_activity, summary, narrative, lang)
@@ -295,7 +302,7 @@ def build_context(
         ],
         "goals": goals,
         "delays": _delays(plan, as_of, units, lang),
-        "amendments": _amendments(plan, year, as_of, lang),
+        "amendments": _amendments(plan, year, as_of, deadlines),
         "funds": _funds(plan, year, lang),
         "annex": sorted(rows_by_activity.values(), key=lambda r: id_sort_key(r["id"])),
         "charts": {"gantt": gantt(classified, year, as_of, lang), "bars": bar_chart(goals)},
@@ -331,18 +338,25 @@ def _classified(plan: Plan, year: int, as_of: dt.date) -> Classified:
 
 
 def _activity_rows(
-    plan: Plan, classified: Classified, year: int, as_of: dt.date, units: dict[str, str]
+    plan: Plan,
+    classified: Classified,
+    year: int,
+    as_of: dt.date,
+    units: dict[str, str],
+    deadlines: DeadlineWords,
 ) -> dict[str, dict[str, Any]]:
     """The report's row of each activity due in the year (at its first deadline), then of
     each one reported in the year without a deadline in it (continuous ones included)."""
     rows: dict[str, dict[str, Any]] = {}
     for row, klass in classified:
         if row.view.id not in rows:
-            rows[row.view.id] = _activity_row(row.view, row.deadline, klass, year, as_of, units)
+            rows[row.view.id] = _activity_row(
+                row.view, row.deadline, klass, year, as_of, units, deadlines
+            )
     for view in plan.views:
         if view.id not in rows and _entries_in(view, year, as_of):
             status = occurrence_status(view, None, as_of)
-            rows[view.id] = _activity_row(view, None, status, year, as_of, units)
+            rows[view.id] = _activity_row(view, None, status, year, as_of, units, deadlines)
     return rows
 
 

@@ -31,7 +31,9 @@ from cas_plan.core.organization import (
     unit_names_by_id,
 )
 from cas_plan.core.provenance import GitState
-from cas_plan.l10n.formats import html_lang
+from cas_plan.l10n.deadlines import DeadlineWords
+from cas_plan.l10n.formats import html_lang, phrase, sentence
+from cas_plan.l10n.phrases import surface_words
 from cas_plan.output.json import script_json
 from cas_plan.publish import templating
 from cas_plan.publish.site_pages import (
@@ -46,12 +48,9 @@ from cas_plan.publish.site_pages import (
     goal_rows,
     home_page,
     measure_pages,
-    sentence,
     unit_pages,
     units_page,
 )
-from cas_plan.publish.site_words import LANGUAGES as LANGUAGES  # the site's --lang choices
-from cas_plan.publish.site_words import site_words
 
 MARKER = ".casplan-site"  # in every site casplan writes: the folder may be replaced
 MARKER_TEXT = "This folder is a static site written by casplan site; it is replaced whole.\n"
@@ -115,7 +114,8 @@ def build_site(
     """Every file of the site, by its path in the site (sorted, so the same inputs give the
     same files)."""
     names = unit_names_by_id(plan.units)
-    site = Site(plan, as_of, lang, names, event_dates(plan), site_words(lang))
+    words, deadlines = surface_words(lang, "site"), DeadlineWords.of(plan, lang)
+    site = Site(plan, as_of, lang, names, event_dates(plan), words, deadlines)
     goals = goal_rows(site)
     led = {unit_id: who(plan, unit_id, as_of) for unit_id in plan.units}
     pages = [
@@ -141,7 +141,7 @@ def rendered(site: Site, pages: list[Page], base_url: str | None) -> dict[str, b
     """The pages in their templates, each with what every page shows (the plan, the date of
     the state, the years with a report) and its own way to link (`linker`)."""
     environment = templating.environment(templating.templates_dir() / "site", "html", site.lang)
-    state = site.w["state_as_of"].format(date=site.date(site.as_of))
+    state = phrase("state_as_of", site.lang, date=site.date(site.as_of))
     common = {
         "w": site.w,
         "lang": html_lang(site.lang),

@@ -23,7 +23,7 @@ from cas_plan.answers.queries import (
     unit_tree,
 )
 from cas_plan.answers.records import evidence_record
-from cas_plan.core.deadlines import describe, span
+from cas_plan.core.deadlines import Day, Range, span
 from cas_plan.core.history import amendments_by_id
 from cas_plan.core.loader import Plan
 from cas_plan.core.model import (
@@ -35,7 +35,16 @@ from cas_plan.core.model import (
 )
 from cas_plan.core.organization import Organization, responsible_unit_ids
 from cas_plan.core.views import ActivityView, id_sort_key, superseded
-from cas_plan.l10n.formats import DateStyle, format_date, format_int, format_money
+from cas_plan.l10n.deadlines import DeadlineWords
+from cas_plan.l10n.formats import (
+    DateStyle,
+    format_date,
+    format_int,
+    format_money,
+    sentence,
+    status_label,
+    unit_kind_label,
+)
 from cas_plan.publish.charts import status_bars
 
 STATUS_ORDER = ("completed", "in_progress", "delayed", "not_started", "not_reported", "cancelled")
@@ -43,11 +52,6 @@ UPCOMING_DAYS = 90
 LATEST_ENTRIES = 10
 Page = tuple[str, str, str, dict[str, Any]]
 """A page to render: its path in the site, its template, its heading and its data."""
-
-
-def sentence(text: str) -> str:
-    """The text with one full stop at its end (a Serbian date ends in one already)."""
-    return text if text.endswith(".") else text + "."
 
 
 def page_of(kind: str, identifier: str) -> str:
@@ -65,7 +69,8 @@ def calendar_of(unit_id: str) -> str:
 
 @dataclass(frozen=True)
 class Site:
-    """What every page builder needs: the plan on the date and how to say things."""
+    """What every page builder needs: the plan on the date and how to say things (`w`, the
+    site's words; `deadlines`, a deadline in words)."""
 
     plan: Plan
     as_of: dt.date
@@ -73,13 +78,14 @@ class Site:
     names: Mapping[str, str]
     events: Mapping[str, dt.date]
     w: Mapping[str, str]
+    deadlines: DeadlineWords
     dates: dict[tuple[dt.date, str], str] = field(default_factory=dict)  # Babel is slow to format
 
     def status(self, view: ActivityView) -> dict[str, Any]:
         status, since = status_record(view, self.as_of)
         return {
             "key": status,
-            "label": self.w[status],
+            "label": status_label(status, self.lang),
             "since": self.date(dt.date.fromisoformat(since)) if since else None,
         }
 
@@ -104,17 +110,24 @@ class Site:
         }
 
     def deadline(self, deadline: Deadline | None) -> dict[str, Any] | None:
+        """A deadline in words, with its days where the words do not name them (a quarter's
+        first and last, an event's date)."""
         if deadline is None:
             return None
-        first, last = span(deadline.when, dict(self.events))
         return {
-            "spelling": deadline.when.spell(),
-            "description": describe(deadline.when) if self.lang == "en" else None,
-            "first": self.short(first) if first else None,
-            "last": self.short(last) if last else None,
+            "words": self.deadlines(deadline.when),
+            "days": self._days(deadline),
             "as_written": deadline.as_written,
             "uncertain": deadline.uncertain,
         }
+
+    def _days(self, deadline: Deadline) -> str | None:
+        if isinstance(deadline.when, Day | Range):
+            return None
+        first, last = span(deadline.when, dict(self.events))
+        if first and last and first != last:
+            return f"{self.short(first)} \N{EN DASH} {self.short(last)}"
+        return self.short(last) if last else None
 
     def row(self, view: ActivityView) -> dict[str, Any]:
         """An activity in a list: id, title, responsible units, deadline, status."""
@@ -129,7 +142,7 @@ class Site:
             "measure_page": page_of("measures", view.measure_id),
             "parent": view.parent_id,
             "responsible": [self.unit(u) for u in responsible_unit_ids(view)],
-            "due": deadline.when.spell() if deadline else None,
+            "due": self.deadlines(deadline.when) if deadline else None,
             "status": self.status(view),
         }
 
@@ -137,7 +150,11 @@ class Site:
         return {
             **self.row(row.view),
             "deadline": self.short(row.deadline) if row.deadline else None,
-            "status": {"key": row.status, "label": self.w[row.status], "since": None},
+            "status": {
+                "key": row.status,
+                "label": status_label(row.status, self.lang),
+                "since": None,
+            },
         }
 
     def money(self, amount: Any) -> str:
@@ -212,7 +229,7 @@ def home_page(site: Site, goals: list[dict[str, Any]]) -> Page:
 
 
 def _statuses(site: Site) -> list[dict[str, str]]:
-    return [{"key": k, "label": site.w[k]} for k in STATUS_ORDER]
+    return [{"key": k, "label": status_label(k, site.lang)} for k in STATUS_ORDER]
 
 
 def activities_page(site: Site, goals: list[dict[str, Any]]) -> Page:
@@ -302,7 +319,7 @@ def unit_pages(site: Site, led: Mapping[str, list[WhoRow]]) -> list[Page]:
                 "unit": {
                     "id": unit_id,
                     "name": unit.name,
-                    "kind": unit.kind,
+                    "kind": unit_kind_label(unit.kind, site.lang),
                     "head": unit.head,
                     "parent": site.unit(unit.parent) if unit.parent else None,
                     "children": [site.unit(c.id) for c in organization.children(unit_id)],
@@ -336,8 +353,8 @@ def amendments_page(site: Site) -> Page:
 
 def _cell_text(site: Site, value: Any) -> str:
     """An earlier value of a cell (from an amendment's change), in one line of text."""
-    blank = CellWords(site.w["blank"], site.w["continued"], site.w["no_extra_cost"])
-    return cell_text(cell_content(value), blank, site.names, site.money)
+    blank = CellWords(site.w["cell_blank"], site.w["continued"], site.w["no_extra_cost"])
+    return cell_text(cell_content(value), blank, site.names, site.money, site.deadlines)
 
 
 def _funds(site: Site, funds: Funding | None) -> dict[str, Any] | None:
@@ -373,7 +390,11 @@ def _entry(site: Site, entry: ProgressEntry, gone: bool) -> dict[str, Any]:
     reporter = entry.reported_by
     return {
         "date": site.short(entry.date),
-        "status": {"key": entry.status, "label": site.w[entry.status], "since": None},
+        "status": {
+            "key": entry.status,
+            "label": status_label(entry.status, site.lang),
+            "since": None,
+        },
         "note": entry.note,
         "values": sorted(entry.values.items()),
         "evidence": [evidence_record(item) for item in entry.evidence],
@@ -404,7 +425,7 @@ def _amendments_of(site: Site, activity: Activity) -> list[dict[str, Any]]:
     if activity.added_by:
         out.append({**about(activity.added_by), "what": site.w["added_by"], "changes": []})
     cell_words = {"title": "title", "indicators": "indicators", "responsible": "responsible"}
-    cell_words |= {"funds": "funds", "due": "deadline"}
+    cell_words |= {"funds": "funds_indicative", "due": "deadline"}
     for change in activity.history:
         changes = [
             {"cell": site.w[word], "earlier": _cell_text(site, getattr(change, cell))}
