@@ -6,6 +6,7 @@ document does not have.
 
 from __future__ import annotations
 
+import json
 import textwrap
 from pathlib import Path
 
@@ -335,4 +336,123 @@ def report_year_files(narrative: bool = True) -> dict[str, str]:
     files["goal-3/measure-3.1.yaml"] = REPORT_MEASURE_31_YAML
     if narrative:
         files["reports/2018.yaml"] = REPORT_NARRATIVE_YAML
+    return files
+
+
+# The site's fixture plan (test data, not the real plan), and the day it is published on.
+SITE_AS_OF = "2019-01-15"
+SITE_HOSTILE = '<script>alert(1)</script> "onmouseover=alert(2) & more'
+
+SITE_MEASURE_YAML = f"""\
+id: "1.1"
+title: Every deadline form
+title_as_written: EVERY DEADLINE FORM (as printed)
+activities:
+  - id: "1.1.1"
+    title: A day
+    indicators: [Rules adopted]
+    responsible: [hr-division]
+    funds:
+      as_written: 1.200 RSD from the budget
+      amounts:
+        - amount: 1200 RSD
+          year: 2018
+          as_written: 1.200 RSD
+    due:
+      when: 2018-12-31
+      as_written: By 31 December 2018
+    progress:
+      - date: 2018-11-01
+        status: completed
+        note: Adopted by the board
+        evidence: ["https://example.org/rules.pdf", "doc: br. 148-01-123/2018"]
+        spent:
+          - amount: 800 RSD
+            year: 2018
+            source: IPA 2013
+        reported_by: "hr-division:Jelena Petrović"
+    sub_activities:
+      - id: "1.1.1.1"
+        title: Draft the rules
+  - id: "1.1.2"
+    title: {json.dumps(SITE_HOSTILE)}
+    responsible: [training-department]
+    due: 2018-07
+    history:
+      - amendment: am-2018-1
+        due: 2018-03
+        title: The old title
+  - id: "1.1.3"
+    title: A quarter
+    responsible: [audit-department]
+    due: 2018-Q2
+    progress:
+      - date: 2018-05-01
+        status: in_progress
+      - date: 2018-06-30
+        status: delayed
+        note: Wrongly reported
+      - date: 2018-07-02
+        status: in_progress
+        corrects: 2018-06-30
+        note: {json.dumps("Correction " + SITE_HOSTILE)}
+        spent:
+          - amount: 100.50 EUR
+            year: 2018
+  - id: "1.1.4"
+    title: A year
+    due: 2019
+  - id: "1.1.5"
+    title: A range
+    responsible: [hr-division, audit-department]
+    due: 2017-03-28..2017-03-30
+  - id: "1.1.6"
+    title: Continuous work
+    due: continuous
+  - id: "1.1.7"
+    title: Each November
+    due: yearly 11
+    progress:
+      - date: 2017-11-20
+        status: completed
+  - id: "1.1.8"
+    title: Each March 31
+    due: yearly 03-31
+  - id: "1.1.9"
+    title: Two years after the start
+    due: 2y after project-start
+  - id: "1.1.10"
+    title: Between two events
+    due: chapter-opening..accession
+  - id: "1.1.11"
+    title: 2020 and later
+    due: 2020..
+  - id: "1.1.12"
+    title: As the agency says
+    due: by agency-dynamics
+    cancelled_by: am-2018-1
+  - id: "1.1.13"
+    title: Added by the amendment
+    indicators: [Report made]
+    responsible: [audit-department]
+    funds:
+      no_extra_cost: true
+    due: 2019-02-28
+    added_by: am-2018-1
+"""
+SITE_AMENDMENTS_YAML = """\
+amendments:
+  - id: am-2018-1
+    date: 2018-04-15
+    decision: 05 br. 021-1234/2018
+    reason: Deadlines <b>moved</b>
+"""
+
+
+def site_files() -> dict[str, str]:
+    """Every deadline form with progress, a correction, spending, an amendment (registry and an
+    activity's history), an added activity and hostile text: the site's fixture (test data)."""
+    files = forms_files()
+    files["goal-1/measure-1.1.yaml"] = SITE_MEASURE_YAML
+    files["amendments.yaml"] = SITE_AMENDMENTS_YAML
     return files

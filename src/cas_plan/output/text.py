@@ -16,7 +16,7 @@ from typing import Any, get_args
 from cas_plan.answers.diff import CELL_KINDS, KINDS, Change, PlanDiff
 from cas_plan.answers.followup import Followup, Missing, UnitFollowup
 from cas_plan.answers.queries import Section
-from cas_plan.answers.records import ActivityShow, FundsRecord, ShowRecord
+from cas_plan.answers.records import ActivityShow, AmountRecord, FundsRecord, ShowRecord
 from cas_plan.core.deadlines import Day, DeadlineSpec
 from cas_plan.core.diagnostics import Diagnostic, printable
 from cas_plan.core.model import Deadline
@@ -103,22 +103,7 @@ def _cell_source(record: ActivityShow, cell: str) -> str:
 
 
 def _funds_lines(funds: FundsRecord) -> list[str]:
-    lines = []
-    for amount in funds["amounts"]:
-        parts = [amount_text(amount["amount"], amount["currency"])]
-        if amount["year"]:
-            parts.append(f"for {amount['year']}")
-        if amount["annual"]:
-            parts.append("annually")
-        if amount["procurement"]:
-            parts.append(amount["procurement"])
-        if amount["source"]:
-            parts.append(f"source: {amount['source']}")
-        if amount["of_which"]:
-            parts.append("(part of the amount above)")
-        if amount["counted_under"]:
-            parts.append(f"(counted under {amount['counted_under']})")
-        lines.append("    " + ", ".join(parts))
+    lines = ["    " + _amount_line(amount) for amount in funds["amounts"]]
     if funds["no_extra_cost"]:
         lines.append("    no extra cost (regular activities)")
     if funds["see"]:
@@ -130,6 +115,20 @@ def _funds_lines(funds: FundsRecord) -> list[str]:
     if funds["undetermined"]:
         lines.append("    cannot be established at this time")
     return lines
+
+
+def _amount_line(amount: AmountRecord) -> str:
+    """An indicative amount with what qualifies it: its year, basis, procurement and source."""
+    qualifiers = [
+        (amount["year"], f"for {amount['year']}"),
+        (amount["annual"], "annually"),
+        (amount["procurement"], amount["procurement"]),
+        (amount["source"], f"source: {amount['source']}"),
+        (amount["of_which"], "(part of the amount above)"),
+        (amount["counted_under"], f"(counted under {amount['counted_under']})"),
+    ]
+    parts = [amount_text(amount["amount"], amount["currency"])]
+    return ", ".join(parts + [str(said) for present, said in qualifiers if present])
 
 
 def show_text(record: ShowRecord) -> str:

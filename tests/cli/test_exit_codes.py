@@ -12,6 +12,8 @@ import typer.main
 from cas_plan.cli import app
 from plans import REAL_PLAN, minimal_files, write_plan
 
+pytestmark = pytest.mark.slow  # every option of every command on a copy of the plan
+
 # A bad value for every option that takes one, by option name; a new option without an entry
 # here fails test_every_option_has_a_bad_value.
 BAD_VALUES = {

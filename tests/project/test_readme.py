@@ -14,7 +14,7 @@ A line `...` (indented or not) in a block stands for omitted lines: the lines be
 the output, the lines after the last `...` its last lines, and lines between two `...` must come
 in between, in order. Trailing spaces are not compared.
 
-`python tests/test_readme.py --regenerate` rewrites every block's output from the real commands
+`python tests/project/test_readme.py --regenerate` rewrites every block's output from the real commands
 (keeping each `...` where it is, and as many lines around it); never edit the output by hand.
 `--regenerate FILE...` rewrites only those files' blocks.
 """
@@ -34,6 +34,10 @@ from pathlib import Path
 import pytest
 
 from plans import REAL_PLAN, REPO
+
+pytestmark = (
+    pytest.mark.slow
+)  # every console example of the docs runs casplan on a copy of the plan
 
 README = REPO / "README.md"
 # Every Markdown file whose console examples are run: the README and every page under docs/.
@@ -251,7 +255,7 @@ def test_console_example(example: Example):
         assert matches(command.expected, actual), (
             f"{example.file}:{example.line}: `{command.text}` prints\n"
             + "\n".join(actual)
-            + "\n\n(python tests/test_readme.py --regenerate rewrites the documentation's examples)"
+            + "\n\n(python tests/project/test_readme.py --regenerate rewrites the documentation's examples)"
         )
 
 
@@ -292,6 +296,6 @@ def chosen(arguments: list[str]) -> list[Path]:
 
 if __name__ == "__main__":
     if sys.argv[1:2] != ["--regenerate"]:
-        raise SystemExit("usage: python tests/test_readme.py --regenerate [FILE...]")
+        raise SystemExit("usage: python tests/project/test_readme.py --regenerate [FILE...]")
     for document in chosen(sys.argv[2:]):
         regenerate(document)

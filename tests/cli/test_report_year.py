@@ -13,6 +13,8 @@ import pytest
 
 from plans import report_year_files, write_plan
 
+pytestmark = pytest.mark.slow  # every report format and language
+
 docx = pytest.importorskip("docx")
 
 

@@ -26,7 +26,8 @@ from typing import Any
 import pytest
 import yaml
 
-REPO = Path(__file__).resolve().parent.parent
+from plans import REPO
+
 WORKFLOWS = REPO / ".github" / "workflows"
 MARKER = "<!-- casplan-plan-diff -->"
 BOT = "github-actions[bot]"
@@ -164,7 +165,7 @@ def test_ci_runs_the_same_script_as_a_developer() -> None:
 
 
 def test_ci_script_runs_every_check() -> None:
-    """.ci/run: the README's test command (the whole suite, tests/test_layers.py included), then
+    """.ci/run: the README's test command (the whole suite, tests/project/test_layers.py included), then
     ruff, ruff format, mypy --strict and the cog checks of every file docs/cog-files.txt lists."""
     lines = (REPO / ".ci" / "run").read_text(encoding="utf-8").splitlines()
     commands = [line.strip() for line in lines if line.strip().startswith((".venv/", "python3 "))]
@@ -176,7 +177,7 @@ def test_ci_script_runs_every_check() -> None:
         ".venv/bin/mypy --strict",
         ".venv/bin/cog --check --check-fail-msg 'run: cog -r @docs/cog-files.txt' @docs/cog-files.txt",
     ]
-    assert (REPO / "tests" / "test_layers.py").is_file()
+    assert (REPO / "tests" / "project" / "test_layers.py").is_file()
 
 
 # --- structure, plan.yml -------------------------------------------------------------------------

@@ -11,13 +11,12 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
-from plans import REAL_PLAN, minimal_files, write_plan
+from plans import REAL_PLAN, REPO, minimal_files, write_plan
 
-SRC = str(Path(__file__).resolve().parent.parent / "src")
+SRC = str(REPO / "src")
 
 
 def _env(**extra: str) -> dict[str, str]:

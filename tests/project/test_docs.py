@@ -2,7 +2,7 @@
 docs/ index that lists every page, a code map that names every package and module, links that
 resolve, and cog blocks only in files that `.ci/run` checks.
 
-The console examples of the same files are run by tests/test_readme.py.
+The console examples of the same files are run by tests/project/test_readme.py.
 """
 
 from __future__ import annotations

@@ -7,11 +7,14 @@ lazy import of a higher layer is caught as surely as one at the top of a file.
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parents[1] / "src" / "cas_plan"
+from plans import REPO
+
+PACKAGE = REPO / "src" / "cas_plan"
 
 # lowest first; layers of one rank are siblings and import neither each other nor anything above
 LAYERS: dict[str, int] = {
@@ -115,5 +118,5 @@ def test_imports_are_found_wherever_they_are_written(tmp_path, monkeypatch, sour
     (package / "core").mkdir(parents=True)
     module = package / "core" / "probe.py"
     module.write_text(source, encoding="utf-8")
-    monkeypatch.setattr(__import__(__name__), "PACKAGE", package)
+    monkeypatch.setattr(sys.modules[__name__], "PACKAGE", package)
     assert [name for _, name in imports_of(module)] == expected

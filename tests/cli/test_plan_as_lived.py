@@ -16,6 +16,8 @@ import pytest
 
 from plans import REAL_PLAN
 
+pytestmark = pytest.mark.slow  # plays two years in a git repository
+
 DECISION = "05 br. 021-1234/2018"
 MEASURE_2_1 = "plan/goal-2/measure-2.1.yaml"
 

@@ -11,7 +11,7 @@ from email.policy import default
 from pathlib import Path
 
 import pytest
-from test_cli_collect import GOOD, fill
+from workbooks import GOOD, fill
 
 from cas_plan.collect.read import read_collect_workbook
 from plans import REAL_PLAN

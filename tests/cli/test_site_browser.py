@@ -24,9 +24,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from test_site import AS_OF, site_files
 
-from plans import write_plan
+from plans import SITE_AS_OF, site_files, write_plan
+
+pytestmark = pytest.mark.slow  # drives a browser
 
 CHROMIUM = next(
     (
@@ -37,6 +38,8 @@ CHROMIUM = next(
     None,
 )
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
+
+AS_OF = SITE_AS_OF
 
 
 def open_page(url: str, profile: Path) -> tuple[str, list[str]]:
