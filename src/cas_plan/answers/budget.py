@@ -29,6 +29,7 @@ NOT_SUMMED = (
     "external",
     "not_stated",
 )
+"""Why an activity's funds are not in the sums, in the order every output lists them."""
 
 
 @dataclass(frozen=True)

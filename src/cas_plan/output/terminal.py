@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from cas_plan.answers.budget import NOT_SUMMED
 from cas_plan.answers.queries import DueRow, UnitLine, WhoRow
 from cas_plan.answers.records import ActivityRecord, BudgetRecord
 from cas_plan.core.deadlines import DeadlineSpec
@@ -431,17 +432,6 @@ def _spent_beside(console: Console, record: BudgetRecord) -> None:
         )
     _show(console, beside)
     console.print()
-
-
-NOT_SUMMED = (
-    "no_extra_cost",
-    "undetermined",
-    "stated_elsewhere",
-    "sources_only",
-    "external",
-    "not_stated",
-)
-"""Why an activity's funds are not in the sums, in the order the terminal lists them."""
 
 
 def _not_summed(console: Console, record: BudgetRecord) -> None:
