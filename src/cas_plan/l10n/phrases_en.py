@@ -299,6 +299,7 @@ WORDS: dict[str, str] = {
     "--format json)",
     # --- a deadline in words (l10n.deadlines)
     "deadline.continuous": "continuous",
+    "deadline.tbd": "to be determined",
     "deadline.open_ended": "from {start}, no end date",
     "deadline.yearly_day": "each year by {day}",
     "deadline.yearly_month": "each year by the end of {month}",

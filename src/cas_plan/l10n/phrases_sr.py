@@ -308,6 +308,7 @@ WORDS: dict[str, str] = {
     "json)",
     # --- a deadline in words (l10n.deadlines)
     "deadline.continuous": "kontinuirano",
+    "deadline.tbd": "rok tek treba odrediti",
     "deadline.open_ended": "{start} i nadalje, bez krajnjeg roka",
     "deadline.yearly_day": "{day} svake godine",
     "deadline.yearly_month": "{month} svake godine",

@@ -481,7 +481,7 @@ def activity_page(site: Site, view: ActivityView, children: list[ActivityView]) 
         "parent_row": site.row(_view_by_id(site, view.parent_id)) if view.parent_id else None,
         "children": [site.row(child) for child in children],
         "indicators": {
-            "items": list(indicators.items) if indicators else [],
+            "items": indicators.texts if indicators else [],
             "as_written": indicators.as_written if indicators else None,
             "from": origin("indicators"),
         },
