@@ -129,7 +129,7 @@ def write_xlsx(out: Path, sheets: Sequence[Any], title: str) -> Outcome:
 
 
 def load_checked(
-    options: PlanOptions, as_of: dt.date, *, shown: str | None = None
+    options: PlanOptions, as_of: dt.date, *, shown: str | None = None, profile: str | None = None
 ) -> tuple[LoadResult, Path, str]:
     from cas_plan.core.checks import check_plan
     from cas_plan.core.loader import directory_listing
@@ -140,6 +140,7 @@ def load_checked(
         shown if shown is not None else shown_root,
         as_of,
         use_cache=not options.no_cache,
+        profile=profile,
     )
     return result, root, shown_root
 

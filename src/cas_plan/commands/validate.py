@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
-
-from cas_plan.commands.choices import ValidateFormat
+from cas_plan.commands.choices import ValidateFormat, ValidateProfile
 from cas_plan.commands.common import (
     Outcome,
     PlanOptions,
@@ -15,25 +13,23 @@ from cas_plan.commands.common import (
 )
 from cas_plan.core.errors import ExitCode
 
-if TYPE_CHECKING:
-    pass
-
-
 def validate(
     options: PlanOptions,
     output_format: ValidateFormat | None,
     strict: bool,
     check_codeowners: bool,
     as_of: str | None,
+    profile: ValidateProfile | None = None,
 ) -> Outcome:
-    """Check every file of the plan and the references between them."""
+    """Check every file of the plan and the references between them (and, with a profile,
+    what it requires)."""
     if output_format is None:
         in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
         output_format = ValidateFormat.GITHUB if in_actions else ValidateFormat.TEXT
     from cas_plan.output.text import lines_text, problems_text
 
     day = parse_date(as_of, "--as-of")
-    result, root, shown = load_checked(options, day)
+    result, root, shown = load_checked(options, day, profile=profile and str(profile))
     if check_codeowners and not result.errors:
         from cas_plan.output.codeowners import codeowners_problems
 
