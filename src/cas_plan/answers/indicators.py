@@ -195,7 +195,9 @@ def end_year(plan: Plan) -> int:
 def cell_records(
     owner: str, cell: Indicators | None, entries: Sequence[Dated], as_of: dt.date, last: int
 ) -> list[IndicatorRecord]:
-    return [indicator_record(owner, item, entries, as_of, last) for item in cell.items] if cell else []
+    return (
+        [indicator_record(owner, item, entries, as_of, last) for item in cell.items] if cell else []
+    )
 
 
 def activity_indicators(plan: Plan, activity_id: str, as_of: dt.date) -> list[IndicatorRecord]:

@@ -16,16 +16,21 @@ from cas_plan.core.status import Status
 def progress(
     activity: Annotated[
         str,
-        typer.Argument(metavar="ID", help="The activity's id, e.g. 3.5.1.6.", show_default=False),
-    ],
-    status: Annotated[
-        Status,
-        typer.Option(
-            "--status",
-            help="The activity's status on --date.",
+        typer.Argument(
+            metavar="ID",
+            help="The activity's id, e.g. 3.5.1.6; or a measure's, e.g. 3.5, to record values "
+            "of the measure's own indicators.",
             show_default=False,
         ),
     ],
+    status: Annotated[
+        Status | None,
+        typer.Option(
+            "--status",
+            help="The activity's status on --date (required for an activity; a measure has none).",
+            show_default=False,
+        ),
+    ] = None,
     date: Annotated[
         str | None,
         typer.Option(
@@ -90,7 +95,10 @@ def progress(
     ] = None,
     plan: PlanDir = None,
 ) -> None:
-    """Record progress on an activity (only new lines in git diff)."""
+    """Record progress on an activity or a measure (only new lines in git diff).
+
+    A measure's entry records values of the measure's own indicators; it has no status.
+    """
     from cas_plan.commands import progress as command
 
     asked = command.ProgressOptions(

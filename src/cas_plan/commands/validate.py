@@ -13,6 +13,7 @@ from cas_plan.commands.common import (
 )
 from cas_plan.core.errors import ExitCode
 
+
 def validate(
     options: PlanOptions,
     output_format: ValidateFormat | None,

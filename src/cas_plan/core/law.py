@@ -22,8 +22,7 @@ if TYPE_CHECKING:
 
 PROFILES = ("law-2018",)
 TYPES_HINT = (
-    "type: regulatory, incentive, information_education, institutional or goods_services "
-    "(art. 24)"
+    "type: regulatory, incentive, information_education, institutional or goods_services (art. 24)"
 )
 
 

@@ -348,7 +348,7 @@ class Responsibility(Strict):
 def _code_text(value: object) -> object:
     """A budget code is text: `programme: 0608` in YAML is the number 608, its zero lost."""
     if isinstance(value, int) and not isinstance(value, bool):
-        raise ValueError(f"write the code {value} in quotes (\"{value:04d}\"), so it stays text")
+        raise ValueError(f'write the code {value} in quotes ("{value:04d}"), so it stays text')
     return value
 
 

@@ -281,6 +281,10 @@ WORDS: dict[str, str] = {
     "workbook.valid.date": "Write a date, e.g. 2018-06-30.",
     "workbook.valid.amount": "Write an amount of 0 or more, e.g. 1234.50.",
     "workbook.valid.currency": "Choose a currency from the list.",
+    "workbook.valid.percent": "Write a percent, a number from 0 to 100.",
+    "workbook.valid.count": "Write a whole number, 0 or more.",
+    "workbook.valid.number": "Write a number, e.g. 1234.5.",
+    "workbook.valid.yes_no": "Choose yes or no from the list.",
     # --- the follow-up's e-mail drafts
     "email.subject": "Progress report for {period}: {unit}",
     "email.greeting": "Dear colleagues,",

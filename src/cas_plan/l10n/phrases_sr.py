@@ -290,6 +290,10 @@ WORDS: dict[str, str] = {
     "workbook.valid.date": "Upišite datum, npr. 2018-06-30.",
     "workbook.valid.amount": "Upišite iznos 0 ili veći, npr. 1234,50.",
     "workbook.valid.currency": "Izaberite valutu sa liste.",
+    "workbook.valid.percent": "Upišite procenat, broj od 0 do 100.",
+    "workbook.valid.count": "Upišite ceo broj, 0 ili veći.",
+    "workbook.valid.number": "Upišite broj, npr. 1234,5.",
+    "workbook.valid.yes_no": "Izaberite da ili ne sa liste.",
     # --- the follow-up's e-mail drafts
     "email.subject": "Izveštaj o napretku za {period}: {unit}",
     "email.greeting": "Poštovane koleginice i kolege,",

@@ -42,6 +42,7 @@ class IndicatorWords:
 
     text: str
     unit: str
+    direction: str  # 'lower is better' for a downward indicator, else ''
     source: str
     baseline: str
     series: str
@@ -71,6 +72,7 @@ class IndicatorWords:
         return cls(
             text=record["text"],
             unit=phrase(f"indicator_unit_{unit}", lang) if unit else "",
+            direction=phrase("indicator_down", lang) if record["direction"] == "down" else "",
             source=record["source"] or "",
             baseline=phrase(
                 "indicator_in_year", lang, value=said(baseline), year=str(baseline["year"])

@@ -212,7 +212,7 @@ def indicator_lines(records: list[IndicatorRecord]) -> list[str]:
         said = IndicatorWords.of(record, TOOL_LANG)
         about = "; ".join(
             part
-            for part in (said.unit, said.source and f"source: {said.source}")
+            for part in (said.unit, said.direction, said.source and f"source: {said.source}")
             if part and part != "text"
         )
         head = f"  - {said.text}" + (f" [{about}]" if about else "")
