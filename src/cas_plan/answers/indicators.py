@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
+from itertools import pairwise
 from typing import Literal, TypedDict
 
 from cas_plan.core.indicators import IndicatorValueError, read_value
@@ -99,7 +100,7 @@ def expected_in(points: Sequence[tuple[int, Decimal]], year: int) -> Decimal:
     year: the first value before them, the last after them."""
     if year <= points[0][0]:
         return points[0][1]
-    for (year0, value0), (year1, value1) in zip(points, points[1:], strict=False):
+    for (year0, value0), (year1, value1) in pairwise(points):
         if year <= year1:
             if year1 == year0:
                 return value1

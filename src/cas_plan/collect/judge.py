@@ -60,7 +60,7 @@ def read_filled(path: Path, shown: str) -> CollectRead:
 
 def entry_key(
     day: dt.date,
-    status: str,
+    status: str | None,
     note: str | None,
     values: Mapping[str, str],
     evidence: Sequence[str],

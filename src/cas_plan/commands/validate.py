@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+
 from cas_plan.commands.choices import ValidateFormat, ValidateProfile
 from cas_plan.commands.common import (
     Outcome,

@@ -264,7 +264,9 @@ class Indicator(Strict):
         repeated = sorted({str(y or "the end") for y in years if years.count(y) > 1})
         if repeated:
             raise ValueError(f"indicator '{self.text}': two targets for {', '.join(repeated)}")
-        stated = [("baseline", self.baseline)] if self.baseline else []
+        stated: list[tuple[str, Baseline | Target]] = (
+            [("baseline", self.baseline)] if self.baseline else []
+        )
         stated += [("target", target) for target in self.targets]
         for what, point in stated:
             try:

@@ -20,7 +20,6 @@ from typing import Any
 from cas_plan.core.errors import PlanProblems, UsageError
 from cas_plan.core.money import Money
 from cas_plan.core.suggest import did_you_mean
-from cas_plan.core.views import ActivityView
 from cas_plan.core.yaml_reader import read_yaml_text
 from cas_plan.edit.lines import Lines, plain_long_keys
 from cas_plan.edit.transaction import PlanEdit, Written

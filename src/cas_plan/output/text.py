@@ -15,8 +15,8 @@ from typing import Any, get_args
 
 from cas_plan.answers.diff import CELL_KINDS, KINDS, Change, PlanDiff
 from cas_plan.answers.followup import Followup, Missing, UnitFollowup
-from cas_plan.answers.queries import Section
 from cas_plan.answers.indicators import IndicatorRecord
+from cas_plan.answers.queries import Section
 from cas_plan.answers.records import ActivityShow, FundsRecord, MeasureShow, ShowRecord
 from cas_plan.core.deadlines import Day, DeadlineSpec
 from cas_plan.core.diagnostics import Diagnostic, printable
@@ -24,7 +24,6 @@ from cas_plan.core.model import Deadline
 from cas_plan.core.money import amount_text, parse_money
 from cas_plan.core.periods import Period
 from cas_plan.l10n.deadlines import DeadlineWords
-from cas_plan.output.indicators import IndicatorWords
 from cas_plan.l10n.formats import (
     format_date,
     format_date_range,
@@ -33,6 +32,7 @@ from cas_plan.l10n.formats import (
     plural,
     status_label,
 )
+from cas_plan.output.indicators import IndicatorWords
 
 
 def problems_text(
@@ -193,9 +193,9 @@ def _activity_lines(r: ActivityShow) -> list[str]:
         lines.append(f"Added by amendment {r['added_by']}")
     if r["cancelled_by"]:
         lines.append(f"Cancelled by amendment {r['cancelled_by']}")
-    for key in ("carried_from", "carried_to"):
-        if r[key]:  # type: ignore[literal-required]
-            lines.append(tool_phrase_of(key, where=r[key]))  # type: ignore[literal-required]
+    for key, where in (("carried_from", r["carried_from"]), ("carried_to", r["carried_to"])):
+        if where:
+            lines.append(tool_phrase_of(key, where=where))
     return lines + _history_lines(r) + _progress_lines(r)
 
 
