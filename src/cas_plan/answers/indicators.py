@@ -22,6 +22,7 @@ from typing import Literal, TypedDict
 from cas_plan.core.indicators import IndicatorValueError, read_value
 from cas_plan.core.loader import Plan
 from cas_plan.core.model import Indicator, Indicators, MeasureFile
+from cas_plan.core.views import ActivityView
 
 IndicatorStatus = Literal[
     "on_track", "at_risk", "off_track", "no_value", "no_target", "no_baseline"
@@ -201,9 +202,8 @@ def cell_records(
     )
 
 
-def activity_indicators(plan: Plan, activity_id: str, as_of: dt.date) -> list[IndicatorRecord]:
+def activity_indicators(plan: Plan, view: ActivityView, as_of: dt.date) -> list[IndicatorRecord]:
     """The series of an activity's indicators (its effective cell), from its standing entries."""
-    view = next(v for v in plan.views if v.id == activity_id)
     entries = [(entry.date, entry.values) for entry in view.entries]
     return cell_records(view.id, view.indicators.value, entries, as_of, end_year(plan))
 

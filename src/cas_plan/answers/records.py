@@ -559,7 +559,7 @@ def show_record(plan: Plan, identifier: str, as_of: dt.date, say: Say) -> ShowRe
             history=cell_history(plan, view),
             added_by=view.activity.added_by,
             cancelled_by=view.activity.cancelled_by,
-            indicator_series=activity_indicators(plan, view.id, as_of),
+            indicator_series=activity_indicators(plan, view, as_of),
             carried_from=view.activity.carried_from,
             carried_to=carried_to(plan, view.id),
         )
