@@ -243,10 +243,14 @@ def _law_lines(record: MeasureShow) -> list[str]:
     indicators, where it states them."""
     lines = []
     if record["type"]:
-        lines.append(f"Type: {record['type'].replace('_', ' ')}")
+        lines.append(
+            f"{phrase('measure_type', TOOL_LANG)}: {phrase('measure_type_' + record['type'], TOOL_LANG)}"
+        )
     if record["funding_source"]:
-        lines.append(f"Funding source: {record['funding_source']}")
-    lines += [f"Regulation to adopt or amend: {text}" for text in record["regulations"]]
+        lines.append(f"{phrase('funding_source', TOOL_LANG)}: {record['funding_source']}")
+    if record["regulations"]:
+        lines.append(f"{phrase('regulations', TOOL_LANG)}:")
+        lines += [f"  - {text}" for text in record["regulations"]]
     if record["indicator_series"]:
         lines += ["", "Indicators of the measure:", *indicator_lines(record["indicator_series"])]
     return ["", *lines] if lines and lines[0] else lines
