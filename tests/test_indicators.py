@@ -107,8 +107,9 @@ def test_plain_indicators_stay_plain_and_structured_ones_round_trip():
     ],
 )
 def test_an_indicator_that_cannot_be_measured_is_refused(item, message):
-    from cas_plan.core.model import Indicator
     from pydantic import ValidationError
+
+    from cas_plan.core.model import Indicator
 
     with pytest.raises(ValidationError) as raised:
         Indicator.model_validate(item)

@@ -243,9 +243,8 @@ def _law_lines(record: MeasureShow) -> list[str]:
     indicators, where it states them."""
     lines = []
     if record["type"]:
-        lines.append(
-            f"{phrase('measure_type', TOOL_LANG)}: {phrase('measure_type_' + record['type'], TOOL_LANG)}"
-        )
+        kind = phrase(f"measure_type_{record['type']}", TOOL_LANG)
+        lines.append(f"{phrase('measure_type', TOOL_LANG)}: {kind}")
     if record["funding_source"]:
         lines.append(f"{phrase('funding_source', TOOL_LANG)}: {record['funding_source']}")
     if record["regulations"]:
