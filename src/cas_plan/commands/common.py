@@ -65,7 +65,8 @@ def nothing_written() -> Iterator[None]:
     except UnfinishedWrite:
         raise
     except CasplanError as exc:
-        exc.message += "; nothing was written"
+        if not exc.message.endswith("nothing was written"):  # (init's refusals say it already)
+            exc.message += "; nothing was written"
         raise
     except OSError as exc:
         problem = system_problem(exc)

@@ -38,7 +38,14 @@ from cas_plan.core.errors import UsageError
 from cas_plan.core.indicators import IndicatorValueError, read_value
 from cas_plan.core.lineage import plan_name
 from cas_plan.core.loader import Plan
-from cas_plan.core.model import Deadline, Funding, Indicator, Indicators, ProgressEntry
+from cas_plan.core.model import (
+    Deadline,
+    Funding,
+    Indicator,
+    Indicators,
+    MeasureFile,
+    ProgressEntry,
+)
 from cas_plan.core.views import ActivityView, id_sort_key
 
 CLOSED = ("completed", "cancelled")
@@ -295,17 +302,18 @@ def yaml_dump(data: Any) -> str:
 
 
 def measure_files(plan: Plan, carried: list[Carried], request: SuccessorRequest) -> dict[str, Any]:
-    """goal-N/measure-N.M.yaml's data per new measure: the title and Law fields of the first old
-    measure carried into it, and its activities nested as they were."""
+    """goal-N/measure-N.M.yaml's data per new measure: the title of the first old measure
+    carried into it (with its Law fields and own indicators when the new measure is the one the
+    old measure maps to), and its activities nested as they were."""
     old_measures = {m.model.id: m.model for m in plan.measures}
     files: dict[str, dict[str, Any]] = {}
     nodes: dict[str, dict[str, Any]] = {}
     for item in sorted(carried, key=lambda c: id_sort_key(c.new_id)):
         measure_id = ".".join(item.new_id.split(".")[:2])
         if measure_id not in files:
-            files[measure_id] = _measure_head(
-                measure_id, old_measures[item.view.measure_id], request
-            )
+            old = old_measures[item.view.measure_id]
+            own = request.mapping.get(old.id, old.id) == measure_id
+            files[measure_id] = _measure_head(measure_id, old, request, own=own)
         nodes[item.new_id] = item.data
         if item.parent is not None and item.parent in nodes:
             nodes[item.parent].setdefault("sub_activities", []).append(item.data)
@@ -314,8 +322,13 @@ def measure_files(plan: Plan, carried: list[Carried], request: SuccessorRequest)
     return {layout.measure_file(m): data for m, data in files.items()}
 
 
-def _measure_head(new_id: str, old: Any, request: SuccessorRequest) -> dict[str, Any]:
+def _measure_head(
+    new_id: str, old: MeasureFile, request: SuccessorRequest, *, own: bool
+) -> dict[str, Any]:
     data: dict[str, Any] = {"id": new_id, "title": old.title}
+    if not own:  # its activities came by their own mapping: the fields stay with the measure
+        data["activities"] = []
+        return data
     if old.type:
         data["type"] = old.type
     if old.regulations:
