@@ -91,7 +91,6 @@ WORDS: dict[str, str] = {
     "indicator_latest": "Latest value",
     "indicator_gap": "To the target",
     "indicator_source": "Source of verification",
-    "indicator_unit": "Unit",
     "indicator_in_year": "{value} ({year})",
     "indicator_at_end": "{value} (end of the plan, {year})",
     "indicator_expected": "expected {value} in {year}",

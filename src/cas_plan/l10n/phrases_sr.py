@@ -99,7 +99,6 @@ WORDS: dict[str, str] = {
     "indicator_latest": "Poslednja vrednost",
     "indicator_gap": "Do ciljne vrednosti",
     "indicator_source": "Izvor provere",
-    "indicator_unit": "Jedinica mere",
     "indicator_in_year": "{value} ({year})",
     "indicator_at_end": "{value} (kraj plana, {year})",
     "indicator_expected": "očekivano {value} u {year}",
