@@ -1,4 +1,4 @@
-"""The commands that change the plan: progress and amend."""
+"""The commands that change the plan: progress, amend and successor."""
 
 from __future__ import annotations
 
@@ -107,60 +107,6 @@ def progress(
         corrects,
     )  # fmt: skip
     finish(lambda: command.progress(options(plan), activity, asked))
-
-
-@app.command()
-def successor(
-    period: Annotated[
-        str,
-        typer.Option("--period", help="The new plan's years, e.g. 2021..2025.", show_default=False),
-    ],
-    out: Annotated[
-        Path,
-        typer.Option(
-            "--out",
-            help="The new plan's directory (new, or empty).",
-            show_default=False,
-            file_okay=False,
-        ),
-    ],
-    as_of: Annotated[
-        str | None,
-        typer.Option(
-            "--as-of",
-            help="Carry what is not completed or cancelled on this date (default: the last "
-            "day of the plan period).",
-            show_default=False,
-        ),
-    ] = None,
-    maps: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--map",
-            help="OLD=NEW: the new number of an old measure (2.6=1.3) or activity "
-            "(2.6.1=1.3.2); repeatable. Default: the same numbers.",
-            show_default=False,
-        ),
-    ] = None,
-    map_file: Annotated[
-        Path | None,
-        typer.Option(
-            "--map-file",
-            help="A file of such mappings: YAML (2.6: 1.3) or lines OLD=NEW.",
-            show_default=False,
-            dir_okay=False,
-        ),
-    ] = None,
-    plan: PlanDir = None,
-) -> None:
-    """Start the next plan with what this one did not finish.
-
-    Writes a new plan directory holding every activity not completed or cancelled, each with
-    carried_from, its remaining funds and a deadline to set, and successor.yaml into this plan.
-    """
-    from cas_plan.commands import successor as command
-
-    finish(lambda: command.successor(options(plan), period, out, as_of, maps or [], map_file))
 
 
 class ManyAlso(TyperCommand):
@@ -311,3 +257,57 @@ def amend(
         add, indicator or [], funds or [], funds_source,
     )  # fmt: skip
     finish(lambda: command.amend(options(plan), activity, asked))
+
+
+@app.command()
+def successor(
+    period: Annotated[
+        str,
+        typer.Option("--period", help="The new plan's years, e.g. 2021..2025.", show_default=False),
+    ],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            help="The new plan's directory (new, or empty).",
+            show_default=False,
+            file_okay=False,
+        ),
+    ],
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Carry what is not completed or cancelled on this date (default: the last "
+            "day of the plan period).",
+            show_default=False,
+        ),
+    ] = None,
+    maps: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            help="OLD=NEW: the new number of an old measure (2.6=1.3) or activity "
+            "(2.6.1=1.3.2); repeatable. Default: the same numbers.",
+            show_default=False,
+        ),
+    ] = None,
+    map_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--map-file",
+            help="A file of such mappings: YAML (2.6: 1.3) or lines OLD=NEW.",
+            show_default=False,
+            dir_okay=False,
+        ),
+    ] = None,
+    plan: PlanDir = None,
+) -> None:
+    """Start the next plan with what this one did not finish.
+
+    Writes a new plan directory holding every activity not completed or cancelled, each with
+    carried_from, its remaining funds and a deadline to set, and successor.yaml into this plan.
+    """
+    from cas_plan.commands import successor as command
+
+    finish(lambda: command.successor(options(plan), period, out, as_of, maps or [], map_file))
