@@ -251,3 +251,25 @@ def test_the_new_directory_goes_when_the_old_plan_refuses(invoke, plan, monkeypa
     )
     assert not Path("next").exists()
     assert not (plan / "successor.yaml").exists()
+
+
+def test_the_bundled_plan_carries_over_whole(invoke, tmp_path, monkeypatch):
+    """Merged cells, references between funds cells, sub-activities, events: every one of the
+    bundled plan's 238 activities (none is reported completed) lands in a valid plan."""
+    from plans import REAL_PLAN
+
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(REAL_PLAN, "plan")
+    result = invoke("successor", "--plan", "plan", "--period", "2021..2025", "--out", "next")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[:3] == [
+        "wrote next: the 2021-2025 plan, 238 activities carried over as of 2020-12-31",
+        "wrote plan/successor.yaml: where each carried activity went",
+        "next: 239 warnings: what is still to fill in",
+    ]
+    validated = invoke("validate", "--plan", "next")
+    assert validated.output.splitlines()[-1] == (
+        "next: valid: 45 measures, 238 activities; 0 errors, 239 warnings"
+    )
+    tbd = [line for line in validated.output.splitlines() if line.endswith("(it is tbd)")]
+    assert len(tbd) == 74  # the others are continuous, yearly or wait for an event

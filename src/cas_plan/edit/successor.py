@@ -7,9 +7,10 @@ baseline moved to the latest value reported, the old targets left for the coordi
 anew), its remaining funds and a deadline to set. The rules, each once:
 
 - Remaining funds: per funds cell (a merged cell counts once) and per currency, the indicative
-  amounts summed (as `budget` sums them) minus what every activity of the cell spent, never below
-  zero; a cell nothing was spent from is carried as it is written. The first carried activity of
-  a cell holds the funds; the others refer to it (`see`).
+  amounts summed (as `budget` sums them, annual amounts apart) minus what every activity of the
+  cell spent, never below zero (an amount's source kept when the currency's amounts share one);
+  annual amounts go on as they are; a cell nothing was spent from is carried as it is written.
+  The first carried activity of a cell holds the funds; the others refer to it (`see`).
 - Deadlines: continuous and yearly ones are kept, and so is one that depends on an event whose
   date is not known yet, or falls after `as_of` (the event is carried with it); every other
   deadline becomes `tbd`, which `validate` reports until the coordinator sets it.
@@ -210,26 +211,44 @@ def remaining_funds(
     """The funds cell as the new plan states it: as written when nothing was spent (references
     to activities not carried left out), else per currency the indicative minus the spent."""
     if not spent:
-        data = funding.model_dump(mode="json", exclude_defaults=True)
-        data["see"] = [new_of[ref] for ref in funding.see if ref in new_of]
-        for amount in data.get("amounts", []):
-            if amount.get("counted_under") is not None:
-                target = new_of.get(amount.pop("counted_under"))
-                if target is not None:
-                    amount["counted_under"] = target
-        if not data["see"]:
-            del data["see"]
-        return data if _states_something(data) else {"undetermined": True}
+        return _as_written(funding, new_of)
     indicative: dict[str, Decimal] = {}
+    sources: dict[str, set[str | None]] = {}
+    annual = []  # an annual amount goes on each year: carried as it is
     for amount in funding.amounts:
-        if summed(amount):
+        if amount.annual:
+            annual.append(amount.model_dump(mode="json", exclude_defaults=True))
+        elif summed(amount):
             money = amount.amount
             indicative[money.currency] = indicative.get(money.currency, Decimal(0)) + money.amount
-    left = {c: max(Decimal(0), total - spent.get(c, Decimal(0))) for c, total in indicative.items()}
-    data = {"amounts": [{"amount": f"{value} {c}"} for c, value in sorted(left.items()) if value]}
+            sources.setdefault(money.currency, set()).add(amount.source)
+    amounts: list[dict[str, Any]] = []
+    for currency, total in sorted(indicative.items()):
+        left = max(Decimal(0), total - spent.get(currency, Decimal(0)))
+        if left:
+            source = sources[currency].pop() if len(sources[currency]) == 1 else None
+            amounts.append(
+                {"amount": f"{left} {currency}"} | ({"source": source} if source else {})
+            )
+    data: dict[str, Any] = {"amounts": amounts + annual} if amounts or annual else {}
     if funding.sources:
         data["sources"] = list(funding.sources)
-    return data if data.get("amounts") or data.get("sources") else {"undetermined": True}
+    return data or {"undetermined": True}
+
+
+def _as_written(funding: Funding, new_of: Mapping[str, str]) -> dict[str, Any]:
+    """A funds cell nothing was spent from, as written, its references mapped to the new ids
+    (those to activities not carried left out)."""
+    data = funding.model_dump(mode="json", exclude_defaults=True)
+    data["see"] = [new_of[ref] for ref in funding.see if ref in new_of]
+    for amount in data.get("amounts", []):
+        if amount.get("counted_under") is not None:
+            target = new_of.get(amount.pop("counted_under"))
+            if target is not None:
+                amount["counted_under"] = target
+    if not data["see"]:
+        del data["see"]
+    return data if _states_something(data) else {"undetermined": True}
 
 
 def _states_something(data: Mapping[str, Any]) -> bool:
