@@ -267,7 +267,7 @@ def test_bad_grouping(invoke):
     assert result.exit_code == 2
     assert (
         result.output
-        == "casplan: error: --by: 'division' is not one of goal, measure, unit, source\n"
+        == "casplan: error: --by: 'division' is not one of goal, measure, unit, source, programme, programme-activity, economic\n"
     )
 
 

@@ -50,6 +50,9 @@ BAD_VALUES = {
     "--indicator": "Done",  # without --add: a new activity's cell only
     "--funds": "lots",
     "--funds-source": "IPA 2013",
+    "--profile": "law-2030",
+    "--map": "2.6",
+    "--map-file": "no/such/map.yaml",
 }
 # where one option name means different things in different commands
 BAD_BY_COMMAND = {("progress", "--by"): "Somebody from Audit"}
@@ -78,6 +81,7 @@ REQUIRED = {  # what each command needs besides the option under test
     "import": ["plan/plan.yaml"],
     "followup": ["--period", "2018-Q4"],
     "site": ["--out", "NEWDIR"],
+    "successor": ["--period", "2021..2025", "--out", "NEWDIR"],
 }
 
 

@@ -19,6 +19,7 @@ COMMANDS = [
     "budget",
     "progress",
     "amend",
+    "successor",
     "collect",
     "import",
     "followup",

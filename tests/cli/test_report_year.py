@@ -48,6 +48,7 @@ def test_outline_in_every_language(invoke, plan):
         "## 4. Amendments of the plan",
         "## 5. Indicative funds / Funds spent",
         "## 6. Annex: activities of the reporting year",
+        "## Indicators against their targets",
     ]
     assert headings(report(invoke, plan, "--lang", "sr").stdout) == [
         "## 1. Rezime",
@@ -56,6 +57,7 @@ def test_outline_in_every_language(invoke, plan):
         "## 4. Izmene plana",
         "## 5. Procenjena (indikativna) sredstva / Utrošena sredstva",
         "## 6. Prilog: aktivnosti u izveštajnoj godini",
+        "## Pokazatelji u odnosu na ciljne vrednosti",
     ]
     assert headings(report(invoke, plan, "--lang", "sr-Cyrl").stdout) == [
         "## 1. Резиме",
@@ -64,6 +66,7 @@ def test_outline_in_every_language(invoke, plan):
         "## 4. Измене плана",
         "## 5. Процењена (индикативна) средства / Утрошена средства",
         "## 6. Прилог: активности у извештајној години",
+        "## Показатељи у односу на циљне вредности",
     ]
 
 

@@ -124,7 +124,7 @@ Activity 1.1.7: Each November
   file: goal-1/measure-1.1.yaml
 
 Indicators (inherited from 1.1.1):
-  - Rules adopted
+  - Rules adopted: no target set
 
 Responsible (inherited from 1.1.5):
   Human Resources Division [hr-division]

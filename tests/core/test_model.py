@@ -113,7 +113,7 @@ def test_responsibility_forms():
 def test_deadline_and_indicators_short_forms():
     assert Deadline.model_validate("2018-Q4").when.spell() == "2018-Q4"
     assert Deadline.model_validate(dt.date(2018, 12, 31)).when.spell() == "2018-12-31"
-    assert Indicators.model_validate(["Training held"]).items == ["Training held"]
+    assert Indicators.model_validate(["Training held"]).texts == ["Training held"]
 
 
 def test_unknown_keys_are_errors_at_every_level():

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from cas_plan.answers.groupings import CODE_FIELDS, NOT_CLASSIFIED
 from cas_plan.answers.records import BudgetRecord, SpentLine, SpentTotal
 from cas_plan.core.loader import Plan
 from cas_plan.core.model import Amount, Funding
@@ -109,10 +110,28 @@ def _groups(
         units = unit_names_by_id(plan.units)
         ids = sorted({u for activity in cell.activities for u in units_of.get(activity, [])})
         return {u: units.get(u, u) for u in ids} or {"(no unit named)": "(no unit named)"}
+    if by in CODE_FIELDS:
+        return {code_of(amount, by): ""}
     source = (
         amount.source or "; ".join(cell.funding.sources if cell.funding else []) or "not stated"
     )
     return {source: ""}
+
+
+def code_of(amount: Amount, by: str) -> str:
+    """The amount's budget classification code that `by` sums by, or NOT_CLASSIFIED."""
+    codes = amount.classification
+    code: str | None = getattr(codes, CODE_FIELDS[by]) if codes else None
+    return code or NOT_CLASSIFIED
+
+
+def _spent_codes(view: ActivityView, currency: str, by: str) -> dict[str, str]:
+    """Spending has no code of its own: it takes the code of the activity's amounts in its
+    currency when they all have the same one, else it is not classified."""
+    funding = view.funds.value
+    amounts = [a for a in (funding.amounts if funding else []) if a.amount.currency == currency]
+    codes = {code_of(amount, by) for amount in amounts}
+    return {codes.pop() if len(codes) == 1 else NOT_CLASSIFIED: ""}
 
 
 def _units_of(views: Sequence[ActivityView]) -> dict[str, list[str]]:
@@ -189,6 +208,8 @@ def _add_spent(plan: Plan, result: Budget, units_of: dict[str, list[str]]) -> No
                     groups = {u: units.get(u, u) for u in ids} or {
                         "(no unit named)": "(no unit named)"
                     }
+                elif result.by in CODE_FIELDS:
+                    groups = _spent_codes(view, spending.amount.currency, result.by)
                 else:
                     groups = {spending.source or "not stated": ""}
                 money = spending.amount

@@ -46,7 +46,7 @@ def cell_content(value: object) -> CellContent:
     if isinstance(value, Deadline):
         return CellContent("stated", value.as_written, deadline=value.when)
     if isinstance(value, Indicators):
-        return CellContent("stated", value.as_written, tuple(value.items))
+        return CellContent("stated", value.as_written, tuple(value.texts))
     if isinstance(value, Responsibility):
         units = tuple(entry.unit for entry in value.units)
         return CellContent("stated", value.as_written, unit_ids=units)

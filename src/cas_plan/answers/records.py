@@ -12,10 +12,17 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, Literal, TypedDict
 
 from cas_plan.answers.cells import CellWords, cell_content, values_text
+from cas_plan.answers.indicators import (
+    IndicatorRecord,
+    activity_indicators,
+    end_year,
+    measure_indicators,
+)
 from cas_plan.answers.queries import DueRow, UnitLine, WhoRow, event_dates, status_record
 from cas_plan.core.deadlines import DeadlineSpec, events_of, span
 from cas_plan.core.errors import UsageError
 from cas_plan.core.history import amendments_by_id, cell_changes
+from cas_plan.core.lineage import carried_to
 from cas_plan.core.loader import Plan
 from cas_plan.core.model import (
     Amount,
@@ -126,6 +133,9 @@ class ActivityShow(ActivityRecord):
     history: list[CellValue]
     added_by: str | None
     cancelled_by: str | None
+    indicator_series: list[IndicatorRecord]
+    carried_from: str | None
+    carried_to: str | None
 
 
 class MeasureActivity(TypedDict):
@@ -146,6 +156,10 @@ class MeasureShow(TypedDict):
     title_as_written: str | None
     file: str
     activities: list[MeasureActivity]
+    type: str | None
+    regulations: list[str]
+    funding_source: str | None
+    indicator_series: list[IndicatorRecord]
 
 
 class GoalMeasure(TypedDict):
@@ -545,6 +559,9 @@ def show_record(plan: Plan, identifier: str, as_of: dt.date, say: Say) -> ShowRe
             history=cell_history(plan, view),
             added_by=view.activity.added_by,
             cancelled_by=view.activity.cancelled_by,
+            indicator_series=activity_indicators(plan, view, as_of),
+            carried_from=view.activity.carried_from,
+            carried_to=carried_to(plan, view.id),
         )
     if identifier in measures:
         measure = measures[identifier]
@@ -569,6 +586,10 @@ def show_record(plan: Plan, identifier: str, as_of: dt.date, say: Say) -> ShowRe
                 for v in views
                 if v.measure_id == identifier
             ],
+            type=measure.model.type,
+            regulations=list(measure.model.regulations),
+            funding_source=measure.model.funding_source,
+            indicator_series=measure_indicators(measure.model, as_of, end_year(plan)),
         )
     if identifier in goals:
         goal = goals[identifier]

@@ -1,7 +1,8 @@
-"""The commands that change the plan: progress and amend."""
+"""The commands that change the plan: progress, amend and successor."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -13,13 +14,18 @@ from cas_plan.core.status import Status
 
 ProgressActivity = Annotated[
     str,
-    typer.Argument(metavar="ID", help="The activity's id, e.g. 3.5.1.6.", show_default=False),
+    typer.Argument(
+        metavar="ID",
+        help="The activity's id, e.g. 3.5.1.6; or a measure's, e.g. 3.5, to record values "
+        "of the measure's own indicators.",
+        show_default=False,
+    ),
 ]
 ProgressStatus = Annotated[
-    Status,
+    Status | None,
     typer.Option(
         "--status",
-        help="The activity's status on --date.",
+        help="The activity's status on --date (required for an activity; a measure has none).",
         show_default=False,
     ),
 ]
@@ -90,7 +96,7 @@ ProgressCorrects = Annotated[
 @app.command()
 def progress(
     activity: ProgressActivity,
-    status: ProgressStatus,
+    status: ProgressStatus = None,
     date: ProgressDate = None,
     note: ProgressNote = None,
     value: ProgressValue = None,
@@ -101,7 +107,10 @@ def progress(
     corrects: ProgressCorrects = None,
     plan: PlanDir = None,
 ) -> None:
-    """Record progress on an activity (only new lines in git diff)."""
+    """Record progress on an activity or a measure (only new lines in git diff).
+
+    A measure's entry records values of the measure's own indicators; it has no status.
+    """
     from cas_plan.commands import progress as command
 
     asked = command.ProgressOptions(
@@ -270,3 +279,57 @@ def amend(
         add, indicator or [], funds or [], funds_source,
     )  # fmt: skip
     finish(lambda: command.amend(options(plan), activity, asked))
+
+
+@app.command()
+def successor(
+    period: Annotated[
+        str,
+        typer.Option("--period", help="The new plan's years, e.g. 2021..2025.", show_default=False),
+    ],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            help="The new plan's directory (new, or empty).",
+            show_default=False,
+            file_okay=False,
+        ),
+    ],
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Carry what is not completed or cancelled on this date (default: the last "
+            "day of the plan period).",
+            show_default=False,
+        ),
+    ] = None,
+    maps: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            help="OLD=NEW: the new number of an old measure (2.6=1.3) or activity "
+            "(2.6.1=1.3.2); repeatable. Default: the same numbers.",
+            show_default=False,
+        ),
+    ] = None,
+    map_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--map-file",
+            help="A file of such mappings: YAML (2.6: 1.3) or lines OLD=NEW.",
+            show_default=False,
+            dir_okay=False,
+        ),
+    ] = None,
+    plan: PlanDir = None,
+) -> None:
+    """Start the next plan with what this one did not finish.
+
+    Writes a new plan directory holding every activity not completed or cancelled, each with
+    carried_from, its remaining funds and a deadline to set, and successor.yaml into this plan.
+    """
+    from cas_plan.commands import successor as command
+
+    finish(lambda: command.successor(options(plan), period, out, as_of, maps or [], map_file))

@@ -16,6 +16,7 @@ from cas_plan.commands.choices import (
     ShowFormat,
     UnitsFormat,
     ValidateFormat,
+    ValidateProfile,
     WhoFormat,
 )
 from cas_plan.core.status import StatusFilter
@@ -38,6 +39,16 @@ def validate(
         bool, typer.Option("--codeowners", help="Also fail when .github/CODEOWNERS is out of date.")
     ] = False,
     as_of: AsOf = None,
+    profile: Annotated[
+        ValidateProfile | None,
+        typer.Option(
+            "--profile",
+            help="Also report, as warnings, what a profile requires: law-2018, what the Law on "
+            "the Planning System asks of a plan adopted under it (default: the plan's own "
+            "'profile' in plan.yaml, else none).",
+            show_default=False,
+        ),
+    ] = None,
     no_cache: NoCache = False,
 ) -> None:
     """Check every file of the plan and the references between them."""
@@ -45,7 +56,12 @@ def validate(
 
     finish(
         lambda: command.validate(
-            options(plan, no_cache=no_cache), output_format, strict, check_codeowners, as_of
+            options(plan, no_cache=no_cache),
+            output_format,
+            strict,
+            check_codeowners,
+            as_of,
+            profile,
         )
     )
 

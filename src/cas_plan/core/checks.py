@@ -9,14 +9,22 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from cas_plan.core import layout
-from cas_plan.core.deadlines import Continuous, events_of, fixed_span, read_written
+from cas_plan.core.deadlines import (
+    SPELLINGS_HELP,
+    Continuous,
+    ToBeDetermined,
+    events_of,
+    fixed_span,
+    read_written,
+)
 from cas_plan.core.diagnostics import Diagnostic, error_at, warning_at
+from cas_plan.core.indicators import value_message
 from cas_plan.core.loader import Listing, LoadResult, Plan, load_plan
 from cas_plan.core.model import Activity, Deadline, Funding, reporter_unit
 from cas_plan.core.money import parse_serbian_number
@@ -439,7 +447,6 @@ def validate_progress(ctx: CheckContext) -> list[Diagnostic]:
     for view in ctx.views:
         activity: Activity = view.activity
         previous = None
-        indicators = view.indicator_texts
         for index, entry in enumerate(activity.progress):
             here = (*view.pointer, "progress", index)
             if previous is not None and entry.date < previous:
@@ -468,19 +475,117 @@ def validate_progress(ctx: CheckContext) -> list[Diagnostic]:
                         hint="report continuous activities per year with in_progress",
                     )
                 )
-            for key in entry.values:
-                if key not in indicators:
-                    out.append(
-                        error_at(
-                            view.path,
-                            (*here, "values", key),
-                            f"'{key}' is not an indicator of {view.id}",
-                            hint=did_you_mean(key, indicators)
-                            or f"indicators: {'; '.join(indicators) or 'none'}",
-                            at_key=True,
-                        )
-                    )
+            out += _value_problems(view.path, here, view.id, _indicator_units(view), entry.values)
             previous = entry.date
+    return out
+
+
+def _indicator_units(view: ActivityView) -> dict[str, str | None]:
+    """The activity's indicators by text, each with its unit (None: a sentence, no unit)."""
+    cell = view.indicators.value
+    return {item.text: item.unit for item in cell.items} if cell else {}
+
+
+def _value_problems(
+    path: str,
+    here: Pointer,
+    owner: str,
+    units: Mapping[str, str | None],
+    values: Mapping[str, str],
+) -> list[Diagnostic]:
+    """Values only for the owner's indicators, each one its indicator's unit admits."""
+    out = []
+    for key, value in values.items():
+        if key not in units:
+            texts = list(units)
+            out.append(
+                error_at(
+                    path,
+                    (*here, "values", key),
+                    f"'{key}' is not an indicator of {owner}",
+                    hint=did_you_mean(key, texts) or f"indicators: {'; '.join(texts) or 'none'}",
+                    at_key=True,
+                )
+            )
+            continue
+        unit = units[key]
+        problem = value_message(owner, key, unit, value) if unit is not None else None
+        if problem is not None:
+            out.append(error_at(path, (*here, "values", key), problem))
+    return out
+
+
+def validate_measure_progress(ctx: CheckContext) -> list[Diagnostic]:
+    """A measure's entries: in date order, within the plan's time, values only for the
+    measure's own indicators and in their units."""
+    out = []
+    for measure in ctx.plan.measures:
+        cell = measure.model.indicators
+        units = {item.text: item.unit for item in cell.items} if cell else {}
+        previous = None
+        for index, entry in enumerate(measure.model.progress):
+            here: Pointer = ("progress", index)
+            if previous is not None and entry.date < previous:
+                out.append(
+                    error_at(
+                        measure.path,
+                        (*here, "date"),
+                        f"progress entry of {entry.date} comes after one of {previous}",
+                        hint="keep progress entries in date order, oldest first",
+                    )
+                )
+            what = "progress entry dated"
+            problem = record_date_problem(ctx.plan, entry.date, ctx.as_of, what)
+            if problem is not None:
+                out.append(error_at(measure.path, (*here, "date"), problem[0], hint=problem[1]))
+            owner = f"measure {measure.model.id}"
+            out += _value_problems(measure.path, here, owner, units, entry.values)
+            previous = entry.date
+    return out
+
+
+def validate_deadlines_set(ctx: CheckContext) -> list[Diagnostic]:
+    """A deadline still to be determined (`tbd`) is a warning until the coordinator sets it."""
+    return [
+        warning_at(
+            view.path,
+            (*view.pointer, "due", "when"),
+            f"set a deadline for {view.id} (it is tbd)",
+            hint=SPELLINGS_HELP,
+        )
+        for view in ctx.views
+        if (due := _written_due(view)) is not None and isinstance(due.when, ToBeDetermined)
+    ]
+
+
+def validate_successor(ctx: CheckContext) -> list[Diagnostic]:
+    """successor.yaml names activities of this plan, each carried once."""
+    if ctx.plan.successor is None:
+        return []
+    successor = ctx.plan.successor
+    known = ctx.activity_ids
+    out = []
+    seen: dict[str, str] = {}
+    for old, new in successor.model.carried.items():
+        if old not in known and not ctx.broken(old):
+            out.append(
+                error_at(
+                    successor.path,
+                    ("carried", old),
+                    f"activity {old} is not in the plan",
+                    hint=did_you_mean(old, known),
+                    at_key=True,
+                )
+            )
+        if new in seen:
+            out.append(
+                error_at(
+                    successor.path,
+                    ("carried", old),
+                    f"{old} and {seen[new]} are both carried to {new}",
+                )
+            )
+        seen.setdefault(new, old)
     return out
 
 
@@ -710,19 +815,27 @@ CHECKS: list[Callable[[CheckContext], list[Diagnostic]]] = [
     validate_deadlines_in_period,
     validate_cells_stated,
     validate_progress,
+    validate_measure_progress,
     validate_amendments,
     validate_record_dates,
     validate_corrections,
     validate_reporters,
     validate_spending_currency,
     validate_report_narratives,
+    validate_successor,
+    validate_deadlines_set,
     validate_uncertain,
 ]
 
 
-def run_checks(plan: Plan, as_of: dt.date) -> list[Diagnostic]:
+def run_checks(plan: Plan, as_of: dt.date, profile: str | None = None) -> list[Diagnostic]:
+    """Every check; with a profile (given, or the plan's own in plan.yaml), its checks too."""
+    from cas_plan.core.law import PROFILE_CHECKS
+
     ctx = CheckContext(plan, plan.views, as_of)
-    return [d for check in CHECKS for d in check(ctx)]
+    profile = profile or (plan.plan.model.profile if plan.plan else None)
+    extra = PROFILE_CHECKS[profile] if profile else ()
+    return [d for check in (*CHECKS, *extra) for d in check(ctx)]
 
 
 def check_plan(
@@ -732,15 +845,17 @@ def check_plan(
     overlay: dict[str, str] | None = None,
     *,
     use_cache: bool = True,
+    profile: str | None = None,
 ) -> LoadResult:
     """Load a plan and run every check; all diagnostics placed and in file order.
 
     `overlay` (relative path -> text) checks proposed file contents instead of those on disk;
-    `use_cache` lets unchanged files come from the parse cache.
+    `use_cache` lets unchanged files come from the parse cache; `profile` adds a profile's
+    checks (core/law.py) to the plan's own.
     """
     with no_garbage_collection():
         result = load_plan(listing, shown_root, overlay, use_cache)
-        diagnostics = result.diagnostics + run_checks(result.plan, as_of)
+        diagnostics = result.diagnostics + run_checks(result.plan, as_of, profile)
         result.diagnostics = result.placed(diagnostics)
     return result
 

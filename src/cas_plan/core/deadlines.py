@@ -18,7 +18,8 @@ SPELLINGS_HELP = (
     "write one of: 2018-12-31 (day), 2018-07 (month), 2018-Q4 (quarter), 2018 (year), "
     "2017-03-28..2017-03-30 (range), 2020.. (open-ended), continuous, "
     "yearly 11 / yearly 03-31 (each year), 2y after EVENT (relative), "
-    "EVENT..EVENT (bounded by events), by EVENT (set by an event)"
+    "EVENT..EVENT (bounded by events), by EVENT (set by an event), "
+    "tbd (to be determined: a warning until it is set)"
 )
 
 EVENT_ID = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
@@ -158,6 +159,17 @@ class Continuous:
 
 
 @dataclass(frozen=True)
+class ToBeDetermined:
+    """A deadline the coordinator has yet to set (`tbd`): valid, so that a plan being drafted
+    (a successor plan, say) loads, but reported by `validate` as a warning until it is set."""
+
+    kind: Literal["tbd"] = "tbd"
+
+    def spell(self) -> str:
+        return "tbd"
+
+
+@dataclass(frozen=True)
 class Yearly:
     """Due every year: by the end of `month`, or on `month`-`day` when a day is given."""
 
@@ -211,7 +223,17 @@ class EventBounded:
 
 
 DeadlineSpec = (
-    Day | Month | Quarter | Year | Range | OpenEnded | Continuous | Yearly | Relative | EventBounded
+    Day
+    | Month
+    | Quarter
+    | Year
+    | Range
+    | OpenEnded
+    | Continuous
+    | Yearly
+    | Relative
+    | EventBounded
+    | ToBeDetermined
 )
 
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
@@ -239,6 +261,7 @@ OTHER_SPELLINGS_PATTERN = (
             rf"{_BOUND}\.\.{_BOUND}",  # range, or bounded by events
             rf"{_POINT}\.\.",  # open-ended
             "".join(f"[{c.upper()}{c}]" for c in "continuous"),
+            "".join(f"[{c.upper()}{c}]" for c in "tbd"),
             r"yearly\s+(0?[1-9]|1[0-2])(-(0?[1-9]|[12][0-9]|3[01]))?",
             rf"[0-9]+\s*[ymwd]\s+after\s+{_EVENT}",
             rf"by\s+{_EVENT}",
@@ -287,6 +310,8 @@ def parse_deadline(value: object) -> DeadlineSpec:
         raise DeadlineSyntaxError("the deadline is empty")
     if text.lower() == "continuous":
         return Continuous()
+    if text.lower() == "tbd":
+        return ToBeDetermined()
     if m := _YEARLY.fullmatch(text):
         return _yearly(text, m)
     if m := _RELATIVE.fullmatch(text):

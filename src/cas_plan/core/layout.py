@@ -5,6 +5,7 @@
     events.yaml              external events that some deadlines depend on (optional)
     abbreviations.yaml       section II of the source (optional)
     amendments.yaml          the amendment decisions (optional)
+    successor.yaml           where unfinished activities went in the next plan (optional)
     goal-N/goal.yaml         one goal
     goal-N/measure-N.M.yaml  one measure and its activities
     reports/YYYY.yaml        the coordinator's text of the year's report (optional)
@@ -31,6 +32,7 @@ TOP_FILES: dict[str, str] = {
     "events.yaml": "events",
     "abbreviations.yaml": "abbreviations",
     "amendments.yaml": "amendments",
+    "successor.yaml": "successor",
 }
 REQUIRED_FILES = ("plan.yaml", "organization.yaml")
 KINDS = ("measure", "goal", "report", *TOP_FILES.values())
@@ -41,7 +43,7 @@ REPORTS_DIR = "reports"
 REPORT_FILE = re.compile(r"([12][0-9]{3})\.yaml")
 LAYOUT_HINT = (
     "plan files are plan.yaml, organization.yaml, events.yaml, abbreviations.yaml, "
-    "amendments.yaml, "
+    "amendments.yaml, successor.yaml, "
     "goal-N/goal.yaml, goal-N/measure-N.M.yaml and reports/YYYY.yaml"
 )
 

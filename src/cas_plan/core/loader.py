@@ -29,6 +29,7 @@ from cas_plan.core.model import (
     OrganizationFile,
     PlanFile,
     ReportNarrative,
+    SuccessorFile,
     Unit,
 )
 from cas_plan.core.suggest import did_you_mean
@@ -51,6 +52,7 @@ FILE_MODELS: dict[str, type[BaseModel]] = {
     "events": EventsFile,
     "abbreviations": AbbreviationsFile,
     "amendments": AmendmentsFile,
+    "successor": SuccessorFile,
     "goal": GoalFile,
     "measure": MeasureFile,
     "report": ReportNarrative,
@@ -72,6 +74,7 @@ class Plan:
     events: Loaded[EventsFile] | None = None
     abbreviations: Loaded[AbbreviationsFile] | None = None
     amendments: Loaded[AmendmentsFile] | None = None
+    successor: Loaded[SuccessorFile] | None = None  # where unfinished activities went
     goals: tuple[Loaded[GoalFile], ...] = ()
     measures: tuple[Loaded[MeasureFile], ...] = ()
     reports: tuple[Loaded[ReportNarrative], ...] = ()  # the coordinator's texts, by year
@@ -421,6 +424,7 @@ def load_plan(
         events=one("events"),
         abbreviations=one("abbreviations"),
         amendments=one("amendments"),
+        successor=one("successor"),
         goals=tuple(loaded["goal"]),
         measures=measures,
         reports=tuple(loaded["report"]),

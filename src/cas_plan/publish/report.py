@@ -49,6 +49,7 @@ from cas_plan.l10n.formats import (
 from cas_plan.l10n.phrases import REPORT_STATUSES, words
 from cas_plan.publish import templating
 from cas_plan.publish.charts import bar_chart, gantt
+from cas_plan.publish.indicators import indicator_section
 
 # the columns of the summary: what fell due, then how it stands (completed on time or late, ...)
 SUMMARY_KEYS = ("due", *REPORT_STATUSES)
@@ -306,6 +307,7 @@ def build_context(
         "funds": _funds(plan, year, lang),
         "annex": sorted(rows_by_activity.values(), key=lambda r: id_sort_key(r["id"])),
         "charts": {"gantt": gantt(classified, year, as_of, lang), "bars": bar_chart(goals)},
+        "indicators": indicator_section(plan, as_of, lang),
     }
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 from cas_plan.answers.cells import CellWords, cell_content, cell_text
+from cas_plan.answers.indicators import activity_indicators
 from cas_plan.answers.queries import (
     DueQuery,
     DueRow,
@@ -46,6 +47,7 @@ from cas_plan.l10n.formats import (
     unit_kind_label,
 )
 from cas_plan.publish.charts import status_bars
+from cas_plan.publish.indicators import indicator_words
 
 STATUS_ORDER = ("completed", "in_progress", "delayed", "not_started", "not_reported", "cancelled")
 UPCOMING_DAYS = 90
@@ -481,7 +483,7 @@ def activity_page(site: Site, view: ActivityView, children: list[ActivityView]) 
         "parent_row": site.row(_view_by_id(site, view.parent_id)) if view.parent_id else None,
         "children": [site.row(child) for child in children],
         "indicators": {
-            "items": list(indicators.items) if indicators else [],
+            "items": indicator_words(activity_indicators(site.plan, view, site.as_of), site.lang),
             "as_written": indicators.as_written if indicators else None,
             "from": origin("indicators"),
         },
