@@ -312,15 +312,16 @@ activities:
     due: 2020
 """
 REPORT_NARRATIVE_YAML = """\
-year: 2018
-executive_summary: |
-  The rules were adopted and the trainers trained.
+period: 2018
+en:
+  executive_summary: |
+    The rules were adopted and the trainers trained.
 
-  The audit lab was cancelled by the Government.
-goals:
-  "1": Goal 1 went to plan, but the audit started late.
-measures:
-  "1.1": Training is on track.
+    The audit lab was cancelled by the Government.
+  goals:
+    "1": Goal 1 went to plan, but the audit started late.
+  measures:
+    "1.1": Training is on track.
 """
 
 
