@@ -78,11 +78,13 @@ def list_activities(
 @app.command()
 def due(
     before: Annotated[
-        str,
+        str | None,
         typer.Option(
-            "--before", help="Deadlines on or before this date (YYYY-MM-DD).", show_default=False
+            "--before",
+            help="Deadlines on or before this date (YYYY-MM-DD); required but with --reports.",
+            show_default=False,
         ),
-    ],
+    ] = None,
     after: Annotated[
         str | None,
         typer.Option(
@@ -128,6 +130,14 @@ def due(
             help="Also list the continuous and open-ended activities, in a section of their own.",
         ),
     ] = False,
+    reports: Annotated[
+        bool,
+        typer.Option(
+            "--reports",
+            help="The coordinator's own deadlines instead: each report on the plan and the day "
+            "it is due to the Government (plan.yaml reporting).",
+        ),
+    ] = False,
     as_of: AsOf = None,
     output_format: Annotated[
         DueFormat, typer.Option("--format", help="How to print (xlsx needs --out).")
@@ -141,7 +151,7 @@ def due(
     from cas_plan.commands import queries as command
 
     asked = command.DueOptions(
-        before, after, owner, goal, measure, status, overdue, continuous, as_of
+        before, after, owner, goal, measure, status, overdue, continuous, as_of, reports
     )
     finish(
         lambda: command.due(

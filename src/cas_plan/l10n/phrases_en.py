@@ -147,6 +147,7 @@ WORDS: dict[str, str] = {
     "{first}\N{EN DASH}{last}",
     "title_final": "Final report on the implementation of the Action Plan {first}\N{EN DASH}{last}",
     "report_period": "Reporting period",
+    "report": "Report",
     "report_due": "Due to the Government",
     "report_kind_half": "Half-yearly report",
     "report_kind_year": "Annual report",
@@ -214,7 +215,6 @@ WORDS: dict[str, str] = {
     "site.reports": "Reports",
     "site.reports_intro": "The reports on the implementation of the plan, and the day each is due "
     "to the Government; a report links to its page once its period has begun.",
-    "site.report": "Report",
     "site.responsible": "Responsible units",
     "site.status_since": "since {date}",
     "site.as_written": "As written in the plan",

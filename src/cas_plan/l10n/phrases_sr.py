@@ -159,6 +159,7 @@ WORDS: dict[str, str] = {
     "title_final": "Završni izveštaj o sprovođenju Akcionog plana za period "
     "{first}\N{EN DASH}{last}. godine",
     "report_period": "Izveštajni period",
+    "report": "Izveštaj",
     "report_due": "Rok za dostavljanje Vladi",
     "report_kind_half": "Polugodišnji izveštaj",
     "report_kind_year": "Godišnji izveštaj",
@@ -227,7 +228,6 @@ WORDS: dict[str, str] = {
     "site.reports": "Izveštaji",
     "site.reports_intro": "Izveštaji o sprovođenju plana i rok do kog se svaki dostavlja Vladi; "
     "izveštaj ima svoju stranicu kada njegov period počne.",
-    "site.report": "Izveštaj",
     "site.responsible": "Odgovorne organizacione jedinice",
     "site.status_since": "od {date}",
     "site.as_written": "Kako piše u planu",
