@@ -337,3 +337,283 @@ def report_year_files(narrative: bool = True) -> dict[str, str]:
     if narrative:
         files["reports/2018.yaml"] = REPORT_NARRATIVE_YAML
     return files
+
+
+# A plan lived through its whole period, 2017-2020 (test data, not the real plan), for the
+# reports of a half-year, a year and the whole period: a Government conclusion that moved a
+# merged deadline cell on three activities at once (`amend --also`) and changed a responsible
+# unit that was filled down from the row above; a later conclusion that moved a deadline and
+# cancelled an activity and a sub-activity; deadlines on the last day of a year; an activity
+# completed eleven months late; a reason for a delay given a year before the deadline; a parent
+# whose sub-activities roll up; a yearly and a continuous activity; amounts for a year, annual
+# and for the whole period, spent over several years; half-yearly reports asked for; and the
+# coordinator's narratives in English and Serbian (one of them English only).
+LIVED_PLAN_YAML = """\
+title: Lived plan (fixture, not the real plan)
+institution: Customs Administration (fixture)
+period:
+  start: 2017-01-01
+  end: 2020-12-31
+source: test fixture
+reporting:
+  half_yearly_within_days: 60
+"""
+LIVED_ORGANIZATION_YAML = ORGANIZATION_YAML + """\
+  - id: it-division
+    name: IT Division
+    kind: division
+"""
+LIVED_AMENDMENTS_YAML = """\
+amendments:
+  - id: a-2018-06
+    date: 2018-06-20
+    decision: 05 br. 021-100/2018
+    reason: The Customs Law is adopted a year later
+  - id: a-2019-03
+    date: 2019-03-15
+    decision: 05 br. 021-200/2019
+    reason: The donor withdrew
+"""
+LIVED_GOAL_1_YAML = """\
+id: "1"
+title: Modern customs procedures
+"""
+LIVED_GOAL_2_YAML = """\
+id: "2"
+title: Capable staff
+"""
+LIVED_MEASURE_11_YAML = """\
+id: "1.1"
+title: Rules of procedure
+activities:
+  - id: "1.1.1"
+    title: Adopt the rules of procedure
+    indicators: [Rules adopted]
+    responsible: [hr-division]
+    funds:
+      amounts:
+        - amount: 1000 EUR
+          year: 2018
+    due: 2018-12-31
+    progress:
+      - date: 2018-06-15
+        status: in_progress
+        note: Draft in consultation
+      - date: 2019-11-30
+        status: completed
+        note: Adopted by the director
+        spent:
+          - amount: 800 EUR
+            year: 2019
+  - id: "1.1.2"
+    title: Report on the rules each year
+    indicators: [Yearly report]
+    funds:
+      no_extra_cost: true
+    due: yearly 11
+    progress:
+      - date: 2017-11-20
+        status: completed
+      - date: 2018-11-25
+        status: completed
+      - date: 2020-11-30
+        status: completed
+"""
+LIVED_MEASURE_12_YAML = """\
+id: "1.2"
+title: The new Customs Law
+activities:
+  - id: "1.2.1"
+    title: Draft the by-laws
+    indicators: [By-laws drafted]
+    responsible: [hr-division]
+    funds:
+      no_extra_cost: true
+    due: 2019-06-30
+    history:
+      - amendment: a-2018-06
+        due: 2018-06-30
+    progress:
+      - date: 2019-05-20
+        status: completed
+  - id: "1.2.2"
+    title: Consult the trade
+    progress:
+      - date: 2019-07-15
+        status: completed
+        note: Consulted in July
+  - id: "1.2.3"
+    title: Train the officers on the Law
+    responsible: [audit-department]
+    history:
+      - amendment: a-2018-06
+        responsible: continued
+"""
+LIVED_MEASURE_21_YAML = """\
+id: "2.1"
+title: Training capacity
+activities:
+  - id: "2.1.1"
+    title: Hire the trainers
+    indicators: [Trainers hired]
+    responsible: [training-department]
+    funds:
+      amounts:
+        - amount: 500000 RSD
+          annual: true
+    due: 2018-06-30
+    progress:
+      - date: 2017-11-15
+        status: delayed
+        note: No budget for new posts in 2018
+        spent:
+          - amount: 450000 RSD
+            year: 2017
+      - date: 2020-02-01
+        status: completed
+        note: Trainers hired
+        spent:
+          - amount: 480000 RSD
+            year: 2019
+  - id: "2.1.2"
+    title: Equip the training room
+    indicators: [Room equipped]
+    responsible: [it-division]
+    funds:
+      no_extra_cost: true
+    due: 2020-06
+    history:
+      - amendment: a-2019-03
+        due: 2019-06
+    progress:
+      - date: 2020-05-15
+        status: completed
+  - id: "2.1.3"
+    title: Build the e-learning platform
+    indicators: [Platform running]
+    due: 2019-12-31
+    cancelled_by: a-2019-03
+  - id: "2.1.4"
+    title: Write the training plan
+    indicators: [Plan written]
+    responsible: [training-department]
+    due: 2018-03-31
+    progress:
+      - date: 2018-03-20
+        status: completed
+        note: Adopted by the board
+"""
+LIVED_MEASURE_22_YAML = """\
+id: "2.2"
+title: Trainers and courses
+activities:
+  - id: "2.2.1"
+    title: Train the trainers
+    indicators: [Courses held]
+    responsible: [training-department]
+    funds:
+      amounts:
+        - amount: 2000000 RSD
+    due: 2019-12-31
+    sub_activities:
+      - id: "2.2.1.1"
+        title: Customs procedures course
+        progress:
+          - date: 2019-05-10
+            status: completed
+            spent:
+              - amount: 300000 RSD
+                year: 2019
+      - id: "2.2.1.2"
+        title: Risk analysis course
+        progress:
+          - date: 2019-04-01
+            status: in_progress
+          - date: 2019-09-01
+            status: completed
+      - id: "2.2.1.3"
+        title: Course abroad
+        cancelled_by: a-2019-03
+  - id: "2.2.2"
+    title: Keep the training records
+    indicators: [Records kept]
+    due: continuous
+    progress:
+      - date: 2018-06-30
+        status: in_progress
+        note: Records kept for 120 officers
+      - date: 2019-12-20
+        status: in_progress
+        note: Records kept for 180 officers
+"""
+LIVED_NARRATIVE_H1_YAML = """\
+period: 2018-H1
+en:
+  executive_summary: The training plan was written; the trainers are not hired yet.
+  goals:
+    "1": The Customs Law is late, and its by-laws moved with it.
+    "2": The training plan was adopted in March.
+"""
+LIVED_NARRATIVE_2018_YAML = """\
+period: 2018
+en:
+  executive_summary: |
+    The rules of procedure are in consultation.
+
+    The trainers are not hired: there was no budget for new posts.
+  goals:
+    "1": The rules were not adopted by the end of the year.
+    "2": The training plan is in force.
+  measures:
+    "1.2": The by-laws wait for the Customs Law.
+sr:
+  executive_summary: |
+    Pravila postupka su u javnoj raspravi.
+
+    Treneri nisu zaposleni jer nije bilo budžeta za nova radna mesta.
+  goals:
+    "1": Pravila nisu doneta do kraja godine.
+    "2": Plan obuke je na snazi.
+  measures:
+    "1.2": Podzakonski akti čekaju Carinski zakon.
+"""
+LIVED_NARRATIVE_FINAL_YAML = """\
+period: 2017..2020
+en:
+  executive_summary: Most of the plan was done, a good part of it late.
+  goals:
+    "1": The rules and the by-laws were adopted, late.
+    "2": The staff was trained; the e-learning platform was dropped.
+  evaluation:
+    relevance: The plan had to follow the Customs Law, which came a year late.
+    efficiency: Spending stayed within the indicative funds.
+    effectiveness: Twelve of the fourteen deadlines were met, three of them late.
+    sustainability: The officers' training on the Law goes to the next plan.
+sr:
+  executive_summary: Veći deo plana je ostvaren, dobar deo sa zakašnjenjem.
+  goals:
+    "1": Pravila i podzakonski akti su doneti, sa zakašnjenjem.
+    "2": Zaposleni su obučeni; platforma za e-učenje je otkazana.
+  evaluation:
+    relevance: Plan je morao da prati Carinski zakon, koji je donet godinu dana kasnije.
+    efficiency: Potrošnja je ostala u okviru procenjenih sredstava.
+    effectiveness: Ispunjeno je dvanaest od četrnaest rokova, tri sa zakašnjenjem.
+"""
+
+
+def lived_plan_files() -> dict[str, str]:
+    """The plan lived through 2017-2020 (see the comment above)."""
+    return {
+        "plan.yaml": LIVED_PLAN_YAML,
+        "organization.yaml": LIVED_ORGANIZATION_YAML,
+        "amendments.yaml": LIVED_AMENDMENTS_YAML,
+        "goal-1/goal.yaml": LIVED_GOAL_1_YAML,
+        "goal-1/measure-1.1.yaml": LIVED_MEASURE_11_YAML,
+        "goal-1/measure-1.2.yaml": LIVED_MEASURE_12_YAML,
+        "goal-2/goal.yaml": LIVED_GOAL_2_YAML,
+        "goal-2/measure-2.1.yaml": LIVED_MEASURE_21_YAML,
+        "goal-2/measure-2.2.yaml": LIVED_MEASURE_22_YAML,
+        "reports/2018-H1.yaml": LIVED_NARRATIVE_H1_YAML,
+        "reports/2018.yaml": LIVED_NARRATIVE_2018_YAML,
+        "reports/2017..2020.yaml": LIVED_NARRATIVE_FINAL_YAML,
+    }

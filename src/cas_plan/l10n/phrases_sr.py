@@ -180,7 +180,7 @@ WORDS: dict[str, str] = {
     "period plana), uz iznose utrošene u svakoj godini, po valutama; iznosi u različitim valutama "
     "se ne sabiraju.",
     "spent_in_year": "Utrošeno u {year}. godini",
-    "evaluation": "Vrednovanje plana (ex-post analiza, Zakon o planskom sistemu, član 40)",
+    "evaluation": "Vrednovanje plana (Zakon o planskom sistemu, član 40)",
     "criterion_relevance": "Relevantnost",
     "criterion_efficiency": "Efikasnost",
     "criterion_effectiveness": "Efektivnost",

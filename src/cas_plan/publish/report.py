@@ -19,6 +19,7 @@ from cas_plan import __version__
 from cas_plan.answers.amendments import amendment_effects
 from cas_plan.answers.budget import period_funds
 from cas_plan.answers.figures import SHARE_RULE
+from cas_plan.answers.queries import event_dates
 from cas_plan.answers.reporting import ReportDeadline, is_final
 from cas_plan.answers.statuses import ROLL_UP
 from cas_plan.core import layout
@@ -82,7 +83,7 @@ def title(period: Period, final: bool, lang: str) -> str:
     if final and first != last:
         return phrase("title_final", lang, first=first, last=last)
     if kind == "half":
-        half = words(lang)[f"half.{period.text[-1]}"]
+        half = words(lang)[f"half_{period.text[-1]}"]
         return phrase("title_for_half", lang, half=half, year=first)
     if kind == "years" and first != last:
         return phrase("title_for_years", lang, first=first, last=last)
@@ -94,7 +95,7 @@ def build_context(on: ReportOn) -> dict[str, Any]:
     plan, period, as_of, lang = on.plan, on.period, on.as_of, on.lang
     units = unit_names_by_id(plan.units)
     deadlines = DeadlineWords.of(plan, lang)
-    say = RowWords(period, as_of, units, deadlines)
+    say = RowWords(period, as_of, units, deadlines, event_dates(plan))
     start = plan.plan.model.period.start if plan.plan else period.start
     found = occurrences_between(plan, min(start, period.start), period.end, as_of)
     in_period = [o for o in found if o.deadline >= period.start]

@@ -74,8 +74,8 @@ def evaluation(final: Final) -> list[dict[str, Any]]:
     return [
         {
             "key": key,
-            "title": w[f"criterion.{key}"],
-            "intro": w[f"criterion_intro.{key}"],
+            "title": w[f"criterion_{key}"],
+            "intro": w[f"criterion_intro_{key}"],
             "narrative": final.texts.criterion(key),
             "tables": builders[key](final),
         }

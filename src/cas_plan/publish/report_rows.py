@@ -14,7 +14,13 @@ from cas_plan.answers.amendments import AmendmentEffect
 from cas_plan.answers.figures import share_of, shares
 from cas_plan.answers.queries import DueQuery, DueRow, due_rows, event_dates, occurrences
 from cas_plan.answers.records import evidence_record
-from cas_plan.answers.statuses import Standing, days_late, occurrence_standing, recurs_yearly
+from cas_plan.answers.statuses import (
+    Standing,
+    days_late,
+    last_day,
+    occurrence_standing,
+    recurs_yearly,
+)
 from cas_plan.core.deadlines import Continuous, Yearly
 from cas_plan.core.loader import Plan
 from cas_plan.core.model import ProgressEntry
@@ -121,6 +127,7 @@ class RowWords:
     as_of: dt.date
     units: Mapping[str, str]
     deadlines: DeadlineWords
+    events: Mapping[str, dt.date]
 
     @property
     def lang(self) -> str:
@@ -158,11 +165,12 @@ def activity_row(view: ActivityView, found: Occurrence | None, say: RowWords) ->
     klass = found.klass if found else standing.status
     late = found.late if found else None
     due = view.due.value
+    deadline = found.deadline if found else last_day(view, say.events)
     return {
         "id": view.id,
         "title": view.title,
         "responsible": responsible_names(view, say.units),
-        "deadline": found.deadline.isoformat() if found else None,
+        "deadline": deadline.isoformat() if deadline else None,
         "due": due.when.spell() if due else None,
         "due_words": say.deadlines(due.when) if due else None,
         "due_as_written": due.as_written if due else None,
