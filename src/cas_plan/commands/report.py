@@ -108,11 +108,11 @@ def _period(plan: Plan, ask: ReportAsk, day: dt.date | None) -> Period:
     whole = final_period(plan)
     if ask.period is not None or ask.year is not None:
         option = "--period" if ask.period is not None else "--year"
-        if ask.year is not None and whole is not None:
-            if not whole.start.year <= ask.year <= whole.end.year:
-                raise UsageError(
-                    f"--year {ask.year} is outside the plan period {whole.start}..{whole.end}"
-                )
+        outside = whole is not None and not whole.start.year <= (ask.year or 0) <= whole.end.year
+        if ask.year is not None and whole is not None and outside:
+            raise UsageError(
+                f"--year {ask.year} is outside the plan period {whole.start}..{whole.end}"
+            )
         period = parse_report_period(ask.period or str(ask.year), option)
         if whole is not None and (period.end < whole.start or period.start > whole.end):
             raise UsageError(
