@@ -79,11 +79,7 @@ def list_activities(
 def due(
     before: Annotated[
         str | None,
-        typer.Option(
-            "--before",
-            help="Deadlines on or before this date (YYYY-MM-DD); required but with --reports.",
-            show_default=False,
-        ),
+        typer.Option("--before", help="Deadlines on or before this date.", show_default=False),
     ] = None,
     after: Annotated[
         str | None,
@@ -131,12 +127,7 @@ def due(
         ),
     ] = False,
     reports: Annotated[
-        bool,
-        typer.Option(
-            "--reports",
-            help="The coordinator's own deadlines instead: each report on the plan and the day "
-            "it is due to the Government (plan.yaml reporting).",
-        ),
+        bool, typer.Option("--reports", help="The reports on the plan and when each is due.")
     ] = False,
     as_of: AsOf = None,
     output_format: Annotated[
