@@ -138,7 +138,8 @@ def due(
     no_validate: NoValidate = False,
     no_cache: NoCache = False,
 ) -> None:
-    """What falls due in a window, by unit, goal, measure, status."""
+    """What falls due in a window, by unit, goal, measure, status; with --reports, the
+    reports on the plan and the day each is due to the Government."""
     from cas_plan.commands import queries as command
 
     asked = command.DueOptions(
