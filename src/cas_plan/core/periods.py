@@ -24,7 +24,7 @@ _MONTH = re.compile(r"(\d{4})-(\d{2})")
 _RANGE = re.compile(r"(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})")
 _YEARS = re.compile(r"(\d{4})\.\.(\d{4})")
 REPORT_PERIODS = "2018-H1, 2018 or 2017..2020"
-ReportKind = Literal["half", "year", "years"]
+PeriodKind = Literal["half", "year", "years"]
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ def parse_report_period(text: str, option: str = "--period") -> Period:
     raise UsageError(f"{option}: '{text}' is not a report period; write {REPORT_PERIODS}")
 
 
-def report_kind(period: Period) -> ReportKind:
+def report_kind(period: Period) -> PeriodKind:
     """What a report period is: a half-year, a year or several years."""
     if _HALF.fullmatch(period.text):
         return "half"

@@ -56,7 +56,7 @@ class Final:
         return format_int(value, self.lang)
 
     def per_goal(self, cells: Callable[[str], list[str]]) -> list[list[str]]:
-        """A row per goal (its id and title first), and the overall row (cells of None)."""
+        """A row per goal (its id and title first), then the overall row (`cells` of "")."""
         w = words(self.lang)
         rows = [[f"{g['id']}. {g['title']}", *cells(g["id"])] for g in self.goals]
         return [*rows, [w["overall"], *cells("")]]
