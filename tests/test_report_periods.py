@@ -473,6 +473,18 @@ def test_html_has_the_same_sections(reports, lang):
         assert h2 == md_h2
 
 
+def test_html_rows_in_cyrillic(reports):
+    html = reports[("2018", "sr-Cyrl", "html")][0]
+    assert (
+        "<tr><td>1.2.3 Train the officers on the Law</td><td>Одговорна организациона јединица</td>"
+        "<td>Human Resources Division</td><td>Audit Department</td></tr>"
+    ) in html
+    assert (
+        '<td><span class="badge in_progress">У току</span></td><td class="num" title="рок је '
+        'прекорачен за 0 дана">0</td>'
+    ) in html
+
+
 def test_html_evaluation_tables_align_numbers(reports):
     html = reports[("2017..2020", "en", "html")][0]
     relevance = html.split("<h3>6.1. Relevance</h3>", 1)[1].split("</table>", 1)[0]
