@@ -313,15 +313,16 @@ activities:
     due: 2020
 """
 REPORT_NARRATIVE_YAML = """\
-year: 2018
-executive_summary: |
-  The rules were adopted and the trainers trained.
+period: 2018
+en:
+  executive_summary: |
+    The rules were adopted and the trainers trained.
 
-  The audit lab was cancelled by the Government.
-goals:
-  "1": Goal 1 went to plan, but the audit started late.
-measures:
-  "1.1": Training is on track.
+    The audit lab was cancelled by the Government.
+  goals:
+    "1": Goal 1 went to plan, but the audit started late.
+  measures:
+    "1.1": Training is on track.
 """
 
 
@@ -456,3 +457,25 @@ def site_files() -> dict[str, str]:
     files["goal-1/measure-1.1.yaml"] = SITE_MEASURE_YAML
     files["amendments.yaml"] = SITE_AMENDMENTS_YAML
     return files
+
+
+# A plan lived through its whole period, 2017-2020 (test data, not the real plan; the files are in
+# tests/data/lived-plan, which the documentation's examples copy too), for the reports of a
+# half-year, a year and the whole period: a Government conclusion that moved a merged deadline
+# cell on three activities at once (`amend --also`) and changed a responsible unit that was filled
+# down from the row above; a later conclusion that moved a deadline and cancelled an activity and
+# a sub-activity; deadlines on the last day of a year; an activity completed eleven months late; a
+# reason for a delay given a year before the deadline; a parent whose sub-activities roll up; a
+# yearly and a continuous activity; amounts for a year, annual and for the whole period, spent
+# over several years; half-yearly reports asked for; and the coordinator's narratives in English
+# and Serbian (the half-year's in English only, the final one's Serbian without a sustainability
+# text).
+LIVED_PLAN = REPO / "tests" / "data" / "lived-plan"
+
+
+def lived_plan_files() -> dict[str, str]:
+    """The plan lived through 2017-2020 (see the comment above), as relative path -> text."""
+    return {
+        path.relative_to(LIVED_PLAN).as_posix(): path.read_text(encoding="utf-8")
+        for path in sorted(LIVED_PLAN.rglob("*.yaml"))
+    }

@@ -1,4 +1,6 @@
-"""A cell's value in a line of text: one rule for `show`, the report and the site."""
+"""A cell's value in a line of text: one rule for `show`, the report and the site. A deadline,
+units and amounts read in the surface's words (the source's spelling of them is English); texts
+as the source words them."""
 
 from __future__ import annotations
 
@@ -33,7 +35,7 @@ FUNDS = Funding.model_validate(
         ("The old   title", "The old   title", "The old   title"),
         (
             Deadline.model_validate({"when": "2018-06", "as_written": "June\n  2018"}),
-            "June 2018",
+            "jun 2018.",
             "jun 2018.",
         ),
         (
@@ -49,8 +51,13 @@ FUNDS = Funding.model_validate(
         (FUNDS, "1.234.567,5 RSD; 100 EUR", "1.234.567,5 RSD; 100 EUR"),
         (
             Funding.model_validate({"as_written": "Budget:\n 1.000 RSD", "no_extra_cost": True}),
-            "Budget: 1.000 RSD",
             "No extra cost",
+            "No extra cost",
+        ),
+        (
+            Funding.model_validate({"as_written": "IPA\n 2013", "sources": ["IPA 2013"]}),
+            "IPA 2013",
+            "",
         ),
     ],
 )

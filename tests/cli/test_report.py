@@ -177,10 +177,11 @@ def test_summary_counts_and_percentages(invoke, plan):
             "| Goal | Due | Completed | Completed late | In progress | Delayed | Not started | Not reported | Cancelled |"
         ) :
     ][2:5] == [
-        "| 1. First goal | 7 | 1 (14%) | 1 (14%) | 1 (14%) | 1 (14%) | 1 (14%) | 1 (14%) | 1 (14%) |",
-        "| 2. Second goal | 1 | 1 (100%) | 0 (0%) | 0 (0%) | 0 (0%) | 0 (0%) | 0 (0%) | 0 (0%) |",
-        "| **Overall** | **8** | **2 (25%)** | **1 (13%)** | **1 (13%)** | **1 (13%)** | **1 (13%)** | "
-        "**1 (13%)** | **1 (13%)** |",
+        # shares of the six not cancelled, by the largest remainder: they add up to 100
+        "| 1. First goal | 7 | 1 (17%) | 1 (17%) | 1 (17%) | 1 (17%) | 1 (16%) | 1 (16%) | 1 |",
+        "| 2. Second goal | 1 | 1 (100%) | 0 (0%) | 0 (0%) | 0 (0%) | 0 (0%) | 0 (0%) | 0 |",
+        "| **Overall** | **8** | **2 (29%)** | **1 (15%)** | **1 (14%)** | **1 (14%)** | **1 (14%)** | "
+        "**1 (14%)** | **1** |",
     ]
 
 
@@ -198,6 +199,16 @@ def test_delays_cover_all_years(invoke, plan):
             "Not reported",
             "31",
         ],
+        # due on the last day of the year and not completed by then: delays of the year
+        [
+            "| 1.1.4",
+            "Pipes \\| \\<script\\>alert(1)\\</script\\> \\*stars\\* @\u200borg/team",
+            "Audit Department",
+            "31/12/2018",
+            "Delayed",
+            "0",
+        ],
+        ["| 1.1.11", "Waiting to start", "Audit Department", "31/12/2018", "Not started", "0"],
     ]
 
 
@@ -245,7 +256,8 @@ def test_mermaid_blocks_cannot_be_hijacked(invoke, plan):
     for line in gantt.splitlines()[4:]:
         label = line.split(" :", 1)[0]
         assert not set(label) & set(":;#`\"'<>[]{}|")
-    assert 'x-axis ["Goal 1", "Goal 2"]' in text and "bar [29, 100]" in text  # 2 of 7, 1 of 1
+    # 2 of the 6 not cancelled, 1 of 1
+    assert 'x-axis ["Goal 1", "Goal 2"]' in text and "bar [33, 100]" in text
 
 
 def test_html_is_one_escaped_page(invoke, plan):
@@ -347,7 +359,7 @@ def test_git_commit_and_dirty_state(invoke, plan):
 def test_real_plan_report_renders(invoke):
     text = report(invoke, REAL_PLAN)
     assert "| **Overall** | **25** | **0 (0%)** |" in text
-    assert "Not listed: 5 continuous activities that did not report in the year." in text
+    assert "Not listed: 5 continuous activities that did not report in the period." in text
     assert report(invoke, REAL_PLAN, "--format", "html").rstrip().endswith("</html>")
 
 
@@ -375,8 +387,9 @@ def test_the_first_and_last_years_of_the_period_are_reported(invoke, plan, year)
 def test_an_open_ended_activity_is_reported_with_the_continuous_ones_once_started(tmp_path):
     import datetime as dt
 
+    from cas_plan.core.periods import parse_report_period
     from cas_plan.core.provenance import GitState
-    from cas_plan.publish.report import build_context
+    from cas_plan.publish.report import ReportOn, build_context
     from plans import MEASURE_YAML, load
 
     files = minimal_files()
@@ -386,7 +399,9 @@ def test_an_open_ended_activity_is_reported_with_the_continuous_ones_once_starte
     )
     plan = load(write_plan(tmp_path / "p", files)).plan
     for year, listed in ((2019, []), (2020, ["1.1.2"])):
-        context = build_context(plan, year, dt.date(year, 12, 31), "en", GitState(None, False, ""))
+        period = parse_report_period(str(year))
+        git = GitState(None, False, "")
+        context = build_context(ReportOn(plan, period, dt.date(year, 12, 31), "en", git))
         in_goals = [
             a["id"] for g in context["goals"] for m in g["measures"] for a in m["activities"]
         ]

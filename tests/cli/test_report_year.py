@@ -47,7 +47,7 @@ def test_outline_in_every_language(invoke, plan):
         "## 3. Delays and challenges",
         "## 4. Amendments of the plan",
         "## 5. Indicative funds / Funds spent",
-        "## 6. Annex: activities of the reporting year",
+        "## 6. Annex: activities of the reporting period",
         "## Indicators against their targets",
     ]
     assert headings(report(invoke, plan, "--lang", "sr").stdout) == [
@@ -56,7 +56,7 @@ def test_outline_in_every_language(invoke, plan):
         "## 3. Kašnjenja i izazovi",
         "## 4. Izmene plana",
         "## 5. Procenjena (indikativna) sredstva / Utrošena sredstva",
-        "## 6. Prilog: aktivnosti u izveštajnoj godini",
+        "## 6. Prilog: aktivnosti u izveštajnom periodu",
         "## Pokazatelji u odnosu na ciljne vrednosti",
     ]
     assert headings(report(invoke, plan, "--lang", "sr-Cyrl").stdout) == [
@@ -65,7 +65,7 @@ def test_outline_in_every_language(invoke, plan):
         "## 3. Кашњења и изазови",
         "## 4. Измене плана",
         "## 5. Процењена (индикативна) средства / Утрошена средства",
-        "## 6. Прилог: активности у извештајној години",
+        "## 6. Прилог: активности у извештајном периоду",
         "## Показатељи у односу на циљне вредности",
     ]
 
@@ -75,23 +75,29 @@ def test_executive_summary_figures_and_the_coordinators_text(invoke, plan):
     assert lines[:3] == [
         "The rules were adopted and the trainers trained.",
         "The audit lab was cancelled by the Government.",
-        "Activities with a deadline in the year, by their status on the date the state is taken from.",
+        "Activities with a deadline in the reporting period, by their status on the date the "
+        "state is taken from (an activity due each year counts once for each year). Shares are "
+        "of the activities due in the period, cancelled ones left out; shares shown together add "
+        "up to 100%. An activity with sub-activities and no progress entries of its own takes "
+        "its status from them: completed when all are completed or cancelled (cancelled when all "
+        "are cancelled), delayed when any is delayed, in progress when any is in progress or "
+        "completed, not started when all are not started, otherwise not reported.",
     ]
     assert lines[5:13] == [
         "| Due | 5 |  |",
-        "| Completed | 1 | 20% |",
-        "| Completed late | 1 | 20% |",
-        "| In progress | 1 | 20% |",
+        "| Completed | 1 | 25% |",
+        "| Completed late | 1 | 25% |",
+        "| In progress | 1 | 25% |",
         "| Delayed | 0 | 0% |",
         "| Not started | 0 | 0% |",
-        "| Not reported | 1 | 20% |",
-        "| Cancelled | 1 | 20% |",
+        "| Not reported | 1 | 25% |",
+        "| Cancelled | 1 |  |",
     ]
     assert lines[15:19] == [
-        "| 1. First goal | 3 | 1 (33%) | 1 (33%) | 1 (33%) | 0 (0%) | 0 (0%) | 0 (0%) | 0 (0%) |",
-        "| 2. Second goal | 2 | 0 (0%) | 0 (0%) | 0 (0%) | 0 (0%) | 0 (0%) | 1 (50%) | 1 (50%) |",
-        "| 3. Third goal | 0 | 0 (–) | 0 (–) | 0 (–) | 0 (–) | 0 (–) | 0 (–) | 0 (–) |",
-        "| **Overall** | **5** | **1 (20%)** | **1 (20%)** | **1 (20%)** | **0 (0%)** | **0 (0%)** | **1 (20%)** | **1 (20%)** |",
+        "| 1. First goal | 3 | 1 (34%) | 1 (33%) | 1 (33%) | 0 (0%) | 0 (0%) | 0 (0%) | 0 |",
+        "| 2. Second goal | 2 | 0 (0%) | 0 (0%) | 0 (0%) | 0 (0%) | 0 (0%) | 1 (100%) | 1 |",
+        "| 3. Third goal | 0 | 0 (–) | 0 (–) | 0 (–) | 0 (–) | 0 (–) | 0 (–) | 0 |",
+        "| **Overall** | **5** | **1 (25%)** | **1 (25%)** | **1 (25%)** | **0 (0%)** | **0 (0%)** | **1 (25%)** | **1** |",
     ]
 
 
@@ -101,18 +107,18 @@ def test_achievements_per_measure_with_continuous_activities(invoke, plan):
         "### Goal 1: First goal",
         "Goal 1 went to plan, but the audit started late.",
         "#### Measure 1.1: Rules and training",
-        "3 activities due in the year: 1 completed, 1 completed late, 1 in progress.",
+        "3 activities due in the period: 1 completed, 1 completed late, 1 in progress.",
     ]
     assert "Training is on track." in lines
     rows = [line for line in lines if line.startswith("| 1.1.")]
     assert rows == [
         "| 1.1.1 | Adopt the rules | Human Resources Division | 31/12/2018 | Completed | Rules adopted: yes | Adopted by the board (01/11/2018) | <https://example.org/rules.pdf>; doc: br. 148-01-123/2018 |",
-        "| 1.1.2 | Train the trainers | Training Department | 31/03/2018 | Completed late |  | Trained in May (10/05/2018) |  |",
+        "| 1.1.2 | Train the trainers | Training Department | 31/03/2018 | Completed late (40 days) |  | Trained in May (10/05/2018) |  |",
         # the corrected entry's value ("Audit report: 1") is gone with it
         "| 1.1.3 | Audit the training | Audit Department | 30/06/2018 | In progress |  | Auditors appointed late (20/04/2018) |  |",
         "| 1.1.4 | Keep the staff trained | Training Department | continuous | In progress | Trainings held: 2 | Two trainings held (30/06/2018) | \\\\\\\\cas-fs\\\\training\\\\2018.pdf |",
     ]
-    assert "Not listed: 1 continuous activity that did not report in the year." in lines
+    assert "Not listed: 1 continuous activity that did not report in the period." in lines
     # the deadline in the reader's words, never its code
     cyrillic = report(invoke, plan, "--lang", "sr-Cyrl").stdout
     assert "| 1.1.4 | Keep the staff trained | Training Department | континуирано | У току |" in (
@@ -122,21 +128,22 @@ def test_achievements_per_measure_with_continuous_activities(invoke, plan):
         "### Goal 3: Third goal",
         "> **The coordinator's text for this section is missing.** (`reports/2018.yaml`)",
         "#### Measure 3.1: Later work",
-        "No activity of the measure is due in the year.",
+        "No activity of the measure is due in the period.",
     ]
 
 
 def test_delays_with_the_latest_reason_from_any_year(invoke, plan):
     lines = section(report(invoke, plan).stdout, "## 3. Delays and challenges")
     assert lines[-3:] == [
-        "| 1.1.6 | Buy the software | Human Resources Division | 31/12/2017 | Delayed | 365 | The vendor withdrew from the tender (given on 15/11/2017) |",
-        "| 1.1.3 | Audit the training | Audit Department | 30/06/2018 | In progress | 184 | Auditors appointed late (given on 20/04/2018) |",
-        "| 2.1.1 | Hire auditors | Audit Department | 30/09/2018 | Not reported | 92 |  |",
+        "| 1.1.6 | Buy the software | Human Resources Division | 31/12/2017 | Delayed | 365 | The vendor withdrew from the tender (given on 15/11/2017) |  |",
+        "| 1.1.3 | Audit the training | Audit Department | 30/06/2018 | In progress | 184 | Auditors appointed late (given on 20/04/2018) |  |",
+        # the amendment that moved its deadline: what was done about it
+        "| 2.1.1 | Hire auditors | Audit Department | 30/09/2018 | Not reported | 92 |  | moved to September 2018 by Government conclusion 05 br. 021-1234/2018 of 15/06/2018 |",
     ]
     sr = section(report(invoke, plan, "--lang", "sr").stdout, "## 3. Kašnjenja i izazovi")
     assert sr[-3] == (
         "| 1.1.6 | Buy the software | Human Resources Division | 31.12.2017. | Kasni | 365 | "
-        "The vendor withdrew from the tender (navedeno 15.11.2017.) |"
+        "The vendor withdrew from the tender (navedeno 15.11.2017.) |  |"
     )
 
 
@@ -214,7 +221,7 @@ def test_funds_indicative_and_spent_per_currency(invoke, plan):
 def test_charts_dash_legend_and_full_year_gantt(invoke, plan):
     text = report(invoke, plan).stdout
     assert 'x-axis ["Goal 1", "Goal 2"]' in text and "bar [67, 0]" in text
-    assert "Goal 3: – (nothing due in the year)." in text
+    assert "Goal 3: – (nothing due in the period)." in text
     gantt = text.split("```mermaid\ngantt\n", 1)[1].split("```", 1)[0].splitlines()
     assert gantt[1:5] == [
         "    dateFormat YYYY-MM-DD",
@@ -240,7 +247,7 @@ def test_charts_dash_legend_and_full_year_gantt(invoke, plan):
         "Nov",
         "Dec",
     ]
-    width = int(re.search(r'aria-label="Deadlines of the year" width="(\d+)"', html).group(1))
+    width = int(re.search(r'aria-label="Deadlines of the year 2018" width="(\d+)"', html).group(1))
     dots = [float(x) for x in re.findall(r'<circle cx="([\d.]+)"', html)]
     assert max(dots) + 5 <= width  # the dot of 31 December is drawn whole
     assert html.count('class="swatch"') == 2 + 4  # a legend entry for every colour
@@ -308,7 +315,7 @@ def test_docx_read_back(invoke, plan, tmp_path, lang):
             "3. Delays and challenges",
             "4. Amendments of the plan",
             "5. Indicative funds / Funds spent",
-            "6. Annex: activities of the reporting year",
+            "6. Annex: activities of the reporting period",
         ]
         texts = [[c.text for c in row.cells] for t in document.tables for row in t.rows]
         assert [
@@ -351,7 +358,8 @@ def test_docx_needs_out_and_year_in_the_period(invoke, plan):
 
 def test_missing_narrative_is_a_warning_and_strict_fails(invoke, tmp_path):
     bare = write_plan(tmp_path / "bare", report_year_files(narrative=False))
-    result = invoke("report", "--plan", str(bare), "--year", "2018")
+    # made on the date of the state (--as-of): not after its deadline, no warning of that
+    result = invoke("report", "--plan", str(bare), "--year", "2018", "--as-of", "2018-12-31")
     assert result.exit_code == 0
     assert result.stderr == (
         "casplan: warning: reports/2018.yaml: no narrative for 2018 (executive summary and a "
@@ -368,12 +376,12 @@ def test_missing_narrative_is_a_warning_and_strict_fails(invoke, tmp_path):
 
 def test_narrative_file_is_validated(invoke, tmp_path):
     files = report_year_files()
-    files["reports/2018.yaml"] = 'year: 2019\ngoals:\n  "9": Nowhere\nsummary: typo\n'
+    files["reports/2018.yaml"] = 'period: 2019\nen:\n  goals:\n    "9": Nowhere\n  summary: typo\n'
     plan = write_plan(tmp_path / "plan", files)
     result = invoke("validate", "--plan", str(plan))
     assert result.exit_code == 1
-    assert "reports/2018.yaml:4:1: error:" in result.stdout
-    files["reports/2018.yaml"] = 'year: 2019\ngoals:\n  "9": Nowhere\n'
+    assert "reports/2018.yaml:5:3: error: unknown key 'summary'" in result.stdout
+    files["reports/2018.yaml"] = 'period: 2019\nen:\n  goals:\n    "9": Nowhere\n'
     plan = write_plan(tmp_path / "plan2", files)
     result = invoke("validate", "--plan", str(plan))
     assert "the narrative of 2019 is in a file named '2018.yaml'" in result.stdout

@@ -113,7 +113,7 @@ BROKEN.update(
         ),
         "validate_report_narratives": {
             **minimal_files(),
-            "reports/2019.yaml": 'year: 2018\nexecutive_summary: A fixture narrative.\ngoals:\n  "1": Goal one went well.\n  "7": Not a goal here.\nmeasures:\n  "1.2": Not a measure here.\n',
+            "reports/2019.yaml": 'period: 2018\nen:\n  executive_summary: A fixture narrative.\n  goals:\n    "1": Goal one went well.\n    "7": Not a goal here.\n  measures:\n    "1.2": Not a measure here.\n  evaluation:\n    relevance: Too early.\n',
         },
         "validate_record_dates": {
             **minimal_files(),
@@ -246,12 +246,14 @@ EXPECTED: dict[str, list[str]] = {
         "different currencies are never added]"
     ],
     "validate_report_narratives": [
-        "plan/reports/2019.yaml:1:7: error: the narrative of 2018 is "
+        "plan/reports/2019.yaml:1:9: error: the narrative of 2018 is "
         "in a file named '2019.yaml' [hint: rename the file to "
         "reports/2018.yaml]",
-        "plan/reports/2019.yaml:5:3: error: goal 7 is not in the plan",
-        "plan/reports/2019.yaml:7:3: error: measure 1.2 is not in the "
+        "plan/reports/2019.yaml:6:5: error: goal 7 is not in the plan",
+        "plan/reports/2019.yaml:8:5: error: measure 1.2 is not in the "
         "plan [hint: did you mean '1.1'?]",
+        "plan/reports/2019.yaml:9:3: error: evaluation texts belong to the final report (the "
+        "whole plan period) [hint: write them in reports/2017..2020.yaml]",
     ],
     "validate_record_dates": [
         "plan/amendments.yaml:3:11: error: amendment a-old adopted on 2015-12-31, before 2016-01-01 [hint: dates run from the year before the plan period starts, up to today]",

@@ -227,7 +227,7 @@ def test_overdue_by_days():
 
 def test_continuous_activities_not_listed_agree_with_the_count():
     assert plural(1, "not_listed_continuous", "sr") == (
-        "Nije navedena 1 kontinuirana aktivnost za koju u izveštajnoj godini nije dostavljen "
+        "Nije navedena 1 kontinuirana aktivnost za koju u izveštajnom periodu nije dostavljen "
         "izveštaj."
     )
     assert plural(3, "not_listed_continuous", "sr").startswith(
@@ -237,7 +237,7 @@ def test_continuous_activities_not_listed_agree_with_the_count():
         "Nije navedeno 7 kontinuiranih aktivnosti za koje"
     )
     assert plural(7, "not_listed_continuous", "en") == (
-        "Not listed: 7 continuous activities that did not report in the year."
+        "Not listed: 7 continuous activities that did not report in the period."
     )
 
 

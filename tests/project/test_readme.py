@@ -33,11 +33,13 @@ from pathlib import Path
 
 import pytest
 
-from plans import REAL_PLAN, REPO
+if __name__ == "__main__":  # run as a script (--regenerate): the shared test plans are one up
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-pytestmark = (
-    pytest.mark.slow
-)  # every console example of the docs runs casplan on a copy of the plan
+from plans import REAL_PLAN, REPO  # noqa: E402 (after the path, when run as a script)
+
+# every console example of the docs runs casplan on a copy of the plan
+pytestmark = pytest.mark.slow
 
 README = REPO / "README.md"
 # Every Markdown file whose console examples are run: the README and every page under docs/.

@@ -19,6 +19,8 @@ from cas_plan.answers.indicators import (
     measure_indicators,
 )
 from cas_plan.answers.queries import DueRow, UnitLine, WhoRow, event_dates, status_record
+from cas_plan.answers.reporting import ReportDeadline
+from cas_plan.answers.statuses import days_late, last_day, standing
 from cas_plan.core.deadlines import DeadlineSpec, events_of, span
 from cas_plan.core.errors import UsageError
 from cas_plan.core.history import amendments_by_id, cell_changes
@@ -121,6 +123,29 @@ class DueRecord(ActivityRecord):
     overdue: bool
 
 
+class ReportDeadlineRecord(TypedDict):
+    """One object of `casplan due --reports --format json`: a report the coordinator owes."""
+
+    kind: str  # half, year or final
+    period: str  # as `report --period` spells it: 2018-H1, 2018, 2017..2020
+    first_day: str
+    last_day: str
+    due: str
+
+
+def report_deadline_records(deadlines: Sequence[ReportDeadline]) -> list[ReportDeadlineRecord]:
+    return [
+        ReportDeadlineRecord(
+            kind=d.kind,
+            period=d.period.text,
+            first_day=d.period.start.isoformat(),
+            last_day=d.period.end.isoformat(),
+            due=d.due.isoformat(),
+        )
+        for d in deadlines
+    ]
+
+
 class ActivityShow(ActivityRecord):
     kind: Literal["activity"]
     goal_title: str | None
@@ -136,6 +161,8 @@ class ActivityShow(ActivityRecord):
     indicator_series: list[IndicatorRecord]
     carried_from: str | None
     carried_to: str | None
+    days_late: int | None  # completed after its deadline (a deadline of one day): by how many days
+    rolled_up: bool  # the status comes from the sub-activities (no entries of its own)
 
 
 class MeasureActivity(TypedDict):
@@ -541,6 +568,7 @@ def show_record(plan: Plan, identifier: str, as_of: dt.date, say: Say) -> ShowRe
     by_id = {v.id: v for v in views}
     if identifier in by_id:
         view = by_id[identifier]
+        found = standing(view.activity, as_of)
         record = activity_record(
             view, plan.units, event_dates(plan), as_of, plan.relative(view.path), say
         )
@@ -562,6 +590,8 @@ def show_record(plan: Plan, identifier: str, as_of: dt.date, say: Say) -> ShowRe
             indicator_series=activity_indicators(plan, view, as_of),
             carried_from=view.activity.carried_from,
             carried_to=carried_to(plan, view.id),
+            days_late=days_late(found, last_day(view, event_dates(plan))),
+            rolled_up=found.rolled_up,
         )
     if identifier in measures:
         measure = measures[identifier]

@@ -94,11 +94,9 @@ def list_activities(
 @app.command()
 def due(
     before: Annotated[
-        str,
-        typer.Option(
-            "--before", help="Deadlines on or before this date (YYYY-MM-DD).", show_default=False
-        ),
-    ],
+        str | None,
+        typer.Option("--before", help="Deadlines on or before this date.", show_default=False),
+    ] = None,
     after: Annotated[
         str | None,
         typer.Option(
@@ -144,6 +142,9 @@ def due(
             help="Also list the continuous and open-ended activities, in a section of their own.",
         ),
     ] = False,
+    reports: Annotated[
+        bool, typer.Option("--reports", help="The reports on the plan and when each is due.")
+    ] = False,
     as_of: AsOf = None,
     output_format: Annotated[
         DueFormat, typer.Option("--format", help="How to print (xlsx needs --out).")
@@ -153,11 +154,12 @@ def due(
     no_validate: NoValidate = False,
     no_cache: NoCache = False,
 ) -> None:
-    """What falls due in a window, by unit, goal, measure, status."""
+    """What falls due in a window, by unit, goal, measure, status; with --reports, the
+    reports on the plan and the day each is due to the Government."""
     from cas_plan.commands import queries as command
 
     asked = command.DueOptions(
-        before, after, owner, goal, measure, status, overdue, continuous, as_of
+        before, after, owner, goal, measure, status, overdue, continuous, as_of, reports
     )
     finish(
         lambda: command.due(

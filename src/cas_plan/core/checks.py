@@ -24,11 +24,20 @@ from cas_plan.core.deadlines import (
     read_written,
 )
 from cas_plan.core.diagnostics import Diagnostic, error_at, warning_at
+from cas_plan.core.errors import UsageError
 from cas_plan.core.indicators import value_message
 from cas_plan.core.loader import Listing, LoadResult, Plan, load_plan
-from cas_plan.core.model import Activity, Deadline, Funding, reporter_unit
+from cas_plan.core.model import (
+    NARRATIVE_LANGUAGES,
+    Activity,
+    Deadline,
+    Funding,
+    NarrativeText,
+    reporter_unit,
+)
 from cas_plan.core.money import parse_serbian_number
 from cas_plan.core.organization import Organization, leads
+from cas_plan.core.periods import parse_report_period
 from cas_plan.core.suggest import did_you_mean
 from cas_plan.core.views import CELLS, ActivityView, correction_target_index
 
@@ -739,36 +748,102 @@ def validate_reporters(ctx: CheckContext) -> list[Diagnostic]:
 
 
 def validate_report_narratives(ctx: CheckContext) -> list[Diagnostic]:
-    """reports/YYYY.yaml: its year is its name, and it speaks of goals and measures that exist."""
+    """reports/PERIOD.yaml: its period is its name and lies in the plan period, it speaks of
+    goals and measures that exist, and only the final report (the whole plan period) has
+    evaluation texts."""
     out = []
-    goals = {goal.model.id for goal in ctx.plan.goals}
     for report in ctx.plan.reports:
         narrative = report.model
-        named = PurePosixPath(report.path).stem
-        if named != str(narrative.year):
+        named = PurePosixPath(report.path).name.removesuffix(".yaml")
+        if named != narrative.period:
             out.append(
                 error_at(
                     report.path,
-                    ("year",),
-                    f"the narrative of {narrative.year} is in a file named '{named}.yaml'",
-                    hint=f"rename the file to {layout.report_file(narrative.year)}",
+                    ("period",),
+                    f"the narrative of {narrative.period} is in a file named '{named}.yaml'",
+                    hint=f"rename the file to {layout.report_file(narrative.period)}",
                 )
             )
-        for cell, known, ids in (
-            ("goals", goals, narrative.goals),
-            ("measures", ctx.measure_ids, narrative.measures),
-        ):
-            for identifier in ids:
-                if identifier not in known and not ctx.broken(identifier):
+        out += _narrative_period(ctx, report.path, narrative.period)
+        for lang in NARRATIVE_LANGUAGES:
+            texts = narrative.texts(lang)
+            if texts is not None:
+                out += _narrative_ids(ctx, report.path, lang, texts)
+                if texts.evaluation and not _final(ctx, narrative.period):
                     out.append(
                         error_at(
                             report.path,
-                            (cell, identifier),
-                            f"{cell[:-1]} {identifier} is not in the plan",
-                            hint=did_you_mean(identifier, sorted(known)),
+                            (lang, "evaluation"),
+                            "evaluation texts belong to the final report (the whole plan period)",
+                            hint=_final_hint(ctx),
                             at_key=True,
                         )
                     )
+    return out
+
+
+def _final(ctx: CheckContext, period: str) -> bool:
+    """True when the period is the whole plan period (the final report's)."""
+    plan = ctx.plan.plan
+    if plan is None:
+        return True  # plan.yaml did not load: nothing to say against it
+    whole = plan.model.period
+    return period == f"{whole.start.year}..{whole.end.year}"
+
+
+def _final_hint(ctx: CheckContext) -> str | None:
+    plan = ctx.plan.plan
+    if plan is None:
+        return None
+    whole = plan.model.period
+    return f"write them in {layout.report_file(f'{whole.start.year}..{whole.end.year}')}"
+
+
+def _narrative_period(ctx: CheckContext, path: str, text: str) -> list[Diagnostic]:
+    """The period is one a report can cover (a range of at least two years), within the plan
+    period."""
+    try:
+        period = parse_report_period(text)
+    except UsageError as exc:
+        return [error_at(path, ("period",), exc.message.removeprefix("--period: "))]
+    if period.text != text:
+        return [error_at(path, ("period",), f"'{text}' is one year: write {period.text}")]
+    plan = ctx.plan.plan
+    if plan is None:
+        return []
+    whole = plan.model.period
+    if period.end < whole.start or period.start > whole.end:
+        return [
+            error_at(
+                path,
+                ("period",),
+                f"{text} is outside the plan period {whole.start}..{whole.end}",
+            )
+        ]
+    return []
+
+
+def _narrative_ids(
+    ctx: CheckContext, path: str, lang: str, texts: NarrativeText
+) -> list[Diagnostic]:
+    """The goals and measures a narrative speaks of exist in the plan."""
+    out = []
+    goals = {goal.model.id for goal in ctx.plan.goals}
+    for cell, known, ids in (
+        ("goals", goals, texts.goals),
+        ("measures", ctx.measure_ids, texts.measures),
+    ):
+        for identifier in ids:
+            if identifier not in known and not ctx.broken(identifier):
+                out.append(
+                    error_at(
+                        path,
+                        (lang, cell, identifier),
+                        f"{cell[:-1]} {identifier} is not in the plan",
+                        hint=did_you_mean(identifier, sorted(known)),
+                        at_key=True,
+                    )
+                )
     return out
 
 

@@ -264,6 +264,10 @@ def _schema_diagnostics(
             if loc and isinstance(loc[-1], int):
                 expected, found = _TYPE_NAMES[kind], _describe(err["input"])
                 message = f"item {loc[-1] + 1} should be {expected}, not {found}"
+        elif kind == "literal_error" and "[key]" in err["loc"]:
+            expected = err.get("ctx", {}).get("expected", "")
+            message = f"unknown key {_describe(err['input'])}; expected one of {expected}"
+            at_key = True
         elif kind == "literal_error":
             expected = err.get("ctx", {}).get("expected", "")
             message = f"'{_key_name(loc)}' is {_describe(err['input'])}; expected one of {expected}"

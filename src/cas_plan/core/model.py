@@ -741,6 +741,30 @@ class Period(Strict):
         return self
 
 
+class Reporting(Strict):
+    """When the coordinator's reports on the plan are due, in days after the period they cover
+    ends. The defaults are the Law on the Planning System's (art. 43): a report within 120 days
+    after each calendar year, and a final report on the document (the Law sets it no term of its
+    own: the annual one, so it goes with the last year's report); half-yearly reports only when
+    the plan asks for them."""
+
+    annual_within_days: int = Field(
+        default=120, ge=1, le=366, description="Each year's report: days after the year ends."
+    )
+    final_within_days: int = Field(
+        default=120,
+        ge=1,
+        le=366,
+        description="The final report: days after the plan period ends.",
+    )
+    half_yearly_within_days: int | None = Field(
+        default=None,
+        ge=1,
+        le=184,
+        description="A report on January-June: days after 30 June (none when not set).",
+    )
+
+
 class PlanFile(Strict):
     """`plan/plan.yaml`: what the plan is and the period it covers."""
 
@@ -755,6 +779,10 @@ class PlanFile(Strict):
         default=None,
         description="What `validate` also checks by default: law-2018 for a plan adopted under "
         "the Law on the Planning System.",
+    )
+    reporting: Reporting = Field(
+        default_factory=Reporting,
+        description="When the reports on the plan are due (default: the Law's, art. 43).",
     )
 
 
@@ -849,13 +877,32 @@ class EventsFile(Strict):
     events: list[Event] = Field(default_factory=list)
 
 
-class ReportNarrative(Strict):
-    """The coordinator's own text of one year's report (reports/YYYY.yaml): what the figures
-    cannot say. Reviewed in pull requests like the rest of the plan."""
+# the criteria of an ex-post evaluation (Law on the Planning System, art. 40), in the order a
+# final report takes them
+Criterion = Literal["relevance", "efficiency", "effectiveness", "sustainability"]
+CRITERIA: tuple[str, ...] = ("relevance", "efficiency", "effectiveness", "sustainability")
+NARRATIVE_LANGUAGES = ("en", "sr")  # written; Cyrillic is made from the Latin
+_REPORT_PERIOD = r"^\d{4}(-H[12])?$|^\d{4}\.\.\d{4}$"
 
-    year: int = Field(ge=1900, le=2200, description="The reporting year; the file's name.")
+
+def _period_text(value: object) -> object:
+    """`period: 2018` is a YAML number: read it as its text."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+ReportPeriodText = Annotated[
+    str,
+    BeforeValidator(_period_text),
+    _pattern(_REPORT_PERIOD, "report period", "2018-H1, 2018 or 2017..2020"),
+    WithJsonSchema({"anyOf": [{"type": "string", "pattern": _REPORT_PERIOD}, {"type": "integer"}]}),
+]
+
+
+class NarrativeText(Strict):
+    """The coordinator's text of a report in one language: what the figures cannot say."""
+
     executive_summary: Text | None = Field(
-        default=None, description="The main messages of the year (paragraphs: blank lines)."
+        default=None, description="The main messages of the period (paragraphs: blank lines)."
     )
     goals: dict[GoalId, Text] = Field(
         default_factory=dict, description="A paragraph per goal, by goal id."
@@ -863,6 +910,40 @@ class ReportNarrative(Strict):
     measures: dict[MeasureId, Text] = Field(
         default_factory=dict, description="Optional: a paragraph per measure, by measure id."
     )
+    evaluation: dict[Criterion, Text] = Field(
+        default_factory=dict,
+        description="The final report only: a text per criterion of art. 40 (relevance, "
+        "efficiency, effectiveness, sustainability).",
+    )
+
+
+class ReportNarrative(Strict):
+    """The coordinator's own text of one period's report (reports/PERIOD.yaml: 2018.yaml,
+    2018-H1.yaml, 2017..2020.yaml), in English, Serbian (Latin script; Cyrillic is made from
+    it) or both. Reviewed in pull requests like the rest of the plan."""
+
+    period: ReportPeriodText = Field(
+        description="The report's period, as the file is named: 2018-H1, 2018 or 2017..2020."
+    )
+    en: NarrativeText | None = Field(default=None, description="The text in English.")
+    sr: NarrativeText | None = Field(default=None, description="The text in Serbian, Latin script.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_language_form(cls, value: object) -> object:
+        """The earlier form (`year:` and the texts at the top) names no language: say how to
+        write it now rather than list its keys as unknown."""
+        if isinstance(value, dict) and "year" in value and "period" not in value:
+            raise ValueError(
+                "a narrative names its period and its language: write `period: "
+                f"{value['year']}` instead of `year:`, and put the texts under `en:` or `sr:`"
+            )
+        return value
+
+    def texts(self, lang: str) -> NarrativeText | None:
+        """The text in a written language ('en' or 'sr')."""
+        found: NarrativeText | None = getattr(self, lang) if lang in NARRATIVE_LANGUAGES else None
+        return found
 
 
 class AbbreviationsFile(Strict):

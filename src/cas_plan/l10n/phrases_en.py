@@ -16,8 +16,8 @@ WORDS: dict[str, str] = {
     "not_in_git": "not in a git repository",
     "tool": "casplan",
     "summary": "Summary",
-    "summary_intro": "Activities with a deadline in the year, by their status on the date the "
-    "state is taken from.",
+    "summary_intro": "Activities with a deadline in the reporting period, by their status on the "
+    "date the state is taken from (an activity due each year counts once for each year).",
     "goal": "Goal",
     "measure": "Measure",
     "overall": "Overall",
@@ -46,7 +46,7 @@ WORDS: dict[str, str] = {
     "procurement": "Procurement",
     "total": "Total",
     "charts": "Charts",
-    "completion_per_goal": "Completion per goal (% of activities due in the year)",
+    "completion_per_goal": "Completion per goal (% of the activities due in the period)",
     "deadlines_of_year": "Deadlines of the year",
     "none": "none",
     "due": "Due",
@@ -73,7 +73,7 @@ WORDS: dict[str, str] = {
     "delays": "Delays and challenges",
     "coordination": "Coordination and monitoring",
     "annex": "Annex",
-    "annex_activities": "Annex: activities of the reporting year",
+    "annex_activities": "Annex: activities of the reporting period",
     "legend": "Legend",
     "indicator": "Indicator",
     # --- indicators against their targets (answers/indicators.py): report, site, show
@@ -134,7 +134,7 @@ WORDS: dict[str, str] = {
     "reason": "Reason",
     "old_value": "Previous value",
     "new_value": "New value",
-    "no_amendments": "No amendments of the plan were adopted in the year.",
+    "no_amendments": "No amendments of the plan were adopted in the period.",
     "funds_indicative": "Indicative funds",
     "funds_spent": "Funds spent",
     "funds_by_currency": "Funds by currency",
@@ -144,14 +144,16 @@ WORDS: dict[str, str] = {
     "narrative_missing": "The coordinator's text for this section is missing.",
     "generated_not_in_git": "Generated from a plan that is not in a git repository",
     "generated_dirty": "The plan has changes that are not committed to git.",
-    "measure_line": "{activities} due in the year: {parts}.",
-    "measure_nothing_due": "No activity of the measure is due in the year.",
+    "measure_line": "{activities} due in the period: {parts}.",
+    "measure_nothing_due": "No activity of the measure is due in the period.",
     "coordinator_text": "The coordinator's text",
     "reported_continuous": "Continuous activities that reported in the year",
     "reason_given_on": "given on {date}",
-    "no_delays": "No activity was overdue at the end of the year.",
-    "delays_intro": "Activities whose deadline, in any year of the plan, passed before the date "
-    "of the state without being completed, with the latest reason given.",
+    "no_delays": "Every activity due by the date of the state was completed or cancelled.",
+    "delays_intro": "Activities due by the date of the state, in the period or before it, and not "
+    "completed by then: the days late counted from the deadline to that date, the latest reason "
+    "given (whatever year it was given in), and what was done about it (an amendment that moved "
+    "the deadline).",
     "cell": "Cell",
     "cell_added": "Activity added",
     "cell_cancelled": "Activity cancelled",
@@ -159,7 +161,7 @@ WORDS: dict[str, str] = {
     "cell_blank": "(blank)",
     "no_extra_cost": "No extra cost",
     "legend_completed_share": "Completed (on time or late)",
-    "nothing_due": "nothing due in the year",
+    "nothing_due": "nothing due in the period",
     "by_goal": "By goal",
     "by_measure": "By measure",
     "funds_year_intro": "Indicative funds stated for the year and annual amounts, beside the "
@@ -180,6 +182,58 @@ WORDS: dict[str, str] = {
     "indicators": "Indicators",
     "note": "Note",
     "activities": "Activities",
+    # --- reports of a period: half-year, year, several years, the final report
+    "title_for_half": "Report on the implementation of the Action Plan for the {half} of {year}",
+    "half_1": "first half",
+    "half_2": "second half",
+    "title_for_years": "Report on the implementation of the Action Plan for "
+    "{first}\N{EN DASH}{last}",
+    "title_final": "Final report on the implementation of the Action Plan {first}\N{EN DASH}{last}",
+    "report_period": "Reporting period",
+    "report": "Report",
+    "report_due": "Due to the Government",
+    "report_kind_half": "Half-yearly report",
+    "report_kind_year": "Annual report",
+    "report_kind_final": "Final report",
+    "share_rule": "Shares are of the activities due in the period, cancelled ones left out; "
+    "shares shown together add up to 100%.",
+    "roll_up_rule": "An activity with sub-activities and no progress entries of its own takes "
+    "its status from them: completed when all are completed or cancelled (cancelled when all "
+    "are cancelled), delayed when any is delayed, in progress when any is in progress or "
+    "completed, not started when all are not started, otherwise not reported.",
+    "status_with": "{status} ({detail})",
+    "rolled_up": "from its sub-activities",
+    "moved_by": "moved to {new} by Government conclusion {decision} of {date}",
+    "action_taken": "Action taken",
+    "deadlines_of_period": "Deadlines of the period",
+    "funds_period_intro": "Indicative funds over the period (the amounts of its years, annual "
+    "amounts once for each year and, in the final report, the amounts stated for the whole plan "
+    "period), beside the amounts reported spent in each year, per currency; currencies are "
+    "never added.",
+    "spent_in_year": "Spent in {year}",
+    "evaluation": "Evaluation of the plan (Law on the Planning System, art. 40)",
+    "criterion_relevance": "Relevance",
+    "criterion_efficiency": "Efficiency",
+    "criterion_effectiveness": "Effectiveness",
+    "criterion_sustainability": "Sustainability",
+    "criterion_intro_relevance": "Whether the plan still met the needs it was made for: how much "
+    "it had to change while it ran (per goal, the activities amendments added and cancelled, "
+    "the deadlines they moved and the other cells they changed).",
+    "criterion_intro_efficiency": "What the results cost and how long they took: indicative funds "
+    "beside the funds spent, and the activities completed late, by how many days.",
+    "criterion_intro_effectiveness": "What the plan achieved: per goal, the activities due in the "
+    "plan period, completed on time and late, and the completed share.",
+    "criterion_intro_sustainability": "What is still open at the end of the plan, and where it "
+    "goes next.",
+    "activities_added": "Activities added",
+    "activities_cancelled": "Activities cancelled",
+    "deadlines_moved": "Deadlines moved",
+    "other_cells_changed": "Other cells changed",
+    "completed_share": "Completed share",
+    "average_days_late": "Average delay (days)",
+    "longest_days_late": "Longest delay (days)",
+    "carried_to_column": "Where it goes next",
+    "not_carried": "not carried into a successor plan yet",
     # --- the public site
     "site.site_title": "Progress of the plan",
     "site.home": "Home",
@@ -201,8 +255,9 @@ WORDS: dict[str, str] = {
     "site.unit": "Unit",
     "site.amendments": "Amendments",
     "site.amendment": "Amendment",
-    "site.reports": "Yearly reports",
-    "site.report_for": "Report for {year}",
+    "site.reports": "Reports",
+    "site.reports_intro": "The reports on the implementation of the plan, and the day each is due "
+    "to the Government; a report links to its page once its period has begun.",
     "site.responsible": "Responsible units",
     "site.status_since": "since {date}",
     "site.as_written": "As written in the plan",
@@ -395,13 +450,18 @@ PLURALS: dict[str, dict[str, str]] = {
     },
     "overdue_by_days": {"one": "overdue by {count} day", "other": "overdue by {count} days"},
     "not_listed_continuous": {
-        "one": "Not listed: {count} continuous activity that did not report in the year.",
-        "other": "Not listed: {count} continuous activities that did not report in the year.",
+        "one": "Not listed: {count} continuous activity that did not report in the period.",
+        "other": "Not listed: {count} continuous activities that did not report in the period.",
     },
     "amounts_not_by_year": {
         "one": "{count} amount stated for another year or for the whole period, not included",
         "other": "{count} amounts stated for other years or for the whole period, not included",
     },
+    "amounts_other_years": {
+        "one": "{count} amount stated for a year outside the plan period, not included",
+        "other": "{count} amounts stated for years outside the plan period, not included",
+    },
+    "days_late": {"one": "{count} day late", "other": "{count} days late"},
     "week": {"one": "{count} week", "other": "{count} weeks"},
     "problem": {"one": "{count} problem", "other": "{count} problems"},
     "error": {"one": "{count} error", "other": "{count} errors"},

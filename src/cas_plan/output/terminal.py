@@ -19,7 +19,7 @@ from rich.text import Text
 
 from cas_plan.answers.budget import NOT_SUMMED
 from cas_plan.answers.queries import DueRow, UnitLine, WhoRow
-from cas_plan.answers.records import ActivityRecord, BudgetRecord
+from cas_plan.answers.records import ActivityRecord, BudgetRecord, ReportDeadlineRecord
 from cas_plan.core.deadlines import DeadlineSpec
 from cas_plan.core.diagnostics import printable
 from cas_plan.core.money import group_digits
@@ -30,6 +30,7 @@ from cas_plan.output.text import (
     TOOL_LANG,
     deadline_cell,
     header,
+    report_kind_word,
     status_word,
     tool_phrase,
 )
@@ -229,6 +230,21 @@ def print_due(console: Console, rows: Sequence[DueRow], names: Mapping[str, str]
                 style="red" if row.overdue else None,
             )
         _show(console, table)
+
+
+def print_reports(console: Console, records: Sequence[ReportDeadlineRecord]) -> None:
+    """`casplan due --reports`: the reports the coordinator owes, by due date."""
+    if not records:
+        console.print(tool_phrase("nothing_due"))
+        return
+    table = _table(
+        (header("deadline"), NARROW),
+        (header("report"), NARROW),
+        (header("report_period"), NARROW),
+    )
+    for r in records:
+        _add_row(table, r["due"], report_kind_word(r["kind"]), r["period"])
+    _show(console, table)
 
 
 def print_activities(console: Console, records: Iterable[ActivityRecord]) -> None:

@@ -89,6 +89,11 @@ def deadline_cell(due: Deadline | None, say: Callable[[DeadlineSpec], str]) -> s
     return due.when.day.isoformat() if isinstance(due.when, Day) else say(due.when)
 
 
+def report_kind_word(kind: str) -> str:
+    """A kind of report in the tool's English, lower case: "annual report"."""
+    return phrase(f"report_kind_{kind}", TOOL_LANG).lower()
+
+
 def status_word(status: str) -> str:
     """A status as the tool's English text writes it, in lower case like the rest of a table
     row or a line: "in progress", "not reported"."""
@@ -190,9 +195,12 @@ def _activity_lines(r: ActivityShow) -> list[str]:
     if r["sub_activities"]:
         lines += ["", "Sub-activities: " + ", ".join(r["sub_activities"])]
     status = status_word(r["status"])
+    if r["rolled_up"]:
+        status += f" ({phrase('rolled_up', TOOL_LANG)})"
+    late = f", {plural(r['days_late'], 'days_late', TOOL_LANG)}" if r["days_late"] else ""
     lines += [
         "",
-        f"Status: {status}" + (f" (since {r['status_date']})" if r["status_date"] else ""),
+        f"Status: {status}" + (f" (since {r['status_date']})" if r["status_date"] else "") + late,
     ]
     if r["added_by"]:
         lines.append(f"Added by amendment {r['added_by']}")
@@ -347,6 +355,7 @@ HEADINGS = {
     "indicators": "Indicators changed",
     "funds": "Indicative funds changed",
     "plan_file": "Changes to the plan's other files",
+    "narrative": "Report narratives changed",
 }
 
 
@@ -461,6 +470,9 @@ def change_line(change: Change, arrow: str = "->") -> str:
         return f"{change.activity} {change.title}: {corrected}"
     if change.kind == "plan_file":
         return f"{change.activity}: {_value(old)} {arrow} {_value(new)}"
+    if change.kind == "narrative":
+        done = "added" if old is None else "removed" if new is None else "edited"
+        return f"{change.activity} {change.title}: {done}"
     if change.kind == "history_edited":
         return (
             f"{change.activity} {change.title}: {_value(old)} {arrow} "
