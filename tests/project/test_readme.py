@@ -36,7 +36,7 @@ import pytest
 if __name__ == "__main__":  # run as a script (--regenerate): the shared test plans are one up
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from plans import REAL_PLAN, REPO  # noqa: E402 (after the path, when run as a script)
+from plans import REAL_PLAN, REPO
 
 # every console example of the docs runs casplan on a copy of the plan
 pytestmark = pytest.mark.slow
