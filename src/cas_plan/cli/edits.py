@@ -1,7 +1,5 @@
 """The commands that change the plan: progress and amend."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -42,8 +42,8 @@ def validate(
     code = ExitCode.PROBLEMS if errors or failed_strict else ExitCode.OK
     verdict = "INVALID" if errors else ("fails --strict" if failed_strict else "valid")
     summary = (
-        f"{shown}: {verdict}: {len(result.plan.measures)} measures, "
-        f"{len(result.plan.views)} activities; {plural(errors, 'error')}, "
+        f"{shown}: {verdict}: {result.size.measures} measures, "
+        f"{result.size.activities} activities; {plural(errors, 'error')}, "
         f"{plural(warnings, 'warning')}"
     )
     if output_format == "json":

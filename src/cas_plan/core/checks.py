@@ -7,17 +7,15 @@ The schema checks of single files happen in the loader; these see the whole plan
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import re
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from cas_plan.core import layout
 from cas_plan.core.deadlines import Continuous, events_of, fixed_span, read_written
 from cas_plan.core.diagnostics import Diagnostic, error_at, warning_at
-from cas_plan.core.loader import Listing, LoadResult, Plan, load_plan
+from cas_plan.core.loader import Plan
 from cas_plan.core.model import Activity, Deadline, Funding, reporter_unit
 from cas_plan.core.money import parse_serbian_number
 from cas_plan.core.organization import Organization, leads
@@ -688,40 +686,3 @@ CHECKS: list[Callable[[CheckContext], list[Diagnostic]]] = [
 def run_checks(plan: Plan, as_of: dt.date) -> list[Diagnostic]:
     ctx = CheckContext(plan, plan.views, as_of)
     return [d for check in CHECKS for d in check(ctx)]
-
-
-def check_plan(
-    listing: Listing,
-    shown_root: str,
-    as_of: dt.date,
-    overlay: dict[str, str] | None = None,
-    *,
-    use_cache: bool = True,
-) -> LoadResult:
-    """Load a plan and run every check; all diagnostics placed and in file order.
-
-    `overlay` (relative path -> text) checks proposed file contents instead of those on disk;
-    `use_cache` lets unchanged files come from the parse cache.
-    """
-    with no_garbage_collection():
-        result = load_plan(listing, shown_root, overlay, use_cache)
-        diagnostics = result.diagnostics + run_checks(result.plan, as_of)
-        result.diagnostics = result.placed(diagnostics)
-    return result
-
-
-@contextmanager
-def no_garbage_collection() -> Iterator[None]:
-    """Load without the cyclic garbage collector.
-
-    Loading creates millions of objects and keeps them: the collector would scan the growing
-    heap again and again (half the time of a 100x plan) and find nothing, since plan data has no
-    reference cycles. (The command line goes further, see cli.main.)
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()

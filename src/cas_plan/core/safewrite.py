@@ -15,7 +15,7 @@ import glob
 import hashlib
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 TEMPORARY_SUFFIX = ".tmp"
@@ -69,11 +69,11 @@ def _remove_stale_temporaries(path: Path) -> None:
 
 def write_atomically(
     path: Path,
-    data: bytes,
+    data: bytes | Iterable[bytes | memoryview],
     expected_digest: str | None = None,
     before_rename: Callable[[Path], None] | None = None,
 ) -> None:
-    """Write `data` to `path` atomically.
+    """Write `data` (bytes, or its pieces in order) to `path` atomically.
 
     A symbolic link is written through: its target is replaced, the link stays a link. With
     `expected_digest`, refuse (ChangedOnDisk, nothing written) when the file on disk no longer
@@ -89,7 +89,10 @@ def write_atomically(
         )
         try:
             with os.fdopen(descriptor, "wb") as handle:
-                handle.write(data)
+                if isinstance(data, bytes):
+                    handle.write(data)
+                else:
+                    handle.writelines(data)
                 handle.flush()
                 os.fsync(handle.fileno())
             mode = path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~current_umask()

@@ -347,7 +347,7 @@ class PlanEdit:
 
     @classmethod
     def begin(cls, root: Path, shown_root: str, today: dt.date) -> PlanEdit:
-        from cas_plan.core.checks import check_plan
+        from cas_plan.core.loader import check_plan
 
         listing = directory_listing(root)
         current = check_plan(listing, shown_root, today)
@@ -380,7 +380,7 @@ class PlanEdit:
         before_rename: Callable[[Path], None] | None = None,
         refused: str = "the change",
     ) -> list[ProgressWritten]:
-        from cas_plan.core.checks import check_plan
+        from cas_plan.core.loader import check_plan
 
         proposed = check_plan(self.listing, self.shown_root, self.today, overlay=self.texts)
         if proposed.errors:

@@ -7,11 +7,14 @@ printable (`diagnostics.printable`) where it could carry control characters.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
-from cas_plan.answers.diff import HEADINGS, KINDS, PlanDiff, change_line, entry_details
-from cas_plan.answers.records import ActivityShow, FundsRecord, ShowRecord
 from cas_plan.core.diagnostics import Diagnostic, printable
 from cas_plan.core.status import status_label
+
+if TYPE_CHECKING:  # imported where used: `validate` prints problems without them
+    from cas_plan.answers.diff import PlanDiff
+    from cas_plan.answers.records import ActivityShow, FundsRecord, ShowRecord
 
 
 def problems_text(
@@ -87,6 +90,8 @@ def show_text(record: ShowRecord) -> str:
 
 
 def _show_lines(record: ShowRecord) -> list[str]:
+    from cas_plan.answers.diff import entry_details
+
     if record["kind"] == "goal":
         lines = [
             f"Goal {record['id']}: {record['title']}",
@@ -192,6 +197,8 @@ def _show_lines(record: ShowRecord) -> list[str]:
 
 
 def diff_text(diff: PlanDiff) -> str:
+    from cas_plan.answers.diff import HEADINGS, KINDS, change_line
+
     lines = [f"casplan diff {diff.base} .. {diff.head}"]
     for label, problems in ((diff.base, diff.base_problems), (diff.head, diff.head_problems)):
         if problems:
