@@ -36,7 +36,11 @@ from cas_plan.core.status import STATUSES as _STATUSES
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+    # defer_build: a model's validator is built when it first validates, not at import; a plan
+    # read back from the parse cache is never validated again, so a warm run never builds one
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=False, defer_build=True
+    )
 
 
 def _id_text(value: object) -> object:

@@ -451,15 +451,20 @@ def build_context(
     for row, klass in classified:
         measure_counts.setdefault(row.view.measure_id, []).append(klass)
 
+    # each view and measure indexed once: the report grows with the plan, not with
+    # goals x measures x activities
+    views_of: dict[str, list[ActivityView]] = {}
+    for view in views:
+        views_of.setdefault(view.measure_id, []).append(view)
+    measures_of: dict[str, list[Any]] = {}
+    for measure in sorted(plan.measures, key=lambda m: id_sort_key(m.model.id)):
+        measures_of.setdefault(measure.model.id.split(".")[0], []).append(measure)
     goals: list[dict[str, Any]] = []
     for goal_id in goal_ids:
         measures = []
-        for measure in sorted(
-            (m for m in plan.measures if m.model.id.split(".")[0] == goal_id),
-            key=lambda m: id_sort_key(m.model.id),
-        ):
+        for measure in measures_of.get(goal_id, []):
             measure_id = measure.model.id
-            of_measure = [v for v in views if v.measure_id == measure_id]
+            of_measure = views_of.get(measure_id, [])
             listed = [rows_by_activity[v.id] for v in of_measure if v.id in rows_by_activity]
             silent = [
                 v

@@ -14,6 +14,7 @@ script or style), the search is a small script of our own that filters the plain
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 import posixpath
@@ -338,6 +339,21 @@ class Site:
     w: Mapping[str, str]
     dates: dict[tuple[dt.date, str], str] = field(default_factory=dict)  # Babel is slow to format
 
+    @functools.cached_property
+    def titles(self) -> dict[str, str]:
+        """Goal and measure titles by id, the first of each id (looked up, never searched)."""
+        out: dict[str, str] = {}
+        for loaded in (*self.plan.goals, *self.plan.measures):
+            out.setdefault(loaded.model.id, loaded.model.title)
+        return out
+
+    @functools.cached_property
+    def views_by_id(self) -> dict[str, ActivityView]:
+        out: dict[str, ActivityView] = {}
+        for view in self.plan.views:
+            out.setdefault(view.id, view)
+        return out
+
     def status(self, view: ActivityView) -> dict[str, Any]:
         status, since = status_record(view, self.as_of)
         return {
@@ -588,13 +604,9 @@ def activity_page(site: Site, view: ActivityView, children: list[ActivityView]) 
     return {
         **site.row(view),
         "title_as_written": activity.title_as_written,
-        "goal_title": next(
-            (g.model.title for g in site.plan.goals if g.model.id == view.goal_id), ""
-        ),
-        "measure_title": next(
-            (m.model.title for m in site.plan.measures if m.model.id == view.measure_id), ""
-        ),
-        "parent_row": site.row(_view_by_id(site, view.parent_id)) if view.parent_id else None,
+        "goal_title": site.titles.get(view.goal_id, ""),
+        "measure_title": site.titles.get(view.measure_id, ""),
+        "parent_row": site.row(site.views_by_id[view.parent_id]) if view.parent_id else None,
         "children": [site.row(child) for child in children],
         "indicators": {
             "items": list(indicators.items) if indicators else [],
@@ -619,10 +631,6 @@ def activity_page(site: Site, view: ActivityView, children: list[ActivityView]) 
         "spending_totals": [site.money(totals[c]) for c in sorted(totals)],
         "amendments": _amendments_of(site, activity),
     }
-
-
-def _view_by_id(site: Site, identifier: str) -> ActivityView:
-    return next(v for v in site.plan.views if v.id == identifier)
 
 
 # --- the whole site --------------------------------------------------------------------------
@@ -698,15 +706,26 @@ def build_site(
     views = plan.views
     goals = sorted(plan.goals, key=lambda g: id_sort_key(g.model.id))
     measures = sorted(plan.measures, key=lambda m: id_sort_key(m.model.id))
+    # indexed once: the site grows with the plan, not with goals x measures x activities
+    views_of: dict[str, list[ActivityView]] = {}
+    measures_of: dict[str, list[Any]] = {}
+    for view in views:
+        views_of.setdefault(view.goal_id, []).append(view)
+        views_of.setdefault(view.measure_id, []).append(view)
+    for measure in measures:
+        measures_of.setdefault(measure.model.id.split(".")[0], []).append(measure)
     goal_rows: list[dict[str, Any]] = [
         {
             "id": g.model.id,
             "title": g.model.title,
             "page": page_of("goals", g.model.id),
-            "completion": _counts(site, (v for v in views if v.goal_id == g.model.id)),
+            "completion": _counts(site, views_of.get(g.model.id, [])),
         }
         for g in goals
     ]
+    goal_row_of = {}
+    for row in goal_rows:
+        goal_row_of.setdefault(row["id"], row)
     overdue = due_rows(plan, DueQuery(before=as_of, as_of=as_of, overdue_only=True))
     upcoming = [
         row
@@ -788,7 +807,7 @@ def build_site(
     files["search-index.js"] = f"window.casplanSearchIndex = {data};\n".encode()
 
     for goal, row in zip(goals, goal_rows, strict=True):
-        goal_measures = [m for m in measures if m.model.id.split(".")[0] == goal.model.id]
+        goal_measures = measures_of.get(goal.model.id, [])
         page(
             row["page"],
             "goal.html.j2",
@@ -800,7 +819,7 @@ def build_site(
                     "id": m.model.id,
                     "title": m.model.title,
                     "page": page_of("measures", m.model.id),
-                    "completion": _counts(site, (v for v in views if v.measure_id == m.model.id)),
+                    "completion": _counts(site, views_of.get(m.model.id, [])),
                 }
                 for m in goal_measures
             ],
@@ -813,8 +832,8 @@ def build_site(
             f"{w['measure']} {measure.model.id}: {measure.model.title}",
             measure={"id": measure.model.id, "title": measure.model.title},
             title_as_written=measure.model.title_as_written,
-            goal=next((g for g in goal_rows if g["id"] == goal_id), None),
-            rows=[site.row(v) for v in views if v.measure_id == measure.model.id],
+            goal=goal_row_of.get(goal_id),
+            rows=[site.row(v) for v in views_of.get(measure.model.id, [])],
         )
     children: dict[str, list[ActivityView]] = {}
     for view in views:
@@ -887,17 +906,14 @@ def _ancestors(plan: Plan, unit_id: str) -> list[str]:
 
 def _amendment_rows(site: Site) -> list[dict[str, Any]]:
     out = []
+    touched: dict[str | None, list[ActivityView]] = {}  # the views of each amendment, in order
+    for view in site.plan.views:
+        activity = view.activity
+        named = (activity.added_by, activity.cancelled_by, *(c.amendment for c in activity.history))
+        for amendment_id in dict.fromkeys(named):
+            touched.setdefault(amendment_id, []).append(view)
     for amendment in sorted(amendments_by_id(site.plan).values(), key=lambda a: (a.date, a.id)):
-        affected = [
-            site.row(view)
-            for view in site.plan.views
-            if amendment.id
-            in (
-                view.activity.added_by,
-                view.activity.cancelled_by,
-                *(c.amendment for c in view.activity.history),
-            )
-        ]
+        affected = [site.row(view) for view in touched.get(amendment.id, [])]
         out.append(
             {
                 "id": amendment.id,
