@@ -343,8 +343,10 @@ class Site:
     def titles(self) -> dict[str, str]:
         """Goal and measure titles by id, the first of each id (looked up, never searched)."""
         out: dict[str, str] = {}
-        for loaded in (*self.plan.goals, *self.plan.measures):
-            out.setdefault(loaded.model.id, loaded.model.title)
+        for goal in self.plan.goals:
+            out.setdefault(goal.model.id, goal.model.title)
+        for measure in self.plan.measures:
+            out.setdefault(measure.model.id, measure.model.title)
         return out
 
     @functools.cached_property
@@ -723,7 +725,7 @@ def build_site(
         }
         for g in goals
     ]
-    goal_row_of = {}
+    goal_row_of: dict[str, dict[str, Any]] = {}
     for row in goal_rows:
         goal_row_of.setdefault(row["id"], row)
     overdue = due_rows(plan, DueQuery(before=as_of, as_of=as_of, overdue_only=True))
