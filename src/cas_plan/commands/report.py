@@ -34,7 +34,7 @@ def report(
     """The yearly implementation report, as Markdown, HTML or Word (docx)."""
     from cas_plan.core.history import plan_on
     from cas_plan.core.provenance import git_state
-    from cas_plan.publish.report import build_context, missing_narrative, render
+    from cas_plan.publish.report import build_context, missing_narrative, render, render_pieces
 
     if output_format == "docx" and out is None:
         raise UsageError("--format docx: give the file to write with --out FILE")
@@ -72,14 +72,20 @@ def report(
         except OSError as exc:
             raise system_problem(exc) from None
         return Outcome(f"wrote {out}\n", errors, code)
-    text = render(context, output_format, template)
-    text = text if text.endswith("\n") else text + "\n"
-    if out is not None and code == ExitCode.OK:
+    if code != ExitCode.OK:
+        return Outcome("", errors, code)
+    # the bundled templates are written out as they render; a user's renders whole first, so
+    # that a template over its limits prints nothing
+    pieces = render_pieces(context, output_format) if template is None else None
+    if pieces is None:
+        text = render(context, output_format, template)
+        pieces = iter([text if text.endswith("\n") else text + "\n"])
+    if out is not None:
         from cas_plan.core.safewrite import write_atomically
 
         try:
-            write_atomically(out, text.encode("utf-8"))
+            write_atomically(out, (piece.encode("utf-8") for piece in pieces))
         except OSError as exc:
             raise system_problem(exc) from None
         return Outcome(f"wrote {out}\n", errors, code)
-    return Outcome(text if code == ExitCode.OK else "", errors, code)
+    return Outcome(pieces, errors, code)

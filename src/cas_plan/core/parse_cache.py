@@ -37,9 +37,9 @@ import os
 import pickle
 import stat
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from cas_plan import __version__
 
@@ -234,25 +234,29 @@ def _records(payload: memoryview) -> dict[bytes, memoryview]:
 
 
 class ParseCache:
-    """The cached files and checked plan of one plan directory."""
+    """The cached files and checked plan of one plan directory.
+
+    A file: MAGIC, then records (key, length, value), then a checksum of the records. New
+    values go to an anonymous spool file in the cache directory as they are made, so a cold
+    run of a large plan does not hold them all in memory until the cache is written."""
 
     def __init__(self, plan_root: Path) -> None:
         self.directory = cache_dir()
         name = blake2b(os.fsencode(plan_root.resolve()), digest_size=12).hexdigest()
         self.path = self.directory / f"plan-{name}.cache"
         self.entries: dict[bytes, memoryview] = self._read()  # key -> pickled (key, value)
-        self.used: dict[bytes, bytes | memoryview] = {}
+        self.used: dict[bytes, memoryview | tuple[int, int]] = {}  # (offset, length): spooled
+        self.spool: BinaryIO | None = None
         self.changed = False
 
     def _read(self) -> dict[bytes, memoryview]:
         if not _private_directory(self.directory, create=False):
             return {}
         data = _read_private(self.path)
-        start = len(MAGIC) + _DIGEST_BYTES
-        if data is None or not data.startswith(MAGIC) or len(data) < start:
+        if data is None or not data.startswith(MAGIC) or len(data) < len(MAGIC) + _DIGEST_BYTES:
             return {}
-        payload = memoryview(data)[start:]
-        if blake2b(payload, digest_size=_DIGEST_BYTES).digest() != data[len(MAGIC) : start]:
+        payload = memoryview(data)[len(MAGIC) : -_DIGEST_BYTES]
+        if blake2b(payload, digest_size=_DIGEST_BYTES).digest() != data[-_DIGEST_BYTES:]:
             return {}
         return _records(payload)
 
@@ -271,31 +275,55 @@ class ParseCache:
         return value
 
     def put(self, key: bytes, value: Any) -> None:
-        """Store plain data (pickled at once, so the cache holds compact bytes)."""
-        self.used[key] = dump((key, value))
+        """Store plain data (pickled at once, and spooled to disk)."""
+        if self.spool is None:
+            if not _private_directory(self.directory, create=True):
+                return  # nowhere safe to keep it: the run goes on without the cache
+            import tempfile
+
+            self.spool = tempfile.TemporaryFile(dir=self.directory)
+        blob = dump((key, value))
+        self.used[key] = (self.spool.tell(), len(blob))
+        self.spool.write(blob)
         self.changed = True
 
     def save(self) -> None:
         """Keep the entries this run used or made; best effort, never an error."""
         if not self.changed and len(self.used) == len(self.entries):
             return
-        if not _private_directory(self.directory, create=True):
-            return
-        parts: list[bytes | memoryview] = []
-        for key, blob in self.used.items():
-            parts += [key, len(blob).to_bytes(_LENGTH_BYTES, "little"), blob]
-        digest = blake2b(digest_size=_DIGEST_BYTES)
-        for part in parts:
-            digest.update(part)
-        if sum(len(part) for part in parts) > MAX_CACHE_BYTES:
+        size = sum(
+            KEY_BYTES + _LENGTH_BYTES + (blob[1] if isinstance(blob, tuple) else len(blob))
+            for blob in self.used.values()
+        )
+        if size > MAX_CACHE_BYTES or not _private_directory(self.directory, create=True):
             return
         from cas_plan.core.safewrite import write_atomically
 
         try:
-            write_atomically(self.path, [MAGIC, digest.digest(), *parts])
+            if self.spool is not None:
+                self.spool.flush()
+            write_atomically(self.path, self._pieces())
             self._prune()
         except OSError:
             pass  # a read-only or full disk costs speed, not correctness
+        finally:
+            if self.spool is not None:
+                self.spool.close()
+                self.spool = None
+
+    def _pieces(self) -> Iterator[bytes | memoryview]:
+        """The cache file, record by record (spooled values read back one at a time)."""
+        digest = blake2b(digest_size=_DIGEST_BYTES)
+        yield MAGIC
+        for key, where in self.used.items():
+            if isinstance(where, tuple):
+                assert self.spool is not None
+                offset, length = where
+                where = memoryview(os.pread(self.spool.fileno(), length, offset))
+            for part in (key, len(where).to_bytes(_LENGTH_BYTES, "little"), where):
+                digest.update(part)
+                yield part
+        yield digest.digest()
 
     def _prune(self) -> None:
         caches = sorted(

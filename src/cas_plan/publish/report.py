@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -162,8 +163,11 @@ def _summary(rows: list[tuple[str, str]], goal_ids: list[str]) -> dict[str, Any]
             "completion": percent_value(done, len(selected)),
         }
 
+    by_goal: dict[str, list[str]] = {}
+    for goal, klass in rows:
+        by_goal.setdefault(goal, []).append(klass)
     return {
-        "goals": {goal: count([k for g, k in rows if g == goal]) for goal in goal_ids},
+        "goals": {goal: count(by_goal.get(goal, [])) for goal in goal_ids},
         "overall": count([k for _, k in rows]),
     }
 
@@ -697,31 +701,18 @@ def _is_int(value: Any) -> bool:
 def render(context: dict[str, Any], output_format: str, template: Path | None = None) -> str:
     """Render the report with the bundled template for the format, or a user's template
     (in Jinja2's sandbox, within `LIMITS`)."""
-    from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
+    from jinja2 import FileSystemLoader, TemplateError
     from jinja2.exceptions import SecurityError
 
     limits = LIMITS
     if template is None:
-        from jinja2 import Environment
-
-        environment: Any = Environment(
-            loader=FileSystemLoader(templates_dir()),
-            undefined=StrictUndefined,
-            autoescape=select_autoescape(["html", "html.j2"]),
-            keep_trailing_newline=True,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
-        name = f"report.{output_format}.j2"
-    else:
-        environment = _sandbox(
-            FileSystemLoader(template.resolve().parent), output_format == "html", limits
-        )
-        name = template.name
+        return "".join(render_pieces(context, output_format))
+    environment = _sandbox(
+        FileSystemLoader(template.resolve().parent), output_format == "html", limits
+    )
+    name = template.name
     environment.filters.update(_filters(str(context.get("lang", "en"))))
     try:
-        if template is None:
-            return str(environment.get_template(name).render(**context))
         return _stream(environment, environment.get_template(name), context, limits)
     except TemplateLimitError as exc:
         line = _template_line(exc, name)
@@ -733,11 +724,32 @@ def render(context: dict[str, Any], output_format: str, template: Path | None = 
         forbidden = "the sandbox forbids it: " if isinstance(exc, SecurityError) else ""
         raise ReportError(f"template {name}{where}: {forbidden}{exc}") from None
     except Exception as exc:  # a user's template that fails (1/0, 2.0 ** 9999) is its problem
-        if template is None:
-            raise
         line = _template_line(exc, name)
         where = f" (line {line})" if line else ""
         raise ReportError(f"template {name}{where}: {type(exc).__name__}: {exc}") from None
+
+
+def render_pieces(context: dict[str, Any], output_format: str) -> Iterator[str]:
+    """The report in the bundled template for the format, piece by piece as it renders (a
+    large plan's report is written out without being held whole), ending with a line break."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+    environment = Environment(
+        loader=FileSystemLoader(templates_dir()),
+        undefined=StrictUndefined,
+        autoescape=select_autoescape(["html", "html.j2"]),
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.filters.update(_filters(str(context.get("lang", "en"))))
+    last = ""
+    for piece in environment.get_template(f"report.{output_format}.j2").generate(**context):
+        if piece:
+            last = piece
+            yield piece
+    if not last.endswith("\n"):
+        yield "\n"
 
 
 def _stream(
