@@ -281,7 +281,7 @@ class ParseCache:
                 return  # nowhere safe to keep it: the run goes on without the cache
             import tempfile
 
-            self.spool = tempfile.TemporaryFile(dir=self.directory)
+            self.spool = tempfile.TemporaryFile(dir=self.directory)  # noqa: SIM115 (closed by save)
         blob = dump((key, value))
         self.used[key] = (self.spool.tell(), len(blob))
         self.spool.write(blob)
