@@ -397,6 +397,8 @@ def validate_progress(ctx: CheckContext) -> list[Diagnostic]:
     out = []
     for view in ctx.views:
         activity: Activity = view.activity
+        if not activity.progress:
+            continue
         previous = None
         indicators = view.indicator_texts
         for index, entry in enumerate(activity.progress):
@@ -569,6 +571,7 @@ def validate_reporters(ctx: CheckContext) -> list[Diagnostic]:
     scopes: dict[str, set[str]] = {}  # a unit's scope, worked out once per unit
     out = []
     for view in ctx.views:
+        responsible: dict[str, bool] = {}  # unit -> leads the activity (asked once per view)
         for index, entry in enumerate(view.activity.progress):
             if entry.reported_by is None:
                 continue
@@ -586,7 +589,9 @@ def validate_reporters(ctx: CheckContext) -> list[Diagnostic]:
                 continue
             if unit not in scopes:
                 scopes[unit] = organization.scope(unit)
-            if not leads(view, scopes[unit]) and not _listed_under(view, ctx):
+            if unit not in responsible:
+                responsible[unit] = leads(view, scopes[unit]) or _listed_under(view, ctx)
+            if not responsible[unit]:
                 out.append(
                     warning_at(
                         view.path,
@@ -636,6 +641,8 @@ def validate_spending_currency(ctx: CheckContext) -> list[Diagnostic]:
     may pay in euros for a dinar line) but worth a look: a warning."""
     out = []
     for view in ctx.views:
+        if not any(entry.spent for entry in view.activity.progress):
+            continue
         funding = view.funds.value
         currencies = {a.amount.currency for a in funding.amounts} if funding else set()
         for index, entry in enumerate(view.activity.progress):
