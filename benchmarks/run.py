@@ -96,6 +96,9 @@ for p in sorted(pathlib.Path(sys.argv[1]).rglob('*.yaml')):
     with open(p, 'rb') as f: yaml.load(f, Loader=yaml.CSafeLoader)
 """
 COMPOSE, PARSE, TYPER = "compose floor", "parse floor", "import typer"
+# commands whose run over this many seconds is not repeated (a 100x site or import takes
+# minutes): one pair is measured
+SLOW = {"site": 60.0, "import": 60.0}
 PEER_LEAD = 8  # casplan at least 8 times faster than each peer on each matched task
 GROWTH_SLACK = 1.2  # linear: time grows by at most 1.2 x the growth of the plan
 PROBLEMS = (200, 2000)
@@ -365,9 +368,10 @@ class Bench:
 
             return before
 
+        slow = SLOW.get(name)
         return [
-            Step(f"{name} cold", argv, both(cold), ok),
-            Step(f"{name} warm", argv, both(warm), ok),
+            Step(f"{name} cold", argv, both(cold), ok, slow=slow),
+            Step(f"{name} warm", argv, both(warm), ok, slow=slow),
         ]
 
     def command(self, name: str, scale: int, plan_dir: Path) -> tuple[list[str], Path, Callable]:

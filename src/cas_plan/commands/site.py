@@ -30,9 +30,9 @@ def site(
     base = check_base_url(base_url)
     plan = load_for_query(options, day)
     root, _ = options.directory()
-    files = build_site(plan, day, lang, base, git_state(root))
+    git = git_state(root)
     try:
-        write_site(out, files)
+        written = write_site(out, lambda files: build_site(plan, day, lang, base, git, files))
     except OSError as exc:
         raise system_problem(exc) from None
-    return Outcome(f"wrote {plural(len(files), 'file')} to {out}\n")
+    return Outcome(f"wrote {plural(written, 'file')} to {out}\n")

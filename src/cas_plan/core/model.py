@@ -8,6 +8,7 @@ their structured form, so a reviewer can check each interpretation.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from typing import Annotated, Generic, Literal, TypeVar
@@ -41,6 +42,19 @@ class Strict(BaseModel):
     model_config = ConfigDict(
         extra="forbid", frozen=True, str_strip_whitespace=False, defer_build=True
     )
+
+    def model_post_init(self, context: object, /) -> None:
+        """Models whose data states the same keys share one set of them: a large plan has a
+        few dozen such sets among hundreds of thousands of models (pydantic only ever replaces
+        the set of a frozen model, on a copy)."""
+        object.__setattr__(
+            self, "__pydantic_fields_set__", _shared_keys(frozenset(self.__pydantic_fields_set__))
+        )
+
+
+@functools.cache
+def _shared_keys(keys: frozenset[str]) -> set[str]:
+    return set(keys)
 
 
 def _id_text(value: object) -> object:

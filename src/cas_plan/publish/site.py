@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import gc
 import json
 import os
 import posixpath
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -674,18 +676,24 @@ def static_files() -> dict[str, bytes]:
 
 
 def build_site(
-    plan: Plan, as_of: dt.date, lang: str, base_url: str | None, git: GitState
-) -> dict[str, bytes]:
-    """Every file of the site, by its path in the site (sorted, so the same inputs give the
-    same files)."""
+    plan: Plan,
+    as_of: dt.date,
+    lang: str,
+    base_url: str | None,
+    git: GitState,
+    files: SiteFiles,
+) -> None:
+    """Every file of the site, put into `files` by its path in the site as it is made (the same
+    inputs give the same files); `write_site` writes each one out at once, so a large plan's
+    site is never held whole."""
     from cas_plan.output.ics import due_ics
-    from cas_plan.publish.report import build_context, render
+    from cas_plan.publish.report import build_context, render_pieces
 
     w = site_words(lang)
     names = {unit_id: unit.name for unit_id, unit in plan.units.items()}
     site = Site(plan, as_of, lang, names, event_dates(plan), w)
     environment = _environment()
-    files: dict[str, bytes] = {MARKER: MARKER_TEXT.encode()}
+    files[MARKER] = MARKER_TEXT.encode()
     files.update(static_files())
     title = plan.title or "casplan"
     period = plan.plan.model.period if plan.plan else None
@@ -807,6 +815,7 @@ def build_site(
     data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     files["search-index.json"] = (data + "\n").encode("utf-8")
     files["search-index.js"] = f"window.casplanSearchIndex = {data};\n".encode()
+    del rows, index, data  # written: not kept while the other pages render
 
     for goal, row in zip(goals, goal_rows, strict=True):
         goal_measures = measures_of.get(goal.model.id, [])
@@ -889,9 +898,9 @@ def build_site(
     for year in years:
         day = min(as_of, dt.date(year, 12, 31))
         # the plan in force at the end of the year: plan_on rewinds the plan of `as_of` further
-        text = render(build_context(plan_on(plan, day), year, day, lang, git), "html")
-        files[f"reports/{year}.html"] = (text if text.endswith("\n") else text + "\n").encode()
-    return dict(sorted(files.items()))
+        context = build_context(plan_on(plan, day), year, day, lang, git)
+        files.stream(f"reports/{year}.html", render_pieces(context, "html"))
+        del context
 
 
 def _ancestors(plan: Plan, unit_id: str) -> list[str]:
@@ -931,9 +940,66 @@ def _amendment_rows(site: Site) -> list[dict[str, Any]]:
 # --- writing ---------------------------------------------------------------------------------
 
 
-def write_site(out: Path, files: Mapping[str, bytes]) -> None:
-    """Write the site into a temporary sibling of `out`, then rename it into place; refuse a
-    non-empty `out` that is not a site casplan wrote (no marker file)."""
+@contextmanager
+def _collecting_garbage() -> Iterator[None]:
+    """The cyclic garbage collector on while pages render: the command line turns it off (a
+    plan has no reference cycles), but each rendered Jinja2 page leaves some, and a site of
+    tens of thousands of pages would keep them all. What is loaded by then is frozen first, so
+    the collector never scans the plan."""
+    enabled = gc.isenabled()
+    gc.freeze()
+    gc.enable()
+    try:
+        yield
+    finally:
+        if not enabled:
+            gc.disable()
+
+
+class SiteFiles(MutableMapping[str, bytes]):
+    """The files of a site being written: each is written to the directory as it is set, or
+    piece by piece as it renders (`stream`)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.names: set[str] = set()
+
+    def __setitem__(self, relative: str, data: bytes) -> None:
+        target = self.root / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        self.names.add(relative)
+
+    def stream(self, relative: str, pieces: Iterable[str]) -> None:
+        target = self.root / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open("wb") as handle:
+            for piece in pieces:
+                handle.write(piece.encode("utf-8"))
+        self.names.add(relative)
+
+    def __getitem__(self, relative: str) -> bytes:
+        if relative not in self.names:
+            raise KeyError(relative)
+        return (self.root / relative).read_bytes()
+
+    def __delitem__(self, relative: str) -> None:
+        if relative not in self.names:
+            raise KeyError(relative)
+        (self.root / relative).unlink()
+        self.names.discard(relative)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self.names))
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+
+def write_site(out: Path, build: Callable[[SiteFiles], None]) -> int:
+    """Write the files `build` makes into a temporary sibling of `out`, then rename it into
+    place (a reader never sees half a site); refuse a non-empty `out` that is not a site
+    casplan wrote (no marker file). Returns how many files were written."""
     parent = out.absolute().parent
     if not parent.is_dir():
         raise UsageError(f"--out: directory '{parent}' does not exist")
@@ -948,10 +1014,9 @@ def write_site(out: Path, files: Mapping[str, bytes]) -> None:
     temporary = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".new", dir=parent))
     try:
         os.chmod(temporary, 0o755)  # mkdtemp makes it private; a site is for everyone to read
-        for relative, data in files.items():
-            target = temporary / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+        files = SiteFiles(temporary)
+        with _collecting_garbage():
+            build(files)
         if out.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=parent))
             os.rename(out, old / "site")
@@ -962,3 +1027,4 @@ def write_site(out: Path, files: Mapping[str, bytes]) -> None:
     except BaseException:
         shutil.rmtree(temporary, ignore_errors=True)
         raise
+    return len(files)
