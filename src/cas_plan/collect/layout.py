@@ -32,6 +32,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from cas_plan.output.xlsx import (
     DATE_FORMAT,
+    MAX_CELL_TEXT,
     TEXT_FORMAT,
     CellRead,
     RowCells,
@@ -343,9 +344,15 @@ def add_meta_sheet(
     ws: Worksheet = wb.create_sheet(META_SHEET)
     set_text(cell_at(ws, 1, 1), "key")
     set_text(cell_at(ws, 1, 2), "value")
-    for row, (key, value) in enumerate(entries, start=2):
-        set_text(cell_at(ws, row, 1), key)
-        set_text(cell_at(ws, row, 2), value)
+    row = 2
+    for key, value in entries:
+        # a cell holds at most MAX_CELL_TEXT characters (the activities of a unit with thousands
+        # of them do not fit): a longer value goes on in rows `KEY#2`, `KEY#3`, ...
+        parts = [value[i : i + MAX_CELL_TEXT] for i in range(0, len(value), MAX_CELL_TEXT)]
+        for number, part in enumerate(parts or [""], start=1):
+            set_text(cell_at(ws, row, 1), key if number == 1 else f"{key}#{number}")
+            set_text(cell_at(ws, row, 2), part)
+            row += 1
     for column, (name, items) in enumerate(
         (("statuses", statuses), ("currencies", currencies)), start=4
     ):
@@ -697,11 +704,15 @@ def read_meta_entries(wb: Workbook, problems: _Problems) -> dict[str, str] | Non
             "workbook's properties instead)",
         )
         return properties
-    entries: dict[str, str] = {}
+    parts: dict[str, dict[int, str]] = {}  # a long value's rows `KEY`, `KEY#2`, ... joined
     for row in sheet_rows(wb[META_SHEET])[1:]:
         if len(row.cells) >= 2 and isinstance(row.cells[0].value, str):
             value = row.cells[1].value
-            entries[row.cells[0].value] = "" if value is None else str(value)
+            name = row.cells[0].value
+            key, mark, number = name.rpartition("#")
+            key, place = (key, int(number)) if mark and number.isdigit() else (name, 1)
+            parts.setdefault(key, {})[place] = "" if value is None else str(value)
+    entries = {key: "".join(texts[n] for n in sorted(texts)) for key, texts in parts.items()}
     if properties and properties != entries:
         problems.add(
             f"{META_SHEET}!A1",

@@ -31,7 +31,7 @@ from cas_plan.collect.layout import (
     read_collect_csv,
     read_collect_workbook,
 )
-from cas_plan.core.loader import Plan
+from cas_plan.core.loader import Plan, collecting_garbage
 from cas_plan.core.model import Unit
 from cas_plan.core.money import ISO_4217, Money
 from cas_plan.core.organization import Organization, leads, responsible_unit_ids
@@ -215,10 +215,11 @@ def collect_workbooks(
     else:
         chosen = responsible_units(plan, views)
     books = []
-    for unit in chosen:
-        own = unit_views(plan, views, unit.id)
-        if own:
-            books.append(unit_workbook(plan, unit, own, period, commit, lang, today))
+    with collecting_garbage():  # openpyxl's workbooks are cycles of cells and sheets
+        for unit in chosen:
+            own = unit_views(plan, views, unit.id)
+            if own:
+                books.append(unit_workbook(plan, unit, own, period, commit, lang, today))
     return books
 
 
@@ -446,9 +447,20 @@ def csv_unit_of(path: Path, plan: Plan) -> str | None:
 def import_files(plan: Plan, files: Sequence[tuple[Path, str]]) -> list[FileImport]:
     """Every file read and judged; the caller writes nothing if any has a problem. A row in
     two files (or twice in one) is added once."""
-    judged = []
     seen: set[tuple[object, ...]] = set()
     views = {view.id: view for view in plan.views}
+    with collecting_garbage():  # openpyxl's workbooks are cycles of cells and sheets
+        judged = _judged(plan, files, views, seen)
+    return judged
+
+
+def _judged(
+    plan: Plan,
+    files: Sequence[tuple[Path, str]],
+    views: dict[str, ActivityView],
+    seen: set[tuple[object, ...]],
+) -> list[FileImport]:
+    judged = []
     for path, shown in files:
         read = read_filled(path, shown)
         csv_unit = csv_unit_of(path, plan) if path.suffix.casefold() == ".csv" else None

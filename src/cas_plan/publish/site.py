@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import gc
 import json
 import os
 import posixpath
@@ -23,7 +22,6 @@ import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,7 +39,7 @@ from cas_plan.answers.queries import (
 from cas_plan.core.deadlines import describe, span
 from cas_plan.core.errors import UsageError
 from cas_plan.core.history import amendments_by_id, plan_on
-from cas_plan.core.loader import Plan
+from cas_plan.core.loader import Plan, collecting_garbage
 from cas_plan.core.model import (
     CONTINUED,
     Activity,
@@ -940,22 +938,6 @@ def _amendment_rows(site: Site) -> list[dict[str, Any]]:
 # --- writing ---------------------------------------------------------------------------------
 
 
-@contextmanager
-def _collecting_garbage() -> Iterator[None]:
-    """The cyclic garbage collector on while pages render: the command line turns it off (a
-    plan has no reference cycles), but each rendered Jinja2 page leaves some, and a site of
-    tens of thousands of pages would keep them all. What is loaded by then is frozen first, so
-    the collector never scans the plan."""
-    enabled = gc.isenabled()
-    gc.freeze()
-    gc.enable()
-    try:
-        yield
-    finally:
-        if not enabled:
-            gc.disable()
-
-
 class SiteFiles(MutableMapping[str, bytes]):
     """The files of a site being written: each is written to the directory as it is set, or
     piece by piece as it renders (`stream`)."""
@@ -1015,7 +997,7 @@ def write_site(out: Path, build: Callable[[SiteFiles], None]) -> int:
     try:
         os.chmod(temporary, 0o755)  # mkdtemp makes it private; a site is for everyone to read
         files = SiteFiles(temporary)
-        with _collecting_garbage():
+        with collecting_garbage():
             build(files)
         if out.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=parent))
