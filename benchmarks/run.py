@@ -731,7 +731,10 @@ def machine() -> dict:
 
 def targets(results: dict) -> list[dict]:
     """The issue's targets, each with the measured value, its pairing and met/missed/None."""
-    rows = {(r["name"], r["scale"]): r for r in results.get("scale_runs", [])}
+    # a command that failed at a scale (its status says why) measures nothing there
+    rows = {
+        (r["name"], r["scale"]): r for r in results.get("scale_runs", []) if r.get("status") == "ok"
+    }
     startup = {r["name"]: r for r in results.get("startup", [])}
     out: list[dict] = []
 
