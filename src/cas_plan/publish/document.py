@@ -267,10 +267,11 @@ class _Window:
 
     amendments: Mapping[str, Amendment]
     since: dt.date
+    as_of: dt.date
 
     def holds(self, amendment_id: str | None) -> bool:
         amendment = self.amendments.get(amendment_id or "")
-        return amendment is not None and amendment.date > self.since
+        return amendment is not None and self.since < amendment.date <= self.as_of
 
     def changes(self, view: ActivityView, cell: str) -> list[str]:
         """The amendments in the window that changed `cell` of the activity, oldest first."""
@@ -378,7 +379,7 @@ def build_document(plan: Plan, as_of: dt.date, since: dt.date, lang: str) -> Pla
     say = _Say(plan, lang)
     amendments = amendments_by_id(plan)
     notes = _Notes(amendments, say)
-    window = _Window(amendments, since)
+    window = _Window(amendments, since, as_of)
     before = {view.id: view for view in plan_on(plan, since).views}
     by_measure: dict[str, list[ActivityView]] = {}
     for view in plan.views:
