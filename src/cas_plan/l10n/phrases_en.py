@@ -212,7 +212,7 @@ WORDS: dict[str, str] = {
     "document.added": "added",
     "document.cancelled": "cancelled",
     "document.notes": "Notes",
-    "document.decision": "Government conclusion {decision} of {date}",
+    "document.conclusion": "Government conclusion {decision} of {date}",
     "document.decisions": "Decisions",
     "document.continues": "\N{UPWARDS ARROW}: the cell of the row above continues into this row "
     "(one merged cell in the source).",

@@ -221,7 +221,7 @@ WORDS: dict[str, str] = {
     "document.added": "dodata",
     "document.cancelled": "otkazana",
     "document.notes": "Napomene",
-    "document.decision": "Zaključak Vlade {decision} od {date}",
+    "document.conclusion": "Zaključak Vlade {decision} od {date}",
     "document.decisions": "Odluke",
     "document.continues": "\N{UPWARDS ARROW}: ćelija iz reda iznad nastavlja se u ovom redu "
     "(jedna spojena ćelija u izvornom dokumentu).",

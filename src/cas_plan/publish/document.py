@@ -252,7 +252,7 @@ class _Notes:
             text = amendment_id
             if day is not None:
                 date = format_date(day, self.say.lang)
-                text = phrase("document.decision", self.say.lang, decision=decision, date=date)
+                text = phrase("document.conclusion", self.say.lang, decision=decision, date=date)
             if reason:
                 reason = self.say.text(reason)
                 text += f": {reason}"
