@@ -10,6 +10,7 @@ import shutil
 import subprocess
 
 import pytest
+from document_fixture import amended_files, expected_spans
 from docx import Document
 from docx.oxml.ns import qn
 from docx.table import _Cell
@@ -17,7 +18,6 @@ from openpyxl import load_workbook
 from openpyxl.cell.rich_text import CellRichText
 
 from cas_plan.core.views import CELLS
-from document_fixture import amended_files, expected_spans
 from plans import REAL_PLAN, load, write_plan
 
 COLUMNS = ("measure", "activity", *CELLS)

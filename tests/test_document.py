@@ -8,10 +8,11 @@ import datetime as dt
 import pytest
 from document_fixture import amended_files, expected_spans
 
+from cas_plan.answers.document import COLUMNS, runs
 from cas_plan.core.history import plan_on
 from cas_plan.core.views import CELLS
 from cas_plan.l10n.script import to_cyrillic
-from cas_plan.publish.document import COLUMNS, build_document, render, runs, source_words
+from cas_plan.publish.document import build_document, render, source_words
 from plans import REAL_PLAN, load, write_plan
 
 

@@ -11,7 +11,7 @@ from cas_plan.core.errors import UsageError, system_problem
 from cas_plan.l10n.languages import Language
 
 if TYPE_CHECKING:
-    from cas_plan.publish.document import PlanDocument
+    from cas_plan.answers.document import PlanDocument
 
 _FILES = (DocumentFormat.DOCX, DocumentFormat.XLSX)  # formats that are files, never printed
 

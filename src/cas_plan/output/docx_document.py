@@ -1,4 +1,5 @@
-"""The plan as the document it came from (`publish.document`) as a Word document.
+"""The plan as the document it came from (`answers.document`, built by `publish.document`) as
+a Word document.
 
 A4 landscape; the source's table with its merged cells as Word's (`w:vMerge` down a column,
 `w:gridSpan` across a goal's row), the header row repeated on every page (`w:tblHeader`) and no
@@ -24,9 +25,9 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.table import Table, _Cell
 
+from cas_plan.answers.document import Cell, PlanDocument
 from cas_plan.core.diagnostics import visible
 from cas_plan.output.docx import _field, _language, _reproducible
-from cas_plan.publish.document import Cell, PlanDocument
 
 # measure, activity, indicators, responsible, funds, due: the 26.7 cm between the margins
 WIDTHS = (3.6, 6.3, 6.2, 4.2, 3.9, 2.5)

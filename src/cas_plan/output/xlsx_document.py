@@ -1,4 +1,5 @@
-"""The plan as the document it came from (`publish.document`) as an Excel workbook.
+"""The plan as the document it came from (`answers.document`, built by `publish.document`) as
+an Excel workbook.
 
 The first sheet is the document: its title and introduction above the source's table, whose
 merged cells are Excel's (`merge_cells`, a goal's row across every column); printed on A4
@@ -20,6 +21,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from cas_plan.answers.document import Cell, PlanDocument
 from cas_plan.output.xlsx import (
     HEADER_FILL,
     Column,
@@ -34,7 +36,6 @@ from cas_plan.output.xlsx import (
     visible_text,
     workbook_bytes,
 )
-from cas_plan.publish.document import Cell, PlanDocument
 
 # measure, activity, indicators, responsible, funds, due: in characters
 WIDTHS = (24, 40, 40, 28, 28, 16)
