@@ -356,3 +356,14 @@ def test_the_word_file_through_libreoffice(invoke, tmp_path):
             if "".join(item.split()) not in indicators:
                 missing.append(f"{view.id}: {item}")
     assert missing == []
+
+
+def test_never_through_a_link(invoke, amended, tmp_path):
+    target = tmp_path / "elsewhere.docx"
+    target.write_bytes(b"kept")
+    link = tmp_path / "plan.docx"
+    link.symlink_to(target)
+    result = invoke("document", "--plan", str(amended), "--format", "docx", "--out", str(link))
+    assert result.exit_code == 2
+    assert "is a symbolic link; casplan does not write through links" in result.stderr
+    assert target.read_bytes() == b"kept"

@@ -48,6 +48,7 @@ BAD_VALUES = {
     "--indicator": "Done",  # without --add: a new activity's cell only
     "--funds": "lots",
     "--funds-source": "IPA 2013",
+    "--since": "2018/01/01",
 }
 # where one option name means different things in different commands
 BAD_BY_COMMAND = {("progress", "--by"): "Somebody from Audit"}
@@ -76,6 +77,7 @@ REQUIRED = {  # what each command needs besides the option under test
     "import": ["plan/plan.yaml"],
     "followup": ["--period", "2018-Q4"],
     "site": ["--out", "NEWDIR"],
+    "document": [],
 }
 
 
