@@ -24,6 +24,7 @@ COMMANDS = [
     "followup",
     "report",
     "site",
+    "document",
     "diff",
     "codeowners",
     "schema",
