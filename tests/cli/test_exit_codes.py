@@ -53,6 +53,7 @@ BAD_VALUES = {
     "--profile": "law-2030",
     "--map": "2.6",
     "--map-file": "no/such/map.yaml",
+    "--since": "2018/01/01",
 }
 # where one option name means different things in different commands
 BAD_BY_COMMAND = {("progress", "--by"): "Somebody from Audit"}
@@ -82,6 +83,7 @@ REQUIRED = {  # what each command needs besides the option under test
     "followup": ["--period", "2018-Q4"],
     "site": ["--out", "NEWDIR"],
     "successor": ["--period", "2021..2025", "--out", "NEWDIR"],
+    "document": [],
 }
 
 

@@ -25,6 +25,7 @@ COMMANDS = [
     "followup",
     "report",
     "site",
+    "document",
     "diff",
     "codeowners",
     "schema",

@@ -8,7 +8,7 @@ of commands on it. Importing them here registers them, in the order `--help` lis
 from cas_plan.cli import queries  # noqa: F401 (registers validate, list, due, units, who, show, budget)
 from cas_plan.cli import edits  # noqa: F401 (registers progress, amend)
 from cas_plan.cli import collection  # noqa: F401 (registers collect, import, followup)
-from cas_plan.cli import publishing  # noqa: F401 (registers report, site)
+from cas_plan.cli import publishing  # noqa: F401 (registers report, site, document)
 from cas_plan.cli import review  # noqa: F401 (registers diff, codeowners, schema, init)
 
 # isort: on

@@ -1,4 +1,4 @@
-"""What the plan publishes: the report and the site."""
+"""What the plan publishes: the report, the site and the plan as a document."""
 
 from pathlib import Path
 from typing import Annotated
@@ -7,7 +7,7 @@ import typer
 
 from cas_plan.cli.app import app, finish, options
 from cas_plan.cli.options import AsOf, Lang, NoCache, NoValidate, PlanDir
-from cas_plan.commands.choices import ReportFormat
+from cas_plan.commands.choices import DocumentFormat, ReportFormat
 from cas_plan.l10n.languages import Language
 
 
@@ -105,3 +105,44 @@ def site(
     from cas_plan.commands import site as command
 
     finish(lambda: command.site(options(plan, no_validate, no_cache), out, as_of, lang, base_url))
+
+
+@app.command()
+def document(
+    as_of: AsOf = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            help="Mark what the amendments adopted after this date changed (YYYY-MM-DD; "
+            "default: the plan's adoption, the first day of its period).",
+            show_default=False,
+        ),
+    ] = None,
+    output_format: Annotated[
+        DocumentFormat,
+        typer.Option("--format", help="Word, Excel, HTML or Markdown (docx and xlsx need --out)."),
+    ] = DocumentFormat.MD,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Write the document to this file (required for docx and xlsx).",
+            show_default=False,
+            dir_okay=False,
+        ),
+    ] = None,
+    lang: Lang = Language.EN,
+    plan: PlanDir = None,
+    no_validate: NoValidate = False,
+    no_cache: NoCache = False,
+) -> None:
+    """The plan as the document it came from: the source's table as in force on a date (the
+    consolidated text), merged cells as the source merges them, amendments since a date marked."""
+    from cas_plan.commands import document as command
+
+    finish(
+        lambda: command.document(
+            options(plan, no_validate, no_cache), as_of, since, output_format, lang, out
+        )
+    )

@@ -73,3 +73,10 @@ class DiffFormat(StrEnum):
     TEXT = "text"
     MD = "md"
     JSON = "json"
+
+
+class DocumentFormat(StrEnum):
+    DOCX = "docx"
+    XLSX = "xlsx"
+    HTML = "html"
+    MD = "md"

@@ -9,7 +9,7 @@ are shown as written and never translated or transliterated.
 
 Keys name what a phrase means. A phrase every surface may show (a status label, "Deadline",
 "Responsible") has a plain key and exists once; a surface's own phrases carry its prefix
-(``site.``, ``workbook.``, ``email.``, ``followup.``, ``terminal.``, ``deadline.``,
+(``site.``, ``document.``, ``workbook.``, ``email.``, ``followup.``, ``terminal.``, ``deadline.``,
 ``unit_kind.``). `surface_words` gives a surface its view: the plain keys with its own phrases,
 prefix taken off, over them (the site's ``site.responsible``, "Responsible units", is its
 ``responsible``).
@@ -30,7 +30,16 @@ from cas_plan.l10n import phrases_en, phrases_sr
 from cas_plan.l10n.languages import LANGUAGES
 from cas_plan.l10n.script import to_cyrillic
 
-SURFACES = ("site", "workbook", "email", "followup", "terminal", "deadline", "unit_kind")
+SURFACES = (
+    "site",
+    "document",
+    "workbook",
+    "email",
+    "followup",
+    "terminal",
+    "deadline",
+    "unit_kind",
+)
 """The prefixes of the surfaces' own phrases."""
 
 # how an activity due in the year stands in the report, in the order of its columns

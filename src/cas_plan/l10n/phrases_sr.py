@@ -311,6 +311,25 @@ WORDS: dict[str, str] = {
     "site.shown": "Prikazano {shown} od {total} aktivnosti",
     "site.skip": "Preskoči na sadržaj",
     "site.generated": "Napravio casplan iz YAML datoteka plana",
+    # --- the plan as a document (the consolidated text)
+    "document.in_force": "Prečišćen tekst, na snazi na dan {date}",
+    "document.marked": "Izmene na osnovu odluka donetih posle {since}: raniji tekst je precrtan "
+    "pored važećeg, dodate aktivnosti su podvučene, otkazane precrtane, a svaka odluka je "
+    "navedena u numerisanoj napomeni.",
+    "document.unamended": "Posle {since} nije doneta nijedna izmena plana.",
+    "document.goals_intro": "Ciljevi plana:",
+    "document.responsible": "Odgovorna org. jedinica/lice",
+    "document.funds": "Procenjena sredstva, ukupno",
+    "document.due": "Rok",
+    "document.added": "dodata",
+    "document.cancelled": "otkazana",
+    "document.notes": "Napomene",
+    "document.conclusion": "Zaključak Vlade {decision} od {date}",
+    "document.decisions": "Odluke",
+    "document.continues": "\N{UPWARDS ARROW}: ćelija iz reda iznad nastavlja se u ovom redu "
+    "(jedna spojena ćelija u izvornom dokumentu).",
+    "document.see": "videti {ids}",
+    "document.undetermined": "ne može se utvrditi u ovom trenutku",
     # --- the collection workbook
     "workbook.sheet.instructions": "Uputstvo",
     "workbook.col.id": "Broj",
@@ -523,5 +542,13 @@ PLURALS: dict[str, dict[str, str]] = {
         "one": "{count} unos o napretku",
         "few": "{count} unosa o napretku",
         "other": "{count} unosa o napretku",
+    },
+    "untranslated_text": {
+        "one": "{count} tekst plana još nema prevod i prikazan je kako ga piše izvorni "
+        "dokument, na engleskom.",
+        "few": "{count} teksta plana još nemaju prevod i prikazana su kako ih piše izvorni "
+        "dokument, na engleskom.",
+        "other": "{count} tekstova plana još nema prevod i prikazano je kako ih piše izvorni "
+        "dokument, na engleskom.",
     },
 }
