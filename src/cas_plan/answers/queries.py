@@ -110,6 +110,17 @@ def occurrence_status(view: ActivityView, day: dt.date | None, as_of: dt.date) -
     return occurrence_standing(view, day, as_of).status
 
 
+def _asked(view: ActivityView, query: DueQuery) -> bool:
+    """The activity is in force and within the query's goal, measure and units."""
+    if view.cancelled:  # an amendment cancelled it: it drops out of what is due
+        return False
+    if query.goal and view.goal_id != query.goal:
+        return False
+    if query.measure and view.measure_id != query.measure:
+        return False
+    return query.scope is None or leads(view, set(query.scope))
+
+
 def due_rows(plan: Plan, query: DueQuery) -> list[DueRow]:
     """What falls due in the window, sorted by date then id; then unresolved and continuous."""
     events = event_dates(plan)
@@ -119,15 +130,7 @@ def due_rows(plan: Plan, query: DueQuery) -> list[DueRow]:
     unresolved: list[DueRow] = []
     continuous: list[DueRow] = []
     for view in plan.views:
-        if view.cancelled:  # an amendment cancelled it: it drops out of what is due
-            continue
-        if query.goal and view.goal_id != query.goal:
-            continue
-        if query.measure and view.measure_id != query.measure:
-            continue
-        if query.scope is not None and not leads(view, set(query.scope)):
-            continue
-        if view.due.value is None:
+        if not _asked(view, query) or view.due.value is None:
             continue
         spec = view.due.value.when
         status = occurrence_status(view, None, query.as_of)

@@ -30,6 +30,9 @@ from cas_plan.core.model import (
     Amount,
     Deadline,
     Funding,
+    GoalFile,
+    Loaded,
+    MeasureFile,
     Responsibility,
     Unit,
     evidence_kind,
@@ -562,84 +565,101 @@ def spelled(spec: DeadlineSpec) -> str:
 def show_record(plan: Plan, identifier: str, as_of: dt.date, say: Say) -> ShowRecord:
     """The full record of a goal, measure or activity, and where each effective value comes
     from; an unknown id is a usage error that suggests close ids."""
-    views = plan.views
     goals = {g.model.id: g for g in plan.goals}
     measures = {m.model.id: m for m in plan.measures}
-    by_id = {v.id: v for v in views}
+    by_id = {v.id: v for v in plan.views}
     if identifier in by_id:
-        view = by_id[identifier]
-        found = standing(view.activity, as_of)
-        record = activity_record(
-            view, plan.units, event_dates(plan), as_of, plan.relative(view.path), say
-        )
-        return ActivityShow(
-            **record,
-            kind="activity",
-            goal_title=goals[view.goal_id].model.title if view.goal_id in goals else None,
-            measure_title=measures[view.measure_id].model.title,
-            parent_title=by_id[view.parent_id].title if view.parent_id else None,
-            title_as_written=view.activity.title_as_written,
-            indicators_as_written=(
-                view.indicators.value.as_written if view.indicators.value else None
-            ),
-            sub_activities=[v.id for v in views if v.parent_id == view.id],
-            progress=progress_records(view),
-            history=cell_history(plan, view),
-            added_by=view.activity.added_by,
-            cancelled_by=view.activity.cancelled_by,
-            indicator_series=activity_indicators(plan, view, as_of),
-            carried_from=view.activity.carried_from,
-            carried_to=carried_to(plan, view.id),
-            days_late=days_late(found, last_day(view, event_dates(plan))),
-            rolled_up=found.rolled_up,
-        )
+        return _activity_show(plan, by_id[identifier], by_id, as_of, say)
     if identifier in measures:
-        measure = measures[identifier]
-        goal_id = identifier.split(".")[0]
-        return MeasureShow(
-            kind="measure",
-            id=identifier,
-            goal=goal_id,
-            goal_title=goals[goal_id].model.title if goal_id in goals else None,
-            title=measure.model.title,
-            title_as_written=measure.model.title_as_written,
-            file=plan.relative(measure.path),
-            activities=[
-                MeasureActivity(
-                    id=v.id,
-                    parent=v.parent_id,
-                    title=v.title,
-                    due=v.due.value.when.spell() if v.due.value else None,
-                    due_description=say(v.due.value.when) if v.due.value else None,
-                    status=status_record(v, as_of)[0],
-                )
-                for v in views
-                if v.measure_id == identifier
-            ],
-            type=measure.model.type,
-            regulations=list(measure.model.regulations),
-            funding_source=measure.model.funding_source,
-            indicator_series=measure_indicators(measure.model, as_of, end_year(plan)),
-        )
+        return _measure_show(plan, measures[identifier], as_of, say)
     if identifier in goals:
-        goal = goals[identifier]
-        return GoalShow(
-            kind="goal",
-            id=identifier,
-            title=goal.model.title,
-            title_as_written=goal.model.title_as_written,
-            file=plan.relative(goal.path),
-            measures=[
-                GoalMeasure(
-                    id=m.model.id,
-                    title=m.model.title,
-                    activities=sum(1 for v in views if v.measure_id == m.model.id),
-                )
-                for m in sorted(measures.values(), key=lambda m: id_sort_key(m.model.id))
-                if m.model.id.split(".")[0] == identifier
-            ],
-        )
+        return _goal_show(plan, goals[identifier], measures)
     hint = did_you_mean(identifier, [*by_id, *measures, *goals], quote="")
     raise UsageError(
         f"no goal, measure or activity has the id '{identifier}'" + (f"; {hint}" if hint else "")
+    )
+
+
+def _activity_show(
+    plan: Plan, view: ActivityView, by_id: dict[str, ActivityView], as_of: dt.date, say: Say
+) -> ActivityShow:
+    goals = {g.model.id: g for g in plan.goals}
+    measures = {m.model.id: m for m in plan.measures}
+    found = standing(view.activity, as_of)
+    record = activity_record(
+        view, plan.units, event_dates(plan), as_of, plan.relative(view.path), say
+    )
+    return ActivityShow(
+        **record,
+        kind="activity",
+        goal_title=goals[view.goal_id].model.title if view.goal_id in goals else None,
+        measure_title=measures[view.measure_id].model.title,
+        parent_title=by_id[view.parent_id].title if view.parent_id else None,
+        title_as_written=view.activity.title_as_written,
+        indicators_as_written=(view.indicators.value.as_written if view.indicators.value else None),
+        sub_activities=[v.id for v in plan.views if v.parent_id == view.id],
+        progress=progress_records(view),
+        history=cell_history(plan, view),
+        added_by=view.activity.added_by,
+        cancelled_by=view.activity.cancelled_by,
+        indicator_series=activity_indicators(plan, view, as_of),
+        carried_from=view.activity.carried_from,
+        carried_to=carried_to(plan, view.id),
+        days_late=days_late(found, last_day(view, event_dates(plan))),
+        rolled_up=found.rolled_up,
+    )
+
+
+def _measure_show(
+    plan: Plan, measure: Loaded[MeasureFile], as_of: dt.date, say: Say
+) -> MeasureShow:
+    identifier = measure.model.id
+    goals = {g.model.id: g for g in plan.goals}
+    goal_id = identifier.split(".")[0]
+    return MeasureShow(
+        kind="measure",
+        id=identifier,
+        goal=goal_id,
+        goal_title=goals[goal_id].model.title if goal_id in goals else None,
+        title=measure.model.title,
+        title_as_written=measure.model.title_as_written,
+        file=plan.relative(measure.path),
+        activities=[
+            MeasureActivity(
+                id=v.id,
+                parent=v.parent_id,
+                title=v.title,
+                due=v.due.value.when.spell() if v.due.value else None,
+                due_description=say(v.due.value.when) if v.due.value else None,
+                status=status_record(v, as_of)[0],
+            )
+            for v in plan.views
+            if v.measure_id == identifier
+        ],
+        type=measure.model.type,
+        regulations=list(measure.model.regulations),
+        funding_source=measure.model.funding_source,
+        indicator_series=measure_indicators(measure.model, as_of, end_year(plan)),
+    )
+
+
+def _goal_show(
+    plan: Plan, goal: Loaded[GoalFile], measures: dict[str, Loaded[MeasureFile]]
+) -> GoalShow:
+    identifier = goal.model.id
+    return GoalShow(
+        kind="goal",
+        id=identifier,
+        title=goal.model.title,
+        title_as_written=goal.model.title_as_written,
+        file=plan.relative(goal.path),
+        measures=[
+            GoalMeasure(
+                id=m.model.id,
+                title=m.model.title,
+                activities=sum(1 for v in plan.views if v.measure_id == m.model.id),
+            )
+            for m in sorted(measures.values(), key=lambda m: id_sort_key(m.model.id))
+            if m.model.id.split(".")[0] == identifier
+        ],
     )
