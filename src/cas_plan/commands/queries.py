@@ -328,7 +328,8 @@ def budget(
     out: Path | None = None,
 ) -> Outcome:
     """Indicative funds summed per currency, each amount once."""
-    from cas_plan.answers.budget import budget_record, compute_budget
+    from cas_plan.answers.budget import compute_budget
+    from cas_plan.answers.budget_record import budget_record
 
     target = xlsx_target(output_format, out, options)
     plan = load_for_query(options)
