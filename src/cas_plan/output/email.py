@@ -9,7 +9,6 @@ break cannot add a header and a control character cannot reach the reader's scre
 
 from __future__ import annotations
 
-from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
 
