@@ -137,28 +137,31 @@ def followup(
     lang: Language = Language.EN,
 ) -> Outcome:
     """Per unit, the activities of a period without a report in it; drafts to send. The list,
-    the drafts and the workbooks they carry are in `lang`."""
+    the drafts and the workbooks they carry are in `lang`, the plan's text too where it is
+    translated (JSON and CSV keep the plan's English: they are records, not reading)."""
     from cas_plan.answers.followup import followup as follow_up
     from cas_plan.core.periods import parse_period
     from cas_plan.l10n.deadlines import DeadlineWords
+    from cas_plan.l10n.plan_text import in_language
     from cas_plan.output.text import lines_text
 
     period = parse_period(period_text)
     day = parse_date(as_of, "--as-of")
     plan = load_for_query(options, day)
-    result = follow_up(plan, period, day)
-    deadlines = DeadlineWords.of(plan, lang)
+    shown = in_language(plan, lang).plan
+    result = follow_up(shown, period, day)
+    deadlines = DeadlineWords.of(shown, lang)
     errors = ""
     if eml is not None:
-        errors = lines_text(write_drafts(options, plan, result, eml, day, deadlines))
+        errors = lines_text(write_drafts(options, plan, shown, result, eml, day, deadlines))
     if output_format == "json":
         from cas_plan.output.json import followup_record, json_text
 
-        return Outcome(json_text(followup_record(result)), errors)
+        return Outcome(json_text(followup_record(follow_up(plan, period, day))), errors)
     if output_format == "csv":
         from cas_plan.output.csv import followup_csv
 
-        return Outcome(followup_csv(result), errors)
+        return Outcome(followup_csv(follow_up(plan, period, day)), errors)
     if output_format == "md":
         from cas_plan.output.markdown import followup_markdown
 
@@ -171,16 +174,17 @@ def followup(
 def write_drafts(
     options: PlanOptions,
     plan: Plan,
+    shown: Plan,
     result: Followup,
     eml: Path,
     day: dt.date,
     deadlines: DeadlineWords,
 ) -> list[str]:
     """An .eml draft, with its workbook attached, for each unit with an activity without a
-    report, both in the language of `deadlines`, written all or none; what was written, as
-    lines to show."""
+    report, both in the language of `deadlines` (the plan's text as `shown`), written all or
+    none; what was written, as lines to show."""
     from cas_plan.answers.followup import drafts_for
-    from cas_plan.collect.workbooks import collect_workbooks, plan_identity
+    from cas_plan.collect.workbooks import collect_workbooks
     from cas_plan.core.outputs import output_folder, write_files
     from cas_plan.core.provenance import git_state
     from cas_plan.output.email import draft_message
@@ -188,7 +192,7 @@ def write_drafts(
     root, _ = options.directory()
     output_folder(eml, "--eml", root)
     commit = git_state(root).commit or "none"
-    title, _ = plan_identity(plan)
+    title = shown.title or "casplan"
     drafts = {}
     for item in drafts_for(result):
         unit = [item.unit.id]

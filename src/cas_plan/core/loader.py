@@ -29,6 +29,7 @@ from cas_plan.core.model import (
     OrganizationFile,
     PlanFile,
     ReportNarrative,
+    TranslationsFile,
     Unit,
 )
 from cas_plan.core.suggest import did_you_mean
@@ -54,6 +55,7 @@ FILE_MODELS: dict[str, type[BaseModel]] = {
     "goal": GoalFile,
     "measure": MeasureFile,
     "report": ReportNarrative,
+    "translations": TranslationsFile,
 }
 
 
@@ -75,6 +77,7 @@ class Plan:
     goals: tuple[Loaded[GoalFile], ...] = ()
     measures: tuple[Loaded[MeasureFile], ...] = ()
     reports: tuple[Loaded[ReportNarrative], ...] = ()  # the coordinator's texts, by year
+    translations: tuple[Loaded[TranslationsFile], ...] = ()  # the plan's text, by language
     broken_files: frozenset[str] = frozenset()
     views: tuple[ActivityView, ...] = field(default=(), repr=False)
 
@@ -95,6 +98,11 @@ class Plan:
     @property
     def title(self) -> str:
         return self.plan.model.title if self.plan else ""
+
+    def translations_in(self, lang: str) -> Loaded[TranslationsFile] | None:
+        """The plan's text in a language (`sr`), from translations/LANG.yaml, if there is one."""
+        wanted = layout.translations_file(lang)
+        return next((t for t in self.translations if self.relative(t.path) == wanted), None)
 
 
 @dataclass(frozen=True)
@@ -424,6 +432,7 @@ def load_plan(
         goals=tuple(loaded["goal"]),
         measures=measures,
         reports=tuple(loaded["report"]),
+        translations=tuple(loaded["translations"]),
         broken_files=frozenset(broken),
         views=plan_views(measures),
     )

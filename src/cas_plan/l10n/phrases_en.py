@@ -66,6 +66,8 @@ WORDS: dict[str, str] = {
     "action_plan": "Action Plan",
     "customs_administration": "Customs Administration of Serbia",
     "toc": "Contents",
+    "untranslated_texts": "Plan texts not yet translated into Serbian (shown in English)",
+    "count_of_total": "{count} of {total}",
     "executive_summary": "Executive summary",
     "introduction": "Introduction",
     "overview_by_goal": "Overview by goal",

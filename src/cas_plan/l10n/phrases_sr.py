@@ -74,6 +74,9 @@ WORDS: dict[str, str] = {
     "action_plan": "Akcioni plan",
     "customs_administration": "Uprava carina",
     "toc": "Sadržaj",
+    "untranslated_texts": "Tekstovi plana koji još nisu prevedeni na srpski "
+    "(prikazani na engleskom)",
+    "count_of_total": "{count} od {total}",
     "executive_summary": "Rezime",
     "introduction": "Uvod",
     "overview_by_goal": "Pregled po ciljevima",

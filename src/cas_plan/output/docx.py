@@ -168,6 +168,8 @@ class _Report:
             [w["as_of"], f["date"](context["as_of"])],
             [w["generated_from"], self.source()],
         ]
+        if context["translation"]:
+            rows.append([w["untranslated_texts"], context["translation"]["text"]])
         table = self.table([Column(""), Column("")], rows, header=False)
         for row in table.rows:
             row.cells[0].paragraphs[0].runs[0].bold = True

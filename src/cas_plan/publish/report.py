@@ -47,6 +47,7 @@ from cas_plan.l10n.formats import (
     state_as_of,
 )
 from cas_plan.l10n.phrases import REPORT_STATUSES, words
+from cas_plan.l10n.plan_text import in_language
 from cas_plan.publish import templating
 from cas_plan.publish.charts import bar_chart, gantt
 
@@ -263,7 +264,10 @@ def missing_narrative(plan: Plan, year: int) -> list[str]:
 def build_context(
     plan: Plan, year: int, as_of: dt.date, lang: str, git: GitState
 ) -> dict[str, Any]:
-    """Everything a report template (or the docx writer) may show, as plain data."""
+    """Everything a report template (or the docx writer) may show, as plain data; the
+    plan's own text in `lang` where it is translated (`l10n.plan_text`)."""
+    shown = in_language(plan, lang)
+    plan = shown.plan
     units = unit_names_by_id(plan.units)
     deadlines = DeadlineWords.of(plan, lang)
     narrative = _narrative(plan, year)
@@ -288,6 +292,7 @@ def build_context(
             "describe": git.describe,
             "version": __version__,
         },
+        "translation": shown.note(),
         "narrative": {
             "present": narrative is not None,
             "executive_summary": _paragraphs(narrative.executive_summary) if narrative else [],
