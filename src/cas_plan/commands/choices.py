@@ -67,3 +67,8 @@ class DiffFormat(StrEnum):
     TEXT = "text"
     MD = "md"
     JSON = "json"
+
+
+class TranslationsFormat(StrEnum):
+    TEXT = "text"
+    XLSX = "xlsx"

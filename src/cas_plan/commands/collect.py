@@ -24,6 +24,7 @@ from cas_plan.l10n.languages import Language
 if TYPE_CHECKING:
     from cas_plan.answers.followup import Followup
     from cas_plan.collect.judge import FileImport
+    from cas_plan.collect.translating import TranslationsImport
     from cas_plan.core.loader import Plan
     from cas_plan.edit.transaction import PlanEdit
     from cas_plan.l10n.deadlines import DeadlineWords
@@ -73,17 +74,50 @@ def import_workbooks(options: PlanOptions, files: Sequence[Path], dry_run: bool)
         raise UsageError(f"'{missing[0]}' is not a file")
     today = dt.date.today()
     root, shown = options.directory()
+    texts, progress = _translation_workbooks(files)
     with nothing_written(), PlanEdit.begin(root, shown, today, "import") as edit:
         plan = plan_on(edit.plan, today)
-        judged = _judged(plan, files)
+        judged = _judged(plan, progress)
+        translated = [_translations_judged(edit.plan, file, data) for file, data in texts]
         problems = [line for result in judged for line in result.problems]
+        problems += [line for result in translated for line in result.problems]
         if problems:
             return Outcome(
                 errors=lines_text(problems)
                 + f"casplan: error: {counted(len(problems), 'problem')}; nothing was written\n",
                 code=ExitCode.PROBLEMS,
             )
-        return Outcome(_imported(edit, plan, judged, dry_run), warnings_text(edit.warnings))
+        if translated:
+            from cas_plan.edit.translations import record_translations
+
+            for result in translated:
+                if result.lang is not None and result.translations:
+                    record_translations(edit, result.lang, result.translations)
+        said = _imported(edit, plan, judged, dry_run, translated)
+        return Outcome(said, warnings_text(edit.warnings))
+
+
+def _translation_workbooks(files: Sequence[Path]) -> tuple[list[tuple[Path, bytes]], list[Path]]:
+    """The translations workbooks among `files` (with their bytes), and the others."""
+    from cas_plan.collect.translating import is_translations_workbook
+
+    texts, others = [], []
+    for file in files:
+        try:
+            data = file.read_bytes() if file.suffix.casefold() == ".xlsx" else b""
+        except OSError as exc:
+            raise system_problem(exc, "read") from None
+        if data and is_translations_workbook(data):
+            texts.append((file, data))
+        else:
+            others.append(file)
+    return texts, others
+
+
+def _translations_judged(plan: Plan, file: Path, data: bytes) -> TranslationsImport:
+    from cas_plan.collect.translating import read_translations
+
+    return read_translations(data, file.name, plan)
 
 
 def _judged(plan: Plan, files: Sequence[Path]) -> list[FileImport]:
@@ -95,12 +129,24 @@ def _judged(plan: Plan, files: Sequence[Path]) -> list[FileImport]:
         raise system_problem(exc, "read") from None
 
 
-def _imported(edit: PlanEdit, plan: Plan, judged: list[FileImport], dry_run: bool) -> str:
-    """Write the rows (as one change) and say what each file added."""
+def _imported(
+    edit: PlanEdit,
+    plan: Plan,
+    judged: list[FileImport],
+    dry_run: bool,
+    translated: Sequence[TranslationsImport] = (),
+) -> str:
+    """Write the rows and the translations (as one change) and say what each file added."""
+    from cas_plan.core import layout
     from cas_plan.edit.progress import add_entries
     from cas_plan.output.text import lines_text
 
-    lines = []
+    lines = [
+        f"{result.shown}: {counted(len(result.translations), 'translation')} to write"
+        if result.translations
+        else f"{result.shown}: no translation filled, nothing to write"
+        for result in translated
+    ]
     for result in judged:
         adding, already = len(result.requests), result.already
         if not adding:
@@ -112,12 +158,19 @@ def _imported(edit: PlanEdit, plan: Plan, judged: list[FileImport], dry_run: boo
     requests = [request for result in judged for request, _ in result.requests]
     if requests:
         add_entries(edit, requests)
-        written = edit.finish(dry_run=dry_run, refused="the entry")
+    if requests or any(result.translations for result in translated):
+        written = edit.finish(dry_run=dry_run, refused="the import")
         by_file: dict[str, list[str]] = {}
         for request in requests:
             view = next(v for v in plan.views if v.id == request.activity_id)
             by_file.setdefault(view.path, []).append(view.id)
+        texts = {plan.show(layout.translations_file(r.lang)): r for r in translated if r.lang}
         for item in written:
+            if item.shown in texts:
+                count = counted(len(texts[item.shown].translations), "translation")
+                lines.append(f"{item.shown}: {'would write' if dry_run else 'wrote'} {count}:")
+                lines += item.diff_lines
+                continue
             ids = ", ".join(dict.fromkeys(by_file.get(item.shown, [])))
             verb = "would add" if dry_run else "added"
             entries = counted(len(by_file.get(item.shown, [])), "progress_entry")

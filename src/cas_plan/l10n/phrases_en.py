@@ -247,6 +247,24 @@ WORDS: dict[str, str] = {
     "workbook.valid.date": "Write a date, e.g. 2018-06-30.",
     "workbook.valid.amount": "Write an amount of 0 or more, e.g. 1234.50.",
     "workbook.valid.currency": "Choose a currency from the list.",
+    "workbook.sheet.texts": "Texts",
+    "workbook.col.what": "Which text",
+    "workbook.col.english": "English",
+    "workbook.col.digest": "Digest",
+    "workbook.col.current": "Translation now",
+    "workbook.col.translation": "Serbian (Latin script)",
+    "workbook.kind.unit": "Organizational unit",
+    "workbook.kind.event": "Event",
+    "workbook.field.title": "title",
+    "workbook.field.institution": "institution",
+    "workbook.field.name": "name",
+    "workbook.field.indicator": "indicator {n}",
+    "workbook.tr.title": "Translation of the plan: {plan_title}",
+    "workbook.tr.how": "Write each text in Serbian, in Latin script (Cyrillic is made from it), "
+    "in the yellow column of the sheet '{sheet}'. A row with a translation now has one whose "
+    "English changed since: check it against the English and write it again. Leave a row empty "
+    "to skip it, and do not change the other columns. The workbook is read back with "
+    "'casplan import'.",
     # --- the follow-up's e-mail drafts
     "email.subject": "Progress report for {period}: {unit}",
     "email.greeting": "Dear colleagues,",
@@ -357,6 +375,7 @@ PLURALS: dict[str, dict[str, str]] = {
     "error": {"one": "{count} error", "other": "{count} errors"},
     "warning": {"one": "{count} warning", "other": "{count} warnings"},
     "row": {"one": "{count} row", "other": "{count} rows"},
+    "translation": {"one": "{count} translation", "other": "{count} translations"},
     "file": {"one": "{count} file", "other": "{count} files"},
     "progress_entry": {"one": "a progress entry", "other": "{count} progress entries"},
 }
