@@ -196,6 +196,7 @@ class TranslationsImport:
     shown: str
     lang: str | None = None
     translations: list[NewTranslation] = field(default_factory=list)
+    already: int = 0  # rows whose translation the file holds already
     problems: list[str] = field(default_factory=list)
 
 
@@ -237,9 +238,15 @@ def read_translations(data: bytes, shown: str, plan: Plan) -> TranslationsImport
     if headers_match(rows[0], list(COLUMNS), entries, sheet, problems):
         made = _made_rows(entries, surface_words(result.lang, "workbook"))
         english = {text.key: text.english for text in plan_texts(plan)}
+        held = Translator.of(plan, result.lang).table
         for row in rows[1:]:
-            found = _row(row, wb[sheet], sheet, made, entries, english, problems)
-            if found is not None:
+            found = _row(row, wb[sheet], sheet, made, english, problems)
+            if found is None:
+                continue
+            now = held.get(found.key)
+            if now is not None and (now.text, now.digest) == (found.text, found.digest):
+                result.already += 1
+            else:
                 result.translations.append(found)
     result.problems = problems.lines
     return result
@@ -291,7 +298,6 @@ def _row(
     ws: Worksheet,
     sheet: str,
     made: Mapping[tuple[str, str], tuple[TextKey, str]],
-    entries: Mapping[str, str],
     english: Mapping[TextKey, str],
     problems: Problems,
 ) -> NewTranslation | None:

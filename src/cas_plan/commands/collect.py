@@ -141,12 +141,7 @@ def _imported(
     from cas_plan.edit.progress import add_entries
     from cas_plan.output.text import lines_text
 
-    lines = [
-        f"{result.shown}: {counted(len(result.translations), 'translation')} to write"
-        if result.translations
-        else f"{result.shown}: no translation filled, nothing to write"
-        for result in translated
-    ]
+    lines = [_translations_said(result) for result in translated]
     for result in judged:
         adding, already = len(result.requests), result.already
         if not adding:
@@ -179,6 +174,16 @@ def _imported(
         if dry_run:
             lines.append("dry run: nothing was written")
     return lines_text(lines)
+
+
+def _translations_said(result: TranslationsImport) -> str:
+    """What a translations workbook brings: "3 translations to write (1 already recorded)"."""
+    adding, already = len(result.translations), result.already
+    if not adding:
+        said = f"{counted(already, 'translation')} already recorded" if already else None
+        return f"{result.shown}: {said or 'no translation filled'}, nothing to write"
+    after = f" ({already} already recorded)" if already else ""
+    return f"{result.shown}: {counted(adding, 'translation')} to write{after}"
 
 
 def followup(
