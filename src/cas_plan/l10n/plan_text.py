@@ -93,10 +93,11 @@ class PlanInLanguage:
 
 
 def in_language(plan: Plan, lang: str) -> PlanInLanguage:
-    """The plan as a reader of `lang` sees it (see the module's docstring)."""
-    texts = plan_texts(plan)
+    """The plan as a reader of `lang` sees it (see the module's docstring); in English, the
+    plan itself, nothing counted."""
     if lang == SOURCE:
-        return PlanInLanguage(plan, lang, 0, len(texts))
+        return PlanInLanguage(plan, lang, 0, 0)
+    texts = plan_texts(plan)
     translator = Translator.of(plan, lang)
     done = {t.key: said for t in texts if (said := translator.translated(t.key, t.english))}
     if not done:
