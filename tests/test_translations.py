@@ -480,3 +480,33 @@ def test_the_bundled_plan_has_no_translations():
     from plans import REAL_PLAN
 
     assert not (REAL_PLAN / "translations").exists()
+
+
+def test_diff_says_what_changed_in_the_translations(invoke, tmp_path, monkeypatch):
+    import subprocess
+
+    root = tmp_path / "repo"
+    plan = write_plan(root / "plan", translated_files())
+
+    def git(*args: str) -> None:
+        subprocess.run(
+            ["git", "-C", str(root), "-c", "user.name=Test", "-c", "user.email=t@example.org",
+             *args],
+            check=True, capture_output=True,
+        )  # fmt: skip
+
+    git("init", "-q", "-b", "main")
+    git("add", ".")
+    git("commit", "-qm", "plan")
+    sr = plan / "translations" / "sr.yaml"
+    sr.write_text(
+        sr.read_text(encoding="utf-8").replace("text: Prvi cilj", "text: Prvi cilj plana"),
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(root)
+    result = run(invoke, "diff", "HEAD")
+    assert result.stdout.splitlines()[1:] == [
+        "Changes to the plan's other files (1):",
+        "  * translations/sr.yaml goals/1/title: Prvi cilj [d9c54d454efa] -> Prvi cilj plana "
+        "[d9c54d454efa]",
+    ]
