@@ -22,6 +22,7 @@ COMMANDS = [
     "collect",
     "import",
     "followup",
+    "translations",
     "report",
     "site",
     "diff",

@@ -387,6 +387,8 @@ def test_round_trip_write_fill_import_validate(invoke, plan, tmp_path):
         "+      text: Revidirati obuku\n"
         "+      digest: 642f54fa147c\n"
     )
+    written = (plan / "translations" / "sr.yaml").read_text(encoding="utf-8")
+    assert written.startswith("# The plan's text in Serbian (test fixture, not the real plan's).\n")
     validated = run(invoke, "validate", "--plan", str(plan))
     assert "stale" not in validated.stdout
     listed = run(invoke, "translations", "--plan", str(plan))
@@ -408,6 +410,9 @@ def test_a_new_translations_file_is_made_with_its_schema_line(invoke, tmp_path):
     del files["translations/sr.yaml"]
     plan = write_plan(tmp_path / "plan", files)
     path = fill(make_workbook_of(invoke, plan, tmp_path / "sr.xlsx"), {"F2": "Probni plan"})
+    dry = run(invoke, "import", "--plan", str(plan), "--dry-run", str(path))
+    assert dry.stdout.splitlines()[1] == f"{plan}/translations/sr.yaml: would write 1 translation:"
+    assert not (plan / "translations").exists()  # nothing made on a dry run
     run(invoke, "import", "--plan", str(plan), str(path))
     assert (plan / "translations" / "sr.yaml").read_text(encoding="utf-8") == (
         "# yaml-language-server: $schema=../schemas/translations.schema.json\n"

@@ -154,12 +154,14 @@ def _fill_texts(
         open_cell.protection = Protection(locked=False)
     texts = [[r.key.id for r in rows], [what(r.key, said) for r in rows]]
     widths = [fit_width([len(t) for t in column], minimum=8, maximum=30) for column in texts]
-    for column, width in enumerate([*widths, 50, 14, 40, 50], start=1):
+    for column, width in enumerate([*widths, 50, 16, 40, 50], start=1):
         ws.column_dimensions[get_column_letter(column)].width = width
     fit_row_heights(ws, len(rows) + 1, minimum_lines=2)
     ws.freeze_panes = "C2"
     ws.print_title_rows = "1:1"
     ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0  # every column on the page
+    ws.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[union-attr]
     ws.protection.sheet = True
     ws.protection.formatColumns = False
     ws.protection.formatRows = False

@@ -29,6 +29,8 @@ def translations(
         )
     if output_format == "xlsx" and out is None:
         raise UsageError("--format xlsx: give the file to write with --out FILE")
+    if output_format != "xlsx" and out is not None:
+        raise UsageError("--out: only with --format xlsx (the list is printed)")
     root, _ = options.directory()
     if out is not None:
         from cas_plan.core.outputs import output_file
