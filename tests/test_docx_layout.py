@@ -12,6 +12,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from translated import translated_files
 
 from plans import REAL_PLAN, report_year_files, write_plan
 
@@ -163,11 +164,12 @@ def whole(token: str, text: str) -> bool:
     shutil.which("soffice") is None or shutil.which("pdftotext") is None,
     reason="LibreOffice or poppler is not installed",
 )
-def test_through_libreoffice_ids_dates_and_headers_whole_annex_landscape(invoke, plan, tmp_path):
+def test_through_libreoffice_ids_dates_and_headers_whole_annex_landscape(invoke, tmp_path):
+    translated = write_plan(tmp_path / "translated", translated_files())  # the plan's text in sr
     reports = [
         write_report(invoke, REAL_PLAN, tmp_path / "real-en.docx"),
         write_report(invoke, REAL_PLAN, tmp_path / "real-sr-Cyrl.docx", "sr-Cyrl"),
-        write_report(invoke, plan, tmp_path / "fixture-sr.docx", "sr"),
+        write_report(invoke, translated, tmp_path / "fixture-sr.docx", "sr"),
     ]
     to_pdf(tmp_path, *reports)
     for report in reports:
@@ -200,3 +202,8 @@ def test_through_libreoffice_ids_dates_and_headers_whole_annex_landscape(invoke,
     for words in ("Ознака", "Реализовано са закашњењем", "Без извештаја"):
         assert all(whole(w, text) for w in words.split()), words
     assert "Садржај" in text and "6. Прилог: активности у извештајној години" in text
+    serbian = tmp_path / "fixture-sr.pdf"
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(serbian), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    assert "Usvojiti pravilnik" in text and "11 od 24" in text
