@@ -12,7 +12,6 @@ hidden sheet and the document's properties, as `collect.sheet` stores a progress
 from __future__ import annotations
 
 import io
-import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -206,7 +205,7 @@ def _workbook(data: bytes) -> Workbook | None:
     """The workbook with its formulas as written (not their results), or None."""
     try:
         return load_workbook(io.BytesIO(data), data_only=False)
-    except (zipfile.BadZipFile, OSError, ValueError, KeyError, TypeError):
+    except Exception:  # openpyxl raises many kinds for a broken file; the progress reader names it
         return None
 
 

@@ -170,7 +170,7 @@ class _Report:
         ]
         if context["translation"]:
             rows.append([w["untranslated_texts"], context["translation"]["text"]])
-        table = self.table([Column(""), Column("")], rows, header=False)
+        table = self.table([Column("", widest=5.5), Column("")], rows, header=False)
         for row in table.rows:
             row.cells[0].paragraphs[0].runs[0].bold = True
 

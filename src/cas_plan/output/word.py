@@ -93,6 +93,7 @@ class Column:
 
     header: str
     kind: Kind = "text"
+    widest: float = 12.0  # cm: the most the column asks for (it may get more, to fill the width)
 
 
 def _needed(width: float) -> float:
@@ -120,14 +121,16 @@ def _floor_and_want(column: Column, cells: Sequence[str]) -> tuple[float, float]
         else:
             words = [min(text_width(word), WORD_AT_MOST) for word in _words(cell)]
             floor = max(floor, *words, 0.0)
-    return _needed(floor), _needed(min(want, 12.0))
+    return _needed(floor), _needed(min(want, column.widest))
 
 
 def fitted_widths(
     columns: Sequence[Column], rows: Sequence[Sequence[str]], total: float
 ) -> list[float]:
     """Column widths in cm that add up to `total`: each at least its floor, the rest shared by
-    what each column would still like; when even the floors do not fit, the floors scaled."""
+    what each column would still like (when all it likes fits, each column gets it and the
+    columns not capped by `widest` share the rest); when even the floors do not fit, the
+    floors scaled."""
     pairs = [
         _floor_and_want(column, [row[index] for row in rows])
         for index, column in enumerate(columns)
@@ -136,8 +139,14 @@ def fitted_widths(
     if sum(floors) >= total:
         return [total * floor / sum(floors) for floor in floors]
     wants = [max(want, floor) for floor, want in pairs]
-    if sum(wants) <= total:
-        return [total * want / sum(wants) for want in wants]
+    if sum(wants) <= total:  # the rest to the columns that may take more than they ask for
+        growing = [
+            want if _needed(column.widest) > want else 0.0
+            for column, want in zip(columns, wants, strict=True)
+        ]
+        share = growing if sum(growing) else wants
+        spare = total - sum(wants)
+        return [want + spare * part / sum(share) for want, part in zip(wants, share, strict=True)]
     extra = [want - floor for floor, want in zip(floors, wants, strict=True)]
     room = total - sum(floors)
     return [floor + room * more / sum(extra) for floor, more in zip(floors, extra, strict=True)]
