@@ -6,6 +6,8 @@ document does not have.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import textwrap
 from pathlib import Path
 
@@ -312,15 +314,16 @@ activities:
     due: 2020
 """
 REPORT_NARRATIVE_YAML = """\
-year: 2018
-executive_summary: |
-  The rules were adopted and the trainers trained.
+period: 2018
+en:
+  executive_summary: |
+    The rules were adopted and the trainers trained.
 
-  The audit lab was cancelled by the Government.
-goals:
-  "1": Goal 1 went to plan, but the audit started late.
-measures:
-  "1.1": Training is on track.
+    The audit lab was cancelled by the Government.
+  goals:
+    "1": Goal 1 went to plan, but the audit started late.
+  measures:
+    "1.1": Training is on track.
 """
 
 
@@ -335,4 +338,211 @@ def report_year_files(narrative: bool = True) -> dict[str, str]:
     files["goal-3/measure-3.1.yaml"] = REPORT_MEASURE_31_YAML
     if narrative:
         files["reports/2018.yaml"] = REPORT_NARRATIVE_YAML
+    return files
+
+
+# The site's fixture plan (test data, not the real plan), and the day it is published on.
+SITE_AS_OF = "2019-01-15"
+SITE_HOSTILE = '<script>alert(1)</script> "onmouseover=alert(2) & more'
+
+SITE_MEASURE_YAML = f"""\
+id: "1.1"
+title: Every deadline form
+title_as_written: EVERY DEADLINE FORM (as printed)
+activities:
+  - id: "1.1.1"
+    title: A day
+    indicators: [Rules adopted]
+    responsible: [hr-division]
+    funds:
+      as_written: 1.200 RSD from the budget
+      amounts:
+        - amount: 1200 RSD
+          year: 2018
+          as_written: 1.200 RSD
+    due:
+      when: 2018-12-31
+      as_written: By 31 December 2018
+    progress:
+      - date: 2018-11-01
+        status: completed
+        note: Adopted by the board
+        evidence: ["https://example.org/rules.pdf", "doc: br. 148-01-123/2018"]
+        spent:
+          - amount: 800 RSD
+            year: 2018
+            source: IPA 2013
+        reported_by: "hr-division:Jelena Petrović"
+    sub_activities:
+      - id: "1.1.1.1"
+        title: Draft the rules
+  - id: "1.1.2"
+    title: {json.dumps(SITE_HOSTILE)}
+    responsible: [training-department]
+    due: 2018-07
+    history:
+      - amendment: am-2018-1
+        due: 2018-03
+        title: The old title
+  - id: "1.1.3"
+    title: A quarter
+    responsible: [audit-department]
+    due: 2018-Q2
+    progress:
+      - date: 2018-05-01
+        status: in_progress
+      - date: 2018-06-30
+        status: delayed
+        note: Wrongly reported
+      - date: 2018-07-02
+        status: in_progress
+        corrects: 2018-06-30
+        note: {json.dumps("Correction " + SITE_HOSTILE)}
+        spent:
+          - amount: 100.50 EUR
+            year: 2018
+  - id: "1.1.4"
+    title: A year
+    due: 2019
+  - id: "1.1.5"
+    title: A range
+    responsible: [hr-division, audit-department]
+    due: 2017-03-28..2017-03-30
+  - id: "1.1.6"
+    title: Continuous work
+    due: continuous
+  - id: "1.1.7"
+    title: Each November
+    due: yearly 11
+    progress:
+      - date: 2017-11-20
+        status: completed
+  - id: "1.1.8"
+    title: Each March 31
+    due: yearly 03-31
+  - id: "1.1.9"
+    title: Two years after the start
+    due: 2y after project-start
+  - id: "1.1.10"
+    title: Between two events
+    due: chapter-opening..accession
+  - id: "1.1.11"
+    title: 2020 and later
+    due: 2020..
+  - id: "1.1.12"
+    title: As the agency says
+    due: by agency-dynamics
+    cancelled_by: am-2018-1
+  - id: "1.1.13"
+    title: Added by the amendment
+    indicators: [Report made]
+    responsible: [audit-department]
+    funds:
+      no_extra_cost: true
+    due: 2019-02-28
+    added_by: am-2018-1
+"""
+SITE_AMENDMENTS_YAML = """\
+amendments:
+  - id: am-2018-1
+    date: 2018-04-15
+    decision: 05 br. 021-1234/2018
+    reason: Deadlines <b>moved</b>
+"""
+
+
+def site_files() -> dict[str, str]:
+    """Every deadline form with progress, a correction, spending, an amendment (registry and an
+    activity's history), an added activity and hostile text: the site's fixture (test data)."""
+    files = forms_files()
+    files["goal-1/measure-1.1.yaml"] = SITE_MEASURE_YAML
+    files["amendments.yaml"] = SITE_AMENDMENTS_YAML
+    return files
+
+
+# A plan lived through its whole period, 2017-2020 (test data, not the real plan; the files are in
+# tests/data/lived-plan, which the documentation's examples copy too), for the reports of a
+# half-year, a year and the whole period: a Government conclusion that moved a merged deadline
+# cell on three activities at once (`amend --also`) and changed a responsible unit that was filled
+# down from the row above; a later conclusion that moved a deadline and cancelled an activity and
+# a sub-activity; deadlines on the last day of a year; an activity completed eleven months late; a
+# reason for a delay given a year before the deadline; a parent whose sub-activities roll up; a
+# yearly and a continuous activity; amounts for a year, annual and for the whole period, spent
+# over several years; half-yearly reports asked for; and the coordinator's narratives in English
+# and Serbian (the half-year's in English only, the final one's Serbian without a sustainability
+# text).
+LIVED_PLAN = REPO / "tests" / "data" / "lived-plan"
+
+
+def lived_plan_files() -> dict[str, str]:
+    """The plan lived through 2017-2020 (see the comment above), as relative path -> text."""
+    return {
+        path.relative_to(LIVED_PLAN).as_posix(): path.read_text(encoding="utf-8")
+        for path in sorted(LIVED_PLAN.rglob("*.yaml"))
+    }
+
+
+# The plan's text partly in Serbian (test data, not the real plan): the reporting year of
+# `report_year_files` and a translations file with most titles, an indicator, the units and the
+# event translated, one translation stale (its English changed after it was made) and the rest
+# left in English. The digests are worked out with hashlib, as a translator's tool would, not
+# with casplan's own function, so a change to how casplan digests a text shows up as stale.
+def english_digest(english: str) -> str:
+    return hashlib.sha256(english.encode("utf-8")).hexdigest()[:12]
+
+
+# key in the file -> (English it translates, Serbian in Latin script)
+SR_TRANSLATED = {
+    ("plan", "title"): (
+        "Test plan (fixture, not the real plan)",
+        "Probni plan (primer, ne pravi plan)",
+    ),
+    ("goals", "1", "title"): ("First goal", "Prvi cilj"),
+    ("goals", "2", "title"): ("Second goal", "Drugi cilj"),
+    ("measures", "1.1", "title"): ("Rules and training", "Pravila i obuka"),
+    ("activities", "1.1.1", "title"): ("Adopt the rules", "Usvojiti pravilnik"),
+    ("activities", "1.1.1", "indicators", "1"): ("Rules adopted", "Pravilnik usvojen"),
+    ("activities", "1.1.2", "title"): ("Train the trainers", "Obučiti predavače"),
+    ("activities", "1.1.6", "title"): ("Buy the software", "Nabaviti softver"),
+    ("activities", "2.1.1", "title"): ("Hire auditors", "Zaposliti revizore"),
+    ("units", "hr-division", "name"): ("Human Resources Division", "Sektor za ljudske resurse"),
+    ("units", "training-department", "name"): ("Training Department", "Odeljenje za obuku"),
+    ("units", "audit-department", "name"): ("Audit Department", "Odeljenje za reviziju"),
+    ("events", "project-start", "name"): ("Start of the project", "Početak projekta"),
+}
+# translated when 1.1.3 was "Audit the trainings"; its English is "Audit the training" now
+SR_STALE = ("activities", "1.1.3", "title"), ("Audit the trainings", "Revidirati obuke")
+SR_TEXTS = 24  # the plan's texts: its title, 3 goals, 3 measures, 9 activities, 4 indicators, 3 units, an event
+SR_FRESH = len(SR_TRANSLATED)
+
+
+def translations_yaml() -> str:
+    """translations/sr.yaml, written as a translator would: by section, id and field."""
+    lines = ["# The plan's text in Serbian (test fixture, not the real plan's)."]
+    tree: dict[str, dict] = {}
+    for key, (english, serbian) in [*SR_TRANSLATED.items(), SR_STALE]:
+        node = tree
+        for step in key[:-1]:
+            node = node.setdefault(step, {})
+        node[key[-1]] = (english, serbian)
+
+    def write(node: dict, indent: int) -> None:
+        for name, value in node.items():
+            label = f'"{name}"' if name[0].isdigit() and "." in name else name
+            if isinstance(value, tuple):
+                english, serbian = value
+                lines.append(f"{' ' * indent}{label}:")
+                lines.append(f"{' ' * (indent + 2)}text: {serbian}")
+                lines.append(f"{' ' * (indent + 2)}digest: {english_digest(english)}")
+            else:
+                lines.append(f"{' ' * indent}{label}:")
+                write(value, indent + 2)
+
+    write(tree, 0)
+    return "\n".join(lines) + "\n"
+
+
+def translated_files() -> dict[str, str]:
+    files = report_year_files()
+    files["translations/sr.yaml"] = translations_yaml()
     return files

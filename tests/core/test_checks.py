@@ -113,7 +113,7 @@ BROKEN.update(
         ),
         "validate_report_narratives": {
             **minimal_files(),
-            "reports/2019.yaml": 'year: 2018\nexecutive_summary: A fixture narrative.\ngoals:\n  "1": Goal one went well.\n  "7": Not a goal here.\nmeasures:\n  "1.2": Not a measure here.\n',
+            "reports/2019.yaml": 'period: 2018\nen:\n  executive_summary: A fixture narrative.\n  goals:\n    "1": Goal one went well.\n    "7": Not a goal here.\n  measures:\n    "1.2": Not a measure here.\n  evaluation:\n    relevance: Too early.\n',
         },
         "validate_record_dates": {
             **minimal_files(),
@@ -256,12 +256,14 @@ EXPECTED: dict[str, list[str]] = {
         "different currencies are never added]"
     ],
     "validate_report_narratives": [
-        "plan/reports/2019.yaml:1:7: error: the narrative of 2018 is "
+        "plan/reports/2019.yaml:1:9: error: the narrative of 2018 is "
         "in a file named '2019.yaml' [hint: rename the file to "
         "reports/2018.yaml]",
-        "plan/reports/2019.yaml:5:3: error: goal 7 is not in the plan",
-        "plan/reports/2019.yaml:7:3: error: measure 1.2 is not in the "
+        "plan/reports/2019.yaml:6:5: error: goal 7 is not in the plan",
+        "plan/reports/2019.yaml:8:5: error: measure 1.2 is not in the "
         "plan [hint: did you mean '1.1'?]",
+        "plan/reports/2019.yaml:9:3: error: evaluation texts belong to the final report (the "
+        "whole plan period) [hint: write them in reports/2017..2020.yaml]",
     ],
     "validate_record_dates": [
         "plan/amendments.yaml:3:11: error: amendment a-old adopted on 2015-12-31, before 2016-01-01 [hint: dates run from the year before the plan period starts, up to today]",
@@ -282,6 +284,53 @@ EXPECTED: dict[str, list[str]] = {
         "plan/translations/sr.yaml:16:3: error: unit hr-divison is not in the plan [hint: did you mean 'hr-division'?]",
     ],
 }
+
+
+# the checks of structured indicators, tbd deadlines and the successor's record
+BROKEN.update(
+    {
+        "validate_measure_progress": measure(
+            M.replace(
+                "title: First measure\n",
+                "title: First measure\nindicators:\n  - text: Share trained\n    unit: percent\n"
+                'progress:\n  - date: 2018-06-01\n    values:\n      Share trained: "120"\n'
+                '      Share trainde: "5"\n  - date: 2018-03-01\n    values:\n'
+                '      Share trained: "40"\n',
+            )
+        ),
+        "validate_deadlines_set": measure(M.replace("    due: continuous", "    due: tbd")),
+        "validate_successor": {
+            **minimal_files(),
+            "successor.yaml": 'plan: 2021-2025\nas_of: 2020-12-31\ncarried:\n  "1.1.1": "1.1.1"\n'
+            '  "1.1.9": "1.1.1"\n',
+        },
+    }
+)
+EXPECTED.update(
+    {
+        "validate_measure_progress": [
+            "plan/goal-1/measure-1.1.yaml:9:22: error: value of 'Share trained' (measure 1.1, "
+            "percent): '120' is not a percent (write a number from 0 to 100)",
+            "plan/goal-1/measure-1.1.yaml:10:7: error: 'Share trainde' is not an indicator of "
+            "measure 1.1 [hint: did you mean 'Share trained'?]",
+            "plan/goal-1/measure-1.1.yaml:11:11: error: progress entry of 2018-03-01 comes after "
+            "one of 2018-06-01 [hint: keep progress entries in date order, oldest first]",
+        ],
+        "validate_deadlines_set": [
+            "plan/goal-1/measure-1.1.yaml:14:10: warning: set a deadline for 1.1.2 (it is tbd) "
+            "[hint: write one of: 2018-12-31 (day), 2018-07 (month), 2018-Q4 (quarter), 2018 "
+            "(year), 2017-03-28..2017-03-30 (range), 2020.. (open-ended), continuous, yearly 11 / "
+            "yearly 03-31 (each year), 2y after EVENT (relative), EVENT..EVENT (bounded by "
+            "events), by EVENT (set by an event), tbd (to be determined: a warning until it is "
+            "set)]",
+        ],
+        "validate_successor": [
+            "plan/successor.yaml:5:3: error: activity 1.1.9 is not in the plan [hint: did you "
+            "mean '1.1.2' or '1.1.1'?]",
+            "plan/successor.yaml:5:12: error: 1.1.9 and 1.1.1 are both carried to 1.1.1",
+        ],
+    }
+)
 
 
 def test_every_check_has_a_case():

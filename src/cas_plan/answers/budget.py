@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from cas_plan.answers.groupings import CODE_FIELDS, NOT_CLASSIFIED
 from cas_plan.answers.records import BudgetRecord, SpentLine, SpentTotal
 from cas_plan.core.loader import Plan
 from cas_plan.core.model import Amount, Funding
@@ -29,6 +30,7 @@ NOT_SUMMED = (
     "external",
     "not_stated",
 )
+"""Why an activity's funds are not in the sums, in the order every output lists them."""
 
 
 @dataclass(frozen=True)
@@ -108,10 +110,28 @@ def _groups(
         units = unit_names_by_id(plan.units)
         ids = sorted({u for activity in cell.activities for u in units_of.get(activity, [])})
         return {u: units.get(u, u) for u in ids} or {"(no unit named)": "(no unit named)"}
+    if by in CODE_FIELDS:
+        return {code_of(amount, by): ""}
     source = (
         amount.source or "; ".join(cell.funding.sources if cell.funding else []) or "not stated"
     )
     return {source: ""}
+
+
+def code_of(amount: Amount, by: str) -> str:
+    """The amount's budget classification code that `by` sums by, or NOT_CLASSIFIED."""
+    codes = amount.classification
+    code: str | None = getattr(codes, CODE_FIELDS[by]) if codes else None
+    return code or NOT_CLASSIFIED
+
+
+def _spent_codes(view: ActivityView, currency: str, by: str) -> dict[str, str]:
+    """Spending has no code of its own: it takes the code of the activity's amounts in its
+    currency when they all have the same one, else it is not classified."""
+    funding = view.funds.value
+    amounts = [a for a in (funding.amounts if funding else []) if a.amount.currency == currency]
+    codes = {code_of(amount, by) for amount in amounts}
+    return {codes.pop() if len(codes) == 1 else NOT_CLASSIFIED: ""}
 
 
 def _units_of(views: Sequence[ActivityView]) -> dict[str, list[str]]:
@@ -188,6 +208,8 @@ def _add_spent(plan: Plan, result: Budget, units_of: dict[str, list[str]]) -> No
                     groups = {u: units.get(u, u) for u in ids} or {
                         "(no unit named)": "(no unit named)"
                     }
+                elif result.by in CODE_FIELDS:
+                    groups = _spent_codes(view, spending.amount.currency, result.by)
                 else:
                     groups = {spending.source or "not stated": ""}
                 money = spending.amount
@@ -326,3 +348,113 @@ def budget_record(result: Budget) -> BudgetRecord:
         "spent": spent_lines,
         "spent_totals": spent_totals(spent_lines),
     }
+
+
+@dataclass
+class PeriodFunds:
+    """Indicative funds over a run of years beside the spending of each year, per group (goal
+    or measure) and currency: an amount of one of the years, an annual amount once for each
+    year, and an amount for the whole plan period when the run is the whole plan period; the
+    amounts left out are kept to say how many."""
+
+    by: str
+    years: tuple[int, ...]
+    whole_period: bool
+    indicative: dict[tuple[str, str], Decimal] = field(default_factory=dict)
+    spent: dict[tuple[str, str, int], Decimal] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+    left_out: list[dict[str, Any]] = field(default_factory=list)
+
+    def counted(self, amount: Amount) -> Decimal | None:
+        """How much of an amount falls in the years (None: none of it)."""
+        if amount.annual:
+            return amount.amount.amount * len(self.years)
+        if amount.year is None:
+            return amount.amount.amount if self.whole_period else None
+        return amount.amount.amount if amount.year in self.years else None
+
+    def lines(self) -> list[dict[str, Any]]:
+        """Per group and currency: the indicative amount, the spending of each year (None: no
+        amount) and their sum, as exact decimal strings."""
+        keys = {(g, c) for g, c in self.indicative} | {(g, c) for g, c, _ in self.spent}
+        return [
+            self._line(group, currency)
+            for group, currency in sorted(keys, key=lambda k: (id_sort_key(k[0]), k[1]))
+        ]
+
+    def totals(self) -> list[dict[str, Any]]:
+        """The lines summed per currency (currencies never added to each other)."""
+        out: dict[str, dict[str, Any]] = {}
+        for line in self.lines():
+            total = out.setdefault(
+                line["currency"],
+                {
+                    "currency": line["currency"],
+                    "indicative": None,
+                    "spent_by_year": [None] * len(self.years),
+                },
+            )
+            total["indicative"] = _plus(total["indicative"], line["indicative"])
+            total["spent_by_year"] = [
+                _plus(a, b)
+                for a, b in zip(total["spent_by_year"], line["spent_by_year"], strict=True)
+            ]
+        return [self._summed(out[currency]) for currency in sorted(out)]
+
+    def _line(self, group: str, currency: str) -> dict[str, Any]:
+        indicative = self.indicative.get((group, currency))
+        by_year = [self.spent.get((group, currency, year)) for year in self.years]
+        return self._summed(
+            {
+                "group": group,
+                "name": self.names.get(group, group),
+                "currency": currency,
+                "indicative": None if indicative is None else str(indicative),
+                "spent_by_year": [None if x is None else str(x) for x in by_year],
+            }
+        )
+
+    @staticmethod
+    def _summed(line: dict[str, Any]) -> dict[str, Any]:
+        spent = None
+        for value in line["spent_by_year"]:
+            spent = _plus(spent, value)
+        return {**line, "spent": spent}
+
+
+def _plus(total: str | None, value: str | None) -> str | None:
+    if value is None:
+        return total
+    return str(Decimal(total or 0) + Decimal(value))
+
+
+def period_funds(plan: Plan, by: str, years: Sequence[int], whole_period: bool) -> PeriodFunds:
+    """Indicative funds over the years beside the spending of each year, by goal or measure
+    (each funds cell counted once, `of_which` and `counted_under` amounts not added)."""
+    result = PeriodFunds(by, tuple(years), whole_period)
+    units_of = _units_of(plan.views)
+    for cell in funds_cells(plan.views):
+        for amount in cell.funding.amounts if cell.funding else []:
+            if not summed(amount):
+                continue
+            counted = result.counted(amount)
+            if counted is None:
+                result.left_out.append({"activity": cell.written_on, "basis": basis(amount)})
+                continue
+            for group, name in _groups(plan, cell, amount, by, units_of).items():
+                key = (group, amount.amount.currency)
+                result.names[group] = name
+                result.indicative[key] = result.indicative.get(key, Decimal(0)) + counted
+    names = {g.model.id: g.model.title for g in plan.goals} | {
+        m.model.id: m.model.title for m in plan.measures
+    }
+    for view in plan.views:
+        group = view.goal_id if by == "goal" else view.measure_id
+        for entry in view.entries:
+            for spending in entry.spent:
+                if spending.year not in result.years:
+                    continue
+                spent = (group, spending.amount.currency, spending.year)
+                result.names.setdefault(group, names.get(group, group))
+                result.spent[spent] = result.spent.get(spent, Decimal(0)) + spending.amount.amount
+    return result

@@ -46,7 +46,7 @@ def cell_content(value: object) -> CellContent:
     if isinstance(value, Deadline):
         return CellContent("stated", value.as_written, deadline=value.when)
     if isinstance(value, Indicators):
-        return CellContent("stated", value.as_written, tuple(value.items))
+        return CellContent("stated", value.as_written, tuple(value.texts))
     if isinstance(value, Responsibility):
         units = tuple(entry.unit for entry in value.units)
         return CellContent("stated", value.as_written, unit_ids=units)
@@ -90,8 +90,15 @@ def cell_text(
     money: Callable[[Money], str],
     deadline: Callable[[DeadlineSpec], str],
 ) -> str:
-    """The cell in a line: the source's own words where it has them (white space folded),
-    else its values (`values_text`)."""
-    if content.state == "stated" and content.as_written:
+    """The cell in a line: a deadline, units and amounts in the surface's own words (the
+    source's spelling of them is English), texts (a title, the indicators) as the source words
+    them (white space folded); a cell with neither, its source words if any."""
+    worded = (
+        content.deadline is not None
+        or bool(content.unit_ids)
+        or bool(content.amounts)
+        or content.no_extra_cost
+    )
+    if content.state == "stated" and content.as_written and not worded:
         return " ".join(content.as_written.split())
     return values_text(content, words, names, money, deadline)

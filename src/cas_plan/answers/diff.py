@@ -5,8 +5,9 @@ reported for every activity whose deadline (or unit, or funds) moved, saying whi
 Amendments are reported with their decision; progress is history: entries added at the end are
 news (corrections said to be corrections), an entry edited or removed is flagged. Changes to the
 plan's other files (plan.yaml, organization.yaml, events.yaml, amendments.yaml, the
-translations) are reported item by item. Changes are typed values holding what the plan holds (a
-cell's model, a progress entry, a file's item); output/ says them in words, Markdown or JSON.
+translations) are reported item by item, and the coordinator's report narratives section by
+section (added, edited, removed). Changes are typed values holding what the plan holds (a cell's
+model, a progress entry, a file's item); output/ says them in words, Markdown or JSON.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pydantic import BaseModel
 from cas_plan.core import layout
 from cas_plan.core.diagnostics import Diagnostic
 from cas_plan.core.loader import LoadResult, Plan
-from cas_plan.core.model import ProgressEntry
+from cas_plan.core.model import CRITERIA, NARRATIVE_LANGUAGES, ProgressEntry, ReportNarrative
 from cas_plan.core.status import NOT_REPORTED
 from cas_plan.core.translations import file_translations
 from cas_plan.core.views import CELLS, ActivityView, id_sort_key, status_on
@@ -40,6 +41,7 @@ KINDS = (
     "indicators",
     "funds",
     "plan_file",
+    "narrative",
 )
 
 
@@ -223,6 +225,49 @@ def _translation_changes(base: Plan, head: Plan) -> list[Change]:
     return changes
 
 
+def _narrative_sections(narrative: ReportNarrative | None) -> dict[tuple[str, str], str]:
+    """A narrative's texts by (language, section): 'executive summary', 'goal 1', 'measure
+    1.1', 'evaluation: relevance'."""
+    out: dict[tuple[str, str], str] = {}
+    for lang in NARRATIVE_LANGUAGES:
+        text = narrative.texts(lang) if narrative else None
+        if text is None:
+            continue
+        if text.executive_summary:
+            out[(lang, "executive summary")] = text.executive_summary
+        for kind, texts in (("goal", text.goals), ("measure", text.measures)):
+            for identifier in sorted(texts, key=id_sort_key):
+                out[(lang, f"{kind} {identifier}")] = texts[identifier]
+        for key in CRITERIA:
+            found = next((value for k, value in text.evaluation.items() if k == key), None)
+            if found:
+                out[(lang, f"evaluation: {key}")] = found
+    return out
+
+
+def _narratives(base: Plan, head: Plan) -> list[Change]:
+    """The coordinator's texts added, edited or removed: the file (its period), the language
+    and the section of each."""
+    old = {r.model.period: r.model for r in base.reports}
+    new = {r.model.period: r.model for r in head.reports}
+    changes = []
+    for period in sorted(old.keys() | new.keys()):
+        before, after = _narrative_sections(old.get(period)), _narrative_sections(new.get(period))
+        for lang, section in sorted(before.keys() | after.keys(), key=_section_order):
+            was, now = before.get((lang, section)), after.get((lang, section))
+            if was != now:
+                where = f"{layout.report_file(period)} ({lang})"
+                changes.append(Change("narrative", where, section, was, now))
+    return changes
+
+
+def _section_order(key: tuple[str, str]) -> tuple[int, int, tuple[int, ...], str]:
+    lang, section = key
+    kind, _, rest = section.partition(" ")
+    rank = {"executive": 0, "goal": 1, "measure": 2}.get(kind, 3)
+    return (NARRATIVE_LANGUAGES.index(lang), rank, id_sort_key(rest), section)
+
+
 def diff_plans(base: LoadResult, head: LoadResult, base_label: str, head_label: str) -> PlanDiff:
     result = PlanDiff(base_label, head_label, _problems(base), _problems(head))
     if not result.loaded:
@@ -239,4 +284,5 @@ def diff_plans(base: LoadResult, head: LoadResult, base_label: str, head_label: 
     for identifier in sorted(old.keys() & new.keys(), key=id_sort_key):
         result.changes.extend(_compare(old[identifier], new[identifier], head.plan))
     result.changes.extend(c for c in _plan_files(base.plan, head.plan) if c.kind == "plan_file")
+    result.changes.extend(_narratives(base.plan, head.plan))
     return result

@@ -10,13 +10,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from cas_plan.answers.statuses import occurrence_standing, standing
 from cas_plan.core.deadlines import Continuous, DeadlineSpec, OpenEnded, Yearly, span
 from cas_plan.core.loader import Plan
 from cas_plan.core.model import Deadline, Unit
 from cas_plan.core.organization import Organization, leads, responsible_unit_ids
 from cas_plan.core.periods import Period
-from cas_plan.core.status import NOT_REPORTED
-from cas_plan.core.views import ActivityView, id_sort_key, status_on
+from cas_plan.core.views import ActivityView, id_sort_key
 
 
 def event_dates(plan: Plan) -> dict[str, dt.date]:
@@ -27,12 +27,12 @@ def event_dates(plan: Plan) -> dict[str, dt.date]:
 
 
 def status_record(view: ActivityView, as_of: dt.date) -> tuple[str, str | None]:
-    if view.cancelled:
+    """The activity's status on the date and the day of the entry it comes from (a parent
+    without entries of its own: from its sub-activities, `statuses.standing`)."""
+    found = standing(view.activity, as_of)
+    if found.status == "cancelled":
         return "cancelled", None
-    entry = status_on(view.entries, as_of)
-    if entry is None:
-        return NOT_REPORTED, None
-    return entry.status, entry.date.isoformat()
+    return found.status, found.since.isoformat() if found.since else None
 
 
 # --- what is due --------------------------------------------------------------------------------
@@ -103,17 +103,9 @@ def runs_in(spec: DeadlineSpec, high: dt.date) -> bool:
 
 def occurrence_status(view: ActivityView, day: dt.date | None, as_of: dt.date) -> str:
     """The status of one occurrence on `as_of`: the latest entry on or before it; for a yearly
-    deadline, the latest entry of the occurrence's own year (each year is reported anew)."""
-    if view.cancelled:
-        return "cancelled"
-    entries = [e for e in view.entries if e.date <= as_of]
-    overall = status_on(entries, as_of)
-    if overall is not None and overall.status == "cancelled":
-        return "cancelled"
-    if day is not None and view.due.value is not None and isinstance(view.due.value.when, Yearly):
-        entries = [e for e in entries if e.date.year == day.year]
-    latest = status_on(entries, as_of)
-    return latest.status if latest else NOT_REPORTED
+    deadline, the latest entry of the occurrence's own year (each year is reported anew); a
+    parent without entries of its own, from its sub-activities (`statuses.standing`)."""
+    return occurrence_standing(view, day, as_of).status
 
 
 def due_rows(plan: Plan, query: DueQuery) -> list[DueRow]:

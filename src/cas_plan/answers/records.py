@@ -12,10 +12,19 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, Literal, TypedDict
 
 from cas_plan.answers.cells import CellWords, cell_content, values_text
+from cas_plan.answers.indicators import (
+    IndicatorRecord,
+    activity_indicators,
+    end_year,
+    measure_indicators,
+)
 from cas_plan.answers.queries import DueRow, UnitLine, WhoRow, event_dates, status_record
+from cas_plan.answers.reporting import ReportDeadline
+from cas_plan.answers.statuses import days_late, last_day, standing
 from cas_plan.core.deadlines import DeadlineSpec, events_of, span
 from cas_plan.core.errors import UsageError
 from cas_plan.core.history import amendments_by_id, cell_changes
+from cas_plan.core.lineage import carried_to
 from cas_plan.core.loader import Plan
 from cas_plan.core.model import (
     Amount,
@@ -114,6 +123,29 @@ class DueRecord(ActivityRecord):
     overdue: bool
 
 
+class ReportDeadlineRecord(TypedDict):
+    """One object of `casplan due --reports --format json`: a report the coordinator owes."""
+
+    kind: str  # half, year or final
+    period: str  # as `report --period` spells it: 2018-H1, 2018, 2017..2020
+    first_day: str
+    last_day: str
+    due: str
+
+
+def report_deadline_records(deadlines: Sequence[ReportDeadline]) -> list[ReportDeadlineRecord]:
+    return [
+        ReportDeadlineRecord(
+            kind=d.kind,
+            period=d.period.text,
+            first_day=d.period.start.isoformat(),
+            last_day=d.period.end.isoformat(),
+            due=d.due.isoformat(),
+        )
+        for d in deadlines
+    ]
+
+
 class ActivityShow(ActivityRecord):
     kind: Literal["activity"]
     goal_title: str | None
@@ -126,6 +158,11 @@ class ActivityShow(ActivityRecord):
     history: list[CellValue]
     added_by: str | None
     cancelled_by: str | None
+    indicator_series: list[IndicatorRecord]
+    carried_from: str | None
+    carried_to: str | None
+    days_late: int | None  # completed after its deadline (a deadline of one day): by how many days
+    rolled_up: bool  # the status comes from the sub-activities (no entries of its own)
 
 
 class MeasureActivity(TypedDict):
@@ -146,6 +183,10 @@ class MeasureShow(TypedDict):
     title_as_written: str | None
     file: str
     activities: list[MeasureActivity]
+    type: str | None
+    regulations: list[str]
+    funding_source: str | None
+    indicator_series: list[IndicatorRecord]
 
 
 class GoalMeasure(TypedDict):
@@ -527,6 +568,7 @@ def show_record(plan: Plan, identifier: str, as_of: dt.date, say: Say) -> ShowRe
     by_id = {v.id: v for v in views}
     if identifier in by_id:
         view = by_id[identifier]
+        found = standing(view.activity, as_of)
         record = activity_record(
             view, plan.units, event_dates(plan), as_of, plan.relative(view.path), say
         )
@@ -545,6 +587,11 @@ def show_record(plan: Plan, identifier: str, as_of: dt.date, say: Say) -> ShowRe
             history=cell_history(plan, view),
             added_by=view.activity.added_by,
             cancelled_by=view.activity.cancelled_by,
+            indicator_series=activity_indicators(plan, view, as_of),
+            carried_from=view.activity.carried_from,
+            carried_to=carried_to(plan, view.id),
+            days_late=days_late(found, last_day(view, event_dates(plan))),
+            rolled_up=found.rolled_up,
         )
     if identifier in measures:
         measure = measures[identifier]
@@ -569,6 +616,10 @@ def show_record(plan: Plan, identifier: str, as_of: dt.date, say: Say) -> ShowRe
                 for v in views
                 if v.measure_id == identifier
             ],
+            type=measure.model.type,
+            regulations=list(measure.model.regulations),
+            funding_source=measure.model.funding_source,
+            indicator_series=measure_indicators(measure.model, as_of, end_year(plan)),
         )
     if identifier in goals:
         goal = goals[identifier]

@@ -15,12 +15,24 @@ from cas_plan.l10n.languages import Language
 
 @app.command()
 def report(
-    year: Annotated[int, typer.Option("--year", help="The reporting year.", show_default=False)],
+    period: Annotated[
+        str | None,
+        typer.Option(
+            "--period",
+            help="The reporting period: a half-year (2018-H1), a year (2018) or the whole plan "
+            "period (2017..2020: the final report; the default once the plan has ended).",
+            show_default=False,
+        ),
+    ] = None,
+    year: Annotated[
+        int | None,
+        typer.Option("--year", help="The reporting year (--period YEAR).", show_default=False),
+    ] = None,
     as_of: Annotated[
         str | None,
         typer.Option(
             "--as-of",
-            help="Take the state on this date (default: the last day of the year).",
+            help="Take the state on this day of the period (default: its last day).",
             show_default=False,
         ),
     ] = None,
@@ -43,27 +55,22 @@ def report(
     strict: Annotated[
         bool,
         typer.Option(
-            "--strict", help="Fail when the coordinator's narrative (reports/YEAR.yaml) is missing."
+            "--strict",
+            help="Fail when the coordinator's narrative (reports/PERIOD.yaml) is missing or "
+            "incomplete in the language.",
         ),
     ] = False,
     plan: PlanDir = None,
     no_validate: NoValidate = False,
     no_cache: NoCache = False,
 ) -> None:
-    """The yearly implementation report, as Markdown, HTML or Word (docx)."""
+    """The implementation report of a half-year, a year or the whole plan period (the final
+    report), as Markdown, HTML or Word (docx)."""
     from cas_plan.commands import report as command
 
+    ask = command.ReportAsk(period, year, as_of, template, output_format, lang)
     finish(
-        lambda: command.report(
-            options(plan, no_validate, no_cache),
-            year,
-            as_of,
-            template,
-            output_format,
-            lang,
-            out=out,
-            strict=strict,
-        )
+        lambda: command.report(options(plan, no_validate, no_cache), ask, out=out, strict=strict)
     )
 
 

@@ -16,6 +16,7 @@ from cas_plan.commands.choices import (
     ShowFormat,
     UnitsFormat,
     ValidateFormat,
+    ValidateProfile,
     WhoFormat,
 )
 from cas_plan.core.status import StatusFilter
@@ -38,6 +39,16 @@ def validate(
         bool, typer.Option("--codeowners", help="Also fail when .github/CODEOWNERS is out of date.")
     ] = False,
     as_of: AsOf = None,
+    profile: Annotated[
+        ValidateProfile | None,
+        typer.Option(
+            "--profile",
+            help="Also report, as warnings, what a profile requires: law-2018, what the Law on "
+            "the Planning System asks of a plan adopted under it (default: the plan's own "
+            "'profile' in plan.yaml, else none).",
+            show_default=False,
+        ),
+    ] = None,
     no_cache: NoCache = False,
 ) -> None:
     """Check every file of the plan and the references between them."""
@@ -45,7 +56,12 @@ def validate(
 
     finish(
         lambda: command.validate(
-            options(plan, no_cache=no_cache), output_format, strict, check_codeowners, as_of
+            options(plan, no_cache=no_cache),
+            output_format,
+            strict,
+            check_codeowners,
+            as_of,
+            profile,
         )
     )
 
@@ -78,11 +94,9 @@ def list_activities(
 @app.command()
 def due(
     before: Annotated[
-        str,
-        typer.Option(
-            "--before", help="Deadlines on or before this date (YYYY-MM-DD).", show_default=False
-        ),
-    ],
+        str | None,
+        typer.Option("--before", help="Deadlines on or before this date.", show_default=False),
+    ] = None,
     after: Annotated[
         str | None,
         typer.Option(
@@ -128,6 +142,9 @@ def due(
             help="Also list the continuous and open-ended activities, in a section of their own.",
         ),
     ] = False,
+    reports: Annotated[
+        bool, typer.Option("--reports", help="The reports on the plan and when each is due.")
+    ] = False,
     as_of: AsOf = None,
     output_format: Annotated[
         DueFormat, typer.Option("--format", help="How to print (xlsx needs --out).")
@@ -137,11 +154,12 @@ def due(
     no_validate: NoValidate = False,
     no_cache: NoCache = False,
 ) -> None:
-    """What falls due in a window, by unit, goal, measure, status."""
+    """What falls due in a window, by unit, goal, measure, status; with --reports, the
+    reports on the plan and the day each is due to the Government."""
     from cas_plan.commands import queries as command
 
     asked = command.DueOptions(
-        before, after, owner, goal, measure, status, overdue, continuous, as_of
+        before, after, owner, goal, measure, status, overdue, continuous, as_of, reports
     )
     finish(
         lambda: command.due(

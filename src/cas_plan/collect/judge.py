@@ -23,6 +23,7 @@ from cas_plan.collect.csv import read_collect_csv
 from cas_plan.collect.read import read_collect_workbook
 from cas_plan.collect.sheet import CollectRead, CollectRow
 from cas_plan.collect.workbooks import plan_identity, plan_text_digest
+from cas_plan.core.indicators import value_message
 from cas_plan.core.loader import Plan
 from cas_plan.core.money import ISO_4217, Money
 from cas_plan.core.organization import Organization, leads, responsible_unit_ids
@@ -59,7 +60,7 @@ def read_filled(path: Path, shown: str) -> CollectRead:
 
 def entry_key(
     day: dt.date,
-    status: str,
+    status: str | None,
     note: str | None,
     values: Mapping[str, str],
     evidence: Sequence[str],
@@ -199,9 +200,10 @@ def status_of(row: CollectRow, statuses: Statuses) -> tuple[str | None, list[str
 def indicator_values(
     row: CollectRow, view: ActivityView
 ) -> tuple[tuple[tuple[str, str], ...], list[str]]:
-    """The row's values by indicator number; a value past the activity's indicators is a
-    problem."""
-    count = len(view.indicator_texts)
+    """The row's values by indicator number; a value past the activity's indicators, or one
+    its indicator's unit does not admit (in `validate`'s words), is a problem."""
+    items = view.indicators.value.items if view.indicators.value else []
+    count = len(items)
     values: list[tuple[str, str]] = []
     problems = []
     for number, value in sorted(row.values.items()):
@@ -210,6 +212,12 @@ def indicator_values(
                 f"{row.at(f'value{number}')}: {view.id} has {plural(count, 'indicator', 'en')}, "
                 f"so there is no value {number}; leave the cell empty"
             )
+            continue
+        item = items[number - 1]
+        unit = item.unit
+        problem = value_message(view.id, item.text, unit, value) if unit else None
+        if problem is not None:
+            problems.append(f"{row.at(f'value{number}')}: {problem}")
         else:
             values.append((str(number), value))
     return tuple(values), problems

@@ -72,6 +72,7 @@ class CollectActivity:
     status: str
     status_date: date | None
     latest_note: str
+    indicator_units: Sequence[str | None] = ()  # each indicator's unit, for its value's check
 
 
 @dataclass(frozen=True)

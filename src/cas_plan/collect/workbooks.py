@@ -70,6 +70,9 @@ def collect_activity(
         status=latest.status if latest else "",
         status_date=latest.date if latest else None,
         latest_note=(latest.note or "") if latest else "",
+        indicator_units=[item.unit for item in view.indicators.value.items]
+        if view.indicators.value
+        else [],
     )
 
 

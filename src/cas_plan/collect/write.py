@@ -48,7 +48,7 @@ from cas_plan.output.xlsx import (
     workbook_bytes,
 )
 
-ValidationKind = Literal["list", "date", "decimal"]
+ValidationKind = Literal["list", "date", "decimal", "whole"]
 
 OPEN_FILL = PatternFill(fill_type="solid", start_color="FFFFF2CC", end_color="FFFFF2CC")
 UNUSED_FILL = PatternFill(fill_type="solid", start_color="FFBFBFBF", end_color="FFBFBFBF")
@@ -157,6 +157,7 @@ def fill_activities(
     statuses = list(labels.values())
     if activities:
         add_validations(ws, position, last, statuses, currencies, said)
+        add_value_validations(ws, activities, position, said)
     shown = [labels.get(activity.status, activity.status) for activity in activities]
     widths = fitted_widths(activities, shown, headers, statuses, currencies)
     for column, width in enumerate(widths, start=1):
@@ -220,6 +221,8 @@ def fill_activity_row(
             cell.number_format = DATE_FORMAT
         elif key == "spent":
             cell.number_format = decimal_format(AMOUNT_PLACES)
+        elif value_unit(activity, key) in NUMERIC_UNITS:
+            cell.number_format = "General"  # a number, which the value's check admits
         else:
             cell.number_format = TEXT_FORMAT
 
@@ -264,6 +267,55 @@ def add_validations(
     check("decimal", "spent", said["valid.amount"], operator="greaterThanOrEqual", formula1="0")
     if currencies:
         check("list", "currency", said["valid.currency"], formula1="casplan_currencies")
+
+
+NUMERIC_UNITS = ("number", "percent", "count")
+
+
+def value_unit(activity: CollectActivity, key: str) -> str | None:
+    """The unit of the indicator a value column holds for the activity (None: no unit)."""
+    if not key.startswith("value"):
+        return None
+    number = int(key.removeprefix("value"))
+    units = activity.indicator_units
+    return units[number - 1] if number <= len(units) else None
+
+
+def add_value_validations(
+    ws: Worksheet,
+    activities: Sequence[CollectActivity],
+    position: Mapping[str, int],
+    said: Mapping[str, str],
+) -> None:
+    """Each value cell checked for its indicator's unit: a percent is a decimal from 0 to 100,
+    a count a whole number of 0 or more, a number any decimal, yes/no one of the list. Pasting
+    bypasses them, so `import` checks again with `validate`'s words."""
+    cells: dict[str, list[str]] = {}
+    for row, activity in enumerate(activities, start=2):
+        for key, column in position.items():
+            unit = value_unit(activity, key)
+            if unit in (*NUMERIC_UNITS, "yes_no"):
+                cells.setdefault(str(unit), []).append(f"{get_column_letter(column)}{row}")
+    yes_no = f'"{said["indicator_yes"]},{said["indicator_no"]}"'
+    rules: dict[str, tuple[ValidationKind, dict[str, str]]] = {
+        "percent": ("decimal", {"operator": "between", "formula1": "0", "formula2": "100"}),
+        "count": ("whole", {"operator": "greaterThanOrEqual", "formula1": "0"}),
+        "number": ("decimal", {"operator": "between", "formula1": "-1E+15", "formula2": "1E+15"}),
+        "yes_no": ("list", {"formula1": yes_no}),
+    }
+    for unit, (kind, rule) in rules.items():
+        if unit not in cells:
+            continue
+        validation = DataValidation(
+            type=kind,
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle=said["tool"],
+            error=said[f"valid.{unit}"],
+            **rule,  # type: ignore[arg-type]
+        )
+        validation.add(" ".join(cells[unit]))
+        ws.add_data_validation(validation)
 
 
 def excel_serial(day: date) -> int:

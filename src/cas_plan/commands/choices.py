@@ -11,6 +11,12 @@ class ValidateFormat(StrEnum):
     GITHUB = "github"
 
 
+class ValidateProfile(StrEnum):
+    """What `validate --profile` adds to the plan's own checks (core/law.py)."""
+
+    LAW_2018 = "law-2018"
+
+
 class ListFormat(StrEnum):
     TABLE = "table"
     JSON = "json"

@@ -65,7 +65,8 @@ def nothing_written() -> Iterator[None]:
     except UnfinishedWrite:
         raise
     except CasplanError as exc:
-        exc.message += "; nothing was written"
+        if not exc.message.endswith("nothing was written"):  # (init's refusals say it already)
+            exc.message += "; nothing was written"
         raise
     except OSError as exc:
         problem = system_problem(exc)
@@ -129,7 +130,7 @@ def write_xlsx(out: Path, sheets: Sequence[Any], title: str) -> Outcome:
 
 
 def load_checked(
-    options: PlanOptions, as_of: dt.date, *, shown: str | None = None
+    options: PlanOptions, as_of: dt.date, *, shown: str | None = None, profile: str | None = None
 ) -> tuple[LoadResult, Path, str]:
     from cas_plan.core.checks import check_plan
     from cas_plan.core.loader import directory_listing
@@ -140,6 +141,7 @@ def load_checked(
         shown if shown is not None else shown_root,
         as_of,
         use_cache=not options.no_cache,
+        profile=profile,
     )
     return result, root, shown_root
 

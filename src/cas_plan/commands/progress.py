@@ -33,7 +33,7 @@ def parse_values(values: Sequence[str]) -> tuple[tuple[str, str], ...]:
 
 @dataclass(frozen=True)
 class ProgressOptions:
-    status: Status
+    status: Status | None
     date: str | None = None
     note: str | None = None
     values: Sequence[str] = ()
@@ -69,10 +69,19 @@ def progress_request(activity: str, asked: ProgressOptions, today: dt.date) -> P
             raise UsageError(f"--spent: {exc}") from None
     if asked.spent_source and not asked.spent:
         raise UsageError("--spent-source: goes with --spent")
+    measure = activity.count(".") == 1  # a measure's id: values of its own indicators
+    if measure and asked.status is not None:
+        raise UsageError("--status: a measure has no status of its own (its activities have)")
+    if measure and (asked.spent or asked.corrects):
+        raise UsageError("--spent, --corrects: go with an activity, not a measure")
+    if measure and not asked.values:
+        raise UsageError("--value: a measure's entry records values of its indicators")
+    if not measure and asked.status is None:
+        raise UsageError("--status: an activity's entry says its status; give --status")
     return ProgressRequest(
         activity,
         parse_date(asked.date, "--date", today),
-        Status(asked.status).value,  # a plain string for the YAML writer
+        None if asked.status is None else Status(asked.status).value,  # plain text for YAML
         asked.note,
         parse_values(asked.values),
         tuple(checked_value(Evidence, item, "--evidence") for item in asked.evidence),
@@ -95,6 +104,7 @@ def progress(options: PlanOptions, activity: str, asked: ProgressOptions) -> Out
         with PlanEdit.begin(root, shown, today, "progress") as edit:
             add_entries(edit, [request])
             [written] = edit.finish(refused="the entry")
-    lines = [f"{written.shown}: added a progress entry to {activity}:"]
+    what = f"measure {activity}" if activity.count(".") == 1 else activity
+    lines = [f"{written.shown}: added a progress entry to {what}:"]
     lines += [f"+{line}" for line in written.added_lines]
     return Outcome(lines_text(lines), warnings_text(edit.warnings))

@@ -31,7 +31,10 @@ from cas_plan.core.errors import UsageError
 from cas_plan.core.status import StatusFilter
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from cas_plan.answers.queries import DueQuery
+    from cas_plan.answers.records import ReportDeadlineRecord
     from cas_plan.core.loader import Plan
     from cas_plan.output.terminal import Screen
 
@@ -65,7 +68,7 @@ def list_activities(
 
 @dataclass(frozen=True)
 class DueOptions:
-    before: str
+    before: str | None
     after: str | None = None
     owner: str | None = None
     goal: str | None = None
@@ -74,12 +77,15 @@ class DueOptions:
     overdue: bool = False
     continuous: bool = False
     as_of: str | None = None
+    reports: bool = False
 
 
 def due_window(asked: DueOptions) -> DueQuery:
     """The due query the options ask, before the plan is read (dates and status checked)."""
     from cas_plan.answers.queries import DueQuery
 
+    if asked.before is None:
+        raise UsageError("Missing option '--before'.")
     before = parse_date(asked.before, "--before")
     after = parse_date(asked.after, "--after") if asked.after else None
     if after and after > before:
@@ -118,9 +124,12 @@ def due(
     screen: Screen,
     out: Path | None = None,
 ) -> Outcome:
-    """What falls due in a window, by unit, goal, measure, status."""
+    """What falls due in a window, by unit, goal, measure, status; or (`--reports`) the
+    reports the coordinator owes."""
     from cas_plan.answers.queries import due_rows
 
+    if asked.reports:
+        return due_reports(options, asked, output_format, screen, out)
     target = xlsx_target(output_format, out, options)
     window = due_window(asked)  # a bad option value is reported before the plan is read
     plan = load_for_query(options, window.as_of)
@@ -154,6 +163,79 @@ def due(
     from cas_plan.output.terminal import draw, print_due
 
     return Outcome(draw(screen, lambda console: print_due(console, rows, names, say)))
+
+
+def due_reports(
+    options: PlanOptions,
+    asked: DueOptions,
+    output_format: DueFormat,
+    screen: Screen,
+    out: Path | None = None,
+) -> Outcome:
+    """`due --reports`: the reporting calendar (each report, its period and the day it is due
+    to the Government), due on or after --after and on or before --before when given."""
+    from cas_plan.answers.records import report_deadline_records
+    from cas_plan.answers.reporting import reporting_calendar
+
+    others = {
+        "--owner": asked.owner,
+        "--goal": asked.goal,
+        "--measure": asked.measure,
+        "--status": asked.status,
+        "--overdue": asked.overdue or None,
+        "--continuous": asked.continuous or None,
+    }
+    given = [name for name, value in others.items() if value is not None]
+    if given:
+        raise UsageError(
+            f"{', '.join(given)}: not with --reports, which lists the coordinator's reports"
+        )
+    target = xlsx_target(output_format, out, options)
+    before = parse_date(asked.before, "--before") if asked.before else None
+    after = parse_date(asked.after, "--after") if asked.after else None
+    day = parse_date(asked.as_of, "--as-of")
+    plan = load_for_query(options, day)
+    records = report_deadline_records(
+        [
+            d
+            for d in reporting_calendar(plan)
+            if (before is None or d.due <= before) and (after is None or d.due >= after)
+        ]
+    )
+    return _reports_outcome(records, output_format, screen, target, plan.title or "casplan", day)
+
+
+def _reports_outcome(
+    records: list[ReportDeadlineRecord],
+    output_format: DueFormat,
+    screen: Screen,
+    target: Path | None,
+    title: str,
+    day: dt.date,
+) -> Outcome:
+    if target is not None:
+        from cas_plan.output.xlsx import reports_sheets
+
+        return write_xlsx(target, reports_sheets(records), title)
+    if output_format == "json":
+        from cas_plan.output.json import json_text
+
+        return Outcome(json_text(records))
+    if output_format == "csv":
+        from cas_plan.output.csv import reports_csv
+
+        return Outcome(reports_csv(records))
+    if output_format == "md":
+        from cas_plan.output.markdown import reports_markdown
+
+        return Outcome(reports_markdown(records))
+    if output_format == "ics":
+        from cas_plan.output.ics import reports_ics
+
+        return Outcome(reports_ics(records, title, day))
+    from cas_plan.output.terminal import draw, print_reports
+
+    return Outcome(draw(screen, lambda console: print_reports(console, records)))
 
 
 def units(options: PlanOptions, output_format: UnitsFormat, screen: Screen) -> Outcome:

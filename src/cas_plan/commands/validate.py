@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
 
-from cas_plan.commands.choices import ValidateFormat
+from cas_plan.commands.choices import ValidateFormat, ValidateProfile
 from cas_plan.commands.common import (
     Outcome,
     PlanOptions,
@@ -15,9 +14,6 @@ from cas_plan.commands.common import (
 )
 from cas_plan.core.errors import ExitCode
 
-if TYPE_CHECKING:
-    pass
-
 
 def validate(
     options: PlanOptions,
@@ -25,15 +21,17 @@ def validate(
     strict: bool,
     check_codeowners: bool,
     as_of: str | None,
+    profile: ValidateProfile | None = None,
 ) -> Outcome:
-    """Check every file of the plan and the references between them."""
+    """Check every file of the plan and the references between them (and, with a profile,
+    what it requires)."""
     if output_format is None:
         in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
         output_format = ValidateFormat.GITHUB if in_actions else ValidateFormat.TEXT
     from cas_plan.output.text import lines_text, problems_text
 
     day = parse_date(as_of, "--as-of")
-    result, root, shown = load_checked(options, day)
+    result, root, shown = load_checked(options, day, profile=profile and str(profile))
     if check_codeowners and not result.errors:
         from cas_plan.output.codeowners import codeowners_problems
 

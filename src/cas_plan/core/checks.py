@@ -9,18 +9,35 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from cas_plan.core import layout
-from cas_plan.core.deadlines import Continuous, events_of, fixed_span, read_written
+from cas_plan.core.deadlines import (
+    SPELLINGS_HELP,
+    Continuous,
+    ToBeDetermined,
+    events_of,
+    fixed_span,
+    read_written,
+)
 from cas_plan.core.diagnostics import Diagnostic, error_at, warning_at
+from cas_plan.core.errors import UsageError
+from cas_plan.core.indicators import value_message
 from cas_plan.core.loader import Listing, LoadResult, Plan, load_plan
-from cas_plan.core.model import Activity, Deadline, Funding, reporter_unit
+from cas_plan.core.model import (
+    NARRATIVE_LANGUAGES,
+    Activity,
+    Deadline,
+    Funding,
+    NarrativeText,
+    reporter_unit,
+)
 from cas_plan.core.money import parse_serbian_number
 from cas_plan.core.organization import Organization, leads
+from cas_plan.core.periods import parse_report_period
 from cas_plan.core.suggest import did_you_mean
 from cas_plan.core.translations import TextKey, file_translations, plan_texts, text_digest
 from cas_plan.core.views import CELLS, ActivityView, correction_target_index
@@ -440,7 +457,6 @@ def validate_progress(ctx: CheckContext) -> list[Diagnostic]:
     for view in ctx.views:
         activity: Activity = view.activity
         previous = None
-        indicators = view.indicator_texts
         for index, entry in enumerate(activity.progress):
             here = (*view.pointer, "progress", index)
             if previous is not None and entry.date < previous:
@@ -469,19 +485,117 @@ def validate_progress(ctx: CheckContext) -> list[Diagnostic]:
                         hint="report continuous activities per year with in_progress",
                     )
                 )
-            for key in entry.values:
-                if key not in indicators:
-                    out.append(
-                        error_at(
-                            view.path,
-                            (*here, "values", key),
-                            f"'{key}' is not an indicator of {view.id}",
-                            hint=did_you_mean(key, indicators)
-                            or f"indicators: {'; '.join(indicators) or 'none'}",
-                            at_key=True,
-                        )
-                    )
+            out += _value_problems(view.path, here, view.id, _indicator_units(view), entry.values)
             previous = entry.date
+    return out
+
+
+def _indicator_units(view: ActivityView) -> dict[str, str | None]:
+    """The activity's indicators by text, each with its unit (None: a sentence, no unit)."""
+    cell = view.indicators.value
+    return {item.text: item.unit for item in cell.items} if cell else {}
+
+
+def _value_problems(
+    path: str,
+    here: Pointer,
+    owner: str,
+    units: Mapping[str, str | None],
+    values: Mapping[str, str],
+) -> list[Diagnostic]:
+    """Values only for the owner's indicators, each one its indicator's unit admits."""
+    out = []
+    for key, value in values.items():
+        if key not in units:
+            texts = list(units)
+            out.append(
+                error_at(
+                    path,
+                    (*here, "values", key),
+                    f"'{key}' is not an indicator of {owner}",
+                    hint=did_you_mean(key, texts) or f"indicators: {'; '.join(texts) or 'none'}",
+                    at_key=True,
+                )
+            )
+            continue
+        unit = units[key]
+        problem = value_message(owner, key, unit, value) if unit is not None else None
+        if problem is not None:
+            out.append(error_at(path, (*here, "values", key), problem))
+    return out
+
+
+def validate_measure_progress(ctx: CheckContext) -> list[Diagnostic]:
+    """A measure's entries: in date order, within the plan's time, values only for the
+    measure's own indicators and in their units."""
+    out = []
+    for measure in ctx.plan.measures:
+        cell = measure.model.indicators
+        units = {item.text: item.unit for item in cell.items} if cell else {}
+        previous = None
+        for index, entry in enumerate(measure.model.progress):
+            here: Pointer = ("progress", index)
+            if previous is not None and entry.date < previous:
+                out.append(
+                    error_at(
+                        measure.path,
+                        (*here, "date"),
+                        f"progress entry of {entry.date} comes after one of {previous}",
+                        hint="keep progress entries in date order, oldest first",
+                    )
+                )
+            what = "progress entry dated"
+            problem = record_date_problem(ctx.plan, entry.date, ctx.as_of, what)
+            if problem is not None:
+                out.append(error_at(measure.path, (*here, "date"), problem[0], hint=problem[1]))
+            owner = f"measure {measure.model.id}"
+            out += _value_problems(measure.path, here, owner, units, entry.values)
+            previous = entry.date
+    return out
+
+
+def validate_deadlines_set(ctx: CheckContext) -> list[Diagnostic]:
+    """A deadline still to be determined (`tbd`) is a warning until the coordinator sets it."""
+    return [
+        warning_at(
+            view.path,
+            (*view.pointer, "due", "when"),
+            f"set a deadline for {view.id} (it is tbd)",
+            hint=SPELLINGS_HELP,
+        )
+        for view in ctx.views
+        if (due := _written_due(view)) is not None and isinstance(due.when, ToBeDetermined)
+    ]
+
+
+def validate_successor(ctx: CheckContext) -> list[Diagnostic]:
+    """successor.yaml names activities of this plan, each carried once."""
+    if ctx.plan.successor is None:
+        return []
+    successor = ctx.plan.successor
+    known = ctx.activity_ids
+    out = []
+    seen: dict[str, str] = {}
+    for old, new in successor.model.carried.items():
+        if old not in known and not ctx.broken(old):
+            out.append(
+                error_at(
+                    successor.path,
+                    ("carried", old),
+                    f"activity {old} is not in the plan",
+                    hint=did_you_mean(old, known),
+                    at_key=True,
+                )
+            )
+        if new in seen:
+            out.append(
+                error_at(
+                    successor.path,
+                    ("carried", old),
+                    f"{old} and {seen[new]} are both carried to {new}",
+                )
+            )
+        seen.setdefault(new, old)
     return out
 
 
@@ -635,36 +749,102 @@ def validate_reporters(ctx: CheckContext) -> list[Diagnostic]:
 
 
 def validate_report_narratives(ctx: CheckContext) -> list[Diagnostic]:
-    """reports/YYYY.yaml: its year is its name, and it speaks of goals and measures that exist."""
+    """reports/PERIOD.yaml: its period is its name and lies in the plan period, it speaks of
+    goals and measures that exist, and only the final report (the whole plan period) has
+    evaluation texts."""
     out = []
-    goals = {goal.model.id for goal in ctx.plan.goals}
     for report in ctx.plan.reports:
         narrative = report.model
-        named = PurePosixPath(report.path).stem
-        if named != str(narrative.year):
+        named = PurePosixPath(report.path).name.removesuffix(".yaml")
+        if named != narrative.period:
             out.append(
                 error_at(
                     report.path,
-                    ("year",),
-                    f"the narrative of {narrative.year} is in a file named '{named}.yaml'",
-                    hint=f"rename the file to {layout.report_file(narrative.year)}",
+                    ("period",),
+                    f"the narrative of {narrative.period} is in a file named '{named}.yaml'",
+                    hint=f"rename the file to {layout.report_file(narrative.period)}",
                 )
             )
-        for cell, known, ids in (
-            ("goals", goals, narrative.goals),
-            ("measures", ctx.measure_ids, narrative.measures),
-        ):
-            for identifier in ids:
-                if identifier not in known and not ctx.broken(identifier):
+        out += _narrative_period(ctx, report.path, narrative.period)
+        for lang in NARRATIVE_LANGUAGES:
+            texts = narrative.texts(lang)
+            if texts is not None:
+                out += _narrative_ids(ctx, report.path, lang, texts)
+                if texts.evaluation and not _final(ctx, narrative.period):
                     out.append(
                         error_at(
                             report.path,
-                            (cell, identifier),
-                            f"{cell[:-1]} {identifier} is not in the plan",
-                            hint=did_you_mean(identifier, sorted(known)),
+                            (lang, "evaluation"),
+                            "evaluation texts belong to the final report (the whole plan period)",
+                            hint=_final_hint(ctx),
                             at_key=True,
                         )
                     )
+    return out
+
+
+def _final(ctx: CheckContext, period: str) -> bool:
+    """True when the period is the whole plan period (the final report's)."""
+    plan = ctx.plan.plan
+    if plan is None:
+        return True  # plan.yaml did not load: nothing to say against it
+    whole = plan.model.period
+    return period == f"{whole.start.year}..{whole.end.year}"
+
+
+def _final_hint(ctx: CheckContext) -> str | None:
+    plan = ctx.plan.plan
+    if plan is None:
+        return None
+    whole = plan.model.period
+    return f"write them in {layout.report_file(f'{whole.start.year}..{whole.end.year}')}"
+
+
+def _narrative_period(ctx: CheckContext, path: str, text: str) -> list[Diagnostic]:
+    """The period is one a report can cover (a range of at least two years), within the plan
+    period."""
+    try:
+        period = parse_report_period(text)
+    except UsageError as exc:
+        return [error_at(path, ("period",), exc.message.removeprefix("--period: "))]
+    if period.text != text:
+        return [error_at(path, ("period",), f"'{text}' is one year: write {period.text}")]
+    plan = ctx.plan.plan
+    if plan is None:
+        return []
+    whole = plan.model.period
+    if period.end < whole.start or period.start > whole.end:
+        return [
+            error_at(
+                path,
+                ("period",),
+                f"{text} is outside the plan period {whole.start}..{whole.end}",
+            )
+        ]
+    return []
+
+
+def _narrative_ids(
+    ctx: CheckContext, path: str, lang: str, texts: NarrativeText
+) -> list[Diagnostic]:
+    """The goals and measures a narrative speaks of exist in the plan."""
+    out = []
+    goals = {goal.model.id for goal in ctx.plan.goals}
+    for cell, known, ids in (
+        ("goals", goals, texts.goals),
+        ("measures", ctx.measure_ids, texts.measures),
+    ):
+        for identifier in ids:
+            if identifier not in known and not ctx.broken(identifier):
+                out.append(
+                    error_at(
+                        path,
+                        (lang, cell, identifier),
+                        f"{cell[:-1]} {identifier} is not in the plan",
+                        hint=did_you_mean(identifier, sorted(known)),
+                        at_key=True,
+                    )
+                )
     return out
 
 
@@ -743,7 +923,7 @@ def _unknown_text(
         if key.indicator is None:
             message, hint = f"the plan has no {key.field} to translate", None
         else:
-            message = f"activity {key.id} states no indicator {key.indicator}"
+            message = f"{key.kind} {key.id} states no indicator {key.indicator}"
             hint = "an indicator is translated on the row that states it, by its number"
         return [error_at(path, key.pointer(), message, hint=hint, at_key=True)]
     if key.kind in ("goal", "measure", "activity") and ctx.broken(key.id):
@@ -778,20 +958,28 @@ CHECKS: list[Callable[[CheckContext], list[Diagnostic]]] = [
     validate_deadlines_in_period,
     validate_cells_stated,
     validate_progress,
+    validate_measure_progress,
     validate_amendments,
     validate_record_dates,
     validate_corrections,
     validate_reporters,
     validate_spending_currency,
     validate_report_narratives,
+    validate_successor,
+    validate_deadlines_set,
     validate_translations,
     validate_uncertain,
 ]
 
 
-def run_checks(plan: Plan, as_of: dt.date) -> list[Diagnostic]:
+def run_checks(plan: Plan, as_of: dt.date, profile: str | None = None) -> list[Diagnostic]:
+    """Every check; with a profile (given, or the plan's own in plan.yaml), its checks too."""
+    from cas_plan.core.law import PROFILE_CHECKS
+
     ctx = CheckContext(plan, plan.views, as_of)
-    return [d for check in CHECKS for d in check(ctx)]
+    profile = profile or (plan.plan.model.profile if plan.plan else None)
+    extra = PROFILE_CHECKS[profile] if profile else ()
+    return [d for check in (*CHECKS, *extra) for d in check(ctx)]
 
 
 def check_plan(
@@ -801,15 +989,17 @@ def check_plan(
     overlay: dict[str, str] | None = None,
     *,
     use_cache: bool = True,
+    profile: str | None = None,
 ) -> LoadResult:
     """Load a plan and run every check; all diagnostics placed and in file order.
 
     `overlay` (relative path -> text) checks proposed file contents instead of those on disk;
-    `use_cache` lets unchanged files come from the parse cache.
+    `use_cache` lets unchanged files come from the parse cache; `profile` adds a profile's
+    checks (core/law.py) to the plan's own.
     """
     with no_garbage_collection():
         result = load_plan(listing, shown_root, overlay, use_cache)
-        diagnostics = result.diagnostics + run_checks(result.plan, as_of)
+        diagnostics = result.diagnostics + run_checks(result.plan, as_of, profile)
         result.diagnostics = result.placed(diagnostics)
     return result
 

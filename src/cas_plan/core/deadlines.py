@@ -18,7 +18,8 @@ SPELLINGS_HELP = (
     "write one of: 2018-12-31 (day), 2018-07 (month), 2018-Q4 (quarter), 2018 (year), "
     "2017-03-28..2017-03-30 (range), 2020.. (open-ended), continuous, "
     "yearly 11 / yearly 03-31 (each year), 2y after EVENT (relative), "
-    "EVENT..EVENT (bounded by events), by EVENT (set by an event)"
+    "EVENT..EVENT (bounded by events), by EVENT (set by an event), "
+    "tbd (to be determined: a warning until it is set)"
 )
 
 EVENT_ID = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
@@ -158,6 +159,17 @@ class Continuous:
 
 
 @dataclass(frozen=True)
+class ToBeDetermined:
+    """A deadline the coordinator has yet to set (`tbd`): valid, so that a plan being drafted
+    (a successor plan, say) loads, but reported by `validate` as a warning until it is set."""
+
+    kind: Literal["tbd"] = "tbd"
+
+    def spell(self) -> str:
+        return "tbd"
+
+
+@dataclass(frozen=True)
 class Yearly:
     """Due every year: by the end of `month`, or on `month`-`day` when a day is given."""
 
@@ -211,7 +223,17 @@ class EventBounded:
 
 
 DeadlineSpec = (
-    Day | Month | Quarter | Year | Range | OpenEnded | Continuous | Yearly | Relative | EventBounded
+    Day
+    | Month
+    | Quarter
+    | Year
+    | Range
+    | OpenEnded
+    | Continuous
+    | Yearly
+    | Relative
+    | EventBounded
+    | ToBeDetermined
 )
 
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
@@ -239,6 +261,7 @@ OTHER_SPELLINGS_PATTERN = (
             rf"{_BOUND}\.\.{_BOUND}",  # range, or bounded by events
             rf"{_POINT}\.\.",  # open-ended
             "".join(f"[{c.upper()}{c}]" for c in "continuous"),
+            "".join(f"[{c.upper()}{c}]" for c in "tbd"),
             r"yearly\s+(0?[1-9]|1[0-2])(-(0?[1-9]|[12][0-9]|3[01]))?",
             rf"[0-9]+\s*[ymwd]\s+after\s+{_EVENT}",
             rf"by\s+{_EVENT}",
@@ -287,48 +310,68 @@ def parse_deadline(value: object) -> DeadlineSpec:
         raise DeadlineSyntaxError("the deadline is empty")
     if text.lower() == "continuous":
         return Continuous()
+    if text.lower() == "tbd":
+        return ToBeDetermined()
     if m := _YEARLY.fullmatch(text):
-        month, day = int(m[1]), (int(m[2]) if m[2] else None)
-        if not 1 <= month <= 12:
-            raise DeadlineSyntaxError(f"'{text}': month {month} is not between 1 and 12")
-        if day is not None and not 1 <= day <= calendar.monthrange(2000, month)[1]:
-            raise DeadlineSyntaxError(f"'{text}': day {day} does not exist in month {month}")
-        return Yearly(month, day)
+        return _yearly(text, m)
     if m := _RELATIVE.fullmatch(text):
-        event = m[3]
-        if not EVENT_ID.fullmatch(event):
-            raise DeadlineSyntaxError(
-                f"'{event}' is not an event id (lowercase words joined by '-')"
-            )
-        unit: Literal["y", "m", "w", "d"] = m[2]  # type: ignore[assignment]  # regex allows only these
-        return Relative(int(m[1]), unit, event)
+        return _relative(m)
     if m := _BY_EVENT.fullmatch(text):
-        bound = _parse_bound(m[1])
-        if not isinstance(bound, EventRef):
-            raise DeadlineSyntaxError(
-                f"'{text}': after 'by' comes an event id; for a date write it alone"
-            )
-        return EventBounded(None, bound)
+        return _by_event(text, m)
     if ".." in text:
-        left, _, right = text.partition("..")
-        left, right = left.strip(), right.strip()
-        if not left:
-            raise DeadlineSyntaxError(f"'{text}': a range needs a start")
-        start = _parse_bound(left)
-        if not right:
-            if isinstance(start, EventRef):
-                raise DeadlineSyntaxError(f"'{text}': an open-ended deadline starts at a date")
-            return OpenEnded(start)
-        end = _parse_bound(right)
-        if isinstance(start, EventRef) or isinstance(end, EventRef):
-            return EventBounded(start, end)
-        if end.last_day < start.first_day:
-            raise DeadlineSyntaxError(f"'{text}': the range ends before it starts")
-        return Range(start, end)
+        return _range(text)
     point = _parse_point(text)
     if point is None:
         raise DeadlineSyntaxError(f"'{text}' is not a deadline")
     return point
+
+
+def _yearly(text: str, m: re.Match[str]) -> Yearly:
+    """'yearly 03-31' or 'yearly 11': a day (or the end of a month) of every year."""
+    month, day = int(m[1]), (int(m[2]) if m[2] else None)
+    if not 1 <= month <= 12:
+        raise DeadlineSyntaxError(f"'{text}': month {month} is not between 1 and 12")
+    if day is not None and not 1 <= day <= calendar.monthrange(2000, month)[1]:
+        raise DeadlineSyntaxError(f"'{text}': day {day} does not exist in month {month}")
+    return Yearly(month, day)
+
+
+def _relative(m: re.Match[str]) -> Relative:
+    """'2y after EVENT': a span of time after an event."""
+    event = m[3]
+    if not EVENT_ID.fullmatch(event):
+        raise DeadlineSyntaxError(f"'{event}' is not an event id (lowercase words joined by '-')")
+    unit: Literal["y", "m", "w", "d"] = m[2]  # type: ignore[assignment]  # regex allows only these
+    return Relative(int(m[1]), unit, event)
+
+
+def _by_event(text: str, m: re.Match[str]) -> EventBounded:
+    """'by EVENT': the day an event sets."""
+    bound = _parse_bound(m[1])
+    if not isinstance(bound, EventRef):
+        raise DeadlineSyntaxError(
+            f"'{text}': after 'by' comes an event id; for a date write it alone"
+        )
+    return EventBounded(None, bound)
+
+
+def _range(text: str) -> OpenEnded | EventBounded | Range:
+    """'a..b', 'a..' (open-ended) or a range with an event at either end."""
+    left, _, right = text.partition("..")
+    left, right = left.strip(), right.strip()
+    if not left:
+        raise DeadlineSyntaxError(f"'{text}': a range needs a start")
+    start = _parse_bound(left)
+    if not right:
+        if isinstance(start, EventRef):
+            raise DeadlineSyntaxError(f"'{text}': an open-ended deadline starts at a date")
+        return OpenEnded(start)
+    end = _parse_bound(right)
+    if isinstance(start, EventRef) or isinstance(end, EventRef):
+        return EventBounded(start, end)
+    if end.last_day < start.first_day:
+        raise DeadlineSyntaxError(f"'{text}': the range ends before it starts")
+    return Range(start, end)
 
 
 def events_of(spec: DeadlineSpec) -> list[str]:
@@ -435,47 +478,46 @@ def read_written(text: str) -> list[DeadlineSpec]:
     found: list[DeadlineSpec] = []
     previous: tuple[Day, int] | None = None  # the last day read and where its text ended
     for m in _WRITTEN.finditer(text):
-        count = len(found)
         try:
-            if m["range"]:
-                month, year = _month_number(m["range"]), int(m["r_year"])
-                start, end = (
-                    Day(date(year, month, int(m["r_from"]))),
-                    Day(date(year, month, int(m["r_to"]))),
-                )
-                found.append(Range(start, end))
-            elif m["day"]:
-                found.append(Day(date(int(m["d_year"]), _month_number(m["day"]), int(m["d_day"]))))
-            elif m["dmy"]:
-                month = _month_number(m["e_month"])
-                found.append(Day(date(int(m["e_year"]), month, int(m["e_day"]))))
-            elif m["dotted"]:
-                found.append(Day(date(int(m["t_year"]), int(m["t_month"]), int(m["t_day"]))))
-            elif m["month"]:
-                found.append(Month(int(m["m_year"]), _month_number(m["month"])))
-            elif m["roman"]:
-                found.append(Quarter(int(m["q_year"]), _ROMAN.index(m["q_roman"]) + 1))
-            elif m["ordinal"]:
-                quarter = _ORDINALS.index(m["o_word"].casefold()) + 1
-                found.append(Quarter(int(m["o_year"]), quarter))
-            elif m["later"]:
-                found.append(OpenEnded(Year(int(m["l_year"]))))
-            elif m["year"]:
-                found.append(Year(int(m["y_year"])))
-            else:
-                found.append(Continuous())
+            spec = _written_spec(m)
         except ValueError:  # February 30: not a day, and not to be read as anything else
             continue
-        if len(found) > count and isinstance(found[-1], Day):
-            day = found[-1]
+        found.append(spec)
+        if isinstance(spec, Day):
             # "March 8, 2018 - April 11, 2018": two days joined by a dash are also a range
             joined = previous is not None and _DASH.fullmatch(text[previous[1] : m.start()])
-            if joined and previous is not None and previous[0].day <= day.day:
-                found.append(Range(previous[0], day))
-            previous = (day, m.end())
+            if joined and previous is not None and previous[0].day <= spec.day:
+                found.append(Range(previous[0], spec))
+            previous = (spec, m.end())
         else:
             previous = None
     return found
+
+
+def _written_spec(m: re.Match[str]) -> DeadlineSpec:
+    """The deadline one match of _WRITTEN states (ValueError for a day that does not exist)."""
+    if m["range"]:
+        month, year = _month_number(m["range"]), int(m["r_year"])
+        return Range(
+            Day(date(year, month, int(m["r_from"]))), Day(date(year, month, int(m["r_to"])))
+        )
+    if m["day"]:
+        return Day(date(int(m["d_year"]), _month_number(m["day"]), int(m["d_day"])))
+    if m["dmy"]:
+        return Day(date(int(m["e_year"]), _month_number(m["e_month"]), int(m["e_day"])))
+    if m["dotted"]:
+        return Day(date(int(m["t_year"]), int(m["t_month"]), int(m["t_day"])))
+    if m["month"]:
+        return Month(int(m["m_year"]), _month_number(m["month"]))
+    if m["roman"]:
+        return Quarter(int(m["q_year"]), _ROMAN.index(m["q_roman"]) + 1)
+    if m["ordinal"]:
+        return Quarter(int(m["o_year"]), _ORDINALS.index(m["o_word"].casefold()) + 1)
+    if m["later"]:
+        return OpenEnded(Year(int(m["l_year"])))
+    if m["year"]:
+        return Year(int(m["y_year"]))
+    return Continuous()
 
 
 _DASH = re.compile(r"\s*[-\u2013]\s*")

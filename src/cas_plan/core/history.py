@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from cas_plan.core.loader import Plan
@@ -21,6 +22,7 @@ from cas_plan.core.model import (
     Change,
     EventsFile,
     Loaded,
+    MeasureFile,
 )
 from cas_plan.core.views import CELLS, plan_views
 
@@ -33,15 +35,13 @@ def amendments_by_id(plan: Plan) -> dict[str, Amendment]:
     return {a.id: a for a in plan.amendments.model.amendments}
 
 
-def _rewind_activity(
-    activity: Activity, day: dt.date, amendments: dict[str, Amendment]
-) -> Activity | None:
-    """The activity as it stood on `day`, or None when an amendment added it later."""
+Later = Callable[[str | None], bool]
+"""Whether an amendment (by id) is one to undo."""
 
-    def after(amendment_id: str | None) -> bool:
-        amendment = amendments.get(amendment_id or "")
-        return amendment is not None and amendment.date > day
 
+def _rewind_activity(activity: Activity, after: Later, day: dt.date | None) -> Activity | None:
+    """The activity without the amendments `after` names (None when one of them added it),
+    and with the progress entries dated up to `day` (all of them when None)."""
     if activity.added_by is not None and after(activity.added_by):
         return None
     values: dict[str, Any] = {}
@@ -61,10 +61,10 @@ def _rewind_activity(
     if activity.cancelled_by is not None and after(activity.cancelled_by):
         values["cancelled_by"] = None
         stated.discard("cancelled_by")
-    progress = [entry for entry in activity.progress if entry.date <= day]
+    progress = [entry for entry in activity.progress if day is None or entry.date <= day]
     if len(progress) != len(activity.progress):
         values["progress"] = progress
-    subs = _rewind_all(activity.sub_activities, day, amendments)
+    subs = _rewind_all(activity.sub_activities, after, day)
     if subs is not None:
         values["sub_activities"] = subs
     if not values:
@@ -75,11 +75,12 @@ def _rewind_activity(
 
 
 def _rewind_all(
-    activities: list[Activity], day: dt.date, amendments: dict[str, Amendment]
+    activities: list[Activity], after: Later, day: dt.date | None
 ) -> list[Activity] | None:
-    """The activities as they stood on `day`, or None when none of them differs (identity is
-    checked, not equality: comparing a large plan's models would cost more than rewinding)."""
-    rewound = [_rewind_activity(activity, day, amendments) for activity in activities]
+    """The activities rewound (`_rewind_activity`), or None when none of them differs
+    (identity is checked, not equality: comparing a large plan's models would cost more than
+    rewinding)."""
+    rewound = [_rewind_activity(activity, after, day) for activity in activities]
     if all(new is old for new, old in zip(rewound, activities, strict=True)):
         return None
     return [activity for activity in rewound if activity is not None]
@@ -88,9 +89,14 @@ def _rewind_all(
 def plan_on(plan: Plan, day: dt.date) -> Plan:
     """The plan in force on `day` (see the module's docstring)."""
     amendments = amendments_by_id(plan)
+
+    def after(amendment_id: str | None) -> bool:
+        amendment = amendments.get(amendment_id or "")
+        return amendment is not None and amendment.date > day
+
     measures = []
     for measure in plan.measures:
-        activities = _rewind_all(measure.model.activities, day, amendments)
+        activities = _rewind_all(measure.model.activities, after, day)
         if activities is None:
             measures.append(measure)
         else:
@@ -122,3 +128,41 @@ def in_force(activity: Activity) -> bool:
 def cell_changes(activity: Activity, cell: str) -> list[Change]:
     """The amendments' changes of one cell of an activity, oldest first."""
     return [change for change in activity.history if cell in change.model_fields_set]
+
+
+def amendment_order(plan: Plan) -> list[Amendment]:
+    """The amendments in the order they were adopted: by date, then as amendments.yaml lists
+    them (two decisions of one day)."""
+    registry = plan.amendments.model.amendments if plan.amendments else []
+    return sorted(registry, key=lambda a: a.date)  # sorted() is stable
+
+
+def measure_around(
+    measure: Loaded[MeasureFile], order: list[Amendment], amendment_id: str
+) -> tuple[Loaded[MeasureFile], Loaded[MeasureFile]]:
+    """A measure just before an amendment and just after it (both without the amendments
+    adopted after it), for what it changed; progress is left as it is."""
+    rank = {a.id: position for position, a in enumerate(order)}
+    own = rank[amendment_id]
+
+    def rewound(undo_own: bool) -> Loaded[MeasureFile]:
+        def after(other: str | None) -> bool:
+            position = rank.get(other or "")
+            return position is not None and (position > own or (undo_own and position == own))
+
+        activities = _rewind_all(measure.model.activities, after, None)
+        if activities is None:
+            return measure
+        return Loaded(measure.model.model_copy(update={"activities": activities}), measure.path)
+
+    return rewound(True), rewound(False)
+
+
+def touches(activity: Activity, amendment_id: str) -> bool:
+    """True when the amendment added, cancelled or changed the activity or one of its
+    sub-activities."""
+    if amendment_id in (activity.added_by, activity.cancelled_by):
+        return True
+    if any(change.amendment == amendment_id for change in activity.history):
+        return True
+    return any(touches(sub, amendment_id) for sub in activity.sub_activities)

@@ -5,9 +5,11 @@
     events.yaml              external events that some deadlines depend on (optional)
     abbreviations.yaml       section II of the source (optional)
     amendments.yaml          the amendment decisions (optional)
+    successor.yaml           where unfinished activities went in the next plan (optional)
     goal-N/goal.yaml         one goal
     goal-N/measure-N.M.yaml  one measure and its activities
-    reports/YYYY.yaml        the coordinator's text of the year's report (optional)
+    reports/PERIOD.yaml      the coordinator's text of a report (optional): 2018.yaml,
+                             2018-H1.yaml, 2017..2020.yaml (the period as --period spells it)
     translations/sr.yaml     the plan's text in Serbian, Latin script (optional)
     schemas/                 JSON Schemas for editors (not plan files)
 
@@ -32,6 +34,7 @@ TOP_FILES: dict[str, str] = {
     "events.yaml": "events",
     "abbreviations.yaml": "abbreviations",
     "amendments.yaml": "amendments",
+    "successor.yaml": "successor",
 }
 REQUIRED_FILES = ("plan.yaml", "organization.yaml")
 KINDS = ("measure", "goal", "report", "translations", *TOP_FILES.values())
@@ -39,15 +42,18 @@ SCHEMA_DIR = "schemas"
 GOAL_DIR = re.compile(r"goal-([1-9][0-9]*)")
 MEASURE_FILE = re.compile(r"measure-([1-9][0-9]*\.[1-9][0-9]*)\.yaml")
 REPORTS_DIR = "reports"
-REPORT_FILE = re.compile(r"([12][0-9]{3})\.yaml")
+# the period as `report --period` spells it: `..` inside a name is legal in git and on POSIX and
+# Windows file systems (only a name that *is* `..`, or ends in a dot, is not)
+REPORT_FILE = re.compile(r"([12][0-9]{3}(?:-H[12]|\.\.[12][0-9]{3})?)\.yaml")
 TRANSLATIONS_DIR = "translations"
 TRANSLATED = ("sr",)
 """The languages the plan's text is translated into, each a file; sr-Cyrl is made from sr."""
 TRANSLATED_FILES = frozenset(f"{lang}.yaml" for lang in TRANSLATED)
 LAYOUT_HINT = (
     "plan files are plan.yaml, organization.yaml, events.yaml, abbreviations.yaml, "
-    "amendments.yaml, "
-    "goal-N/goal.yaml, goal-N/measure-N.M.yaml, reports/YYYY.yaml and translations/sr.yaml"
+    "amendments.yaml, successor.yaml, "
+    "goal-N/goal.yaml, goal-N/measure-N.M.yaml, reports/PERIOD.yaml (2018.yaml, 2018-H1.yaml, "
+    "2017..2020.yaml) and translations/sr.yaml"
 )
 
 
@@ -63,9 +69,10 @@ def measure_file(measure_id: str) -> str:
     return f"{goal_dir(measure_id.split('.')[0])}/measure-{measure_id}.yaml"
 
 
-def report_file(year: int) -> str:
-    """Where the coordinator's text of a year's report lives."""
-    return f"{REPORTS_DIR}/{year}.yaml"
+def report_file(period: str) -> str:
+    """Where the coordinator's text of a period's report lives (the period as `--period`
+    spells it: 2018, 2018-H1, 2017..2020)."""
+    return f"{REPORTS_DIR}/{period}.yaml"
 
 
 def translations_file(lang: str) -> str:

@@ -29,6 +29,7 @@ from cas_plan.core.model import (
     OrganizationFile,
     PlanFile,
     ReportNarrative,
+    SuccessorFile,
     TranslationsFile,
     Unit,
 )
@@ -52,6 +53,7 @@ FILE_MODELS: dict[str, type[BaseModel]] = {
     "events": EventsFile,
     "abbreviations": AbbreviationsFile,
     "amendments": AmendmentsFile,
+    "successor": SuccessorFile,
     "goal": GoalFile,
     "measure": MeasureFile,
     "report": ReportNarrative,
@@ -74,6 +76,7 @@ class Plan:
     events: Loaded[EventsFile] | None = None
     abbreviations: Loaded[AbbreviationsFile] | None = None
     amendments: Loaded[AmendmentsFile] | None = None
+    successor: Loaded[SuccessorFile] | None = None  # where unfinished activities went
     goals: tuple[Loaded[GoalFile], ...] = ()
     measures: tuple[Loaded[MeasureFile], ...] = ()
     reports: tuple[Loaded[ReportNarrative], ...] = ()  # the coordinator's texts, by year
@@ -269,6 +272,10 @@ def _schema_diagnostics(
             if loc and isinstance(loc[-1], int):
                 expected, found = _TYPE_NAMES[kind], _describe(err["input"])
                 message = f"item {loc[-1] + 1} should be {expected}, not {found}"
+        elif kind == "literal_error" and "[key]" in err["loc"]:
+            expected = err.get("ctx", {}).get("expected", "")
+            message = f"unknown key {_describe(err['input'])}; expected one of {expected}"
+            at_key = True
         elif kind == "literal_error":
             expected = err.get("ctx", {}).get("expected", "")
             message = f"'{_key_name(loc)}' is {_describe(err['input'])}; expected one of {expected}"
@@ -429,6 +436,7 @@ def load_plan(
         events=one("events"),
         abbreviations=one("abbreviations"),
         amendments=one("amendments"),
+        successor=one("successor"),
         goals=tuple(loaded["goal"]),
         measures=measures,
         reports=tuple(loaded["report"]),

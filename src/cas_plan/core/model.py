@@ -20,7 +20,9 @@ from pydantic import (
     Field,
     PlainSerializer,
     PlainValidator,
+    SerializerFunctionWrapHandler,
     WithJsonSchema,
+    model_serializer,
     model_validator,
 )
 
@@ -30,6 +32,13 @@ from cas_plan.core.deadlines import (
     SPELLINGS_HELP,
     DeadlineSpec,
     parse_deadline,
+)
+from cas_plan.core.indicators import (
+    Direction,
+    IndicatorUnit,
+    IndicatorValueError,
+    read_value,
+    unit_word,
 )
 from cas_plan.core.money import MONEY_HELP, Money, parse_money
 from cas_plan.core.status import STATUSES as _STATUSES
@@ -187,17 +196,116 @@ class Deadline(Strict):
         return value if isinstance(value, dict) else {"when": value}
 
 
+def _value_text(value: object) -> object:
+    """`value: 45` in YAML is a number: keep it as its text ('45'), read later for its unit."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+IndicatorValue = Annotated[
+    str,
+    BeforeValidator(_value_text),
+    Field(min_length=1),
+    WithJsonSchema({"anyOf": [{"type": "string", "minLength": 1}, {"type": "integer"}]}),
+]
+Year_ = Annotated[int, Field(ge=1900, le=2200)]
+
+
+class Baseline(Strict):
+    """Where an indicator stood before the plan: a value and the year it was measured in."""
+
+    value: IndicatorValue
+    year: Year_
+
+
+class Target(Strict):
+    """A value to reach by the end of a year, or (no year) by the end of the plan period."""
+
+    value: IndicatorValue
+    year: Year_ | None = Field(
+        default=None, description="The year the target is for; none: the end of the plan period."
+    )
+
+
+class Indicator(Strict):
+    """One indicator of an Indicators cell: its text as the source states it and, for plans
+    that have them, its unit, baseline, targets, source of verification and direction. A plain
+    string is short for an indicator with only its text (and is written back as one)."""
+
+    text: Text
+    unit: IndicatorUnit | None = Field(
+        default=None, description="number, percent, count, yes_no or text."
+    )
+    baseline: Baseline | None = None
+    targets: list[Target] = Field(default_factory=list)
+    source: Text | None = Field(default=None, description="The source of verification.")
+    direction: Direction | None = Field(
+        default=None, description="Whether a higher (up, the default) or lower value is better."
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare(cls, value: object) -> object:
+        """`- Training held` is short for `- text: Training held`."""
+        return {"text": value} if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _measurable(self) -> Indicator:
+        measured = self.baseline is not None or self.targets or self.direction is not None
+        if measured and self.unit in (None, "text"):
+            raise ValueError(
+                f"indicator '{self.text}': a baseline, target or direction needs a unit "
+                "(number, percent, count or yes_no)"
+            )
+        if self.direction is not None and self.unit == "yes_no":
+            raise ValueError(f"indicator '{self.text}': a yes/no indicator has no direction")
+        years = [target.year for target in self.targets]
+        repeated = sorted({str(y or "the end") for y in years if years.count(y) > 1})
+        if repeated:
+            raise ValueError(f"indicator '{self.text}': two targets for {', '.join(repeated)}")
+        stated: list[tuple[str, Baseline | Target]] = (
+            [("baseline", self.baseline)] if self.baseline else []
+        )
+        stated += [("target", target) for target in self.targets]
+        for what, point in stated:
+            try:
+                read_value(self.unit or "text", point.value)
+            except IndicatorValueError as problem:
+                raise ValueError(
+                    f"indicator '{self.text}': {what} of a {unit_word(self.unit or 'text')} "
+                    f"indicator: {problem}"
+                ) from None
+        return self
+
+    @model_serializer(mode="wrap")
+    def _plain(self, handler: SerializerFunctionWrapHandler) -> object:
+        """An indicator with only its text is written as the text, as the source has it."""
+        if self.model_fields_set <= {"text"}:
+            return self.text
+        return handler(self)
+
+    @property
+    def measured(self) -> bool:
+        """True when the indicator has a unit that values can be read in (not text)."""
+        return self.unit is not None and self.unit != "text"
+
+
 class Indicators(Strict):
     """The Indicators cell: its text and the list of indicators in it."""
 
     as_written: str | None = None
-    items: list[Text] = Field(default_factory=list)
+    items: list[Indicator] = Field(default_factory=list)
     uncertain: Text | None = None
 
     @model_validator(mode="before")
     @classmethod
     def _bare_list(cls, value: object) -> object:
         return {"items": value} if isinstance(value, list) else value
+
+    @property
+    def texts(self) -> list[str]:
+        return [item.text for item in self.items]
 
 
 class UnitRole(Strict):
@@ -239,6 +347,51 @@ class Responsibility(Strict):
         return {"units": value} if isinstance(value, list) else value
 
 
+def _code_text(value: object) -> object:
+    """A budget code is text: `programme: 0608` in YAML is the number 608, its zero lost."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        raise ValueError(f'write the code {value} in quotes ("{value:04d}"), so it stays text')
+    return value
+
+
+# The shapes of the budget classification of the Republic of Serbia: the programme and the
+# programme activity or project are 4 digits each (programme structure of the budget, Law on the
+# Budget System, art. 2 and 29, and the Ministry of Finance's instructions for the programme
+# budget); the economic classification is the 6-digit account of the Rulebook on the standard
+# classification framework and chart of accounts for the budget system.
+_FOUR_DIGITS, _SIX_DIGITS = r"^[0-9]{4}$", r"^[0-9]{6}$"
+ProgrammeCode = Annotated[
+    str,
+    BeforeValidator(_code_text),
+    _pattern(_FOUR_DIGITS, "programme code", "'0608' (4 digits)"),
+    WithJsonSchema({"type": "string", "pattern": _FOUR_DIGITS}),
+]
+ProgrammeActivityCode = Annotated[
+    str,
+    BeforeValidator(_code_text),
+    _pattern(_FOUR_DIGITS, "programme activity or project code", "'0009' (4 digits)"),
+    WithJsonSchema({"type": "string", "pattern": _FOUR_DIGITS}),
+]
+EconomicCode = Annotated[
+    str,
+    BeforeValidator(_code_text),
+    _pattern(_SIX_DIGITS, "economic classification", "'423599' (6 digits)"),
+    WithJsonSchema({"type": "string", "pattern": _SIX_DIGITS}),
+]
+
+
+class BudgetCodes(Strict):
+    """Where an amount stands in the budget: programme, programme activity or project, and
+    economic classification (all optional; a plan adopted under the Law links its funds to the
+    programme budget)."""
+
+    programme: ProgrammeCode | None = None
+    programme_activity: ProgrammeActivityCode | None = Field(
+        default=None, description="The programme activity or project."
+    )
+    economic: EconomicCode | None = None
+
+
 class Amount(Strict):
     """One amount of indicative funds, as exact money with a currency."""
 
@@ -252,6 +405,9 @@ class Amount(Strict):
     )
     counted_under: FundsRef | None = Field(
         default=None, description="Included in the funds of this measure or activity."
+    )
+    classification: BudgetCodes | None = Field(
+        default=None, description="Budget classification: programme, activity, economic."
     )
     as_written: str | None = None
     uncertain: Text | None = None
@@ -302,6 +458,17 @@ class Funding(Strict):
             )
         return self
 
+
+Profile = Literal["law-2018"]
+"""Profiles of `validate`: law-2018 reports what the Law on the Planning System (Official
+Gazette 30/2018) requires of an action plan adopted under it."""
+
+_CARRIED_FROM = r"^[A-Za-z0-9][A-Za-z0-9._-]*/[1-9][0-9]*(\.[1-9][0-9]*)+$"
+CarriedFrom = Annotated[
+    str,
+    _pattern(_CARRIED_FROM, "carried_from", "'2017-2020/2.6.1' (the plan's name/the id)"),
+    WithJsonSchema({"type": "string", "pattern": _CARRIED_FROM}),
+]
 
 Status = Literal["not_started", "in_progress", "completed", "delayed", "cancelled"]
 STATUSES = _STATUSES  # the same words as Status, for code that must not import the models
@@ -429,6 +596,19 @@ class ProgressEntry(Strict):
     )
 
 
+class MeasureEntry(Strict):
+    """Values measured of a measure's own indicators on a date (a measure has no status: its
+    activities have)."""
+
+    date: dt.date
+    values: dict[Text, Text] = Field(
+        min_length=1, description="Measured values, keyed by the measure indicator's text."
+    )
+    note: Text | None = None
+    evidence: list[Evidence] = Field(default_factory=list, description=EVIDENCE_HELP)
+    reported_by: Reporter | None = None
+
+
 CONTINUED = "continued"
 Continued = Literal["continued"]
 
@@ -500,16 +680,45 @@ class Activity(Strict):
         default_factory=list,
         description="Earlier values of cells amendments changed, oldest first.",
     )
+    carried_from: CarriedFrom | None = Field(
+        default=None,
+        description="The activity of an earlier plan this one continues: PLAN/ID "
+        "(2017-2020/2.6.1).",
+    )
     progress: list[ProgressEntry] = Field(default_factory=list)
     sub_activities: list[Activity] = Field(default_factory=list)
 
 
+MeasureType = Literal[
+    "regulatory",
+    "incentive",
+    "information_education",
+    "institutional",
+    "goods_services",
+]
+"""The five types of measure of the Law on the Planning System (art. 24): regulatory; incentive
+(fiscal and financial); information and education; institutional, management and organisational;
+provision of goods and services."""
+
+
 class MeasureFile(Strict):
-    """`plan/goal-N/measure-N.M.yaml`: one measure and its activities."""
+    """`plan/goal-N/measure-N.M.yaml`: one measure, the Law's fields of it when the plan has them,
+    and its activities."""
 
     id: MeasureId
     title: Text
     title_as_written: str | None = None
+    type: MeasureType | None = Field(default=None, description="The measure's type (art. 24).")
+    regulations: list[Text] = Field(
+        default_factory=list, description="Regulations to adopt or amend to carry it out."
+    )
+    funding_source: Text | None = Field(default=None, description="Where its funds come from.")
+    indicators: Indicators | None = Field(
+        default=None, description="The measure's own indicators (outcome level)."
+    )
+    progress: list[MeasureEntry] = Field(
+        default_factory=list, description="Values measured of the measure's indicators."
+    )
     activities: list[Activity] = Field(min_length=1)
 
 
@@ -532,6 +741,30 @@ class Period(Strict):
         return self
 
 
+class Reporting(Strict):
+    """When the coordinator's reports on the plan are due, in days after the period they cover
+    ends. The defaults are the Law on the Planning System's (art. 43): a report within 120 days
+    after each calendar year, and a final report on the document (the Law sets it no term of its
+    own: the annual one, so it goes with the last year's report); half-yearly reports only when
+    the plan asks for them."""
+
+    annual_within_days: int = Field(
+        default=120, ge=1, le=366, description="Each year's report: days after the year ends."
+    )
+    final_within_days: int = Field(
+        default=120,
+        ge=1,
+        le=366,
+        description="The final report: days after the plan period ends.",
+    )
+    half_yearly_within_days: int | None = Field(
+        default=None,
+        ge=1,
+        le=184,
+        description="A report on January-June: days after 30 June (none when not set).",
+    )
+
+
 class PlanFile(Strict):
     """`plan/plan.yaml`: what the plan is and the period it covers."""
 
@@ -541,6 +774,27 @@ class PlanFile(Strict):
     source: Text
     review: ReviewHandle | None = Field(
         default=None, description="Review handle of the plan coordinator, e.g. @org/team."
+    )
+    profile: Profile | None = Field(
+        default=None,
+        description="What `validate` also checks by default: law-2018 for a plan adopted under "
+        "the Law on the Planning System.",
+    )
+    reporting: Reporting = Field(
+        default_factory=Reporting,
+        description="When the reports on the plan are due (default: the Law's, art. 43).",
+    )
+
+
+class SuccessorFile(Strict):
+    """`plan/successor.yaml`: where this plan's unfinished activities went (written by
+    `casplan successor`): the successor plan's name and each carried activity's id in it."""
+
+    plan: Text = Field(description="The successor plan's name, e.g. 2021-2025.")
+    title: Text | None = None
+    as_of: dt.date = Field(description="The day the activities were carried over as of.")
+    carried: dict[ActivityId, ActivityId] = Field(
+        default_factory=dict, description="Each carried activity's id here -> its id there."
     )
 
 
@@ -623,13 +877,32 @@ class EventsFile(Strict):
     events: list[Event] = Field(default_factory=list)
 
 
-class ReportNarrative(Strict):
-    """The coordinator's own text of one year's report (reports/YYYY.yaml): what the figures
-    cannot say. Reviewed in pull requests like the rest of the plan."""
+# the criteria of an ex-post evaluation (Law on the Planning System, art. 40), in the order a
+# final report takes them
+Criterion = Literal["relevance", "efficiency", "effectiveness", "sustainability"]
+CRITERIA: tuple[str, ...] = ("relevance", "efficiency", "effectiveness", "sustainability")
+NARRATIVE_LANGUAGES = ("en", "sr")  # written; Cyrillic is made from the Latin
+_REPORT_PERIOD = r"^\d{4}(-H[12])?$|^\d{4}\.\.\d{4}$"
 
-    year: int = Field(ge=1900, le=2200, description="The reporting year; the file's name.")
+
+def _period_text(value: object) -> object:
+    """`period: 2018` is a YAML number: read it as its text."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+ReportPeriodText = Annotated[
+    str,
+    BeforeValidator(_period_text),
+    _pattern(_REPORT_PERIOD, "report period", "2018-H1, 2018 or 2017..2020"),
+    WithJsonSchema({"anyOf": [{"type": "string", "pattern": _REPORT_PERIOD}, {"type": "integer"}]}),
+]
+
+
+class NarrativeText(Strict):
+    """The coordinator's text of a report in one language: what the figures cannot say."""
+
     executive_summary: Text | None = Field(
-        default=None, description="The main messages of the year (paragraphs: blank lines)."
+        default=None, description="The main messages of the period (paragraphs: blank lines)."
     )
     goals: dict[GoalId, Text] = Field(
         default_factory=dict, description="A paragraph per goal, by goal id."
@@ -637,6 +910,40 @@ class ReportNarrative(Strict):
     measures: dict[MeasureId, Text] = Field(
         default_factory=dict, description="Optional: a paragraph per measure, by measure id."
     )
+    evaluation: dict[Criterion, Text] = Field(
+        default_factory=dict,
+        description="The final report only: a text per criterion of art. 40 (relevance, "
+        "efficiency, effectiveness, sustainability).",
+    )
+
+
+class ReportNarrative(Strict):
+    """The coordinator's own text of one period's report (reports/PERIOD.yaml: 2018.yaml,
+    2018-H1.yaml, 2017..2020.yaml), in English, Serbian (Latin script; Cyrillic is made from
+    it) or both. Reviewed in pull requests like the rest of the plan."""
+
+    period: ReportPeriodText = Field(
+        description="The report's period, as the file is named: 2018-H1, 2018 or 2017..2020."
+    )
+    en: NarrativeText | None = Field(default=None, description="The text in English.")
+    sr: NarrativeText | None = Field(default=None, description="The text in Serbian, Latin script.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_language_form(cls, value: object) -> object:
+        """The earlier form (`year:` and the texts at the top) names no language: say how to
+        write it now rather than list its keys as unknown."""
+        if isinstance(value, dict) and "year" in value and "period" not in value:
+            raise ValueError(
+                "a narrative names its period and its language: write `period: "
+                f"{value['year']}` instead of `year:`, and put the texts under `en:` or `sr:`"
+            )
+        return value
+
+    def texts(self, lang: str) -> NarrativeText | None:
+        """The text in a written language ('en' or 'sr')."""
+        found: NarrativeText | None = getattr(self, lang) if lang in NARRATIVE_LANGUAGES else None
+        return found
 
 
 class AbbreviationsFile(Strict):
@@ -674,6 +981,13 @@ class TitleTranslation(Strict):
     title: Translation | None = None
 
 
+class MeasureTranslation(Strict):
+    title: Translation | None = None
+    indicators: dict[IndicatorNumber, Translation] = Field(
+        default_factory=dict, description="The measure's own indicators, by number (1, 2, ...)."
+    )
+
+
 class ActivityTranslation(Strict):
     title: Translation | None = None
     indicators: dict[IndicatorNumber, Translation] = Field(
@@ -691,7 +1005,7 @@ class TranslationsFile(Strict):
 
     plan: PlanTranslation = Field(default_factory=PlanTranslation)
     goals: dict[GoalId, TitleTranslation] = Field(default_factory=dict)
-    measures: dict[MeasureId, TitleTranslation] = Field(default_factory=dict)
+    measures: dict[MeasureId, MeasureTranslation] = Field(default_factory=dict)
     activities: dict[ActivityId, ActivityTranslation] = Field(default_factory=dict)
     units: dict[Slug, NameTranslation] = Field(default_factory=dict)
     events: dict[Slug, NameTranslation] = Field(default_factory=dict)

@@ -81,6 +81,17 @@ def output_folder(
     return path
 
 
+def new_folder(path: Path, option: str, plan_root: Path | None = None) -> Path:
+    """A folder a command makes whole (a new plan), checked: no link, not in the plan nor
+    holding it, its parent exists (whether it is empty is the writer's to check, under its
+    lock)."""
+    _refuse_link(path, option)
+    _refuse_plan(path, option, plan_root, None)
+    if not path.absolute().parent.is_dir():
+        raise UsageError(f"{option}: directory '{printable(str(path.parent))}' does not exist")
+    return path
+
+
 def write_file(path: Path, data: bytes) -> None:
     """One output file, atomically (its path checked by `output_file` first)."""
     from cas_plan.core.safewrite import write_atomically

@@ -30,10 +30,10 @@ SCHEMA_DIR = layout.SCHEMA_DIR
 
 
 def _short_forms(definitions: dict[str, Any]) -> None:
-    text_list = {"type": "array", "items": {"type": "string", "minLength": 1}}
     short: dict[str, Callable[[dict[str, Any]], Any]] = {
         "Deadline": lambda d: d["properties"]["when"],
-        "Indicators": lambda d: text_list,
+        "Indicator": lambda d: d["properties"]["text"],
+        "Indicators": lambda d: {"type": "array", "items": {"$ref": "#/$defs/Indicator"}},
         "UnitRole": lambda d: d["properties"]["unit"],
         "Responsibility": lambda d: {"type": "array", "items": {"$ref": "#/$defs/UnitRole"}},
     }

@@ -7,13 +7,14 @@ file's own structure (`plan/translations/sr.yaml`):
 
     plan:        {title: ..., institution: ...}
     goals:       {"1": {title: ...}}
-    measures:    {"1.1": {title: ...}}
+    measures:    {"1.1": {title: ..., indicators: {1: ...}}}
     activities:  {"1.1.1": {title: ..., indicators: {1: ...}}}
     units:       {hr-division: {name: ...}}
     events:      {project-start: {name: ...}}
 
 each translation `{text: ..., digest: ...}`. An indicator is keyed by its number in the cell of
-the activity whose row states it (a row that continues the cell above has none of its own).
+the activity whose row states it (a row that continues the cell above has none of its own), a
+measure's own indicator by its number in the measure.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from cas_plan.core.loader import Plan
-from cas_plan.core.model import Activity, Translation, TranslationsFile
+from cas_plan.core.model import Activity, MeasureFile, Translation, TranslationsFile
 from cas_plan.core.views import id_sort_key
 
 KINDS = ("plan", "goal", "measure", "activity", "unit", "event")
@@ -72,12 +73,13 @@ class TextKey:
         if self.kind == "plan":
             return f"the plan's {self.field}"
         if self.indicator is not None:
-            return f"indicator {self.indicator} of activity {self.id}"
+            return f"indicator {self.indicator} of {self.kind} {self.id}"
         return f"the {self.field} of {self.kind} {self.id}"
 
 
-def indicator_key(activity_id: str, number: int) -> TextKey:
-    return TextKey("activity", activity_id, f"{INDICATOR} {number}")
+def indicator_key(activity_id: str, number: int, kind: str = "activity") -> TextKey:
+    """The key of an activity's (or a measure's own) indicator, by its number."""
+    return TextKey(kind, activity_id, f"{INDICATOR} {number}")
 
 
 @dataclass(frozen=True)
@@ -91,16 +93,28 @@ class PlanText:
 def _activity_texts(activity: Activity) -> Iterator[PlanText]:
     yield PlanText(TextKey("activity", activity.id, "title"), activity.title)
     if "indicators" in activity.model_fields_set and activity.indicators is not None:
-        for number, text in enumerate(activity.indicators.items, start=1):
+        for number, text in enumerate(activity.indicators.texts, start=1):
             yield PlanText(indicator_key(activity.id, number), text)
     for sub in activity.sub_activities:
         yield from _activity_texts(sub)
 
 
+def _measure_texts(measure: MeasureFile) -> list[PlanText]:
+    """A measure's title and its own indicators."""
+    texts = [PlanText(TextKey("measure", measure.id, "title"), measure.title)]
+    own = measure.indicators.texts if measure.indicators else []
+    texts += [
+        PlanText(indicator_key(measure.id, number, "measure"), text)
+        for number, text in enumerate(own, start=1)
+    ]
+    return texts
+
+
 def plan_texts(plan: Plan) -> list[PlanText]:
     """Every text of the plan a reader sees, in the plan's order: the plan's title and
-    institution, each goal with its measures and their activities (titles, the indicators of
-    the cells each row states), then the units' and the events' names."""
+    institution, each goal with its measures (titles, their own indicators) and their activities
+    (titles, the indicators of the cells each row states), then the units' and the events'
+    names."""
     texts: list[PlanText] = []
     if plan.plan is not None:
         model = plan.plan.model
@@ -111,9 +125,7 @@ def plan_texts(plan: Plan) -> list[PlanText]:
     for goal in sorted(plan.goals, key=lambda g: id_sort_key(g.model.id)):
         texts.append(PlanText(TextKey("goal", goal.model.id, "title"), goal.model.title))
         for measure in (m for m in measures if m.model.id.split(".")[0] == goal.model.id):
-            texts.append(
-                PlanText(TextKey("measure", measure.model.id, "title"), measure.model.title)
-            )
+            texts += _measure_texts(measure.model)
             for activity in measure.model.activities:
                 texts.extend(_activity_texts(activity))
     texts += [PlanText(TextKey("unit", u.id, "name"), u.name) for u in plan.units.values()]

@@ -72,7 +72,7 @@ class ActivityView:
 
     @property
     def indicator_texts(self) -> list[str]:
-        return list(self.indicators.value.items) if self.indicators.value else []
+        return self.indicators.value.texts if self.indicators.value else []
 
     def inherited(self, cell: str) -> bool:
         written_on: str | None = getattr(self, cell).written_on

@@ -98,6 +98,15 @@ def init_plan(
     schemas = schema_texts([unit["id"] for unit in units])
     files.update({f"{SCHEMA_DIR}/{name}": text for name, text in schemas.items()})
     directory.parent.mkdir(parents=True, exist_ok=True)
+    return write_plan_directory(directory, files)
+
+
+def write_plan_directory(directory: Path, files: dict[str, str]) -> list[Path]:
+    """A new plan directory, whole or not at all: staged in a hidden sibling and renamed into
+    place (an empty directory may be there already; anything else is refused). Its parent
+    must exist."""
+    if not directory.absolute().parent.is_dir():
+        raise UsageError(f"directory '{directory.parent}' does not exist; nothing was written")
     with journal.locked(directory.parent, f"'{directory}'"):
         _remove_stale_staging(directory)
         _check_empty(directory)

@@ -20,7 +20,6 @@ from typing import Any
 from cas_plan.core.errors import PlanProblems, UsageError
 from cas_plan.core.money import Money
 from cas_plan.core.suggest import did_you_mean
-from cas_plan.core.views import ActivityView
 from cas_plan.core.yaml_reader import read_yaml_text
 from cas_plan.edit.lines import Lines, plain_long_keys
 from cas_plan.edit.transaction import PlanEdit, Written
@@ -32,9 +31,9 @@ class ProgressError(PlanProblems):
 
 @dataclass(frozen=True)
 class ProgressRequest:
-    activity_id: str
+    activity_id: str  # or a measure's id: an entry of its own indicators' values, no status
     date: dt.date
-    status: str
+    status: str | None
     note: str | None = None
     values: tuple[tuple[str, str], ...] = ()  # (indicator: its number, text or prefix; value)
     evidence: tuple[str, ...] = ()
@@ -69,14 +68,17 @@ def resolve_indicator(reference: str, indicators: list[str]) -> str:
     )
 
 
-def entry_data(request: ProgressRequest, view: ActivityView) -> dict[str, Any]:
-    """The entry as it will stand in YAML, keys in the documented order."""
-    data: dict[str, Any] = {"date": request.date, "status": request.status}
+def entry_data(request: ProgressRequest, indicators: list[str]) -> dict[str, Any]:
+    """The entry as it will stand in YAML, keys in the documented order (a measure's entry has
+    no status)."""
+    data: dict[str, Any] = {"date": request.date}
+    if request.status is not None:
+        data["status"] = request.status
     if request.note:
         data["note"] = request.note
     if request.values:
         data["values"] = {
-            resolve_indicator(ref, view.indicator_texts): value for ref, value in request.values
+            resolve_indicator(ref, indicators): value for ref, value in request.values
         }
     if request.evidence:
         data["evidence"] = list(request.evidence)
@@ -274,16 +276,26 @@ def record_entries(
 
 
 def add_entries(edit: PlanEdit, requests: Sequence[ProgressRequest]) -> None:
-    """The entries as changes of the edit's measure files (validated when it finishes)."""
+    """The entries as changes of the edit's measure files (validated when it finishes): an
+    activity's, or a measure's values of its own indicators."""
     views = {view.id: view for view in edit.plan.views}
+    measures = {measure.model.id: measure for measure in edit.plan.measures}
     for request in requests:
+        if request.activity_id in measures:
+            measure = measures[request.activity_id]
+            cell = measure.model.indicators
+            relative = edit.plan.relative(measure.path)
+            data = entry_data(request, cell.texts if cell else [])
+            edit.change(relative, insert_entry(edit.text(relative), (), data))
+            continue
         if request.activity_id not in views:
-            hint = did_you_mean(request.activity_id, views, quote="")
+            measure_like = request.activity_id.count(".") == 1
+            known, what = (measures, "measure") if measure_like else (views, "activity")
+            hint = did_you_mean(request.activity_id, known, quote="")
             raise UsageError(
-                f"no activity has the id '{request.activity_id}'" + (f"; {hint}" if hint else "")
+                f"no {what} has the id '{request.activity_id}'" + (f"; {hint}" if hint else "")
             )
         view = views[request.activity_id]
         relative = edit.plan.relative(view.path)
-        edit.change(
-            relative, insert_entry(edit.text(relative), view.pointer, entry_data(request, view))
-        )
+        data = entry_data(request, view.indicator_texts)
+        edit.change(relative, insert_entry(edit.text(relative), view.pointer, data))

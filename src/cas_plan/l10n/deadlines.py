@@ -26,6 +26,7 @@ from cas_plan.core.deadlines import (
     Quarter,
     Range,
     Relative,
+    ToBeDetermined,
     Year,
     Yearly,
 )
@@ -92,6 +93,8 @@ def deadline_words(spec: DeadlineSpec, lang: str, events: Mapping[str, Event]) -
         return phrase("deadline.open_ended", lang, start=point_words(spec.start, lang))
     if isinstance(spec, Continuous):
         return phrase("deadline.continuous", lang)
+    if isinstance(spec, ToBeDetermined):
+        return phrase("deadline.tbd", lang)
     if isinstance(spec, Yearly):
         if spec.day is None:
             month = month_names(lang, "wide")[spec.month - 1]

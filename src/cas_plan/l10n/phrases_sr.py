@@ -21,8 +21,9 @@ WORDS: dict[str, str] = {
     "not_in_git": "plana koji nije u git repozitorijumu",
     "tool": "casplan",
     "summary": "Zbirni pregled",
-    "summary_intro": "Aktivnosti čiji rok ističe u izveštajnoj godini, razvrstane prema statusu "
-    "na dan na koji je utvrđeno stanje.",
+    "summary_intro": "Aktivnosti čiji rok ističe u izveštajnom periodu, razvrstane prema statusu "
+    "na dan na koji je utvrđeno stanje (aktivnost sa rokom svake godine broji se jednom za svaku "
+    "godinu).",
     "goal": "Cilj",
     "measure": "Mera",
     "overall": "Ukupno",
@@ -52,10 +53,11 @@ WORDS: dict[str, str] = {
     "procurement": "Obezbeđenost sredstava",
     "total": "Ukupno",
     "charts": "Grafikoni",
-    "completion_per_goal": "Realizacija po ciljevima (% realizovanih aktivnosti sa rokom u godini)",
+    "completion_per_goal": "Realizacija po ciljevima (% realizovanih aktivnosti sa rokom u "
+    "periodu)",
     "deadlines_of_year": "Kalendar rokova",
     "none": "nema",
-    "due": "Sa rokom u godini",
+    "due": "Sa rokom u periodu",
     "completed": "Realizovano",
     "completed_late": "Realizovano sa zakašnjenjem",
     "in_progress": "U toku",
@@ -84,9 +86,52 @@ WORDS: dict[str, str] = {
     "delays": "Kašnjenja i izazovi",
     "coordination": "Koordinacija i praćenje",
     "annex": "Prilog",
-    "annex_activities": "Prilog: aktivnosti u izveštajnoj godini",
+    "annex_activities": "Prilog: aktivnosti u izveštajnom periodu",
     "legend": "Legenda",
     "indicator": "Pokazatelj",
+    # --- indicators against their targets (answers/indicators.py): report, site, show
+    "indicator_section": "Pokazatelji u odnosu na ciljne vrednosti",
+    "indicator_rule": "Status, gde je ciljna vrednost postavljena: vrednost očekivana u godini "
+    "poslednje vrednosti čita se sa pravih linija od početne vrednosti redom kroz svaku ciljnu "
+    "vrednost (ciljna vrednost bez godine stoji na kraju perioda plana). Na dobrom putu: poslednja "
+    "vrednost je ostvarila najmanje 90% napretka očekivanog od početne vrednosti do tada; "
+    "ugroženo: najmanje 50%; zaostaje: manje. Pokazatelj da/ne je na dobrom putu kad dostigne "
+    "ciljnu vrednost, ugrožen pre isteka godine ciljne vrednosti, a zaostaje posle nje.",
+    "indicator_measure": "Pokazatelji mere",
+    "indicator_baseline": "Početna vrednost",
+    "indicator_series": "Vrednosti po godinama",
+    "indicator_targets": "Ciljne vrednosti",
+    "indicator_latest": "Poslednja vrednost",
+    "indicator_gap": "Do ciljne vrednosti",
+    "indicator_source": "Izvor provere",
+    "indicator_in_year": "{value} ({year})",
+    "indicator_at_end": "{value} (kraj plana, {year})",
+    "indicator_expected": "očekivano {value} u {year}",
+    "indicator_reached": "dostignuto",
+    "indicator_yes": "da",
+    "indicator_no": "ne",
+    "indicator_on_track": "na dobrom putu",
+    "indicator_at_risk": "ugroženo",
+    "indicator_off_track": "zaostaje",
+    "indicator_no_value": "vrednost još nije prijavljena",
+    "indicator_no_target": "ciljna vrednost nije postavljena",
+    "indicator_no_baseline": "početna vrednost nije postavljena",
+    "indicator_unit_number": "broj",
+    "indicator_unit_percent": "procenat",
+    "indicator_unit_count": "ukupan broj",
+    "indicator_unit_yes_no": "da/ne",
+    "indicator_unit_text": "tekst",
+    "indicator_down": "manje je bolje",
+    "carried_from": "Preneto iz {where}",
+    "carried_to": "Preneto u {where}",
+    "measure_type": "Vrsta mere",
+    "measure_type_regulatory": "regulatorna",
+    "measure_type_incentive": "podsticajna",
+    "measure_type_information_education": "informativno-edukativna",
+    "measure_type_institutional": "institucionalno-upravljačko-organizaciona",
+    "measure_type_goods_services": "obezbeđivanje dobara i pružanje usluga",
+    "funding_source": "Izvor finansiranja",
+    "regulations": "Propisi koje treba doneti ili izmeniti",
     "count": "Broj",
     "share": "Udeo",
     "partly_completed": "Delimično realizovano",
@@ -102,7 +147,7 @@ WORDS: dict[str, str] = {
     "reason": "Razlog",
     "old_value": "Prethodna vrednost",
     "new_value": "Nova vrednost",
-    "no_amendments": "U izveštajnoj godini nije bilo izmena plana.",
+    "no_amendments": "U izveštajnom periodu nije bilo izmena plana.",
     "funds_indicative": "Procenjena (indikativna) sredstva",
     "funds_spent": "Utrošena sredstva",
     "funds_by_currency": "Sredstva po valutama",
@@ -112,14 +157,17 @@ WORDS: dict[str, str] = {
     "narrative_missing": "Nedostaje tekst koordinatora za ovaj odeljak.",
     "generated_not_in_git": "Izrađeno na osnovu plana koji nije u git repozitorijumu",
     "generated_dirty": "Plan sadrži izmene koje nisu upisane u git.",
-    "measure_line": "{activities} sa rokom u godini: {parts}.",
-    "measure_nothing_due": "Nijedna aktivnost mere nema rok u izveštajnoj godini.",
+    "measure_line": "{activities} sa rokom u periodu: {parts}.",
+    "measure_nothing_due": "Nijedna aktivnost mere nema rok u izveštajnom periodu.",
     "coordinator_text": "Tekst koordinatora",
     "reported_continuous": "Kontinuirane aktivnosti o kojima je izveštavano u godini",
     "reason_given_on": "navedeno {date}",
-    "no_delays": "Na kraju godine nijedna aktivnost nije imala istekao rok.",
-    "delays_intro": "Aktivnosti iz bilo koje godine plana čiji je rok istekao pre dana na koji je "
-    "utvrđeno stanje, a koje nisu realizovane, sa poslednjim navedenim razlogom.",
+    "no_delays": "Sve aktivnosti sa rokom do dana na koji je utvrđeno stanje realizovane su ili "
+    "otkazane.",
+    "delays_intro": "Aktivnosti čiji je rok istekao do dana na koji je utvrđeno stanje, u "
+    "izveštajnom periodu ili pre njega, a koje do tada nisu realizovane: broj dana kašnjenja od "
+    "roka do tog dana, poslednji navedeni razlog (iz bilo koje godine) i preduzete mere (izmena "
+    "plana kojom je rok pomeren).",
     "cell": "Polje",
     "cell_added": "Aktivnost dodata",
     "cell_cancelled": "Aktivnost otkazana",
@@ -127,7 +175,7 @@ WORDS: dict[str, str] = {
     "cell_blank": "(prazno)",
     "no_extra_cost": "Bez dodatnih troškova",
     "legend_completed_share": "Realizovano (u roku ili sa zakašnjenjem)",
-    "nothing_due": "nema aktivnosti sa rokom u godini",
+    "nothing_due": "nema aktivnosti sa rokom u periodu",
     "by_goal": "Po ciljevima",
     "by_measure": "Po merama",
     "funds_year_intro": "Procenjena sredstva navedena za izveštajnu godinu i godišnji iznosi, uz "
@@ -148,6 +196,60 @@ WORDS: dict[str, str] = {
     "indicators": "Pokazatelji",
     "note": "Napomena",
     "activities": "Aktivnosti",
+    # --- izveštaji za period: polugodište, godina, više godina, završni izveštaj
+    "title_for_half": "Izveštaj o sprovođenju Akcionog plana za {half} {year}. godine",
+    "half_1": "prvo polugodište",
+    "half_2": "drugo polugodište",
+    "title_for_years": "Izveštaj o sprovođenju Akcionog plana za period "
+    "{first}\N{EN DASH}{last}. godine",
+    "title_final": "Završni izveštaj o sprovođenju Akcionog plana za period "
+    "{first}\N{EN DASH}{last}. godine",
+    "report_period": "Izveštajni period",
+    "report": "Izveštaj",
+    "report_due": "Rok za dostavljanje Vladi",
+    "report_kind_half": "Polugodišnji izveštaj",
+    "report_kind_year": "Godišnji izveštaj",
+    "report_kind_final": "Završni izveštaj",
+    "share_rule": "Udeli su izračunati u odnosu na aktivnosti sa rokom u periodu, bez otkazanih; "
+    "udeli prikazani zajedno daju ukupno 100%.",
+    "roll_up_rule": "Aktivnost koja ima podaktivnosti, a nema sopstvene izveštaje o napretku, "
+    "preuzima status od njih: realizovano kada su sve realizovane ili otkazane (otkazano kada su "
+    "sve otkazane), kasni kada bilo koja kasni, u toku kada je bilo koja u toku ili realizovana, "
+    "nije započeto kada nijedna nije započeta, a inače bez izveštaja.",
+    "status_with": "{status} ({detail})",
+    "rolled_up": "prema podaktivnostima",
+    "moved_by": "pomereno na {new} zaključkom Vlade {decision} od {date}",
+    "action_taken": "Preduzete mere",
+    "deadlines_of_period": "Rokovi u periodu",
+    "funds_period_intro": "Procenjena sredstva za period (iznosi navedeni za njegove godine, "
+    "godišnji iznosi jednom za svaku godinu, a u završnom izveštaju i iznosi navedeni za ceo "
+    "period plana), uz iznose utrošene u svakoj godini, po valutama; iznosi u različitim valutama "
+    "se ne sabiraju.",
+    "spent_in_year": "Utrošeno u {year}. godini",
+    "evaluation": "Vrednovanje plana (Zakon o planskom sistemu, član 40)",
+    "criterion_relevance": "Relevantnost",
+    "criterion_efficiency": "Efikasnost",
+    "criterion_effectiveness": "Efektivnost",
+    "criterion_sustainability": "Održivost",
+    "criterion_intro_relevance": "Da li je plan i dalje odgovarao potrebama zbog kojih je donet: "
+    "koliko je morao da se menja tokom sprovođenja (po ciljevima, aktivnosti koje su izmene plana "
+    "dodale i otkazale, rokovi koje su pomerile i druge vrednosti koje su izmenile).",
+    "criterion_intro_efficiency": "Koliko su rezultati koštali i koliko su trajali: procenjena "
+    "sredstva uz utrošena sredstva i aktivnosti realizovane sa zakašnjenjem, sa brojem dana "
+    "kašnjenja.",
+    "criterion_intro_effectiveness": "Šta je plan postigao: po ciljevima, aktivnosti sa rokom u "
+    "periodu plana, realizovane u roku i sa zakašnjenjem, i udeo realizovanih.",
+    "criterion_intro_sustainability": "Šta je ostalo nezavršeno na kraju perioda plana i gde se "
+    "dalje prenosi.",
+    "activities_added": "Dodate aktivnosti",
+    "activities_cancelled": "Otkazane aktivnosti",
+    "deadlines_moved": "Pomereni rokovi",
+    "other_cells_changed": "Ostale izmene",
+    "completed_share": "Udeo realizovanih",
+    "average_days_late": "Prosečno kašnjenje (dana)",
+    "longest_days_late": "Najduže kašnjenje (dana)",
+    "carried_to_column": "Prenos u naredni plan",
+    "not_carried": "još nije preneto u naredni akcioni plan",
     # --- the public site
     "site.site_title": "Sprovođenje plana",
     "site.home": "Početna",
@@ -169,8 +271,9 @@ WORDS: dict[str, str] = {
     "site.unit": "Organizaciona jedinica",
     "site.amendments": "Izmene plana",
     "site.amendment": "Izmena",
-    "site.reports": "Godišnji izveštaji",
-    "site.report_for": "Izveštaj za {year}. godinu",
+    "site.reports": "Izveštaji",
+    "site.reports_intro": "Izveštaji o sprovođenju plana i rok do kog se svaki dostavlja Vladi; "
+    "izveštaj ima svoju stranicu kada njegov period počne.",
     "site.responsible": "Odgovorne organizacione jedinice",
     "site.status_since": "od {date}",
     "site.as_written": "Kako piše u planu",
@@ -257,6 +360,10 @@ WORDS: dict[str, str] = {
     "workbook.valid.date": "Upišite datum, npr. 2018-06-30.",
     "workbook.valid.amount": "Upišite iznos 0 ili veći, npr. 1234,50.",
     "workbook.valid.currency": "Izaberite valutu sa liste.",
+    "workbook.valid.percent": "Upišite procenat, broj od 0 do 100.",
+    "workbook.valid.count": "Upišite ceo broj, 0 ili veći.",
+    "workbook.valid.number": "Upišite broj, npr. 1234,5.",
+    "workbook.valid.yes_no": "Izaberite da ili ne sa liste.",
     "workbook.sheet.texts": "Tekstovi",
     "workbook.col.what": "Koji tekst",
     "workbook.col.english": "Engleski",
@@ -329,6 +436,7 @@ WORDS: dict[str, str] = {
     "json)",
     # --- a deadline in words (l10n.deadlines)
     "deadline.continuous": "kontinuirano",
+    "deadline.tbd": "rok tek treba odrediti",
     "deadline.open_ended": "{start} i nadalje, bez krajnjeg roka",
     "deadline.yearly_day": "{day} svake godine",
     "deadline.yearly_month": "{month} svake godine",
@@ -364,6 +472,11 @@ PLURALS: dict[str, dict[str, str]] = {
         "few": "{count} pokazatelja",
         "other": "{count} pokazatelja",
     },
+    "indicators_without_target": {
+        "one": "{count} pokazatelj nema postavljenu ciljnu vrednost",
+        "few": "{count} pokazatelja nemaju postavljenu ciljnu vrednost",
+        "other": "{count} pokazatelja nema postavljenu ciljnu vrednost",
+    },
     "amount": {"one": "{count} iznos", "few": "{count} iznosa", "other": "{count} iznosa"},
     "day": {"one": "{count} dan", "few": "{count} dana", "other": "{count} dana"},
     "month": {"one": "{count} mesec", "few": "{count} meseca", "other": "{count} meseci"},
@@ -395,17 +508,27 @@ PLURALS: dict[str, dict[str, str]] = {
     # the predicate agrees with the count: nije navedena 1 ..., nisu navedene 2 ...,
     # nije navedeno 5 ...
     "not_listed_continuous": {
-        "one": "Nije navedena {count} kontinuirana aktivnost za koju u izveštajnoj godini nije "
+        "one": "Nije navedena {count} kontinuirana aktivnost za koju u izveštajnom periodu nije "
         "dostavljen izveštaj.",
-        "few": "Nisu navedene {count} kontinuirane aktivnosti za koje u izveštajnoj godini nije "
+        "few": "Nisu navedene {count} kontinuirane aktivnosti za koje u izveštajnom periodu nije "
         "dostavljen izveštaj.",
-        "other": "Nije navedeno {count} kontinuiranih aktivnosti za koje u izveštajnoj godini "
+        "other": "Nije navedeno {count} kontinuiranih aktivnosti za koje u izveštajnom periodu "
         "nije dostavljen izveštaj.",
     },
     "amounts_not_by_year": {
         "one": "{count} iznos za druge godine ili za ceo period nije uključen",
         "few": "{count} iznosa za druge godine ili za ceo period nisu uključena",
         "other": "{count} iznosa za druge godine ili za ceo period nije uključeno",
+    },
+    "amounts_other_years": {
+        "one": "{count} iznos naveden za godinu van perioda plana nije uključen",
+        "few": "{count} iznosa navedena za godine van perioda plana nisu uključena",
+        "other": "{count} iznosa navedenih za godine van perioda plana nije uključeno",
+    },
+    "days_late": {
+        "one": "{count} dan zakašnjenja",
+        "few": "{count} dana zakašnjenja",
+        "other": "{count} dana zakašnjenja",
     },
     "week": {"one": "{count} nedelja", "few": "{count} nedelje", "other": "{count} nedelja"},
     "problem": {"one": "{count} problem", "few": "{count} problema", "other": "{count} problema"},

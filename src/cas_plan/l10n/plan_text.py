@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from cas_plan.core.loader import Plan
-from cas_plan.core.model import Activity, Loaded, MeasureFile, Translation
+from cas_plan.core.model import Activity, Indicators, Loaded, MeasureFile, Translation
 from cas_plan.core.translations import TextKey, file_translations, indicator_key, plan_texts
 from cas_plan.core.translations import text_digest as digest_of
 from cas_plan.core.views import plan_views
@@ -157,12 +157,31 @@ def _measure(
     done: Mapping[TextKey, str],
     indicators: Mapping[str, Mapping[str, str]],
 ) -> Loaded[MeasureFile]:
+    """The measure with its title, its own indicators (and their names in its progress
+    values) and its activities translated."""
     model = measure.model
-    update = {
+    update: dict[str, Any] = {
         "title": done.get(TextKey("measure", model.id, "title"), model.title),
         "activities": [_activity(a, done, indicators) for a in model.activities],
     }
+    if model.indicators is not None:
+        update["indicators"] = _indicators(model.indicators, "measure", model.id, done)
+        names = dict(zip(model.indicators.texts, update["indicators"].texts, strict=True))
+        update["progress"] = [
+            _copy(e, {"values": {names.get(k, k): v for k, v in e.values.items()}})
+            for e in model.progress
+        ]
     return Loaded(_copy(model, update), measure.path)
+
+
+def _indicators(cell: Indicators, kind: str, owner: str, done: Mapping[TextKey, str]) -> Indicators:
+    """An indicators cell with each indicator's text translated (its unit, baseline and
+    targets as they are)."""
+    items = [
+        _copy(item, {"text": done.get(indicator_key(owner, number, kind), item.text)})
+        for number, item in enumerate(cell.items, start=1)
+    ]
+    return _copy(cell, {"items": items})
 
 
 def _activity(
@@ -178,11 +197,7 @@ def _activity(
     }
     stated = activity.indicators if "indicators" in activity.model_fields_set else None
     if stated is not None:
-        items = [
-            done.get(indicator_key(activity.id, number), text)
-            for number, text in enumerate(stated.items, start=1)
-        ]
-        update["indicators"] = _copy(stated, {"items": items})
+        update["indicators"] = _indicators(stated, "activity", activity.id, done)
     names = indicators.get(activity.id)
     if names and activity.progress:
         update["progress"] = [

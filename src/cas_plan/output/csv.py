@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from cas_plan.answers.followup import Followup
 from cas_plan.answers.queries import DueRow, deadline_text
-from cas_plan.answers.records import BudgetRecord
+from cas_plan.answers.records import BudgetRecord, ReportDeadlineRecord
 from cas_plan.core.organization import responsible_names
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -88,6 +88,12 @@ def due_csv(rows: Sequence[DueRow], names: Mapping[str, str]) -> str:
             ]
         )
     return buffer.getvalue()
+
+
+def reports_csv(records: Sequence[ReportDeadlineRecord]) -> str:
+    """`due --reports --format csv`: one row per report the coordinator owes."""
+    rows = [[r["due"], r["kind"], r["period"], r["first_day"], r["last_day"]] for r in records]
+    return rows_csv([["due", "kind", "period", "first_day", "last_day"], *rows])
 
 
 BUDGET_CSV_FIELDS = ("name", "currency", "basis", "procurement", "total", "activities", "spent")

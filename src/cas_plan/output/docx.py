@@ -24,7 +24,7 @@ from docx.table import Table
 from cas_plan.core.diagnostics import visible
 from cas_plan.l10n.formats import jinja_filters
 from cas_plan.output import word
-from cas_plan.output.word import Column
+from cas_plan.output.word import Column, Kind
 
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 TOC_LEVELS = 2  # the sections and the goals; the measures would make the contents pages long
@@ -82,7 +82,9 @@ def report_docx(context: dict[str, Any]) -> bytes:
     report.delays()
     report.amendments()
     report.funds()
+    report.evaluation()
     report.annex()
+    report.indicators()
     report.contents(contents)
     buffer = io.BytesIO()
     report.document.save(buffer)
@@ -155,8 +157,9 @@ class _Report:
         paragraph.add_run(f" ({self.context['narrative']['file']})")
 
     def title(self) -> None:
-        """The title and the cover rows of md and html: the plan, the institution, the
-        period, the date of the state, where the report was made from."""
+        """The title and the cover rows of md and html: the plan, the institution, the plan's
+        period, the report's period, the date of the state, when the report is due, where it
+        was made from, and how much of the plan's text is still in English."""
         w, f, context, plan = self.w, self.f, self.context, self.context["plan"]
         self.document.add_heading(context["title"], level=0)
         period = f"{f['date'](plan['period_start'])} \N{EN DASH} {f['date'](plan['period_end'])}"
@@ -165,9 +168,12 @@ class _Report:
             rows.append([w["institution"], plan["institution"]])
         rows += [
             [w["period"], period],
+            [w["report_period"], context["period"]["words"]],
             [w["as_of"], f["date"](context["as_of"])],
-            [w["generated_from"], self.source()],
         ]
+        if context["report_due"]:
+            rows.append([w["report_due"], f["date"](context["report_due"])])
+        rows.append([w["generated_from"], self.source()])
         if context["translation"]:
             rows.append([w["untranslated_texts"], context["translation"]["text"]])
         table = self.table([Column("", widest=5.5), Column("")], rows, header=False)
@@ -193,18 +199,20 @@ class _Report:
         word.table_of_contents(anchor, self.headings, TOC_LEVELS, portrait)
 
     def summary(self) -> None:
-        """1. The executive summary, the figures of the year and the summary per goal."""
+        """1. The executive summary, the figures of the period (shares where they are shown,
+        with the rules they follow) and the summary per goal."""
         w, f, context = self.w, self.f, self.context
+        shared = context["share_keys"]
         self.heading(f"1. {w['executive_summary']}", 1)
         self.narrative(context["narrative"]["executive_summary"])
-        self.document.add_paragraph(w["summary_intro"])
+        self.document.add_paragraph(" ".join([w["summary_intro"], *context["rules"]]))
         self.table(
             [Column(w["status"]), Column(w["count"], "number"), Column(w["share"], "number")],
             [
                 [
                     w[x["key"]],
                     f["num"](x["count"]),
-                    "" if x["key"] == "due" else f["pct"](x["percent"]),
+                    f["pct"](x["percent"]) if x["key"] in shared else "",
                 ]
                 for x in context["figures"]
             ],
@@ -215,7 +223,7 @@ class _Report:
         def counts(stats: dict[str, Any]) -> list[str]:
             return [
                 f["num"](stats["counts"][k])
-                + ("" if k == "due" else f" ({f['pct'](stats['percents'][k])})")
+                + (f" ({f['pct'](stats['percents'][k])})" if k in shared else "")
                 for k in keys
             ]
 
@@ -251,7 +259,7 @@ class _Report:
         self.document.add_paragraph(f"{f['pct'](None)}: {w['nothing_due']}")
         gantt = context["charts"]["gantt"]
         if gantt["tasks"]:
-            self.heading(f"{w['deadlines_of_year']} {context['year']}", 3)
+            self.heading(gantt["heading"], 3)
             legend = {item["tag"]: w[item["word"]] for item in gantt["legend"]}
             self.table(
                 [
@@ -294,17 +302,17 @@ class _Report:
                 return ""
             return f"{a['latest_note']} ({f['date'](a['latest_note_date'], 'short')})"
 
-        kinds = {"id": "whole", "deadline": "whole"}
+        kinds: dict[str, Kind] = {"id": "whole", "deadline": "whole"}
         keys = ("id", "activity", "responsible", "deadline", "status", "indicator_values")
         table = self.table(
-            [Column(w[key], kinds.get(key, "text")) for key in (*keys, "latest_note", "evidence")],  # type: ignore[arg-type]
+            [Column(w[key], kinds.get(key, "text")) for key in (*keys, "latest_note", "evidence")],
             [
                 [
                     a["id"],
                     a["title"],
                     ", ".join(a["responsible"]),
                     when(a),
-                    w[a["status"]],
+                    a["status_text"],
                     "; ".join(f"{k}: {v}" for k, v in a["indicator_values"].items()),
                     note(a),
                     "\n".join(item["text"] for item in a["evidence"]),
@@ -316,7 +324,8 @@ class _Report:
             _evidence_lines(row.cells[-1].paragraphs[0], a["evidence"])
 
     def delays(self) -> None:
-        """3. The activities overdue on the date of the state, with the reason given."""
+        """3. What was due by the end of the period and is not completed, with the days late,
+        the reason given and what was done about it."""
         w, f, delays = self.w, self.f, self.context["delays"]
         self.heading(f"3. {w['delays']}", 1)
         self.document.add_paragraph(w["delays_intro"])
@@ -332,6 +341,7 @@ class _Report:
                 Column(w["status"]),
                 Column(w["overdue_days"], "number"),
                 Column(w["reason_for_delay"]),
+                Column(w["action_taken"]),
             ],
             [
                 [
@@ -339,9 +349,10 @@ class _Report:
                     d["title"],
                     ", ".join(d["responsible"]),
                     f["date"](d["deadline"], "short"),
-                    w[d["status"]],
+                    d["status_text"],
                     f["num"](d["days_overdue"]),
                     f"{d['reason']} ({d['reason_given']})" if d["reason"] else "",
+                    d["action"] or "",
                 ]
                 for d in delays
             ],
@@ -369,13 +380,15 @@ class _Report:
             self.document.add_paragraph(w["no_amendments"])
 
     def funds(self) -> None:
-        """5. Indicative funds beside the funds spent, by goal and by measure."""
+        """5. Indicative funds beside the funds spent (each year's, when the period has
+        several), by goal and by measure."""
         document, w, funds = self.document, self.w, self.context["funds"]
         self.heading(f"5. {w['funds_indicative']} / {w['funds_spent']}", 1)
-        intro = w["funds_year_intro"]
+        intro = funds["intro"]
         if funds["not_by_year"]:
             intro += f" {funds['not_by_year_text']}."
         document.add_paragraph(intro)
+        years = funds["spent_headers"] if len(funds["years"]) > 1 else []
         for heading, group_word, lines, totals in (
             (w["by_goal"], w["goal"], funds["by_goal"], funds["totals"]),
             (w["by_measure"], w["measure"], funds["by_measure"], []),
@@ -384,32 +397,82 @@ class _Report:
             if not lines:
                 document.add_paragraph(w["none"])
                 continue
-            rows = [[f"{x['group']}. {x['name']}", *self.amounts(x)] for x in lines]
-            rows += [[w["total"], *self.amounts(t)] for t in totals]
+            rows = [[f"{x['group']}. {x['name']}", *self.amounts(x, years)] for x in lines]
+            rows += [[w["total"], *self.amounts(t, years)] for t in totals]
             self.table(
                 [
                     Column(group_word),
                     Column(w["currency"], "whole"),
                     Column(w["funds_indicative"], "number"),
+                    *(Column(year, "number") for year in years),
                     Column(w["funds_spent"], "number"),
                 ],
                 rows,
             )
 
-    def amounts(self, line: dict[str, Any]) -> list[str]:
-        """A line's currency, indicative and spent amounts (an en dash for none)."""
+    def amounts(self, line: dict[str, Any], years: Sequence[str]) -> list[str]:
+        """A line's currency, indicative amount, spending per year (when `years`) and in all
+        (an en dash for none)."""
         currency = line["currency"]
 
         def amount(value: str | None) -> str:
             return self.f["money"](value, currency) if value is not None else "\N{EN DASH}"
 
-        return [currency, amount(line["indicative"]), amount(line["spent"])]
+        per_year = [amount(x) for x in line["spent_by_year"]] if years else []
+        return [currency, amount(line["indicative"]), *per_year, amount(line["spent"])]
+
+    def evaluation(self) -> None:
+        """6. (The final report) a section per evaluation criterion: its figures, its text."""
+        criteria = self.context["evaluation"]
+        if not criteria:
+            return
+        self.heading(f"6. {self.w['evaluation']}", 1)
+        for number, criterion in enumerate(criteria, start=1):
+            self.heading(f"6.{number}. {criterion['title']}", 2)
+            self.document.add_paragraph(criterion["intro"])
+            for table in criterion["tables"]:
+                kinds: list[Kind] = ["number" if a == "right" else "text" for a in table["align"]]
+                self.table(
+                    [Column(h, k) for h, k in zip(table["header"], kinds, strict=True)],
+                    table["rows"],
+                )
+                self.document.add_paragraph()
+            self.narrative(criterion["narrative"])
 
     def annex(self) -> None:
-        """6. Every activity of the reporting year, on landscape pages (eight columns)."""
+        """Every activity of the period, on landscape pages (eight columns)."""
         word.landscape_section(self.document)
-        self.heading(f"6. {self.w['annex_activities']}", 1)
+        number = 7 if self.context["evaluation"] else 6
+        self.heading(f"{number}. {self.w['annex_activities']}", 1)
         if self.context["annex"]:
             self.activity_table(self.context["annex"])
         else:
             self.document.add_paragraph(self.w["none"])
+
+    def indicators(self) -> None:
+        """The indicators against their targets (on the annex's landscape pages)."""
+        w, section = self.w, self.context["indicators"]
+        self.heading(w["indicator_section"], 1)
+        if section["rows"]:
+            self.document.add_paragraph(section["rule"])
+            self.table(
+                [
+                    Column(w["id"], "whole"),
+                    *(Column(w[key]) for key in ("indicator", "indicator_baseline")),
+                    *(Column(w[key]) for key in ("indicator_series", "indicator_targets")),
+                    Column(w["indicator_gap"]),
+                    Column(w["status"]),
+                ],
+                [self.indicator_row(r) for r in section["rows"]],
+            )
+        if section["without_target_text"]:
+            self.document.add_paragraph(f"{section['without_target_text']}.")
+
+    def indicator_row(self, r: dict[str, Any]) -> list[str]:
+        """An indicator's row as md and html show it."""
+        owner = f"{self.w['measure']} {r['owner']}" if r["measure_level"] else r["owner"]
+        unit = (
+            f" ({r['unit']}{'; ' + r['direction'] if r['direction'] else ''})" if r["unit"] else ""
+        )
+        status = r["status"] + (f" ({r['expected']})" if r["expected"] else "")
+        return [owner, r["text"] + unit, r["baseline"], r["series"], r["targets"], r["gap"], status]

@@ -8,9 +8,11 @@ import re
 from collections.abc import Mapping, Sequence
 
 from cas_plan.answers.queries import DueRow
+from cas_plan.answers.records import ReportDeadlineRecord
 from cas_plan.core.diagnostics import printable
 from cas_plan.core.organization import responsible_names
-from cas_plan.output.text import status_word
+from cas_plan.l10n.formats import phrase
+from cas_plan.output.text import TOOL_LANG, status_word
 
 # Every line break a calendar program might honour, CR alone included (RFC 5545 ends lines with
 # CRLF, but Outlook-style parsers also split at a bare CR or LF).
@@ -43,11 +45,7 @@ def _fold(line: str) -> list[str]:
     return out
 
 
-def due_ics(
-    rows: Sequence[DueRow], names: Mapping[str, str], plan_title: str, stamp: dt.date
-) -> str:
-    """An iCalendar file with one all-day event per dated occurrence; UIDs stable across runs."""
-    plan_key = hashlib.sha256(plan_title.encode("utf-8")).hexdigest()[:12]
+def _calendar(plan_title: str, events: list[str]) -> str:
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -55,7 +53,50 @@ def due_ics(
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
         f"X-WR-CALNAME:{_ics_text(plan_title)}",
+        *events,
+        "END:VCALENDAR",
     ]
+    return "".join(folded + "\r\n" for line in lines for folded in _fold(line))
+
+
+def _event(uid: str, stamp: dt.date, day: dt.date, summary: str, description: str) -> list[str]:
+    """An all-day event (its lines, unfolded)."""
+    return [
+        "BEGIN:VEVENT",
+        f"UID:{uid}",
+        f"DTSTAMP:{stamp:%Y%m%d}T000000Z",
+        f"DTSTART;VALUE=DATE:{day:%Y%m%d}",
+        f"DTEND;VALUE=DATE:{day + dt.timedelta(days=1):%Y%m%d}",
+        f"SUMMARY:{_ics_text(summary)}",
+        f"DESCRIPTION:{_ics_text(description)}",
+        "TRANSP:TRANSPARENT",
+        "END:VEVENT",
+    ]
+
+
+def _plan_key(plan_title: str) -> str:
+    return hashlib.sha256(plan_title.encode("utf-8")).hexdigest()[:12]
+
+
+def reports_ics(records: Sequence[ReportDeadlineRecord], plan_title: str, stamp: dt.date) -> str:
+    """`due --reports --format ics`: an all-day event on the day each report is due."""
+    events = []
+    for r in records:
+        day = dt.date.fromisoformat(r["due"])
+        kind = phrase("report_kind_" + r["kind"], TOOL_LANG)
+        summary = f"{kind} {r['period']} due"
+        description = f"Reporting period {r['first_day']} to {r['last_day']}"
+        uid = f"report-{r['kind']}-{r['period']}-{_plan_key(plan_title)}@casplan"
+        events += _event(uid, stamp, day, summary, description)
+    return _calendar(plan_title, events)
+
+
+def due_ics(
+    rows: Sequence[DueRow], names: Mapping[str, str], plan_title: str, stamp: dt.date
+) -> str:
+    """An iCalendar file with one all-day event per dated occurrence; UIDs stable across runs."""
+    plan_key = _plan_key(plan_title)
+    lines: list[str] = []
     for row in rows:
         if row.deadline is None:
             continue
@@ -68,16 +109,11 @@ def due_ics(
             else "",
             f"Status: {status_word(row.status)}",
         ]
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{row.view.id}-{row.deadline:%Y%m%d}-{plan_key}@casplan",
-            f"DTSTAMP:{stamp:%Y%m%d}T000000Z",
-            f"DTSTART;VALUE=DATE:{row.deadline:%Y%m%d}",
-            f"DTEND;VALUE=DATE:{row.deadline + dt.timedelta(days=1):%Y%m%d}",
-            f"SUMMARY:{_ics_text(f'{row.view.id} {row.view.title}')}",
-            f"DESCRIPTION:{_ics_text(chr(10).join(part for part in description if part))}",
-            "TRANSP:TRANSPARENT",
-            "END:VEVENT",
-        ]
-    lines.append("END:VCALENDAR")
-    return "".join(folded + "\r\n" for line in lines for folded in _fold(line))
+        lines += _event(
+            f"{row.view.id}-{row.deadline:%Y%m%d}-{plan_key}@casplan",
+            stamp,
+            row.deadline,
+            f"{row.view.id} {row.view.title}",
+            "\n".join(part for part in description if part),
+        )
+    return _calendar(plan_title, lines)

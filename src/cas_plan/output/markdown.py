@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from cas_plan.answers.diff import KINDS, PlanDiff
 from cas_plan.answers.followup import Followup
 from cas_plan.answers.queries import DueRow, WhoRow
+from cas_plan.answers.records import ReportDeadlineRecord
 from cas_plan.core.deadlines import DeadlineSpec
 from cas_plan.core.diagnostics import printable
 from cas_plan.core.organization import responsible_names
@@ -28,6 +29,7 @@ from cas_plan.output.text import (
     header,
     missing_line,
     period_words,
+    report_kind_word,
     status_word,
     tool_phrase,
 )
@@ -85,6 +87,14 @@ def due_markdown(
         )
         out.append("")
     return "\n".join(out) if out else tool_phrase("nothing_due_md") + "\n"
+
+
+def reports_markdown(records: Sequence[ReportDeadlineRecord]) -> str:
+    """`due --reports --format md`: the reports the coordinator owes, by due date."""
+    if not records:
+        return tool_phrase("nothing_due_md") + "\n"
+    rows = [[r["due"], report_kind_word(r["kind"]), r["period"]] for r in records]
+    return md_table([header("deadline"), header("report"), header("report_period")], rows) + "\n"
 
 
 def who_markdown(

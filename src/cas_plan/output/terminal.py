@@ -17,8 +17,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from cas_plan.answers.budget import NOT_SUMMED
 from cas_plan.answers.queries import DueRow, UnitLine, WhoRow
-from cas_plan.answers.records import ActivityRecord, BudgetRecord
+from cas_plan.answers.records import ActivityRecord, BudgetRecord, ReportDeadlineRecord
 from cas_plan.core.deadlines import DeadlineSpec
 from cas_plan.core.diagnostics import printable
 from cas_plan.core.money import group_digits
@@ -29,6 +30,7 @@ from cas_plan.output.text import (
     TOOL_LANG,
     deadline_cell,
     header,
+    report_kind_word,
     status_word,
     tool_phrase,
 )
@@ -228,6 +230,21 @@ def print_due(console: Console, rows: Sequence[DueRow], names: Mapping[str, str]
                 style="red" if row.overdue else None,
             )
         _show(console, table)
+
+
+def print_reports(console: Console, records: Sequence[ReportDeadlineRecord]) -> None:
+    """`casplan due --reports`: the reports the coordinator owes, by due date."""
+    if not records:
+        console.print(tool_phrase("nothing_due"))
+        return
+    table = _table(
+        (header("deadline"), NARROW),
+        (header("report"), NARROW),
+        (header("report_period"), NARROW),
+    )
+    for r in records:
+        _add_row(table, r["due"], report_kind_word(r["kind"]), r["period"])
+    _show(console, table)
 
 
 def print_activities(console: Console, records: Iterable[ActivityRecord]) -> None:
@@ -431,17 +448,6 @@ def _spent_beside(console: Console, record: BudgetRecord) -> None:
         )
     _show(console, beside)
     console.print()
-
-
-NOT_SUMMED = (
-    "no_extra_cost",
-    "undetermined",
-    "stated_elsewhere",
-    "sources_only",
-    "external",
-    "not_stated",
-)
-"""Why an activity's funds are not in the sums, in the order the terminal lists them."""
 
 
 def _not_summed(console: Console, record: BudgetRecord) -> None:

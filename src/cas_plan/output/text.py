@@ -15,8 +15,15 @@ from typing import Any, get_args
 
 from cas_plan.answers.diff import CELL_KINDS, KINDS, Change, PlanDiff
 from cas_plan.answers.followup import Followup, Missing, UnitFollowup
+from cas_plan.answers.indicators import IndicatorRecord
 from cas_plan.answers.queries import Section
-from cas_plan.answers.records import ActivityShow, FundsRecord, ShowRecord
+from cas_plan.answers.records import (
+    ActivityShow,
+    AmountRecord,
+    FundsRecord,
+    MeasureShow,
+    ShowRecord,
+)
 from cas_plan.core.deadlines import Day, DeadlineSpec
 from cas_plan.core.diagnostics import Diagnostic, printable
 from cas_plan.core.model import Deadline
@@ -31,6 +38,7 @@ from cas_plan.l10n.formats import (
     plural,
     status_label,
 )
+from cas_plan.output.indicators import IndicatorWords
 
 
 def problems_text(
@@ -81,6 +89,11 @@ def deadline_cell(due: Deadline | None, say: Callable[[DeadlineSpec], str]) -> s
     return due.when.day.isoformat() if isinstance(due.when, Day) else say(due.when)
 
 
+def report_kind_word(kind: str) -> str:
+    """A kind of report in the tool's English, lower case: "annual report"."""
+    return phrase(f"report_kind_{kind}", TOOL_LANG).lower()
+
+
 def status_word(status: str) -> str:
     """A status as the tool's English text writes it, in lower case like the rest of a table
     row or a line: "in progress", "not reported"."""
@@ -103,22 +116,7 @@ def _cell_source(record: ActivityShow, cell: str) -> str:
 
 
 def _funds_lines(funds: FundsRecord) -> list[str]:
-    lines = []
-    for amount in funds["amounts"]:
-        parts = [amount_text(amount["amount"], amount["currency"])]
-        if amount["year"]:
-            parts.append(f"for {amount['year']}")
-        if amount["annual"]:
-            parts.append("annually")
-        if amount["procurement"]:
-            parts.append(amount["procurement"])
-        if amount["source"]:
-            parts.append(f"source: {amount['source']}")
-        if amount["of_which"]:
-            parts.append("(part of the amount above)")
-        if amount["counted_under"]:
-            parts.append(f"(counted under {amount['counted_under']})")
-        lines.append("    " + ", ".join(parts))
+    lines = ["    " + _amount_line(amount) for amount in funds["amounts"]]
     if funds["no_extra_cost"]:
         lines.append("    no extra cost (regular activities)")
     if funds["see"]:
@@ -130,6 +128,20 @@ def _funds_lines(funds: FundsRecord) -> list[str]:
     if funds["undetermined"]:
         lines.append("    cannot be established at this time")
     return lines
+
+
+def _amount_line(amount: AmountRecord) -> str:
+    """An indicative amount with what qualifies it: its year, basis, procurement and source."""
+    qualifiers = [
+        (amount["year"], f"for {amount['year']}"),
+        (amount["annual"], "annually"),
+        (amount["procurement"], amount["procurement"]),
+        (amount["source"], f"source: {amount['source']}"),
+        (amount["of_which"], "(part of the amount above)"),
+        (amount["counted_under"], f"(counted under {amount['counted_under']})"),
+    ]
+    parts = [amount_text(amount["amount"], amount["currency"])]
+    return ", ".join(parts + [str(said) for present, said in qualifiers if present])
 
 
 def show_text(record: ShowRecord) -> str:
@@ -164,7 +176,7 @@ def _show_lines(record: ShowRecord) -> list[str]:
             f"[due {a['due_description'] or 'not stated'}, {status_word(a['status'])}]"
             for a in record["activities"]
         ]
-        return lines
+        return lines + _law_lines(record)
     return _activity_lines(record)
 
 
@@ -183,21 +195,83 @@ def _activity_lines(r: ActivityShow) -> list[str]:
     if r["sub_activities"]:
         lines += ["", "Sub-activities: " + ", ".join(r["sub_activities"])]
     status = status_word(r["status"])
+    if r["rolled_up"]:
+        status += f" ({phrase('rolled_up', TOOL_LANG)})"
+    late = f", {plural(r['days_late'], 'days_late', TOOL_LANG)}" if r["days_late"] else ""
     lines += [
         "",
-        f"Status: {status}" + (f" (since {r['status_date']})" if r["status_date"] else ""),
+        f"Status: {status}" + (f" (since {r['status_date']})" if r["status_date"] else "") + late,
     ]
     if r["added_by"]:
         lines.append(f"Added by amendment {r['added_by']}")
     if r["cancelled_by"]:
         lines.append(f"Cancelled by amendment {r['cancelled_by']}")
+    for key, where in (("carried_from", r["carried_from"]), ("carried_to", r["carried_to"])):
+        if where:
+            lines.append(tool_phrase_of(key, where=where))
     return lines + _history_lines(r) + _progress_lines(r)
+
+
+def tool_phrase_of(key: str, **values: str) -> str:
+    """A shared phrase of the phrasebook in the tool's English."""
+    return phrase(key, TOOL_LANG, **values)
+
+
+def indicator_lines(records: list[IndicatorRecord]) -> list[str]:
+    """Each indicator with its unit and source; where a target is set, its series and status
+    (`answers.indicators`), else the words that no target is set."""
+    lines = []
+    for record in records:
+        said = IndicatorWords.of(record, TOOL_LANG)
+        about = "; ".join(
+            part
+            for part in (said.unit, said.direction, said.source and f"source: {said.source}")
+            if part and part != "text"
+        )
+        head = f"  - {said.text}" + (f" [{about}]" if about else "")
+        if not said.measured:
+            lines.append(f"{head}: {phrase('indicator_no_target', TOOL_LANG)}")
+            continue
+        lines.append(head)
+        series = [
+            f"{header(key)}: {text}"
+            for key, text in (
+                ("indicator_baseline", said.baseline),
+                ("indicator_series", said.series),
+                ("indicator_targets", said.targets),
+            )
+            if text
+        ]
+        lines.append("      " + "; ".join(series))
+        latest = [f"{header('indicator_latest')}: {said.latest}"] if said.latest else []
+        if said.gap:
+            latest.append(f"{header('indicator_gap')}: {said.gap}")
+        status = said.status + (f" ({said.expected})" if said.expected else "")
+        lines.append("      " + "; ".join([*latest, status]))
+    return lines
+
+
+def _law_lines(record: MeasureShow) -> list[str]:
+    """A measure's fields of the Law (type, regulations, funding source) and its own
+    indicators, where it states them."""
+    lines = []
+    if record["type"]:
+        kind = phrase(f"measure_type_{record['type']}", TOOL_LANG)
+        lines.append(f"{phrase('measure_type', TOOL_LANG)}: {kind}")
+    if record["funding_source"]:
+        lines.append(f"{phrase('funding_source', TOOL_LANG)}: {record['funding_source']}")
+    if record["regulations"]:
+        lines.append(f"{phrase('regulations', TOOL_LANG)}:")
+        lines += [f"  - {text}" for text in record["regulations"]]
+    if record["indicator_series"]:
+        lines += ["", "Indicators of the measure:", *indicator_lines(record["indicator_series"])]
+    return ["", *lines] if lines and lines[0] else lines
 
 
 def _cell_lines(r: ActivityShow) -> list[str]:
     """The indicators, responsible units, deadline and indicative funds."""
     lines = ["", f"Indicators ({_cell_source(r, 'indicators')}):"]
-    lines += [f"  - {text}" for text in r["indicators"]] or ["  none"]
+    lines += indicator_lines(r["indicator_series"]) or ["  none"]
     lines += ["", f"Responsible ({_cell_source(r, 'responsible')}):"]
     for unit in r["responsible"]:
         extra = ", ".join(part for part in (unit["role"], unit["scope"]) if part)
@@ -281,6 +355,7 @@ HEADINGS = {
     "indicators": "Indicators changed",
     "funds": "Indicative funds changed",
     "plan_file": "Changes to the plan's other files",
+    "narrative": "Report narratives changed",
 }
 
 
@@ -395,6 +470,9 @@ def change_line(change: Change, arrow: str = "->") -> str:
         return f"{change.activity} {change.title}: {corrected}"
     if change.kind == "plan_file":
         return f"{change.activity}: {_value(old)} {arrow} {_value(new)}"
+    if change.kind == "narrative":
+        done = "added" if old is None else "removed" if new is None else "edited"
+        return f"{change.activity} {change.title}: {done}"
     if change.kind == "history_edited":
         return (
             f"{change.activity} {change.title}: {_value(old)} {arrow} "

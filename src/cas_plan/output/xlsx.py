@@ -29,7 +29,13 @@ from openpyxl.writer.excel import ExcelWriter
 from cas_plan.core.diagnostics import visible
 
 if TYPE_CHECKING:
-    from cas_plan.answers.records import ActivityRecord, BudgetRecord, DueRecord, WhoRecord
+    from cas_plan.answers.records import (
+        ActivityRecord,
+        BudgetRecord,
+        DueRecord,
+        ReportDeadlineRecord,
+        WhoRecord,
+    )
 
 Kind = Literal["text", "id", "date", "integer", "decimal", "currency", "bool"]
 
@@ -405,6 +411,22 @@ def due_sheets(records: Iterable[DueRecord]) -> list[Sheet]:
     )
     rows = [[_day(r["deadline"]), r["overdue"], r["section"], *_activity_cells(r)] for r in records]
     return [Sheet("Due", columns, rows)]
+
+
+def reports_sheets(records: Iterable[ReportDeadlineRecord]) -> list[Sheet]:
+    """`casplan due --reports --format xlsx`: one row per report the coordinator owes."""
+    columns = (
+        Column("Due on", "date"),
+        Column("Report", "text"),
+        Column("Period", "id"),
+        Column("First day", "date"),
+        Column("Last day", "date"),
+    )
+    rows = [
+        [_day(r["due"]), r["kind"], r["period"], _day(r["first_day"]), _day(r["last_day"])]
+        for r in records
+    ]
+    return [Sheet("Reports", columns, rows)]
 
 
 def who_sheets(record: WhoRecord, names: Mapping[str, str]) -> list[Sheet]:

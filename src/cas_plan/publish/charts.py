@@ -1,5 +1,5 @@
 """The charts of the report and the site, as plain geometry a template draws in SVG (or
-Mermaid): completion per goal as bars, the year's deadlines on a time line, each goal's
+Mermaid): completion per goal as bars, the period's deadlines on a time line, each goal's
 activities by status as a stacked bar; and a label made safe for a Mermaid block.
 """
 
@@ -67,15 +67,18 @@ def bar_chart(goals: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def gantt(
-    classified: list[tuple[DueRow, str]], year: int, as_of: dt.date, lang: str
+    classified: list[tuple[DueRow, str]], first: dt.date, last: dt.date, as_of: dt.date, lang: str
 ) -> dict[str, Any]:
-    """The deadlines of the year on a full-year axis: label column, twelve months, and a margin
-    so the last dot (31 December) is drawn whole."""
+    """The deadlines of a period of at most a year on an axis of its months: label column, a
+    column per month, and a margin so the last dot (the period's last day) is drawn whole. A
+    longer period (the final report's) has too many deadlines to draw: no tasks."""
     label_width, month_width, row, margin = 300, 38, 16, 12
-    start = dt.date(year, 1, 1)
-    days = (dt.date(year, 12, 31) - start).days + 1
+    start = dt.date(first.year, first.month, 1)
+    months = (last.year - start.year) * 12 + last.month - start.month + 1
+    days = (last - start).days + 1
+    drawn = classified if months <= 12 else []
     tasks = []
-    for index, (row_, klass) in enumerate(classified):
+    for index, (row_, klass) in enumerate(drawn):
         assert row_.deadline is not None
         tag = {
             "completed": "done",
@@ -92,25 +95,26 @@ def gantt(
                 "status": klass,
                 "tag": tag,
                 "colour": GANTT_COLOURS[tag][0],
-                "x": round(label_width + 12 * month_width * offset / days, 1),
+                "x": round(label_width + months * month_width * offset / days, 1),
                 "y": index * row + 8,
             }
         )
-    height = len(tasks) * row + 30
+    names = month_names(lang)
     return {
         "tasks": tasks,
         "start": start.isoformat(),
-        "end": f"{year}-12-31",
+        "end": last.isoformat(),
         "months": [
-            {"name": name, "x": label_width + index * month_width}
-            for index, name in enumerate(month_names(lang))
+            {"name": names[(start.month - 1 + index) % 12], "x": label_width + index * month_width}
+            for index in range(min(months, 12))
         ],
         "label_width": label_width,
         "month_width": month_width,
+        "axis_end": label_width + min(months, 12) * month_width,
         "row": row,
-        "height": height,
+        "height": len(tasks) * row + 30,
         "axis_y": len(tasks) * row + 25,
-        "width": label_width + 12 * month_width + margin,
+        "width": label_width + min(months, 12) * month_width + margin,
         "legend": [{"tag": tag, "colour": c, "word": w} for tag, (c, w) in GANTT_COLOURS.items()],
     }
 

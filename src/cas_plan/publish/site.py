@@ -1,5 +1,6 @@
 """The plan's static public progress site: which pages there are, how they link to each other,
-the search index, the units' calendar feeds and the yearly reports, rendered all at once.
+the search index, the units' calendar feeds and the reports of the reporting calendar, rendered
+all at once.
 
 `build_site` returns every file of the site as bytes (a pure function of the plan, the date,
 the language and the base address: the same inputs give the same bytes); `write_site` replaces
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from cas_plan.answers.queries import DueQuery, due_rows, event_dates, status_record, who
+from cas_plan.answers.reporting import ReportDeadline, reporting_calendar
 from cas_plan.core.diagnostics import visible
 from cas_plan.core.errors import UsageError
 from cas_plan.core.history import plan_on
@@ -33,7 +35,7 @@ from cas_plan.core.organization import (
 )
 from cas_plan.core.provenance import GitState
 from cas_plan.l10n.deadlines import DeadlineWords
-from cas_plan.l10n.formats import html_lang, phrase, sentence
+from cas_plan.l10n.formats import format_date_range, html_lang, phrase, sentence
 from cas_plan.l10n.phrases import surface_words
 from cas_plan.l10n.plan_text import in_language
 from cas_plan.output.json import script_json
@@ -97,12 +99,24 @@ def linker(page: str, base_url: str | None) -> Callable[[str], str]:
 # --- the whole site --------------------------------------------------------------------------
 
 
-def report_years(plan: Plan, as_of: dt.date) -> list[int]:
-    """The plan years up to the year of the date (each gets its yearly report)."""
-    if plan.plan is None:
-        return []
-    period = plan.plan.model.period
-    return list(range(period.start.year, min(as_of.year, period.end.year) + 1))
+def published_reports(plan: Plan, as_of: dt.date) -> list[tuple[ReportDeadline, str | None]]:
+    """The reporting calendar, each report with its page on the site: a report whose period
+    has begun by the date (taken as of the end of its period, or the date when earlier); the
+    final report once the plan has ended."""
+    out: list[tuple[ReportDeadline, str | None]] = []
+    for deadline in reporting_calendar(plan):
+        started = deadline.period.start <= as_of
+        if deadline.kind == "final":
+            started = as_of >= deadline.period.end
+        out.append((deadline, report_page(deadline) if started else None))
+    return out
+
+
+def report_page(deadline: ReportDeadline) -> str:
+    """The site path of a report: reports/2018.html, reports/2018-H1.html, reports/final.html."""
+    return (
+        "reports/final.html" if deadline.kind == "final" else f"reports/{deadline.period.text}.html"
+    )
 
 
 def static_files() -> dict[str, bytes]:
@@ -137,7 +151,7 @@ def build_site(
     files.update(rendered(site, pages, base_url, shown.note()))
     files.update(search_index(site))
     files.update(unit_calendars(site))
-    files.update(yearly_reports(english, as_of, lang, git))
+    files.update(reports(english, as_of, lang, git))
     return dict(sorted(files.items()))
 
 
@@ -155,7 +169,7 @@ def rendered(
         "plan_title": site.plan.title or "casplan",
         "state": state,
         "state_sentence": sentence(state),
-        "years": report_years(site.plan, site.as_of),
+        "reports": _report_rows(site),
         "translation": translation,
     }
     files = {}
@@ -223,16 +237,35 @@ def unit_calendars(site: Site) -> dict[str, bytes]:
     return files
 
 
-def yearly_reports(plan: Plan, as_of: dt.date, lang: str, git: GitState) -> dict[str, bytes]:
-    """The HTML report of each plan year up to the date, on the plan in force at the end of
-    that year (plan_on rewinds the plan of `as_of` further)."""
-    from cas_plan.publish.report import build_context, render
+def _report_rows(site: Site) -> list[dict[str, str | None]]:
+    """The reporting calendar as the home page lists it."""
+    from cas_plan.publish.report import title
+
+    return [
+        {
+            "kind": site.w[f"report_kind_{deadline.kind}"],
+            "title": title(deadline.period, deadline.kind == "final", site.lang),
+            "period": format_date_range(deadline.period.start, deadline.period.end, site.lang),
+            "due": site.date(deadline.due),
+            "page": page,
+        }
+        for deadline, page in published_reports(site.plan, site.as_of)
+    ]
+
+
+def reports(plan: Plan, as_of: dt.date, lang: str, git: GitState) -> dict[str, bytes]:
+    """The HTML report of each published report (`published_reports`), each on the plan in
+    force on its date of the state (plan_on rewinds the plan of `as_of` further)."""
+    from cas_plan.publish.report import ReportOn, build_context, render
 
     files = {}
-    for year in report_years(plan, as_of):
-        day = min(as_of, dt.date(year, 12, 31))
-        text = render(build_context(plan_on(plan, day), year, day, lang, git), "html")
-        files[f"reports/{year}.html"] = (text if text.endswith("\n") else text + "\n").encode()
+    for deadline, page in published_reports(plan, as_of):
+        if page is None:
+            continue
+        day = min(as_of, deadline.period.end)
+        on = ReportOn(plan_on(plan, day), deadline.period, day, lang, git, deadline)
+        text = render(build_context(on), "html")
+        files[page] = (text if text.endswith("\n") else text + "\n").encode()
     return files
 
 

@@ -14,6 +14,8 @@ from typing import Any
 from urllib.parse import quote
 
 from cas_plan.answers.cells import CellWords, cell_content, cell_text
+from cas_plan.answers.figures import share_of
+from cas_plan.answers.indicators import activity_indicators
 from cas_plan.answers.queries import (
     DueQuery,
     DueRow,
@@ -23,6 +25,7 @@ from cas_plan.answers.queries import (
     unit_tree,
 )
 from cas_plan.answers.records import evidence_record
+from cas_plan.answers.statuses import days_late, last_day, standing
 from cas_plan.core.deadlines import Day, Range, span
 from cas_plan.core.history import amendments_by_id
 from cas_plan.core.loader import Plan
@@ -41,11 +44,13 @@ from cas_plan.l10n.formats import (
     format_date,
     format_int,
     format_money,
+    plural,
     sentence,
     status_label,
     unit_kind_label,
 )
 from cas_plan.publish.charts import status_bars
+from cas_plan.publish.indicators import indicator_words
 
 STATUS_ORDER = ("completed", "in_progress", "delayed", "not_started", "not_reported", "cancelled")
 UPCOMING_DAYS = 90
@@ -82,11 +87,17 @@ class Site:
     dates: dict[tuple[dt.date, str], str] = field(default_factory=dict)  # Babel is slow to format
 
     def status(self, view: ActivityView) -> dict[str, Any]:
-        status, since = status_record(view, self.as_of)
+        """The activity's status on the date, since when, how late it was completed (a
+        deadline of one day) and whether it comes from the sub-activities."""
+        found = standing(view.activity, self.as_of)
+        key = "cancelled" if found.status == "cancelled" else found.status
+        late = days_late(found, last_day(view, self.events))
         return {
-            "key": status,
-            "label": status_label(status, self.lang),
-            "since": self.date(dt.date.fromisoformat(since)) if since else None,
+            "key": key,
+            "label": status_label(key, self.lang),
+            "since": self.date(found.since) if found.since and key != "cancelled" else None,
+            "late": plural(late, "days_late", self.lang) if late else None,
+            "rolled_up": self.w["rolled_up"] if found.rolled_up else None,
         }
 
     def date(self, day: dt.date) -> str:
@@ -154,6 +165,8 @@ class Site:
                 "key": row.status,
                 "label": status_label(row.status, self.lang),
                 "since": None,
+                "late": None,
+                "rolled_up": None,
             },
         }
 
@@ -162,11 +175,13 @@ class Site:
 
 
 def _counts(site: Site, views: Iterable[ActivityView]) -> dict[str, Any]:
+    """The activities by status, and the completed share (`answers.figures`: cancelled ones
+    left out)."""
     statuses = [status_record(view, site.as_of)[0] for view in views]
     counts = {key: statuses.count(key) for key in STATUS_ORDER}
     active = len(statuses) - counts["cancelled"]
     done = counts["completed"]
-    percent = (200 * done + active) // (2 * active) if active else 0
+    percent = share_of(done, active) or 0
     return {
         "total": len(statuses),
         "counts": counts,
@@ -394,6 +409,8 @@ def _entry(site: Site, entry: ProgressEntry, gone: bool) -> dict[str, Any]:
             "key": entry.status,
             "label": status_label(entry.status, site.lang),
             "since": None,
+            "late": None,
+            "rolled_up": None,
         },
         "note": entry.note,
         "values": sorted(entry.values.items()),
@@ -481,7 +498,7 @@ def activity_page(site: Site, view: ActivityView, children: list[ActivityView]) 
         "parent_row": site.row(_view_by_id(site, view.parent_id)) if view.parent_id else None,
         "children": [site.row(child) for child in children],
         "indicators": {
-            "items": list(indicators.items) if indicators else [],
+            "items": indicator_words(activity_indicators(site.plan, view, site.as_of), site.lang),
             "as_written": indicators.as_written if indicators else None,
             "from": origin("indicators"),
         },
