@@ -31,25 +31,33 @@ from pathlib import Path
 
 ANYWHERE = [
     ("imports", r"_find_and_load \("),
-    ("locating problems (each file with a problem composed again)", r"^(locate_all|locate) \("),
+    ("placing problems (line and column from the positions)", r"^(placed|_place_of) \("),
     (
-        "answer cache (fingerprint of every file, storing the answer)",
-        r"^(plan_fingerprint|store_result|load_result|result_key) \(",
+        "parse cache (keys, pickling and reading back entries, writing the cache)",
+        r"^ParseCache\.|^(file_key|plan_key|versions|dump|model_load|plain_load) \(",
     ),
-    ("parse cache (pickling entries, writing the cache)", r"^ParseCache\."),
-    ("pydantic validation", r"^_validate \(cas_plan/loader|pydantic/"),
-    ("checks and effective views", r"^(run_checks|all_views) \("),
-    ("output (diagnostics)", r"cas_plan/diagnostics\.py|^emit \("),
+    ("pydantic validation", r"^validate \(cas_plan/core/file_models|pydantic/"),
+    ("checks", r"^run_checks \("),
+    ("effective views (merged cells filled down)", r"^plan_views \("),
+    ("rendering (Jinja2 templates)", r"jinja2/|\.j2:"),
+    ("report and site data (contexts, rows, budget)", r"cas_plan/publish/|cas_plan/answers/"),
+    ("output (diagnostics)", r"cas_plan/core/diagnostics\.py|cas_plan/output/"),
 ]
 INNERMOST = [
-    ("YAML: libyaml composing nodes (C)", r"^_compose \(|setup \(cas_plan/yamlread|CParser"),
+    (
+        "YAML: libyaml composing nodes (C)",
+        r"^_compose \(|setup \(cas_plan/core/yaml_reader|CParser",
+    ),
     (
         "YAML: resolver callbacks, node objects (Python, called by libyaml)",
         r"Composer\.(resolve|descend_resolver|ascend_resolver)|yaml/nodes\.py",
     ),
     ("building values (_Builder, plain_scalar)", r"^_Builder|^plain_scalar"),
     ("regex scans and decoding of the text", r"^(read_yaml_text|read_yaml_bytes|decode) \(|re/"),
-    ("reading and listing files", r"^(read_file_bytes|_plan_files) |<frozen os>|pathlib\.py"),
+    (
+        "reading, listing and writing files",
+        r"^(read_file_bytes|walk|write_atomically|stream|__setitem__) |<frozen os>|pathlib\.py",
+    ),
 ]
 
 

@@ -173,8 +173,7 @@ def load(plan: Path):
     """Load and check a plan directory as the commands do (today's date)."""
     import datetime as dt
 
-    from cas_plan.core.checks import check_plan
-    from cas_plan.core.loader import directory_listing
+    from cas_plan.core.loader import check_plan, directory_listing
 
     return check_plan(directory_listing(plan), str(plan), dt.date.today())
 

@@ -345,6 +345,22 @@ def test_an_unfilled_workbook_reads_back_its_metadata_and_no_rows() -> None:
     assert read == CollectRead(META, ("3.10", "3.10.1", "4.2"), [], [])
 
 
+def test_a_unit_with_more_activity_ids_than_a_cell_holds_reads_them_all_back() -> None:
+    """A cell holds 32,767 characters: at 100 times the plan a collective unit's workbook
+    lists about 45,000 characters of ids, which go on over rows `activities#2`, ..."""
+    many = [
+        CollectActivity(f"{goal}.1.{n}", "An activity", [], "2018", "not_started", None, "")
+        for goal in range(1, 801)
+        for n in range(1, 8)
+    ]
+    data = build_collect_workbook(META, many, CURRENCIES, WORDS)
+    meta = opened(data)["casplan"]
+    keys = [meta.cell(row, 1).value for row in range(1, meta.max_row + 1)]
+    assert [k for k in keys if k and k.startswith("activities")] == ["activities", "activities#2"]
+    read = read_collect_workbook(data, NAME)
+    assert read.activity_ids == tuple(a.id for a in many) and read.problems == []
+
+
 def fill_as_a_unit(wb: Workbook) -> None:
     ws = activities(wb)
     # a good row, as Excel stores it: a date cell, a float sum, text

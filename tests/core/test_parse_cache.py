@@ -144,19 +144,55 @@ def test_an_entry_is_keyed_by_the_versions_and_records_its_own_key(plan, parses,
         load(plan)
     assert sorted(parses) == EVERY_FILE  # an upgrade of anything that shapes parsing is a miss
     load(plan)
-    (cache_file,) = cache_files()
-    entries = cache._plain_load(cache_file.read_bytes()[len(cache.MAGIC) + 32 :])
-    keys = {cache.entry_key(path.read_bytes()): path.name for path in plan.rglob("*.yaml")}
-    assert sorted(keys.values()) == EVERY_FILE and set(entries) == set(keys)
-    key, blob = next(iter(entries.items()))
-    other = next(k for k in entries if k != key)
-    entries[other] = blob  # an entry filed under another file's key
-    payload = __import__("pickle").dumps(entries)
-    digest = __import__("hashlib").sha256(payload).digest()
-    cache_file.write_bytes(cache.MAGIC + digest + payload)
+    stored = cache.ParseCache(plan)
+    keys = {cache.file_key(path.read_bytes()): path.name for path in plan.rglob("*.yaml")}
+    assert sorted(keys.values()) == EVERY_FILE and set(stored.entries) == set(keys)
+    key, blob = next(iter(stored.entries.items()))
+    other = next(k for k in stored.entries if k != key)
+    stored.used = {k: blob if k == other else v for k, v in stored.entries.items()}
+    stored.changed = True  # an entry filed under another file's key
+    stored.save()
     parses.clear()
     load(plan)
     assert parses == [keys[other]]  # the misfiled entry is refused, that file parsed again
+
+
+def test_the_versions_name_the_source_of_core_and_the_libraries(monkeypatch):
+    """A change to the code that reads and checks a plan (another helper adding a model field)
+    is a new key: the cache never hands back a plan an older casplan built."""
+    before = cache.versions()
+    assert len(before) == 32 and before == cache.versions()
+    model = Path(cache.__file__).with_name("model.py")
+    source = model.read_bytes()
+    real_read = Path.read_bytes
+
+    def changed(self: Path) -> bytes:
+        data = real_read(self)
+        return data + b"\n# a new field\n" if self == model else data
+
+    monkeypatch.setattr(Path, "read_bytes", changed)
+    cache.versions.cache_clear()
+    try:
+        assert cache.versions() != before
+    finally:
+        monkeypatch.undo()
+        cache.versions.cache_clear()
+    assert cache.versions() == before and model.read_bytes() == source
+
+
+def test_the_model_unpickler_builds_only_core_value_classes():
+    import pickle
+
+    from cas_plan.core.model import Deadline
+
+    due = Deadline.model_validate({"when": "2018-Q4", "as_written": "IV 2018"})
+    assert cache.model_load(cache.dump(due)) == due
+    for refused in (
+        pickle.dumps(Path("x")),
+        b"\x80\x05ccas_plan.core.safewrite\nwrite_atomically\n.",
+    ):
+        with pytest.raises(pickle.UnpicklingError, match="is not allowed in the cache"):
+            cache.model_load(refused)
 
 
 def test_a_cache_directory_of_ours_that_others_can_read_is_closed(
@@ -247,4 +283,4 @@ def test_concurrent_runs_leave_a_sound_cache(plan, tmp_path):
         == [(f"{plan}: valid: 1 measure, 2 activities; 0 errors, 0 warnings\n".encode(), b"")] * 4
     )
     assert not [p for p in cache.cache_dir().rglob(".*") if p.is_file()]  # no temporary left
-    assert len(cache.ParseCache(plan).entries) == 5
+    assert len(cache.ParseCache(plan).entries) == 6  # five files and the checked plan

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from cas_plan.core.file_models import FILE_MODELS
 from cas_plan.core.layout import kind_of as layout_kind
-from cas_plan.core.loader import FILE_MODELS
 from cas_plan.core.yaml_reader import read_yaml_text
 from plans import REAL_PLAN, REPO
 

@@ -524,9 +524,8 @@ def test_docx_renders_every_period(invoke, plan, tmp_path, period):
 def test_the_context_for_the_word_writer(plan):
     """The keys the docx writer follows: regular lists of dicts (see publish/report.py)."""
     from cas_plan.answers.reporting import deadline_of
-    from cas_plan.core.checks import check_plan
     from cas_plan.core.history import plan_on
-    from cas_plan.core.loader import directory_listing
+    from cas_plan.core.loader import check_plan, directory_listing
     from cas_plan.core.periods import parse_report_period
     from cas_plan.core.provenance import GitState
     from cas_plan.publish.report import ReportOn, build_context

@@ -92,24 +92,37 @@ class Budget:
         money = amount.amount
         key = (group, money.currency, basis(amount), amount.procurement or "unspecified")
         total, ids = self.lines.get(key, (Decimal(0), set()))
-        self.lines[key] = (total + money.amount, ids | set(activities))
+        ids.update(activities)  # in place: a unit's line may gather thousands of amounts
+        self.lines[key] = (total + money.amount, ids)
+
+
+def _names_by(plan: Plan, by: str) -> dict[str, str]:
+    """The display names of the groups (goal or measure titles, unit names), made once."""
+    if by == "goal":
+        return {g.model.id: g.model.title for g in plan.goals}
+    if by == "measure":
+        return {m.model.id: m.model.title for m in plan.measures}
+    if by == "unit":
+        return {unit_id: unit.name for unit_id, unit in plan.units.items()}
+    return {}
 
 
 def _groups(
-    plan: Plan, cell: FundsCell, amount: Amount, by: str, units_of: dict[str, list[str]]
+    names: dict[str, str],
+    cell: FundsCell,
+    amount: Amount,
+    by: str,
+    units_of: dict[str, list[str]],
 ) -> dict[str, str]:
     """Group key -> display name for one amount."""
     if by == "goal":
         goal = cell.measure_id.split(".")[0]
-        names = {g.model.id: g.model.title for g in plan.goals}
         return {goal: names.get(goal, goal)}
     if by == "measure":
-        names = {m.model.id: m.model.title for m in plan.measures}
         return {cell.measure_id: names.get(cell.measure_id, cell.measure_id)}
     if by == "unit":
-        units = unit_names_by_id(plan.units)
         ids = sorted({u for activity in cell.activities for u in units_of.get(activity, [])})
-        return {u: units.get(u, u) for u in ids} or {"(no unit named)": "(no unit named)"}
+        return {u: names.get(u, u) for u in ids} or {"(no unit named)": "(no unit named)"}
     if by in CODE_FIELDS:
         return {code_of(amount, by): ""}
     source = (
@@ -155,6 +168,7 @@ def compute_budget(plan: Plan, by: str = "goal", year: int | None = None) -> Bud
     views = plan.views
     result = Budget(by=by, year=year)
     units_of = _units_of(views)
+    names = _names_by(plan, by)
     for cell in funds_cells(views):
         funding = cell.funding
         _classify(result, funding, cell.activities)
@@ -179,7 +193,7 @@ def compute_budget(plan: Plan, by: str = "goal", year: int | None = None) -> Bud
             if year is not None and basis(amount) not in (str(year), ANNUAL):
                 result.other_years.append(record)
                 continue
-            for group, name in _groups(plan, cell, amount, by, units_of).items():
+            for group, name in _groups(names, cell, amount, by, units_of).items():
                 result.group_names[group] = name
                 result.add(group, amount, cell.activities)
             key = (amount.amount.currency, basis(amount), amount.procurement or "unspecified")
@@ -216,10 +230,8 @@ def _add_spent(plan: Plan, result: Budget, units_of: dict[str, list[str]]) -> No
                 for group, name in groups.items():
                     result.group_names.setdefault(group, name)
                     total, ids_ = result.spent.get((group, money.currency), (Decimal(0), set()))
-                    result.spent[(group, money.currency)] = (
-                        total + money.amount,
-                        ids_ | {view.id},
-                    )
+                    ids_.add(view.id)
+                    result.spent[(group, money.currency)] = (total + money.amount, ids_)
 
 
 def side_by_side(result: Budget) -> list[SpentLine]:
@@ -433,6 +445,7 @@ def period_funds(plan: Plan, by: str, years: Sequence[int], whole_period: bool) 
     (each funds cell counted once, `of_which` and `counted_under` amounts not added)."""
     result = PeriodFunds(by, tuple(years), whole_period)
     units_of = _units_of(plan.views)
+    group_names = _names_by(plan, by)
     for cell in funds_cells(plan.views):
         for amount in cell.funding.amounts if cell.funding else []:
             if not summed(amount):
@@ -441,7 +454,7 @@ def period_funds(plan: Plan, by: str, years: Sequence[int], whole_period: bool) 
             if counted is None:
                 result.left_out.append({"activity": cell.written_on, "basis": basis(amount)})
                 continue
-            for group, name in _groups(plan, cell, amount, by, units_of).items():
+            for group, name in _groups(group_names, cell, amount, by, units_of).items():
                 key = (group, amount.amount.currency)
                 result.names[group] = name
                 result.indicative[key] = result.indicative.get(key, Decimal(0)) + counted

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
 from cas_plan.answers.statuses import occurrence_standing, standing
 from cas_plan.core.deadlines import Continuous, DeadlineSpec, OpenEnded, Yearly, span
@@ -40,6 +40,8 @@ def status_record(view: ActivityView, as_of: dt.date) -> tuple[str, str | None]:
 Section = Literal["due", "unresolved", "continuous"]
 """Where a row of `due` belongs: falling due in the window, depending on an event whose date is
 not recorded, or running (continuous and open-ended)."""
+SECTIONS: tuple[Section, ...] = get_args(Section)
+"""The sections of `due`, in the order they are shown."""
 CLOSED = ("completed", "cancelled")
 
 

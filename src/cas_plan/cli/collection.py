@@ -1,7 +1,5 @@
 """Collecting progress from the units: collect, import, followup."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """The commands that change the plan: progress, amend and successor."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated, Any
 

@@ -1,7 +1,5 @@
 """What the plan publishes: the report and the site."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """The read-only questions: validate, list, due, units, who, show, budget."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -1,7 +1,5 @@
 """Reviewing changes and setting up plans: diff, codeowners, schema, init."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

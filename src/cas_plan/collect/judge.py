@@ -24,7 +24,7 @@ from cas_plan.collect.read import read_collect_workbook
 from cas_plan.collect.sheet import CollectRead, CollectRow
 from cas_plan.collect.workbooks import plan_identity, plan_text_digest
 from cas_plan.core.indicators import value_message
-from cas_plan.core.loader import Plan
+from cas_plan.core.loader import Plan, collecting_garbage
 from cas_plan.core.money import ISO_4217, Money
 from cas_plan.core.organization import Organization, leads, responsible_unit_ids
 from cas_plan.core.status import STATUSES
@@ -327,9 +327,19 @@ def csv_unit_of(path: Path, plan: Plan) -> str | None:
 def import_files(plan: Plan, files: Sequence[tuple[Path, str]]) -> list[FileImport]:
     """Every file read and judged; the caller writes nothing if any has a problem. A row in
     two files (or twice in one) is added once."""
-    judged = []
     seen: set[tuple[object, ...]] = set()
     views = {view.id: view for view in plan.views}
+    with collecting_garbage():  # openpyxl's workbooks are cycles of cells and sheets
+        return _judged(plan, files, views, seen)
+
+
+def _judged(
+    plan: Plan,
+    files: Sequence[tuple[Path, str]],
+    views: dict[str, ActivityView],
+    seen: set[tuple[object, ...]],
+) -> list[FileImport]:
+    judged = []
     for path, shown in files:
         read = read_filled(path, shown)
         csv_unit = csv_unit_of(path, plan) if path.suffix.casefold() == ".csv" else None

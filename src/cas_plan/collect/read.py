@@ -102,11 +102,15 @@ def read_meta_entries(wb: Workbook, problems: Problems) -> dict[str, str] | None
             "workbook's properties instead)",
         )
         return properties
-    entries: dict[str, str] = {}
+    parts: dict[str, dict[int, str]] = {}  # a long value's rows `KEY`, `KEY#2`, ... joined
     for row in sheet_rows(wb[META_SHEET])[1:]:
         if len(row.cells) >= 2 and isinstance(row.cells[0].value, str):
             value = row.cells[1].value
-            entries[row.cells[0].value] = "" if value is None else str(value)
+            name = row.cells[0].value
+            key, mark, number = name.rpartition("#")
+            key, place = (key, int(number)) if mark and number.isdigit() else (name, 1)
+            parts.setdefault(key, {})[place] = "" if value is None else str(value)
+    entries = {key: "".join(texts[n] for n in sorted(texts)) for key, texts in parts.items()}
     if properties and properties != entries:
         problems.add(
             f"{META_SHEET}!A1",

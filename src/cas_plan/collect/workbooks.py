@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from cas_plan.answers.queries import deadline_text, period_views, responsible_units, unit_views
 from cas_plan.collect.sheet import CollectActivity, CollectMeta, collect_file_name
 from cas_plan.collect.write import build_collect_workbook
-from cas_plan.core.loader import Plan
+from cas_plan.core.loader import Plan, collecting_garbage
 from cas_plan.core.model import Unit
 from cas_plan.core.periods import Period
 from cas_plan.core.status import STATUSES
@@ -142,8 +142,11 @@ def collect_workbooks(
     shown = in_language(plan, lang).plan
     deadlines = DeadlineWords.of(shown, lang)
     books = []
-    for unit in chosen:
-        own = unit_views(plan, views, unit.id)
-        if own:
-            books.append(unit_workbook(plan, unit, own, period, commit, shown, deadlines, today))
+    with collecting_garbage():  # openpyxl's workbooks are cycles of cells and sheets
+        for unit in chosen:
+            own = unit_views(plan, views, unit.id)
+            if own:
+                books.append(
+                    unit_workbook(plan, unit, own, period, commit, shown, deadlines, today)
+                )
     return books

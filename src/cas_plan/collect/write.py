@@ -34,6 +34,7 @@ from cas_plan.collect.sheet import (
 from cas_plan.l10n.formats import format_date, format_date_range, sentence
 from cas_plan.output.xlsx import (
     DATE_FORMAT,
+    MAX_CELL_TEXT,
     TEXT_FORMAT,
     cell_at,
     decimal_format,
@@ -115,9 +116,15 @@ def add_meta_sheet(
     ws: Worksheet = wb.create_sheet(META_SHEET)
     set_text(cell_at(ws, 1, 1), "key")
     set_text(cell_at(ws, 1, 2), "value")
-    for row, (key, value) in enumerate(entries, start=2):
-        set_text(cell_at(ws, row, 1), key)
-        set_text(cell_at(ws, row, 2), value)
+    row = 2
+    for key, value in entries:
+        # a cell holds at most MAX_CELL_TEXT characters (the activities of a unit with thousands
+        # of them do not fit): a longer value goes on in rows `KEY#2`, `KEY#3`, ...
+        parts = [value[i : i + MAX_CELL_TEXT] for i in range(0, len(value), MAX_CELL_TEXT)]
+        for number, part in enumerate(parts or [""], start=1):
+            set_text(cell_at(ws, row, 1), key if number == 1 else f"{key}#{number}")
+            set_text(cell_at(ws, row, 2), part)
+            row += 1
     for column, (name, items) in enumerate(
         (("statuses", statuses), ("currencies", currencies)), start=4
     ):

@@ -132,8 +132,7 @@ def write_xlsx(out: Path, sheets: Sequence[Any], title: str) -> Outcome:
 def load_checked(
     options: PlanOptions, as_of: dt.date, *, shown: str | None = None, profile: str | None = None
 ) -> tuple[LoadResult, Path, str]:
-    from cas_plan.core.checks import check_plan
-    from cas_plan.core.loader import directory_listing
+    from cas_plan.core.loader import check_plan, directory_listing
 
     root, shown_root = options.directory()
     result = check_plan(

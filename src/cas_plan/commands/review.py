@@ -23,9 +23,8 @@ def diff(
 ) -> Outcome:
     """What changed in meaning between two revisions of the plan."""
     from cas_plan.answers.diff import diff_plans
-    from cas_plan.core.checks import check_plan
     from cas_plan.core.git import default_base, plan_files_at, repository_root, resolve_revision
-    from cas_plan.core.loader import directory_listing, memory_listing
+    from cas_plan.core.loader import check_plan, directory_listing, memory_listing
 
     plan_dir, shown = options.directory()
     if not plan_dir.is_dir():

@@ -42,8 +42,8 @@ def validate(
     code = ExitCode.PROBLEMS if errors or failed_strict else ExitCode.OK
     verdict = "INVALID" if errors else ("fails --strict" if failed_strict else "valid")
     summary = (
-        f"{shown}: {verdict}: {counted(len(result.plan.measures), 'measure')}, "
-        f"{counted(len(result.plan.views), 'activity')}; {counted(errors, 'error')}, "
+        f"{shown}: {verdict}: {counted(result.size.measures, 'measure')}, "
+        f"{counted(result.size.activities, 'activity')}; {counted(errors, 'error')}, "
         f"{counted(warnings, 'warning')}"
     )
     if output_format == "json":

@@ -7,10 +7,8 @@ The schema checks of single files happen in the loader; these see the whole plan
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -26,7 +24,7 @@ from cas_plan.core.deadlines import (
 from cas_plan.core.diagnostics import Diagnostic, error_at, warning_at
 from cas_plan.core.errors import UsageError
 from cas_plan.core.indicators import value_message
-from cas_plan.core.loader import Listing, LoadResult, Plan, load_plan
+from cas_plan.core.loader import Plan
 from cas_plan.core.model import (
     NARRATIVE_LANGUAGES,
     Activity,
@@ -456,6 +454,8 @@ def validate_progress(ctx: CheckContext) -> list[Diagnostic]:
     out = []
     for view in ctx.views:
         activity: Activity = view.activity
+        if not activity.progress:
+            continue
         previous = None
         for index, entry in enumerate(activity.progress):
             here = (*view.pointer, "progress", index)
@@ -720,6 +720,7 @@ def validate_reporters(ctx: CheckContext) -> list[Diagnostic]:
     scopes: dict[str, set[str]] = {}  # a unit's scope, worked out once per unit
     out = []
     for view in ctx.views:
+        responsible: dict[str, bool] = {}  # unit -> leads the activity (asked once per view)
         for index, entry in enumerate(view.activity.progress):
             if entry.reported_by is None:
                 continue
@@ -737,7 +738,9 @@ def validate_reporters(ctx: CheckContext) -> list[Diagnostic]:
                 continue
             if unit not in scopes:
                 scopes[unit] = organization.scope(unit)
-            if not leads(view, scopes[unit]) and not _listed_under(view, ctx):
+            if unit not in responsible:
+                responsible[unit] = leads(view, scopes[unit]) or _listed_under(view, ctx)
+            if not responsible[unit]:
                 out.append(
                     warning_at(
                         view.path,
@@ -853,6 +856,8 @@ def validate_spending_currency(ctx: CheckContext) -> list[Diagnostic]:
     may pay in euros for a dinar line) but worth a look: a warning."""
     out = []
     for view in ctx.views:
+        if not any(entry.spent for entry in view.activity.progress):
+            continue
         funding = view.funds.value
         currencies = {a.amount.currency for a in funding.amounts} if funding else set()
         for index, entry in enumerate(view.activity.progress):
@@ -980,42 +985,3 @@ def run_checks(plan: Plan, as_of: dt.date, profile: str | None = None) -> list[D
     profile = profile or (plan.plan.model.profile if plan.plan else None)
     extra = PROFILE_CHECKS[profile] if profile else ()
     return [d for check in (*CHECKS, *extra) for d in check(ctx)]
-
-
-def check_plan(
-    listing: Listing,
-    shown_root: str,
-    as_of: dt.date,
-    overlay: dict[str, str] | None = None,
-    *,
-    use_cache: bool = True,
-    profile: str | None = None,
-) -> LoadResult:
-    """Load a plan and run every check; all diagnostics placed and in file order.
-
-    `overlay` (relative path -> text) checks proposed file contents instead of those on disk;
-    `use_cache` lets unchanged files come from the parse cache; `profile` adds a profile's
-    checks (core/law.py) to the plan's own.
-    """
-    with no_garbage_collection():
-        result = load_plan(listing, shown_root, overlay, use_cache)
-        diagnostics = result.diagnostics + run_checks(result.plan, as_of, profile)
-        result.diagnostics = result.placed(diagnostics)
-    return result
-
-
-@contextmanager
-def no_garbage_collection() -> Iterator[None]:
-    """Load without the cyclic garbage collector.
-
-    Loading creates millions of objects and keeps them: the collector would scan the growing
-    heap again and again (half the time of a 100x plan) and find nothing, since plan data has no
-    reference cycles. (The command line goes further, see cli.main.)
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()

@@ -18,11 +18,9 @@ import contextlib
 import dataclasses
 import datetime as dt
 import errno
-import hashlib
 import json
 import os
 import re
-import secrets
 import signal
 import sys
 import time
@@ -55,6 +53,8 @@ def checkpoint(step: str) -> None:
 
 
 def digest(data: bytes) -> str:
+    import hashlib  # here: every command opens a plan, few write one (OpenSSL takes a while)
+
     return hashlib.sha256(data).hexdigest()
 
 
@@ -154,6 +154,8 @@ def commit(root: Path, writes: Sequence[Write], command: str, shown: str | None 
     when the system refuses (nothing written), UnfinishedWrite when renames failed half-way and
     could not be undone (the next run completes them).
     """
+    import secrets  # here: it loads hashlib, which reading a plan does not need
+
     token = secrets.token_hex(6)
     checkpoint("prepared")
     entries = [_entry(root, write, shown or str(root)) for write in writes]

@@ -1,64 +1,56 @@
 """Plan files -> validated models, with every problem as a diagnostic placed in its file.
 
 Which file is which kind is `layout`'s business; this module reads each file once (from the
-plan directory, or from a git revision held in memory), validates it against its model, and
-keeps what is needed to place later problems (the positions taken while reading) and to show
-them (the file's bytes). Nothing is parsed twice.
+plan directory, or from a git revision held in memory), validates it against its model
+(`file_models`), and keeps what is needed to place later problems (the positions taken while
+reading) and to show them (the file's bytes). Nothing is parsed twice, and with the parse cache
+nothing unchanged is parsed, validated or checked again: `check_plan` of an unchanged plan reads
+back its problems, and the plan itself only when a command asks for it (see parse_cache).
+Importing this module imports neither pydantic nor the YAML parser; the models come with the
+first file that has to be validated or read back.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
+import gc
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
-
-from pydantic import BaseModel, ValidationError
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from cas_plan.core import layout, parse_cache
 from cas_plan.core.diagnostics import Diagnostic, printable, sort_key
 from cas_plan.core.errors import UsageError
-from cas_plan.core.model import (
-    AbbreviationsFile,
-    AmendmentsFile,
-    EventsFile,
-    GoalFile,
-    Loaded,
-    MeasureFile,
-    OrganizationFile,
-    PlanFile,
-    ReportNarrative,
-    SuccessorFile,
-    TranslationsFile,
-    Unit,
-)
-from cas_plan.core.suggest import did_you_mean
-from cas_plan.core.views import ActivityView, plan_views
 from cas_plan.core.yaml_reader import (
     Positions,
     ReadResult,
     decode,
-    line_and_column,
+    line_locator,
     read_file_bytes,
     read_yaml_bytes,
     read_yaml_text,
 )
 
-M = TypeVar("M", bound=BaseModel)
-
-FILE_MODELS: dict[str, type[BaseModel]] = {
-    "plan": PlanFile,
-    "organization": OrganizationFile,
-    "events": EventsFile,
-    "abbreviations": AbbreviationsFile,
-    "amendments": AmendmentsFile,
-    "successor": SuccessorFile,
-    "goal": GoalFile,
-    "measure": MeasureFile,
-    "report": ReportNarrative,
-    "translations": TranslationsFile,
-}
+if TYPE_CHECKING:
+    from cas_plan.core.model import (
+        AbbreviationsFile,
+        AmendmentsFile,
+        EventsFile,
+        GoalFile,
+        Loaded,
+        MeasureFile,
+        OrganizationFile,
+        PlanFile,
+        ReportNarrative,
+        SuccessorFile,
+        TranslationsFile,
+        Unit,
+    )
+    from cas_plan.core.views import ActivityView
 
 
 class PlanDirectoryError(UsageError):
@@ -110,10 +102,11 @@ class Plan:
 
 @dataclass(frozen=True)
 class FileRecord:
-    """What is kept of a file read: its bytes (to show problems) and where its values stand."""
+    """What is kept of a file read: its bytes (to show problems) and where its values stand,
+    as taken while reading or as kept in the parse cache (read back when a problem is placed)."""
 
     raw: bytes | None
-    positions: Positions | None
+    stored_positions: Positions | bytes | None
     text: str | None = None  # proposed content that is not on disk
 
     def source_text(self) -> str | None:
@@ -121,12 +114,37 @@ class FileRecord:
             return self.text
         return decode(self.raw, "")[0] if self.raw is not None else None
 
+    def positions(self) -> Positions | None:
+        if isinstance(self.stored_positions, bytes):
+            marks, keys = parse_cache.plain_load(self.stored_positions)
+            return Positions.from_bytes(marks, keys)
+        return self.stored_positions
+
+
+class PlanSize(NamedTuple):
+    measures: int
+    activities: int
+
 
 @dataclass
 class LoadResult:
-    plan: Plan
+    """A plan read and its problems. `source` is the plan, or how to assemble it from the parse
+    cache when only its problems were read back: `plan` assembles it on first use."""
+
+    source: Plan | Callable[[], Plan]
     diagnostics: list[Diagnostic]
     files: dict[str, FileRecord] = field(default_factory=dict)  # by shown path
+    stored_size: PlanSize | None = None
+
+    @functools.cached_property
+    def plan(self) -> Plan:
+        return self.source if isinstance(self.source, Plan) else self.source()
+
+    @property
+    def size(self) -> PlanSize:
+        if self.stored_size is not None:
+            return self.stored_size
+        return PlanSize(len(self.plan.measures), len(self.plan.views))
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -138,22 +156,29 @@ class LoadResult:
 
     def placed(self, diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
         """Diagnostics with line:col filled in from the positions taken at read time, sorted."""
-        texts: dict[str, str | None] = {}
+        places: dict[str, tuple[Positions, Callable[[int], tuple[int, int]]] | None] = {}
         out = []
         for d in diagnostics:
             if d.located:
                 out.append(d)
                 continue
-            record = self.files.get(d.path)
-            if record is None or record.positions is None or d.pointer is None:
+            if d.path not in places:
+                places[d.path] = self._place_of(d.path)
+            place = places[d.path]
+            if place is None or d.pointer is None:
                 out.append(d.at(1, 1))
                 continue
-            if d.path not in texts:
-                texts[d.path] = record.source_text()
-            text = texts[d.path]
-            index = record.positions.locate(d.pointer, key=d.at_key)
-            out.append(d.at(*line_and_column(text, index)) if text is not None else d.at(1, 1))
+            positions, line_of = place
+            out.append(d.at(*line_of(positions.locate(d.pointer, key=d.at_key))))
         return sorted(out, key=sort_key)
+
+    def _place_of(self, path: str) -> tuple[Positions, Callable[[int], tuple[int, int]]] | None:
+        record = self.files.get(path)
+        positions = record.positions() if record is not None else None
+        text = record.source_text() if record is not None else None
+        if positions is None or text is None:
+            return None
+        return positions, line_locator(text)
 
     def source_line(self, path: str, line: int) -> str | None:
         """A line of a file a problem points into (for showing it with a caret)."""
@@ -173,143 +198,6 @@ def split_lines(text: str) -> list[str]:
     if lines[-1] == "":
         lines.pop()  # the break that ends the last line starts no new one
     return lines
-
-
-def _key_name(loc: tuple[Any, ...]) -> str:
-    return str(loc[-1]) if loc else ""
-
-
-def _did_you_mean(key: str, model: type[BaseModel], loc: tuple[Any, ...], data: Any) -> str | None:
-    allowed = _fields_at(model, loc[:-1], data)
-    if not allowed:
-        return None
-    return did_you_mean(key, allowed, n=1) or "allowed keys here: " + ", ".join(allowed)
-
-
-def _fields_at(model: type[BaseModel], loc: tuple[Any, ...], data: Any) -> list[str]:
-    """The keys the model accepts at a location, found by walking the model's field types."""
-    current: Any = model
-    for step in loc:
-        if isinstance(step, int):
-            continue
-        if not (isinstance(current, type) and issubclass(current, BaseModel)):
-            return []
-        info = current.model_fields.get(str(step))
-        if info is None:
-            return []
-        current = _model_in(info.annotation)
-    if isinstance(current, type) and issubclass(current, BaseModel):
-        return list(current.model_fields)
-    return []
-
-
-def _model_in(annotation: Any) -> Any:
-    from typing import get_args
-
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in get_args(annotation):
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    return None
-
-
-_TYPE_NAMES = {
-    "string_type": "text",
-    "int_type": "a whole number",
-    "int_parsing": "a whole number",
-    "bool_type": "true or false",
-    "bool_parsing": "true or false",
-    "date_type": "a date (YYYY-MM-DD)",
-    "date_from_datetime_parsing": "a date (YYYY-MM-DD)",
-    "date_parsing": "a date (YYYY-MM-DD)",
-    "list_type": "a list",
-    "dict_type": "a mapping",
-    "model_type": "a mapping",
-    "model_attributes_type": "a mapping",
-}
-
-
-def _describe(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return f"'{str(value).lower()}'"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    return f"'{value}'"
-
-
-def _schema_diagnostics(
-    exc: ValidationError, shown: str, model: type[BaseModel], data: Any
-) -> list[Diagnostic]:
-    """Turn pydantic's errors into one plain-language diagnostic each."""
-    from cas_plan.core.deadlines import SPELLINGS_HELP
-    from cas_plan.core.money import MONEY_HELP
-
-    out = []
-    for err in exc.errors(include_url=False):
-        loc = tuple(step for step in err["loc"] if step != "[key]")
-        kind = err["type"]
-        at_key = False
-        hint = None
-        if kind == "extra_forbidden":
-            key = _key_name(loc)
-            message = f"unknown key '{key}'"
-            hint = _did_you_mean(key, model, loc, data)
-            at_key = True
-        elif kind == "missing":
-            message = f"missing key '{_key_name(loc)}'"
-            loc = loc[:-1]
-            at_key = True
-        elif kind in _TYPE_NAMES:
-            message = (
-                f"'{_key_name(loc)}' should be {_TYPE_NAMES[kind]}, not {_describe(err['input'])}"
-            )
-            if loc and isinstance(loc[-1], int):
-                expected, found = _TYPE_NAMES[kind], _describe(err["input"])
-                message = f"item {loc[-1] + 1} should be {expected}, not {found}"
-        elif kind == "literal_error" and "[key]" in err["loc"]:
-            expected = err.get("ctx", {}).get("expected", "")
-            message = f"unknown key {_describe(err['input'])}; expected one of {expected}"
-            at_key = True
-        elif kind == "literal_error":
-            expected = err.get("ctx", {}).get("expected", "")
-            message = f"'{_key_name(loc)}' is {_describe(err['input'])}; expected one of {expected}"
-        elif kind == "too_short":
-            message = f"'{_key_name(loc)}' must not be empty"
-        elif kind == "string_too_short":
-            message = f"'{_key_name(loc)}' must not be empty text"
-        else:
-            message = str(err["msg"]).removeprefix("Value error, ")
-        if loc and loc[-1] == "when":
-            hint = SPELLINGS_HELP
-        elif loc and loc[-1] == "amount" and kind == "value_error":
-            hint = MONEY_HELP
-        # quoted keys and values are the user's text: a line break or an escape sequence in one
-        # must not break the one-line form of the problem (nor reach the terminal raw)
-        out.append(
-            Diagnostic(
-                shown, 0, 0, printable(message), "error", hint and printable(hint), loc, at_key
-            )
-        )
-    return out
-
-
-def _validate(model: type[M], data: Any, shown: str, diagnostics: list[Diagnostic]) -> M | None:
-    if not isinstance(data, dict):
-        diagnostics.append(
-            Diagnostic(shown, 1, 1, f"the file should hold a mapping, not {_describe(data)}")
-        )
-        return None
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        diagnostics.extend(_schema_diagnostics(exc, shown, model, data))
-        return None
 
 
 @dataclass(frozen=True)
@@ -368,32 +256,162 @@ def load_plan(
     `overlay` maps relative paths to text that stands in for the file: a proposed edit is
     validated with the rest of the plan before it is written.
     """
+    cache = _cache_of(listing, use_cache)
+    result = _load(listing, shown_root, overlay, cache, {})
+    if cache is not None:
+        cache.save()
+    return result
 
-    def show(relative: str) -> str:
-        return os.path.join(shown_root, printable(relative))
 
-    cache = (
-        parse_cache.ParseCache(listing.root)
-        if use_cache and listing.root is not None and parse_cache.enabled()
-        else None
+def check_plan(
+    listing: Listing,
+    shown_root: str,
+    as_of: dt.date,
+    overlay: dict[str, str] | None = None,
+    *,
+    use_cache: bool = True,
+    profile: str | None = None,
+) -> LoadResult:
+    """Load a plan and run every check (core/checks.py); all diagnostics placed and in file
+    order.
+
+    `overlay` (relative path -> text) checks proposed file contents instead of those on disk;
+    `use_cache` lets unchanged files, and an unchanged plan's problems, come from the parse
+    cache; `profile` adds a profile's checks (core/law.py) to the plan's own.
+    """
+    with no_garbage_collection():
+        cache = _cache_of(listing, use_cache)
+        raws = {r: listing.read(r) for r in listing.found if r not in (overlay or {})}
+        listing = Listing(listing.found, listing.refused, raws.__getitem__, listing.root)
+        keys = {r: parse_cache.file_key(raw) for r, raw in raws.items() if isinstance(raw, bytes)}
+        key = None
+        if cache is not None and overlay is None and len(keys) == len(raws):
+            key = _plan_key(listing, keys, shown_root, as_of, profile)
+            stored = cache.get(key)
+            if stored is not None:
+                return _checked_from(stored, listing, shown_root, cache, keys)
+        result = _load(listing, shown_root, overlay, cache, keys)
+        from cas_plan.core.checks import run_checks
+
+        checked = run_checks(result.plan, as_of, profile)
+        result.diagnostics = result.placed(result.diagnostics + checked)
+        if cache is not None:
+            if key is not None:
+                problems = [(d.path, *_kept(d)) for d in result.diagnostics]
+                cache.put(key, (problems, tuple(result.size)))
+            cache.save()
+    return result
+
+
+def _plan_key(
+    listing: Listing, keys: dict[str, bytes], shown_root: str, as_of: dt.date, profile: str | None
+) -> bytes:
+    refused = [f"{r.relative}\0{r.message}\0{r.hint}" for r in listing.refused]
+    files = [f"{relative}\0{keys[relative].hex()}" for relative in sorted(keys)]
+    return parse_cache.plan_key(shown_root, as_of.isoformat(), profile or "", refused, files)
+
+
+def _checked_from(
+    stored: Any,
+    listing: Listing,
+    shown_root: str,
+    cache: parse_cache.ParseCache,
+    keys: dict[str, bytes],
+) -> LoadResult:
+    """An unchanged plan's problems as checked before; the plan assembled when asked for."""
+    problems, size = stored
+    files = {
+        _show(shown_root, relative): FileRecord(listing.read(relative), None)  # type: ignore[arg-type]
+        for relative in keys
+    }
+    return LoadResult(
+        lambda: _load(listing, shown_root, None, cache, keys).plan,
+        [Diagnostic(*problem) for problem in problems],
+        files,
+        PlanSize(*size),
     )
+
+
+@contextmanager
+def no_garbage_collection() -> Iterator[None]:
+    """Load without the cyclic garbage collector.
+
+    Loading creates millions of objects and keeps them: the collector would scan the growing
+    heap again and again (half the time of a 100x plan) and find nothing, since plan data has no
+    reference cycles. (The command line goes further, see cli.main.)
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@contextmanager
+def collecting_garbage() -> Iterator[None]:
+    """The cyclic garbage collector on while a command makes many short-lived objects that
+    refer to each other (rendered Jinja2 pages, openpyxl workbooks): the command line turns it
+    off, since a loaded plan has no reference cycles, but these leave cycles that would all be
+    kept (a site of 100x the plan took 1.4 GB, collect 560 MB). What is loaded by then is
+    frozen first, so the collector never scans the plan."""
+    enabled = gc.isenabled()
+    gc.freeze()
+    gc.enable()
+    try:
+        yield
+    finally:
+        if not enabled:
+            gc.disable()
+
+
+def _cache_of(listing: Listing, use_cache: bool) -> parse_cache.ParseCache | None:
+    if use_cache and listing.root is not None and parse_cache.enabled():
+        return parse_cache.ParseCache(listing.root)
+    return None
+
+
+def _show(shown_root: str, relative: str) -> str:
+    return os.path.join(shown_root, printable(relative))
+
+
+class _FileOutcome(NamedTuple):
+    model: Any  # the file's model, None when the file is broken
+    problems: list[Diagnostic]
+    record: FileRecord | None
+
+
+def _load(
+    listing: Listing,
+    shown_root: str,
+    overlay: dict[str, str] | None,
+    cache: parse_cache.ParseCache | None,
+    keys: dict[str, bytes],
+) -> LoadResult:
+    from cas_plan.core.model import Loaded
+
     diagnostics: list[Diagnostic] = []
     files: dict[str, FileRecord] = {}
     for refused in listing.refused:  # never shown with its text: it may be outside the plan
         diagnostics.append(
-            Diagnostic(show(refused.relative), 1, 1, refused.message, hint=refused.hint)
+            Diagnostic(
+                _show(shown_root, refused.relative), 1, 1, refused.message, hint=refused.hint
+            )
         )
     found = sorted(set(listing.found) | set(overlay or {}))  # a change may add a file
     present = set(found)
     for required in layout.REQUIRED_FILES:
         if required not in present:
             diagnostics.append(
-                Diagnostic(show(required), 1, 1, "missing plan file", hint=layout.LAYOUT_HINT)
+                Diagnostic(
+                    _show(shown_root, required), 1, 1, "missing plan file", hint=layout.LAYOUT_HINT
+                )
             )
     loaded: dict[str, list[Loaded[Any]]] = {kind: [] for kind in layout.KINDS}
     broken: set[str] = set()
     for relative in found:
-        shown = show(relative)
+        shown = _show(shown_root, relative)
         kind = layout.kind_of(relative)
         if kind is None:
             diagnostics.append(
@@ -401,34 +419,29 @@ def load_plan(
             )
             continue
         if overlay is not None and relative in overlay:
-            read = read_yaml_text(overlay[relative], shown)
-            files[shown] = FileRecord(None, read.positions, overlay[relative])
+            outcome = _from_text(kind, overlay[relative], shown)
         else:
-            raw = listing.read(relative)
-            if isinstance(raw, ReadResult):
-                read = _shown_as(raw, shown)
-            else:
-                read = _read_cached(raw, shown, cache)
-                files[shown] = FileRecord(raw, read.positions)
-        model = None
-        problems = list(read.diagnostics)
-        if read.data is not None or read.ok:  # a file of only `~` or `---` is no mapping either
-            schema_problems: list[Diagnostic] = []
-            model = _validate(FILE_MODELS[kind], read.data, shown, schema_problems)
-            problems += [d for d in schema_problems if not _under_any(d.pointer, read.replaced)]
-        diagnostics.extend(problems)
-        if model is None or not read.ok:
+            outcome = _from_source(kind, listing.read(relative), shown, cache, keys.get(relative))
+        diagnostics.extend(outcome.problems)
+        if outcome.record is not None:
+            files[shown] = outcome.record
+        if outcome.model is None:
             broken.add(relative)
             continue
-        loaded[kind].append(Loaded(model, shown))
-    if cache is not None:
-        cache.save()
+        loaded[kind].append(Loaded(outcome.model, shown))
+    return LoadResult(_assemble(listing, shown_root, loaded, broken), diagnostics, files)
+
+
+def _assemble(
+    listing: Listing, shown_root: str, loaded: dict[str, list[Loaded[Any]]], broken: set[str]
+) -> Plan:
+    from cas_plan.core.views import plan_views
 
     def one(kind: str) -> Loaded[Any] | None:
         return loaded[kind][0] if loaded[kind] else None
 
     measures = tuple(loaded["measure"])
-    plan = Plan(
+    return Plan(
         shown_root=shown_root,
         root=listing.root,
         plan=one("plan"),
@@ -444,46 +457,68 @@ def load_plan(
         broken_files=frozenset(broken),
         views=plan_views(measures),
     )
-    return LoadResult(plan, diagnostics, files)
 
 
-def _shown_as(read: ReadResult, shown: str) -> ReadResult:
-    """A problem found before reading (size, permissions), under the path shown to the user."""
-    return ReadResult(
-        None,
-        [Diagnostic(shown, d.line, d.col, d.message, d.severity, d.hint) for d in read.diagnostics],
-    )
+def _kept(d: Diagnostic) -> parse_cache.Problem:
+    """A diagnostic as the cache keeps it, without its path (a file is kept by its bytes)."""
+    return (d.line, d.col, d.message, d.severity, d.hint, d.pointer, d.at_key)
 
 
-def _read_cached(raw: bytes, shown: str, cache: parse_cache.ParseCache | None) -> ReadResult:
-    """Parse a file, or take its parsed form from the cache when its bytes are unchanged."""
+def _from_text(kind: str, text: str, shown: str) -> _FileOutcome:
+    read = read_yaml_text(text, shown)
+    model, problems = _validated(kind, read, shown)
+    return _FileOutcome(model, problems, FileRecord(None, read.positions, text))
+
+
+def _from_source(
+    kind: str,
+    raw: bytes | ReadResult,
+    shown: str,
+    cache: parse_cache.ParseCache | None,
+    key: bytes | None,
+) -> _FileOutcome:
+    """A file read and validated, or read back from the cache when its bytes are unchanged."""
+    if isinstance(raw, ReadResult):  # a problem found before reading (size, permissions)
+        problems = [
+            Diagnostic(shown, d.line, d.col, d.message, d.severity, d.hint) for d in raw.diagnostics
+        ]
+        return _FileOutcome(None, problems, None)
     if cache is None:
-        return read_yaml_bytes(raw, shown)
-    key = parse_cache.entry_key(raw)
-    entry = cache.get(key)
-    if entry is not None:
-        data, problems, replaced, marks, keys = entry
-        return ReadResult(
-            data,
-            [
-                Diagnostic(shown, line, col, message, severity, hint)  # type: ignore[arg-type]
-                for line, col, message, severity, hint in problems
-            ],
-            set(replaced),
-            Positions.from_bytes(marks, keys),
-        )
+        read = read_yaml_bytes(raw, shown)
+        model, problems = _validated(kind, read, shown)
+        return _FileOutcome(model, problems, FileRecord(raw, read.positions))
+    key = key or parse_cache.file_key(raw)
+    stored = cache.get(key)
+    if stored is not None:
+        kept, model_blob, positions_blob = stored
+        model = parse_cache.model_load(model_blob) if model_blob is not None else None
+        problems = [Diagnostic(shown, *problem) for problem in kept]
+        return _FileOutcome(model, problems, FileRecord(raw, positions_blob))
     read = read_yaml_bytes(raw, shown)
+    model, problems = _validated(kind, read, shown)
+    marks = (read.positions.to_bytes(), read.positions.keys) if read.positions else None
     cache.put(
         key,
         (
-            read.data,
-            [(d.line, d.col, d.message, d.severity, d.hint) for d in read.diagnostics],
-            list(read.replaced),
-            read.positions.to_bytes() if read.positions else b"",
-            read.positions.keys if read.positions else [],
+            [_kept(d) for d in problems],
+            parse_cache.dump(model) if model is not None else None,
+            parse_cache.dump(marks) if marks is not None else None,
         ),
     )
-    return read
+    return _FileOutcome(model, problems, FileRecord(raw, read.positions))
+
+
+def _validated(kind: str, read: ReadResult, shown: str) -> tuple[Any, list[Diagnostic]]:
+    """The file's model (None when it is broken) and every problem of reading and validating it."""
+    problems = list(read.diagnostics)
+    if read.data is None and not read.ok:
+        return None, problems
+    from cas_plan.core.file_models import FILE_MODELS, validate
+
+    schema_problems: list[Diagnostic] = []
+    model = validate(FILE_MODELS[kind], read.data, shown, schema_problems)
+    problems += [d for d in schema_problems if not _under_any(d.pointer, read.replaced)]
+    return (model if read.ok else None), problems
 
 
 def _under_any(pointer: tuple[str | int, ...] | None, places: set[tuple[str | int, ...]]) -> bool:

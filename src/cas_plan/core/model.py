@@ -8,6 +8,7 @@ their structured form, so a reviewer can check each interpretation.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from typing import Annotated, Generic, Literal, TypeVar
@@ -45,7 +46,24 @@ from cas_plan.core.status import STATUSES as _STATUSES
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+    # defer_build: a model's validator is built when it first validates, not at import; a plan
+    # read back from the parse cache is never validated again, so a warm run never builds one
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=False, defer_build=True
+    )
+
+    def model_post_init(self, context: object, /) -> None:
+        """Models whose data states the same keys share one set of them: a large plan has a
+        few dozen such sets among hundreds of thousands of models (pydantic only ever replaces
+        the set of a frozen model, on a copy)."""
+        object.__setattr__(
+            self, "__pydantic_fields_set__", _shared_keys(frozenset(self.__pydantic_fields_set__))
+        )
+
+
+@functools.cache
+def _shared_keys(keys: frozenset[str]) -> set[str]:
+    return set(keys)
 
 
 def _id_text(value: object) -> object:

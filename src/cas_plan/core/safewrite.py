@@ -12,7 +12,7 @@ import errno
 import glob
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 TEMPORARY_SUFFIX = ".tmp"
@@ -56,8 +56,8 @@ def _remove_stale_temporaries(path: Path) -> None:
             leftover.unlink()
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write `data` to `path` atomically.
+def write_atomically(path: Path, data: bytes | Iterable[bytes | memoryview]) -> None:
+    """Write `data` (bytes, or its pieces in order) to `path` atomically.
 
     A symbolic link at `path` is replaced by the file, never written through. On any failure
     the temporary file is removed and the original is left as it was.
@@ -69,7 +69,10 @@ def write_atomically(path: Path, data: bytes) -> None:
         )
         try:
             with os.fdopen(descriptor, "wb") as handle:
-                handle.write(data)
+                if isinstance(data, bytes):
+                    handle.write(data)
+                else:
+                    handle.writelines(data)
                 handle.flush()
                 os.fsync(handle.fileno())
             present = path.exists() and not path.is_symlink()

@@ -23,7 +23,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from cas_plan.core import layout
-from cas_plan.core.loader import FILE_MODELS
+from cas_plan.core.file_models import FILE_MODELS
 
 FILE_KINDS: dict[str, type[BaseModel]] = {kind: FILE_MODELS[kind] for kind in layout.KINDS}
 SCHEMA_DIR = layout.SCHEMA_DIR

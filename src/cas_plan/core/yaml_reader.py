@@ -89,10 +89,13 @@ def _index(node: Any) -> int:
 # parsers also end lines at U+0085, U+2028 and U+2029 (YAML 1.1 line breaks), so their own line
 # numbers can run ahead; positions are kept as character indexes and turned into lines here.
 _EDITOR_BREAK = re.compile(r"\r\n|\r|\n")
-# Characters YAML does not allow in a stream (outside its printable set): libyaml stops at them.
-_NOT_PRINTABLE = re.compile(
-    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
-)
+
+
+@functools.cache
+def _not_printable() -> re.Pattern[str]:
+    """Characters YAML does not allow in a stream (outside its printable set): libyaml stops at
+    them. Compiled when a file fails to read (the character ranges take a while to compile)."""
+    return re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 class _EditorLines:
@@ -248,7 +251,7 @@ def read_yaml_text(text: str, path: str, *, parser: str = "libyaml") -> ReadResu
     except RecursionError:
         return ReadResult(None, [Diagnostic(path, 1, 1, "the YAML is nested too deeply")])
     except errors as exc:  # libyaml reports some input errors as ValueError
-        bad = _NOT_PRINTABLE.search(text)
+        bad = _not_printable().search(text)
         if bad is not None:  # the reader stopped at a character YAML does not allow
             return ReadResult(
                 None,
@@ -524,6 +527,7 @@ class Positions:
         return index
 
 
-def line_and_column(text: str, index: int) -> tuple[int, int]:
-    """1-based line and column of a character index, lines ended as editors end them."""
-    return _EditorLines(text)(index)
+def line_locator(text: str) -> Callable[[int], tuple[int, int]]:
+    """Character index -> 1-based (line, column) in `text`, lines ended as editors end them
+    (made once per file, however many problems are placed in it)."""
+    return _EditorLines(text)

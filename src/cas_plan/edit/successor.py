@@ -466,8 +466,7 @@ def write_successor(
     old plan's successor.yaml: remove the new directory and run it again.)"""
     import shutil
 
-    from cas_plan.core.checks import check_plan
-    from cas_plan.core.loader import memory_listing
+    from cas_plan.core.loader import check_plan, memory_listing
     from cas_plan.edit.init import write_plan_directory
     from cas_plan.edit.transaction import PlanEdit
 

@@ -62,7 +62,7 @@ class PlanEdit:
     def begin(cls, root: Path, shown_root: str, today: dt.date, command: str) -> PlanEdit:
         """Take the plan's lock (waiting for another writer), complete an interrupted write,
         and read the plan, which must validate."""
-        from cas_plan.core.checks import check_plan
+        from cas_plan.core.loader import check_plan
 
         check_directory(root)
         lock = contextlib.ExitStack()
@@ -116,7 +116,7 @@ class PlanEdit:
         """Validate the plan with the changes, then write them all or none (with `dry_run`,
         none); the lock is let go either way. The warnings the change brings (a unit reporting
         on an activity it is not responsible for) are left in `warnings`."""
-        from cas_plan.core.checks import check_plan
+        from cas_plan.core.loader import check_plan
 
         try:
             proposed = check_plan(self.listing, self.shown_root, self.today, overlay=self.texts)

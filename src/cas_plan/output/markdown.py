@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from cas_plan.answers.diff import KINDS, PlanDiff
 from cas_plan.answers.followup import Followup
-from cas_plan.answers.queries import DueRow, WhoRow
+from cas_plan.answers.queries import SECTIONS, DueRow, WhoRow
 from cas_plan.answers.records import ReportDeadlineRecord
 from cas_plan.core.deadlines import DeadlineSpec
 from cas_plan.core.diagnostics import printable
@@ -21,7 +21,6 @@ from cas_plan.l10n.deadlines import DeadlineWords
 from cas_plan.l10n.formats import format_date, phrase, sentence
 from cas_plan.output.text import (
     HEADINGS,
-    SECTIONS,
     change_line,
     deadline_cell,
     followup_heading,

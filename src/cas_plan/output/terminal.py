@@ -18,7 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from cas_plan.answers.budget import NOT_SUMMED
-from cas_plan.answers.queries import DueRow, UnitLine, WhoRow
+from cas_plan.answers.queries import SECTIONS, DueRow, UnitLine, WhoRow
 from cas_plan.answers.records import ActivityRecord, BudgetRecord, ReportDeadlineRecord
 from cas_plan.core.deadlines import DeadlineSpec
 from cas_plan.core.diagnostics import printable
@@ -26,7 +26,6 @@ from cas_plan.core.money import group_digits
 from cas_plan.core.organization import responsible_names
 from cas_plan.l10n.formats import MISSING, phrase, plural, unit_kind_label
 from cas_plan.output.text import (
-    SECTIONS,
     TOOL_LANG,
     deadline_cell,
     header,

@@ -11,22 +11,10 @@ words, unescaped, and each format escapes them whole.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any, get_args
+from typing import TYPE_CHECKING, Any
 
-from cas_plan.answers.diff import CELL_KINDS, KINDS, Change, PlanDiff
-from cas_plan.answers.followup import Followup, Missing, UnitFollowup
-from cas_plan.answers.indicators import IndicatorRecord
-from cas_plan.answers.queries import Section
-from cas_plan.answers.records import (
-    ActivityShow,
-    AmountRecord,
-    FundsRecord,
-    MeasureShow,
-    ShowRecord,
-)
 from cas_plan.core.deadlines import Day, DeadlineSpec
 from cas_plan.core.diagnostics import Diagnostic, printable
-from cas_plan.core.model import Deadline
 from cas_plan.core.money import amount_text, parse_money
 from cas_plan.core.periods import Period
 from cas_plan.l10n.deadlines import DeadlineWords
@@ -38,7 +26,19 @@ from cas_plan.l10n.formats import (
     plural,
     status_label,
 )
-from cas_plan.output.indicators import IndicatorWords
+
+if TYPE_CHECKING:  # imported where used: `validate` prints its problems without the models
+    from cas_plan.answers.diff import Change, PlanDiff
+    from cas_plan.answers.followup import Followup, Missing, UnitFollowup
+    from cas_plan.answers.indicators import IndicatorRecord
+    from cas_plan.answers.records import (
+        ActivityShow,
+        AmountRecord,
+        FundsRecord,
+        MeasureShow,
+        ShowRecord,
+    )
+    from cas_plan.core.model import Deadline
 
 
 def problems_text(
@@ -65,9 +65,6 @@ def problems_text(
 
 TOOL_LANG = "en"
 """The language of the commands that take no --lang: their tables, `show`, their messages."""
-
-SECTIONS: tuple[Section, ...] = get_args(Section)
-"""The sections of `due`, in order."""
 
 
 def header(key: str) -> str:
@@ -151,6 +148,7 @@ def show_text(record: ShowRecord) -> str:
 
 
 def _show_lines(record: ShowRecord) -> list[str]:
+
     if record["kind"] == "goal":
         lines = [
             f"Goal {record['id']}: {record['title']}",
@@ -220,6 +218,8 @@ def tool_phrase_of(key: str, **values: str) -> str:
 def indicator_lines(records: list[IndicatorRecord]) -> list[str]:
     """Each indicator with its unit and source; where a target is set, its series and status
     (`answers.indicators`), else the words that no target is set."""
+    from cas_plan.output.indicators import IndicatorWords
+
     lines = []
     for record in records:
         said = IndicatorWords.of(record, TOOL_LANG)
@@ -381,6 +381,8 @@ def cell_data(cell: str, value: Any) -> dict[str, Any]:
 
 def change_data(change: Change) -> tuple[Any, Any]:
     """A change's old and new values as plain data (JSON's types)."""
+    from cas_plan.answers.diff import CELL_KINDS
+
     if change.kind in CELL_KINDS:
         return cell_data(change.kind, change.old), cell_data(change.kind, change.new)
 
@@ -482,6 +484,8 @@ def change_line(change: Change, arrow: str = "->") -> str:
 
 
 def diff_text(diff: PlanDiff) -> str:
+    from cas_plan.answers.diff import KINDS
+
     lines = [f"casplan diff {diff.base} .. {diff.head}"]
     for label, problems in ((diff.base, diff.base_problems), (diff.head, diff.head_problems)):
         if problems:
