@@ -81,6 +81,7 @@ REQUIRED = {  # what each command needs besides the option under test
     "collect": ["--period", "2018-Q4", "--out", "."],
     "import": ["plan/plan.yaml"],
     "followup": ["--period", "2018-Q4"],
+    "translations": [],
     "site": ["--out", "NEWDIR"],
     "successor": ["--period", "2021..2025", "--out", "NEWDIR"],
     "document": [],

@@ -23,6 +23,7 @@ COMMANDS = [
     "collect",
     "import",
     "followup",
+    "translations",
     "report",
     "site",
     "document",

@@ -130,6 +130,16 @@ BROKEN.update(
                 "      amounts:\n        - amount: 1200 RSD\n          uncertain: garbled in the source",
             )
         ),
+        "validate_translations": {
+            **minimal_files(),
+            "translations/sr.yaml": "plan:\n  institution: {text: Uprava carina, digest: 0123456789ab}\n"
+            'goals:\n  "1":\n    title: {text: Prvi cilj, digest: d9c54d454efa}\n'
+            'activities:\n  "1.1.1":\n    title: {text: Pisati pravila, digest: ffffffffffff}\n'
+            "    indicators:\n      2: {text: Drugi pokazatelj, digest: ffffffffffff}\n"
+            '  "1.1.2":\n    title: {text: Обучити особље, digest: 2cc4591de8bb}\n'
+            '  "1.1.9":\n    title: {text: Nepostojeća, digest: ffffffffffff}\n'
+            "units:\n  hr-divison:\n    name: {text: Sektor, digest: ffffffffffff}\n",
+        },
     }
 )
 
@@ -264,6 +274,14 @@ EXPECTED: dict[str, list[str]] = {
         "1.1.1: the cell may belong to the row below",
         "plan/goal-1/measure-1.1.yaml:13:11: warning: uncertain amount of "
         "1.1.1: garbled in the source",
+    ],
+    "validate_translations": [
+        "plan/translations/sr.yaml:2:3: error: the plan has no institution to translate",
+        "plan/translations/sr.yaml:8:43: warning: stale translation of the title of activity 1.1.1: the English changed since it was translated [hint: translate the English again and set digest: 7e48462d521d (casplan translations lists what to translate)]",
+        "plan/translations/sr.yaml:10:7: error: activity 1.1.1 states no indicator 2 [hint: an indicator is translated on the row that states it, by its number]",
+        "plan/translations/sr.yaml:12:19: error: the translation of the title of activity 1.1.2 is in Cyrillic [hint: write Serbian in Latin script: Cyrillic is made from it]",
+        "plan/translations/sr.yaml:13:3: error: activity 1.1.9 is not in the plan [hint: did you mean '1.1.2' or '1.1.1'?]",
+        "plan/translations/sr.yaml:16:3: error: unit hr-divison is not in the plan [hint: did you mean 'hr-division'?]",
     ],
 }
 

@@ -279,3 +279,21 @@ def test_serbian_headings_and_what_is_not_translated(amended):
     assert cyrillic.headers == tuple(to_cyrillic(header) for header in document.headers)
     assert cyrillic.notes[0].text.startswith(to_cyrillic("Zaključak Vlade ") + "05 br. 021-1234")
     assert rows["1.1.4"].cells[1].label == "dodata"
+
+
+def test_the_serbian_document_takes_the_plan_s_translations(tmp_path):
+    """The titles, indicators and unit names a translator wrote (translations/sr.yaml) replace
+    the English; a stale translation (1.1.3: its English changed since) does not, and counts as
+    untranslated; Cyrillic is made from the Latin."""
+    from plans import translated_files
+
+    plan = load(write_plan(tmp_path / "plan", translated_files())).plan
+    as_of = dt.date(2019, 1, 15)
+    latin = render(build_document(plan_on(plan, as_of), as_of, as_of, "sr"), "md")
+    assert "1.1.1 Usvojiti pravilnik" in latin and "Pravilnik usvojen" in latin
+    assert "Sektor za ljudske resurse" in latin and "Adopt the rules" not in latin
+    assert "1.1.3 Audit the training" in latin and "Revidirati obuke" not in latin
+    cyrillic = render(build_document(plan_on(plan, as_of), as_of, as_of, "sr-Cyrl"), "md")
+    assert to_cyrillic("Usvojiti pravilnik") in cyrillic
+    english = render(build_document(plan_on(plan, as_of), as_of, as_of, "en"), "md")
+    assert "1.1.1 Adopt the rules" in english

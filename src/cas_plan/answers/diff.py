@@ -4,10 +4,10 @@ Cells are compared by their effective values, so a merged cell that changes on i
 reported for every activity whose deadline (or unit, or funds) moved, saying which inherited it.
 Amendments are reported with their decision; progress is history: entries added at the end are
 news (corrections said to be corrections), an entry edited or removed is flagged. Changes to the
-plan's other files (plan.yaml, organization.yaml, events.yaml, amendments.yaml) are reported
-item by item, and the coordinator's report narratives section by section (added, edited,
-removed). Changes are typed values holding what the plan holds (a cell's model, a progress
-entry, a file's item); output/ says them in words, Markdown or JSON.
+plan's other files (plan.yaml, organization.yaml, events.yaml, amendments.yaml, the
+translations) are reported item by item, and the coordinator's report narratives section by
+section (added, edited, removed). Changes are typed values holding what the plan holds (a cell's
+model, a progress entry, a file's item); output/ says them in words, Markdown or JSON.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from cas_plan.core.diagnostics import Diagnostic
 from cas_plan.core.loader import LoadResult, Plan
 from cas_plan.core.model import CRITERIA, NARRATIVE_LANGUAGES, ProgressEntry, ReportNarrative
 from cas_plan.core.status import NOT_REPORTED
+from cas_plan.core.translations import file_translations
 from cas_plan.core.views import CELLS, ActivityView, id_sort_key, status_on
 
 KINDS = (
@@ -192,11 +193,35 @@ def _plan_files(base: Plan, head: Plan) -> list[Change]:
             if old.get(key) != new.get(key):
                 label = f"{name}.yaml {key}"
                 changes.append(Change("plan_file", label, "", old.get(key), new.get(key)))
+    changes += _translation_changes(base, head)
     old_amendments = _items(base.amendments.model if base.amendments else None)
     for key, item in _items(head.amendments.model if head.amendments else None).items():
         if old_amendments.get(key) != item:
             identifier = item.get("id", key)
             changes.append(Change("amendment", identifier, "", old_amendments.get(key), item))
+    return changes
+
+
+def _translations_of(plan: Plan, lang: str) -> dict[str, str]:
+    """A language's translations by their place in the file, each as "text [digest]"."""
+    loaded = plan.translations_in(lang)
+    if loaded is None:
+        return {}
+    return {
+        "/".join(map(str, key.pointer())): f"{translation.text} [{translation.digest}]"
+        for key, translation in file_translations(loaded.model)
+    }
+
+
+def _translation_changes(base: Plan, head: Plan) -> list[Change]:
+    """Each translation added, changed or removed (translations/LANG.yaml)."""
+    changes = []
+    for lang in layout.TRANSLATED:
+        old, new = _translations_of(base, lang), _translations_of(head, lang)
+        for key in sorted(old.keys() | new.keys()):
+            if old.get(key) != new.get(key):
+                label = f"{layout.translations_file(lang)} {key}"
+                changes.append(Change("plan_file", label, "", old.get(key), new.get(key)))
     return changes
 
 

@@ -7,7 +7,7 @@ import typer
 
 from cas_plan.cli.app import app, finish, options
 from cas_plan.cli.options import AsOf, Lang, PlanDir
-from cas_plan.commands.choices import FollowupFormat
+from cas_plan.commands.choices import FollowupFormat, TranslationsFormat
 from cas_plan.l10n.languages import Language
 
 
@@ -62,7 +62,7 @@ def import_(
     ] = False,
     plan: PlanDir = None,
 ) -> None:
-    """Add the rows of filled workbooks as progress entries (all or nothing)."""
+    """Add filled workbooks' rows as progress entries or translations (all or nothing)."""
     from cas_plan.commands import collect as command
 
     finish(lambda: command.import_workbooks(options(plan), files, dry_run))
@@ -101,3 +101,33 @@ def followup(
     from cas_plan.commands import collect as command
 
     finish(lambda: command.followup(options(plan), period, as_of, output_format, eml, lang))
+
+
+@app.command()
+def translations(
+    lang: Annotated[
+        Language,
+        typer.Option(
+            "--lang", help="The language to translate into: sr (Cyrillic is made from it)."
+        ),
+    ] = Language.SR,
+    output_format: Annotated[
+        TranslationsFormat,
+        typer.Option("--format", help="List the texts, or write a workbook to translate them in."),
+    ] = TranslationsFormat.TEXT,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="The workbook to write (with --format xlsx).", show_default=False
+        ),
+    ] = None,
+    plan: PlanDir = None,
+) -> None:
+    """The plan's texts still to translate (never translated, or stale), for a translator.
+
+    The workbook of --format xlsx is filled in its one open column and read back by
+    'casplan import', into translations/sr.yaml.
+    """
+    from cas_plan.commands.translations import translations as command
+
+    finish(lambda: command(options(plan), lang, output_format, out))

@@ -23,6 +23,7 @@ from cas_plan.core.views import ActivityView, status_on
 from cas_plan.l10n.deadlines import DeadlineWords
 from cas_plan.l10n.formats import status_label
 from cas_plan.l10n.phrases import surface_words
+from cas_plan.l10n.plan_text import in_language
 
 EXTRA_CURRENCIES = ("USD",)
 """Offered after the plan's own currencies: the drop-down stays short (the full ISO list is
@@ -89,18 +90,22 @@ def unit_workbook(
     views: Sequence[ActivityView],
     period: Period,
     commit: str,
+    shown: Plan,
     deadlines: DeadlineWords,
     today: dt.date,
 ) -> UnitWorkbook:
-    """One unit's collection workbook for the period, in the language of `deadlines`."""
+    """One unit's collection workbook for the period, in the language of `deadlines`: the
+    plan's text as `shown` (in that language where translated), what the workbook is
+    recognised by (the plan's identity, the digests of the activities' text) from `plan`."""
     lang = deadlines.lang
-    title, plan_id = plan_identity(plan)
+    _, plan_id = plan_identity(plan)
+    shown_views = {view.id: view for view in shown.views}
     meta = CollectMeta(
-        plan_title=title,
+        plan_title=shown.title or "casplan",
         plan_id=plan_id,
         commit=commit,
         unit_id=unit.id,
-        unit_name=unit.name,
+        unit_name=shown.units[unit.id].name,
         period_text=period.text,
         period_start=period.start,
         period_end=period.end,
@@ -111,7 +116,7 @@ def unit_workbook(
     )
     data = build_collect_workbook(
         meta,
-        [collect_activity(view, today, deadlines) for view in views],
+        [collect_activity(shown_views[view.id], today, deadlines) for view in views],
         currencies_of(plan),
         surface_words(lang, "workbook"),
     )
@@ -126,18 +131,22 @@ def collect_workbooks(
     lang: str,
     today: dt.date,
 ) -> list[UnitWorkbook]:
-    """A workbook in `lang` for each unit asked (default: each unit named as responsible for
-    an activity of the period) that leads at least one activity of the period."""
+    """A workbook in `lang` (the plan's text too, where translated) for each unit asked
+    (default: each unit named as responsible for an activity of the period) that leads at
+    least one activity of the period."""
     views = period_views(plan, period, today)
     if unit_ids:
         chosen = [plan.units[unit_id] for unit_id in unit_ids]
     else:
         chosen = responsible_units(plan, views)
-    deadlines = DeadlineWords.of(plan, lang)
+    shown = in_language(plan, lang).plan
+    deadlines = DeadlineWords.of(shown, lang)
     books = []
     with collecting_garbage():  # openpyxl's workbooks are cycles of cells and sheets
         for unit in chosen:
             own = unit_views(plan, views, unit.id)
             if own:
-                books.append(unit_workbook(plan, unit, own, period, commit, deadlines, today))
+                books.append(
+                    unit_workbook(plan, unit, own, period, commit, shown, deadlines, today)
+                )
     return books

@@ -80,3 +80,8 @@ class DocumentFormat(StrEnum):
     XLSX = "xlsx"
     HTML = "html"
     MD = "md"
+
+
+class TranslationsFormat(StrEnum):
+    TEXT = "text"
+    XLSX = "xlsx"

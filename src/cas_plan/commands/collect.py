@@ -24,6 +24,7 @@ from cas_plan.l10n.languages import Language
 if TYPE_CHECKING:
     from cas_plan.answers.followup import Followup
     from cas_plan.collect.judge import FileImport
+    from cas_plan.collect.translating import TranslationsImport
     from cas_plan.core.loader import Plan
     from cas_plan.edit.transaction import PlanEdit
     from cas_plan.l10n.deadlines import DeadlineWords
@@ -73,17 +74,50 @@ def import_workbooks(options: PlanOptions, files: Sequence[Path], dry_run: bool)
         raise UsageError(f"'{missing[0]}' is not a file")
     today = dt.date.today()
     root, shown = options.directory()
+    texts, progress = _translation_workbooks(files)
     with nothing_written(), PlanEdit.begin(root, shown, today, "import") as edit:
         plan = plan_on(edit.plan, today)
-        judged = _judged(plan, files)
+        judged = _judged(plan, progress)
+        translated = [_translations_judged(edit.plan, file, data) for file, data in texts]
         problems = [line for result in judged for line in result.problems]
+        problems += [line for result in translated for line in result.problems]
         if problems:
             return Outcome(
                 errors=lines_text(problems)
                 + f"casplan: error: {counted(len(problems), 'problem')}; nothing was written\n",
                 code=ExitCode.PROBLEMS,
             )
-        return Outcome(_imported(edit, plan, judged, dry_run), warnings_text(edit.warnings))
+        if translated:
+            from cas_plan.edit.translations import record_translations
+
+            for result in translated:
+                if result.lang is not None and result.translations:
+                    record_translations(edit, result.lang, result.translations)
+        said = _imported(edit, plan, judged, dry_run, translated)
+        return Outcome(said, warnings_text(edit.warnings))
+
+
+def _translation_workbooks(files: Sequence[Path]) -> tuple[list[tuple[Path, bytes]], list[Path]]:
+    """The translations workbooks among `files` (with their bytes), and the others."""
+    from cas_plan.collect.translating import is_translations_workbook
+
+    texts, others = [], []
+    for file in files:
+        try:
+            data = file.read_bytes() if file.suffix.casefold() == ".xlsx" else b""
+        except OSError as exc:
+            raise system_problem(exc, "read") from None
+        if data and is_translations_workbook(data):
+            texts.append((file, data))
+        else:
+            others.append(file)
+    return texts, others
+
+
+def _translations_judged(plan: Plan, file: Path, data: bytes) -> TranslationsImport:
+    from cas_plan.collect.translating import read_translations
+
+    return read_translations(data, file.name, plan)
 
 
 def _judged(plan: Plan, files: Sequence[Path]) -> list[FileImport]:
@@ -95,12 +129,19 @@ def _judged(plan: Plan, files: Sequence[Path]) -> list[FileImport]:
         raise system_problem(exc, "read") from None
 
 
-def _imported(edit: PlanEdit, plan: Plan, judged: list[FileImport], dry_run: bool) -> str:
-    """Write the rows (as one change) and say what each file added."""
+def _imported(
+    edit: PlanEdit,
+    plan: Plan,
+    judged: list[FileImport],
+    dry_run: bool,
+    translated: Sequence[TranslationsImport] = (),
+) -> str:
+    """Write the rows and the translations (as one change) and say what each file added."""
+    from cas_plan.core import layout
     from cas_plan.edit.progress import add_entries
     from cas_plan.output.text import lines_text
 
-    lines = []
+    lines = [_translations_said(result) for result in translated]
     for result in judged:
         adding, already = len(result.requests), result.already
         if not adding:
@@ -112,12 +153,19 @@ def _imported(edit: PlanEdit, plan: Plan, judged: list[FileImport], dry_run: boo
     requests = [request for result in judged for request, _ in result.requests]
     if requests:
         add_entries(edit, requests)
-        written = edit.finish(dry_run=dry_run, refused="the entry")
+    if requests or any(result.translations for result in translated):
+        written = edit.finish(dry_run=dry_run, refused="the import")
         by_file: dict[str, list[str]] = {}
         for request in requests:
             view = next(v for v in plan.views if v.id == request.activity_id)
             by_file.setdefault(view.path, []).append(view.id)
+        texts = {plan.show(layout.translations_file(r.lang)): r for r in translated if r.lang}
         for item in written:
+            if item.shown in texts:
+                count = counted(len(texts[item.shown].translations), "translation")
+                lines.append(f"{item.shown}: {'would write' if dry_run else 'wrote'} {count}:")
+                lines += item.diff_lines
+                continue
             ids = ", ".join(dict.fromkeys(by_file.get(item.shown, [])))
             verb = "would add" if dry_run else "added"
             entries = counted(len(by_file.get(item.shown, [])), "progress_entry")
@@ -126,6 +174,16 @@ def _imported(edit: PlanEdit, plan: Plan, judged: list[FileImport], dry_run: boo
         if dry_run:
             lines.append("dry run: nothing was written")
     return lines_text(lines)
+
+
+def _translations_said(result: TranslationsImport) -> str:
+    """What a translations workbook brings: "3 translations to write (1 already recorded)"."""
+    adding, already = len(result.translations), result.already
+    if not adding:
+        said = f"{counted(already, 'translation')} already recorded" if already else None
+        return f"{result.shown}: {said or 'no translation filled'}, nothing to write"
+    after = f" ({already} already recorded)" if already else ""
+    return f"{result.shown}: {counted(adding, 'translation')} to write{after}"
 
 
 def followup(
@@ -137,28 +195,31 @@ def followup(
     lang: Language = Language.EN,
 ) -> Outcome:
     """Per unit, the activities of a period without a report in it; drafts to send. The list,
-    the drafts and the workbooks they carry are in `lang`."""
+    the drafts and the workbooks they carry are in `lang`, the plan's text too where it is
+    translated (JSON and CSV keep the plan's English: they are records, not reading)."""
     from cas_plan.answers.followup import followup as follow_up
     from cas_plan.core.periods import parse_period
     from cas_plan.l10n.deadlines import DeadlineWords
+    from cas_plan.l10n.plan_text import in_language
     from cas_plan.output.text import lines_text
 
     period = parse_period(period_text)
     day = parse_date(as_of, "--as-of")
     plan = load_for_query(options, day)
-    result = follow_up(plan, period, day)
-    deadlines = DeadlineWords.of(plan, lang)
+    shown = in_language(plan, lang).plan
+    result = follow_up(shown, period, day)
+    deadlines = DeadlineWords.of(shown, lang)
     errors = ""
     if eml is not None:
-        errors = lines_text(write_drafts(options, plan, result, eml, day, deadlines))
+        errors = lines_text(write_drafts(options, plan, shown, result, eml, day, deadlines))
     if output_format == "json":
         from cas_plan.output.json import followup_record, json_text
 
-        return Outcome(json_text(followup_record(result)), errors)
+        return Outcome(json_text(followup_record(follow_up(plan, period, day))), errors)
     if output_format == "csv":
         from cas_plan.output.csv import followup_csv
 
-        return Outcome(followup_csv(result), errors)
+        return Outcome(followup_csv(follow_up(plan, period, day)), errors)
     if output_format == "md":
         from cas_plan.output.markdown import followup_markdown
 
@@ -171,16 +232,17 @@ def followup(
 def write_drafts(
     options: PlanOptions,
     plan: Plan,
+    shown: Plan,
     result: Followup,
     eml: Path,
     day: dt.date,
     deadlines: DeadlineWords,
 ) -> list[str]:
     """An .eml draft, with its workbook attached, for each unit with an activity without a
-    report, both in the language of `deadlines`, written all or none; what was written, as
-    lines to show."""
+    report, both in the language of `deadlines` (the plan's text as `shown`), written all or
+    none; what was written, as lines to show."""
     from cas_plan.answers.followup import drafts_for
-    from cas_plan.collect.workbooks import collect_workbooks, plan_identity
+    from cas_plan.collect.workbooks import collect_workbooks
     from cas_plan.core.outputs import output_folder, write_files
     from cas_plan.core.provenance import git_state
     from cas_plan.output.email import draft_message
@@ -188,7 +250,7 @@ def write_drafts(
     root, _ = options.directory()
     output_folder(eml, "--eml", root)
     commit = git_state(root).commit or "none"
-    title, _ = plan_identity(plan)
+    title = shown.title or "casplan"
     drafts = {}
     for item in drafts_for(result):
         unit = [item.unit.id]

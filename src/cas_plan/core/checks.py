@@ -37,6 +37,7 @@ from cas_plan.core.money import parse_serbian_number
 from cas_plan.core.organization import Organization, leads
 from cas_plan.core.periods import parse_report_period
 from cas_plan.core.suggest import did_you_mean
+from cas_plan.core.translations import TextKey, file_translations, plan_texts, text_digest
 from cas_plan.core.views import CELLS, ActivityView, correction_target_index
 
 Pointer = tuple[str | int, ...]
@@ -877,6 +878,73 @@ def validate_spending_currency(ctx: CheckContext) -> list[Diagnostic]:
     return out
 
 
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+
+
+def validate_translations(ctx: CheckContext) -> list[Diagnostic]:
+    """translations/LANG.yaml: each translation names a text of the plan (an unknown id or
+    field is an error), is written in Latin script, and translates the English as it is now:
+    one whose English changed since (its digest differs) is stale, a warning."""
+    if not ctx.plan.translations:
+        return []
+    texts = {text.key: text.english for text in plan_texts(ctx.plan)}
+    owners = {(key.kind, key.id) for key in texts}
+    out = []
+    for loaded in ctx.plan.translations:
+        for key, translation in file_translations(loaded.model):
+            english = texts.get(key)
+            if english is None:
+                out += _unknown_text(loaded.path, key, owners, ctx)
+                continue
+            if _CYRILLIC.search(translation.text):
+                out.append(
+                    error_at(
+                        loaded.path,
+                        (*key.pointer(), "text"),
+                        f"the translation of {key} is in Cyrillic",
+                        hint="write Serbian in Latin script: Cyrillic is made from it",
+                    )
+                )
+            if translation.digest != text_digest(english):
+                out.append(
+                    warning_at(
+                        loaded.path,
+                        (*key.pointer(), "digest"),
+                        f"stale translation of {key}: the English changed since it was translated",
+                        hint=f"translate the English again and set digest: {text_digest(english)} "
+                        "(casplan translations lists what to translate)",
+                    )
+                )
+    return out
+
+
+def _unknown_text(
+    path: str, key: TextKey, owners: set[tuple[str, str]], ctx: CheckContext
+) -> list[Diagnostic]:
+    """A translation of a text the plan does not have: its id is not in the plan (at the id),
+    or its thing has no such field (at the field); nothing when the id may be in a file that
+    did not load."""
+    if (key.kind, key.id) in owners:
+        if key.indicator is None:
+            message, hint = f"the plan has no {key.field} to translate", None
+        else:
+            message = f"{key.kind} {key.id} states no indicator {key.indicator}"
+            hint = "an indicator is translated on the row that states it, by its number"
+        return [error_at(path, key.pointer(), message, hint=hint, at_key=True)]
+    if key.kind in ("goal", "measure", "activity") and ctx.broken(key.id):
+        return []
+    same_kind = sorted({identifier for kind, identifier in owners if kind == key.kind})
+    return [
+        error_at(
+            path,
+            key.pointer()[:2],
+            f"{key.kind} {key.id} is not in the plan",
+            hint=did_you_mean(key.id, same_kind),
+            at_key=True,
+        )
+    ]
+
+
 def _listed_under(view: ActivityView, ctx: CheckContext) -> bool:
     responsibility = view.responsible.value
     return bool(responsibility and responsibility.listed_under_sub_activities)
@@ -904,6 +972,7 @@ CHECKS: list[Callable[[CheckContext], list[Diagnostic]]] = [
     validate_report_narratives,
     validate_successor,
     validate_deadlines_set,
+    validate_translations,
     validate_uncertain,
 ]
 

@@ -22,6 +22,7 @@ from cas_plan.core.model import (
     PlanFile,
     ReportNarrative,
     SuccessorFile,
+    TranslationsFile,
 )
 from cas_plan.core.suggest import did_you_mean
 
@@ -37,6 +38,7 @@ FILE_MODELS: dict[str, type[BaseModel]] = {
     "goal": GoalFile,
     "measure": MeasureFile,
     "report": ReportNarrative,
+    "translations": TranslationsFile,
 }
 
 

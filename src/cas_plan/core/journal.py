@@ -160,6 +160,7 @@ def commit(root: Path, writes: Sequence[Write], command: str, shown: str | None 
     checkpoint("prepared")
     entries = [_entry(root, write, shown or str(root)) for write in writes]
     made: list[Path] = []
+    folders = _make_folders(root, writes)
     try:
         for write, entry in zip(writes, entries, strict=True):
             made += _prepare(root, write, entry, token)
@@ -170,6 +171,9 @@ def commit(root: Path, writes: Sequence[Write], command: str, shown: str | None 
         for path in made:
             with contextlib.suppress(OSError):
                 path.unlink()
+        for folder in reversed(folders):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
         raise
     checkpoint("journal")
     with _signals_held():
@@ -184,6 +188,28 @@ def commit(root: Path, writes: Sequence[Write], command: str, shown: str | None 
                 f"{system_problem(exc).message}; the files were written, and the next casplan "
                 "command that opens the directory removes the journal"
             ) from None
+
+
+def _make_folders(root: Path, writes: Sequence[Write]) -> list[Path]:
+    """The folders a new file goes into that are not there yet (translations/ for the first
+    translations/sr.yaml), made outermost first; those made, to remove if the write fails."""
+    made: list[Path] = []
+    for write in writes:
+        missing = []
+        folder = (root / write.target).parent
+        while folder != root and not folder.exists():
+            missing.append(folder)
+            folder = folder.parent
+        for each in reversed(missing):
+            try:
+                each.mkdir()
+            except OSError:
+                for done in reversed(made):
+                    with contextlib.suppress(OSError):
+                        done.rmdir()
+                raise
+            made.append(each)
+    return made
 
 
 def _entry(root: Path, write: Write, shown: str) -> _Entry:

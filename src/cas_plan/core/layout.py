@@ -10,6 +10,7 @@
     goal-N/measure-N.M.yaml  one measure and its activities
     reports/PERIOD.yaml      the coordinator's text of a report (optional): 2018.yaml,
                              2018-H1.yaml, 2017..2020.yaml (the period as --period spells it)
+    translations/sr.yaml     the plan's text in Serbian, Latin script (optional)
     schemas/                 JSON Schemas for editors (not plan files)
 
 The loader, the schemas, the checks and the parse cache all ask this module; the directory walk
@@ -36,7 +37,7 @@ TOP_FILES: dict[str, str] = {
     "successor.yaml": "successor",
 }
 REQUIRED_FILES = ("plan.yaml", "organization.yaml")
-KINDS = ("measure", "goal", "report", *TOP_FILES.values())
+KINDS = ("measure", "goal", "report", "translations", *TOP_FILES.values())
 SCHEMA_DIR = "schemas"
 GOAL_DIR = re.compile(r"goal-([1-9][0-9]*)")
 MEASURE_FILE = re.compile(r"measure-([1-9][0-9]*\.[1-9][0-9]*)\.yaml")
@@ -44,11 +45,15 @@ REPORTS_DIR = "reports"
 # the period as `report --period` spells it: `..` inside a name is legal in git and on POSIX and
 # Windows file systems (only a name that *is* `..`, or ends in a dot, is not)
 REPORT_FILE = re.compile(r"([12][0-9]{3}(?:-H[12]|\.\.[12][0-9]{3})?)\.yaml")
+TRANSLATIONS_DIR = "translations"
+TRANSLATED = ("sr",)
+"""The languages the plan's text is translated into, each a file; sr-Cyrl is made from sr."""
+TRANSLATED_FILES = frozenset(f"{lang}.yaml" for lang in TRANSLATED)
 LAYOUT_HINT = (
     "plan files are plan.yaml, organization.yaml, events.yaml, abbreviations.yaml, "
     "amendments.yaml, successor.yaml, "
-    "goal-N/goal.yaml, goal-N/measure-N.M.yaml and reports/PERIOD.yaml (2018.yaml, 2018-H1.yaml, "
-    "2017..2020.yaml)"
+    "goal-N/goal.yaml, goal-N/measure-N.M.yaml, reports/PERIOD.yaml (2018.yaml, 2018-H1.yaml, "
+    "2017..2020.yaml) and translations/sr.yaml"
 )
 
 
@@ -70,6 +75,11 @@ def report_file(period: str) -> str:
     return f"{REPORTS_DIR}/{period}.yaml"
 
 
+def translations_file(lang: str) -> str:
+    """Where the plan's text in a language lives (`sr`: Latin; Cyrillic is made from it)."""
+    return f"{TRANSLATIONS_DIR}/{lang}.yaml"
+
+
 def kind_of(relative: str) -> str | None:
     """The kind of the plan file at `relative` (a POSIX path inside the plan directory)."""
     parts = relative.split("/")
@@ -77,6 +87,8 @@ def kind_of(relative: str) -> str | None:
         return TOP_FILES.get(parts[0])
     if len(parts) == 2 and parts[0] == REPORTS_DIR and REPORT_FILE.fullmatch(parts[1]):
         return "report"
+    if len(parts) == 2 and parts[0] == TRANSLATIONS_DIR and parts[1] in TRANSLATED_FILES:
+        return "translations"
     if len(parts) == 2 and GOAL_DIR.fullmatch(parts[0]):
         if parts[1] == "goal.yaml":
             return "goal"
@@ -93,6 +105,11 @@ def looks_like_yaml(name: str) -> bool:
 def misnamed_hint(relative: str) -> str:
     """What to do with a YAML file the layout does not know."""
     path = PurePosixPath(relative)
+    if path.parent.as_posix() == TRANSLATIONS_DIR:
+        return (
+            f"the plan's text in Serbian is {translations_file('sr')}, in Latin script "
+            "(Cyrillic is made from it)"
+        )
     stem = path.name.rsplit(".", 1)[0]
     proper = f"{stem.lower()}.yaml" if stem.lower().startswith(("measure-", "goal")) else None
     if proper is not None and proper != path.name:

@@ -47,6 +47,7 @@ if TYPE_CHECKING:
         PlanFile,
         ReportNarrative,
         SuccessorFile,
+        TranslationsFile,
         Unit,
     )
     from cas_plan.core.views import ActivityView
@@ -71,6 +72,7 @@ class Plan:
     goals: tuple[Loaded[GoalFile], ...] = ()
     measures: tuple[Loaded[MeasureFile], ...] = ()
     reports: tuple[Loaded[ReportNarrative], ...] = ()  # the coordinator's texts, by year
+    translations: tuple[Loaded[TranslationsFile], ...] = ()  # the plan's text, by language
     broken_files: frozenset[str] = frozenset()
     views: tuple[ActivityView, ...] = field(default=(), repr=False)
 
@@ -91,6 +93,11 @@ class Plan:
     @property
     def title(self) -> str:
         return self.plan.model.title if self.plan else ""
+
+    def translations_in(self, lang: str) -> Loaded[TranslationsFile] | None:
+        """The plan's text in a language (`sr`), from translations/LANG.yaml, if there is one."""
+        wanted = layout.translations_file(lang)
+        return next((t for t in self.translations if self.relative(t.path) == wanted), None)
 
 
 @dataclass(frozen=True)
@@ -446,6 +453,7 @@ def _assemble(
         goals=tuple(loaded["goal"]),
         measures=measures,
         reports=tuple(loaded["report"]),
+        translations=tuple(loaded["translations"]),
         broken_files=frozenset(broken),
         views=plan_views(measures),
     )

@@ -968,3 +968,62 @@ class AbbreviationsFile(Strict):
     """`plan/abbreviations.yaml`: section II of the source."""
 
     abbreviations: dict[Text, Text]
+
+
+# --- translations ----------------------------------------------------------------------------
+
+_DIGEST = r"^[0-9a-f]{12}$"
+Digest = Annotated[
+    str,
+    _pattern(_DIGEST, "digest", "'3f2a9c1b7d4e' (casplan translations writes it)"),
+    WithJsonSchema({"type": "string", "pattern": _DIGEST}),
+]
+IndicatorNumber = Annotated[int, Field(ge=1, le=999)]
+
+
+class Translation(Strict):
+    """One text of the plan in the file's language, and the digest of the English text it
+    translates: when the English changes, the digest no longer matches and the translation is
+    stale (shown in English, and a warning in validate)."""
+
+    text: Text
+    digest: Digest = Field(description="The digest of the English text translated.")
+
+
+class PlanTranslation(Strict):
+    title: Translation | None = None
+    institution: Translation | None = None
+
+
+class TitleTranslation(Strict):
+    title: Translation | None = None
+
+
+class MeasureTranslation(Strict):
+    title: Translation | None = None
+    indicators: dict[IndicatorNumber, Translation] = Field(
+        default_factory=dict, description="The measure's own indicators, by number (1, 2, ...)."
+    )
+
+
+class ActivityTranslation(Strict):
+    title: Translation | None = None
+    indicators: dict[IndicatorNumber, Translation] = Field(
+        default_factory=dict, description="By the indicator's number in the activity (1, 2, ...)."
+    )
+
+
+class NameTranslation(Strict):
+    name: Translation | None = None
+
+
+class TranslationsFile(Strict):
+    """`plan/translations/sr.yaml`: the plan's own text in Serbian (Latin script; Cyrillic is
+    made from it), by id and field, each with the digest of the English it translates."""
+
+    plan: PlanTranslation = Field(default_factory=PlanTranslation)
+    goals: dict[GoalId, TitleTranslation] = Field(default_factory=dict)
+    measures: dict[MeasureId, MeasureTranslation] = Field(default_factory=dict)
+    activities: dict[ActivityId, ActivityTranslation] = Field(default_factory=dict)
+    units: dict[Slug, NameTranslation] = Field(default_factory=dict)
+    events: dict[Slug, NameTranslation] = Field(default_factory=dict)

@@ -54,3 +54,16 @@ def plain_long_keys(yaml: Any) -> Any:
 
     yaml.Emitter = Emitter
     return yaml
+
+
+def round_trip_yaml() -> Any:
+    """ruamel.yaml set up as the plan files are written (mappings indented by two, lists under
+    their key, quotes kept, never re-wrapped), for a writer that changes a file's data and keeps
+    the rest of it (comments, order, quoting)."""
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 1_000_000
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return plain_long_keys(yaml)

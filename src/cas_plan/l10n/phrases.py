@@ -5,7 +5,8 @@ are written; Serbian in Cyrillic (``sr-Cyrl``) is made from the Latin by
 `cas_plan.l10n.script.to_cyrillic`, the one function that makes Cyrillic.
 
 The plan's own texts (titles, indicators, unit names, event names, ids, URLs) are not here: they
-are shown as written and never translated or transliterated.
+are shown as written, or in Serbian where the plan's translations/sr.yaml translates them
+(`l10n.plan_text`); English is never transliterated.
 
 Keys name what a phrase means. A phrase every surface may show (a status label, "Deadline",
 "Responsible") has a plain key and exists once; a surface's own phrases carry its prefix

@@ -66,6 +66,8 @@ WORDS: dict[str, str] = {
     "action_plan": "Action Plan",
     "customs_administration": "Customs Administration of Serbia",
     "toc": "Contents",
+    "untranslated_texts": "Plan texts not yet translated into Serbian (shown in English)",
+    "count_of_total": "{count} of {total}",
     "executive_summary": "Executive summary",
     "introduction": "Introduction",
     "overview_by_goal": "Overview by goal",
@@ -366,6 +368,24 @@ WORDS: dict[str, str] = {
     "workbook.valid.count": "Write a whole number, 0 or more.",
     "workbook.valid.number": "Write a number, e.g. 1234.5.",
     "workbook.valid.yes_no": "Choose yes or no from the list.",
+    "workbook.sheet.texts": "Texts",
+    "workbook.col.what": "Which text",
+    "workbook.col.english": "English",
+    "workbook.col.digest": "Digest",
+    "workbook.col.current": "Translation now",
+    "workbook.col.translation": "Serbian (Latin script)",
+    "workbook.kind.unit": "Organizational unit",
+    "workbook.kind.event": "Event",
+    "workbook.field.title": "title",
+    "workbook.field.institution": "institution",
+    "workbook.field.name": "name",
+    "workbook.field.indicator": "indicator {n}",
+    "workbook.tr.title": "Translation of the plan: {plan_title}",
+    "workbook.tr.how": "Write each text in Serbian, in Latin script (Cyrillic is made from it), "
+    "in the yellow column of the sheet '{sheet}'. A row with a translation now has one whose "
+    "English changed since: check it against the English and write it again. Leave a row empty "
+    "to skip it, and do not change the other columns. The workbook is read back with "
+    "'casplan import'.",
     # --- the follow-up's e-mail drafts
     "email.subject": "Progress report for {period}: {unit}",
     "email.greeting": "Dear colleagues,",
@@ -486,6 +506,7 @@ PLURALS: dict[str, dict[str, str]] = {
     "error": {"one": "{count} error", "other": "{count} errors"},
     "warning": {"one": "{count} warning", "other": "{count} warnings"},
     "row": {"one": "{count} row", "other": "{count} rows"},
+    "translation": {"one": "{count} translation", "other": "{count} translations"},
     "file": {"one": "{count} file", "other": "{count} files"},
     "progress_entry": {"one": "a progress entry", "other": "{count} progress entries"},
     "untranslated_text": {

@@ -76,6 +76,9 @@ WORDS: dict[str, str] = {
     "action_plan": "Akcioni plan",
     "customs_administration": "Uprava carina",
     "toc": "Sadržaj",
+    "untranslated_texts": "Tekstovi plana koji još nisu prevedeni na srpski "
+    "(prikazani na engleskom)",
+    "count_of_total": "{count} od {total}",
     "executive_summary": "Rezime",
     "introduction": "Uvod",
     "overview_by_goal": "Pregled po ciljevima",
@@ -380,6 +383,24 @@ WORDS: dict[str, str] = {
     "workbook.valid.count": "Upišite ceo broj, 0 ili veći.",
     "workbook.valid.number": "Upišite broj, npr. 1234,5.",
     "workbook.valid.yes_no": "Izaberite da ili ne sa liste.",
+    "workbook.sheet.texts": "Tekstovi",
+    "workbook.col.what": "Koji tekst",
+    "workbook.col.english": "Engleski",
+    "workbook.col.digest": "Kontrolni zbir",
+    "workbook.col.current": "Sadašnji prevod",
+    "workbook.col.translation": "Srpski (latinica)",
+    "workbook.kind.unit": "Organizaciona jedinica",
+    "workbook.kind.event": "Događaj",
+    "workbook.field.title": "naziv",
+    "workbook.field.institution": "institucija",
+    "workbook.field.name": "naziv",
+    "workbook.field.indicator": "pokazatelj {n}",
+    "workbook.tr.title": "Prevod plana: {plan_title}",
+    "workbook.tr.how": "Svaki tekst napišite na srpskom, latinicom (ćirilica se izvodi iz nje), u "
+    "žutoj koloni lista '{sheet}'. Red koji već ima prevod ima prevod čiji se engleski tekst u "
+    "međuvremenu promenio: proverite ga prema engleskom i napišite ponovo. Red koji ne "
+    "prevodite ostavite prazan i ne menjajte ostale kolone. Radna sveska se učitava naredbom "
+    "'casplan import'.",
     # --- the follow-up's e-mail drafts
     "email.subject": "Izveštaj o napretku za {period}: {unit}",
     "email.greeting": "Poštovane koleginice i kolege,",
@@ -537,6 +558,7 @@ PLURALS: dict[str, dict[str, str]] = {
         "other": "{count} upozorenja",
     },
     "row": {"one": "{count} red", "few": "{count} reda", "other": "{count} redova"},
+    "translation": {"one": "{count} prevod", "few": "{count} prevoda", "other": "{count} prevoda"},
     "file": {"one": "{count} datoteka", "few": "{count} datoteke", "other": "{count} datoteka"},
     "progress_entry": {
         "one": "{count} unos o napretku",

@@ -7,8 +7,8 @@ import unicodedata
 from collections.abc import Iterable
 
 # Latin words of casplan's own text that stay Latin in Cyrillic (names of tools, programs,
-# formats and files, an option, ISO 4217 codes and programme acronyms); the plan's text, ids and
-# URLs are never transliterated at all.
+# formats and files, an option, ISO 4217 codes and programme acronyms); the plan's English, ids
+# and URLs are never transliterated at all (its Serbian translation is, by `l10n.plan_text`).
 KEEP_LATIN: tuple[str, ...] = (
     "casplan",
     "git",
@@ -100,7 +100,8 @@ def _word_to_cyrillic(word: str) -> str:
 
 
 def to_cyrillic(text: str, keep: Iterable[str] | None = None) -> str:
-    """Serbian Latin -> Cyrillic, for the report's OWN words only (never the plan's text).
+    """Serbian Latin -> Cyrillic, for casplan's own words and the plan's text translated into
+    Serbian (translations/sr.yaml); never for the plan's English, ids or addresses.
 
     lj, nj, dž are one letter (љ, њ, џ; "Lj", "LJ" -> "Љ"), except in the words of
     _SPLIT_DIGRAPH (injekcija, konjunkcija, konjugacija, vanjezički, Tanjug, nadživeti, podžanr,

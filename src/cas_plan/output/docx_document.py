@@ -27,7 +27,7 @@ from docx.table import Table, _Cell
 
 from cas_plan.answers.document import Cell, PlanDocument
 from cas_plan.core.diagnostics import visible
-from cas_plan.output.docx import _field, _language, _reproducible
+from cas_plan.output import word
 
 # measure, activity, indicators, responsible, funds, due: the 26.7 cm between the margins
 WIDTHS = (3.6, 6.3, 6.2, 4.2, 3.9, 2.5)
@@ -50,7 +50,7 @@ def document_docx(plan_document: PlanDocument) -> bytes:
             paragraph.add_run(f" {visible(note.text)}")
     buffer = io.BytesIO()
     document.save(buffer)
-    return _reproducible(buffer.getvalue())
+    return word.reproducible(buffer.getvalue())
 
 
 def _page(plan_document: PlanDocument) -> Any:
@@ -63,11 +63,11 @@ def _page(plan_document: PlanDocument) -> Any:
     section.left_margin = section.right_margin = MARGIN
     section.top_margin = section.bottom_margin = MARGIN
     document.styles["Normal"].font.size = Pt(10)
-    _language(document, plan_document.html_lang)
+    word.use_font(document, plan_document.html_lang)
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     footer.add_run(f"{plan_document.words['page']} ")
-    _field(footer, "PAGE")
+    word.field(footer, "PAGE")
     as_of = plan_document.as_of
     stamp = dt.datetime(as_of.year, as_of.month, as_of.day, tzinfo=dt.UTC)
     core = document.core_properties

@@ -57,6 +57,7 @@ from cas_plan.core.views import CELLS, ActivityView, goal_of, id_sort_key
 from cas_plan.l10n.deadlines import DeadlineWords
 from cas_plan.l10n.formats import format_date, format_money, html_lang, phrase, plural
 from cas_plan.l10n.phrases import surface_words
+from cas_plan.l10n.plan_text import by_english
 from cas_plan.publish import templating
 
 # the cell each column of an activity's row shows (the activity's number and title: its title)
@@ -64,14 +65,6 @@ _AMENDED = {"activity": "title", **{cell: cell for cell in CELLS}}
 
 # markup the text extraction of the source wrapped some cells in (the printed plan has none)
 _EXTRACTION_MARKUP = re.compile(r"</?(?:p|ul)(?:\s[^<>]*)?>")
-
-
-def plan_text(text: str, lang: str) -> str | None:
-    """The plan's own text in `lang`, or None where it has no translation: the source's text is
-    English, and the plan keeps no translations yet. Every plan text of the document passes here
-    (a title, a cell's words, a unit's name, a decision's reason), so this is the one place the
-    translations plug in."""
-    return text if lang == "en" else None
 
 
 def adopted_on(plan: Plan) -> dt.date:
@@ -95,10 +88,14 @@ class _Say:
         self.deadlines = DeadlineWords.of(plan, lang)
         self.units = unit_names_by_id(plan.units)
         self.untranslated: set[str] = set()
+        # the plan's texts in the reader's language (translations/sr.yaml), by their English
+        self.translated = by_english(plan, lang)
 
     def text(self, text: str) -> str:
-        """Plan text in the reader's language, or as the source writes it."""
-        said = plan_text(text, self.lang)
+        """Plan text in the reader's language (every plan text of the document passes here: a
+        title, a cell's words, a unit's name, a decision's reason), or as the source writes it,
+        counted as untranslated."""
+        said = text if self.lang == "en" else self.translated.get(text)
         if said is None:
             self.untranslated.add(text)
             return text
@@ -133,7 +130,8 @@ class _Say:
     def deadline(self, value: Deadline) -> str:
         """The source's words, translated; else the deadline in the reader's words."""
         if value.as_written:
-            said = plan_text(source_words(value.as_written), self.lang)
+            words = source_words(value.as_written)
+            said = words if self.lang == "en" else self.translated.get(words)
             if said is not None:
                 return said
         return self.deadlines(value.when)

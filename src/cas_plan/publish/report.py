@@ -11,7 +11,7 @@ sandbox) can read the report's data and nothing else. Its figures and rows are
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,7 @@ from cas_plan.l10n.formats import (
     state_as_of,
 )
 from cas_plan.l10n.phrases import REPORT_STATUSES, words
+from cas_plan.l10n.plan_text import in_language
 from cas_plan.publish import templating
 from cas_plan.publish.charts import bar_chart, gantt
 from cas_plan.publish.indicators import indicator_section
@@ -92,7 +93,10 @@ def title(period: Period, final: bool, lang: str) -> str:
 
 
 def build_context(on: ReportOn) -> dict[str, Any]:
-    """Everything a report template (or the docx writer) may show, as plain data."""
+    """Everything a report template (or the docx writer) may show, as plain data; the
+    plan's own text in the report's language where it is translated (`l10n.plan_text`)."""
+    shown = in_language(on.plan, on.lang)
+    on = replace(on, plan=shown.plan)
     plan, period, as_of, lang = on.plan, on.period, on.as_of, on.lang
     units = unit_names_by_id(plan.units)
     deadlines = DeadlineWords.of(plan, lang)
@@ -126,6 +130,7 @@ def build_context(on: ReportOn) -> dict[str, Any]:
         "charts": _charts(in_period, goals, period, as_of, lang),
         "evaluation": [],
         "indicators": indicator_section(plan, as_of, lang),
+        "translation": shown.note(),
     }
     if on.final:
         final = Final(plan, lang, goals, stats["overall"], in_period, effects, funds, late, texts)

@@ -19,6 +19,7 @@ import posixpath
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 from cas_plan.answers.queries import DueQuery, due_rows, event_dates, status_record, who
 from cas_plan.answers.reporting import ReportDeadline, reporting_calendar
@@ -36,6 +37,7 @@ from cas_plan.core.provenance import GitState
 from cas_plan.l10n.deadlines import DeadlineWords
 from cas_plan.l10n.formats import format_date_range, html_lang, phrase, sentence
 from cas_plan.l10n.phrases import surface_words
+from cas_plan.l10n.plan_text import in_language
 from cas_plan.output.json import script_json
 from cas_plan.publish import templating
 from cas_plan.publish.site_pages import (
@@ -126,7 +128,9 @@ def build_site(
     plan: Plan, as_of: dt.date, lang: str, base_url: str | None, git: GitState
 ) -> dict[str, bytes]:
     """Every file of the site, by its path in the site (sorted, so the same inputs give the
-    same files)."""
+    same files); the plan's own text in `lang` where it is translated (`l10n.plan_text`)."""
+    english, shown = plan, in_language(plan, lang)
+    plan = shown.plan
     names = unit_names_by_id(plan.units)
     words, deadlines = surface_words(lang, "site"), DeadlineWords.of(plan, lang)
     site = Site(plan, as_of, lang, names, event_dates(plan), words, deadlines)
@@ -144,16 +148,19 @@ def build_site(
     ]
     files: dict[str, bytes] = {MARKER: MARKER_TEXT.encode()}
     files.update(static_files())
-    files.update(rendered(site, pages, base_url))
+    files.update(rendered(site, pages, base_url, shown.note()))
     files.update(search_index(site))
     files.update(unit_calendars(site))
-    files.update(reports(plan, as_of, lang, git))
+    files.update(reports(english, as_of, lang, git))
     return dict(sorted(files.items()))
 
 
-def rendered(site: Site, pages: list[Page], base_url: str | None) -> dict[str, bytes]:
+def rendered(
+    site: Site, pages: list[Page], base_url: str | None, translation: dict[str, Any] | None
+) -> dict[str, bytes]:
     """The pages in their templates, each with what every page shows (the plan, the date of
-    the state, the years with a report) and its own way to link (`linker`)."""
+    the state, the years with a report, how much of the plan is still untranslated) and its
+    own way to link (`linker`)."""
     environment = templating.environment(templating.templates_dir() / "site", "html", site.lang)
     state = phrase("state_as_of", site.lang, date=site.date(site.as_of))
     common = {
@@ -163,6 +170,7 @@ def rendered(site: Site, pages: list[Page], base_url: str | None) -> dict[str, b
         "state": state,
         "state_sentence": sentence(state),
         "reports": _report_rows(site),
+        "translation": translation,
     }
     files = {}
     for path, template, heading, context in pages:
