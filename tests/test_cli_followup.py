@@ -264,4 +264,7 @@ def test_a_bad_contact_is_a_plan_problem(invoke, plan):
     )
     result = invoke("validate", "--plan", str(plan))
     assert result.exit_code == 1
-    assert "'Audit <audit@carina.rs>' is not an e-mail address" in result.output
+    assert (
+        "'Audit <audit@carina.rs>' is not one plain e-mail address: it has a display name; "
+        "write the address alone, like name@carina.rs"
+    ) in result.output

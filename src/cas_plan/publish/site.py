@@ -24,6 +24,7 @@ from cas_plan.core.diagnostics import visible
 from cas_plan.core.errors import UsageError
 from cas_plan.core.history import plan_on
 from cas_plan.core.loader import Plan
+from cas_plan.core.model import is_web_address
 from cas_plan.core.organization import (
     Organization,
     responsible_names,
@@ -52,15 +53,22 @@ from cas_plan.publish.site_pages import (
     units_page,
 )
 
+_SITE_PATH = re.compile(r"/(?!/)[^?#]*")  # a path on this host (not //another.host)
 MARKER = ".casplan-site"  # in every site casplan writes: the folder may be replaced
 MARKER_TEXT = "This folder is a static site written by casplan site; it is replaced whole.\n"
 
 
 def check_base_url(value: str | None) -> str | None:
-    """The base address with one trailing slash, or None (relative links)."""
+    """The base address with one trailing slash, or None (relative links): an http(s) address
+    or a path on the site's host, whole (`model.is_web_address`: no whitespace, no control or
+    bidi character, no trailing line break), with no query or fragment."""
     if value is None or value == "":
         return None
-    if not re.match(r"^(https?://[^\s/?#]+(/[^\s?#]*)?|/[^\s?#]*)$", value):
+    address = value if value.startswith("/") else value.partition("://")[2]
+    ok = is_web_address(value) or (
+        _SITE_PATH.fullmatch(value) is not None and is_web_address(f"https://host{value}")
+    )
+    if not ok or "?" in address or "#" in address:
         raise UsageError(
             f"--base-url: '{value}' is not an address (https://owner.github.io/repository/ "
             "or /repository/)"
