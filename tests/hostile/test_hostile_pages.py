@@ -6,6 +6,7 @@ strings past the template limits."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -111,3 +112,194 @@ def test_evidence_that_is_not_whole_is_refused_by_validate(invoke, plan, value):
     assert result.exit_code == 1
     [line] = [line for line in result.output.splitlines() if ": error: " in line]
     assert line.startswith(f"{measure}:14:20: error: '{printable(value)}' is not ")
+
+
+# --- characters no page can show --------------------------------------------------------------
+
+# one member of each class, and more: C0 controls, DEL, C1 controls, the two noncharacters XML
+# forbids, bidi controls (overrides, isolates, marks)
+HIDDEN = {
+    "C0": "\x01\x08\x0b\x0c\x1b[31m",
+    "DEL": "\x7f",
+    "C1": "\x85\x9b31m\x9f",
+    "noncharacters": "\ufffe\uffff",
+    "bidi overrides": "\u202e\u202d\u202a\u202b\u202c",
+    "bidi isolates": "\u2066\u2067\u2068\u2069",
+    "bidi marks": "\u200e\u200f\u061c",
+}
+RAW = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufffe\uffff]"
+)
+
+
+def hidden_plan(root: Path, text: str) -> Path:
+    """A plan whose every kind of text holds `text`: the plan's title, a goal's, a measure's
+    and an activity's titles, an indicator, a unit's name, an amendment's decision and reason,
+    a progress note and value, and a narrative."""
+    q = json.dumps
+    files = dict(minimal_files())
+    files["plan.yaml"] = files["plan.yaml"].replace(
+        "title: Test plan (fixture, not the real plan)", f"title: {q('Plan ' + text)}"
+    )
+    files["organization.yaml"] = files["organization.yaml"].replace(
+        "name: Human Resources Division", f"name: {q('Unit ' + text)}"
+    )
+    files["goal-1/goal.yaml"] = f'id: "1"\ntitle: {q("Goal " + text)}\n'
+    files["amendments.yaml"] = (
+        "amendments:\n  - id: a-2018\n    date: 2018-04-15\n"
+        f"    decision: {q('Decision ' + text)}\n    reason: {q('Reason ' + text)}\n"
+    )
+    files["reports/2018.yaml"] = (
+        f"year: 2018\nexecutive_summary: {q('Summary ' + text)}\n"
+        f'goals:\n  "1": {q("Narrative " + text)}\n'
+    )
+    files["goal-1/measure-1.1.yaml"] = f"""\
+id: "1.1"
+title: {q("Measure " + text)}
+activities:
+  - id: "1.1.1"
+    title: {q("Activity " + text)}
+    indicators: [{q("Indicator " + text)}]
+    responsible: [hr-division]
+    funds:
+      no_extra_cost: true
+    due: 2018-12-31
+    history:
+      - amendment: a-2018
+        due: 2018-09-30
+    progress:
+      - date: 2018-06-01
+        status: in_progress
+        note: {q("Note " + text)}
+        values:
+          {q("Indicator " + text)}: {q("Value " + text)}
+  - id: "1.1.2"
+    title: Train the staff
+    indicators: [Training held]
+    due: continuous
+"""
+    return write_plan(root, files)
+
+
+def document_texts(path: Path) -> dict[str, str]:
+    """Every text part of a written document or folder: a docx's XML parts, a site's files."""
+    import zipfile
+
+    if path.is_dir():
+        return {
+            str(p.relative_to(path)): p.read_text(encoding="utf-8")
+            for p in sorted(path.rglob("*"))
+            if p.is_file() and p.suffix in (".html", ".json", ".js", ".css")
+        }
+    if path.suffix == ".docx":
+        with zipfile.ZipFile(path) as docx:
+            return {
+                name: docx.read(name).decode("utf-8")
+                for name in docx.namelist()
+                if name.endswith((".xml", ".rels"))
+            }
+    return {path.name: path.read_text(encoding="utf-8")}
+
+
+OUTPUTS = {
+    "report html": (["report", "--year", "2018", "--format", "html", "--out"], "r.html"),
+    "report md": (["report", "--year", "2018", "--format", "md", "--out"], "r.md"),
+    "report docx": (["report", "--year", "2018", "--format", "docx", "--out"], "r.docx"),
+    "site": (["site", "--as-of", "2019-01-01", "--out"], "site"),
+}
+
+
+@pytest.mark.parametrize("kind", list(HIDDEN))
+@pytest.mark.parametrize("output", list(OUTPUTS))
+def test_characters_that_cannot_be_shown_are_made_visible_in_every_format(
+    invoke, tmp_path, kind, output
+):
+    text = HIDDEN[kind]
+    plan = hidden_plan(tmp_path / "plan", text)
+    assert invoke("validate", "--plan", str(plan)).exit_code == 0
+    args, name = OUTPUTS[output]
+    target = tmp_path / name
+    result = invoke(*args, str(target), "--plan", str(plan))
+    assert result.exit_code == 0, result.output
+    texts = document_texts(target)
+    for part, content in texts.items():
+        found = RAW.search(content)
+        assert found is None, (part, repr(found.group()) if found else None)
+    shown = visible_as(text, output)
+    everything = "\n".join(texts.values())
+    for field in ("Activity ", "Note ", "Unit ", "Decision ", "Summary ", "Narrative "):
+        assert field + shown in everything, (field, shown)
+
+
+def visible_as(text: str, output: str) -> str:
+    """The text as the format shows it: each hidden character as its escape (`\\x1b`), the
+    escape's backslash itself escaped where the format needs it (Markdown)."""
+    from cas_plan.core.diagnostics import visible
+
+    shown = visible(text)
+    if output == "report md":
+        from cas_plan.output.markdown import md_escape
+
+        return str(md_escape(shown))
+    if output in ("report html", "site"):
+        return shown.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return shown
+
+
+# --- one Content-Security-Policy ---------------------------------------------------------------
+
+SITE_CSP = (
+    "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; base-uri 'none'; form-action 'none'"
+)
+
+
+def test_every_page_of_the_site_has_the_one_strict_policy(invoke, tmp_path):
+    plan = hidden_plan(tmp_path / "plan", "<b>x</b>")
+    out = tmp_path / "site"
+    assert (
+        invoke("site", "--as-of", "2020-06-30", "--out", str(out), "--plan", str(plan)).exit_code
+        == 0
+    )
+    pages = sorted(out.rglob("*.html"))
+    assert {"reports/2017.html", "reports/2018.html", "reports/2020.html"} <= {
+        str(p.relative_to(out)) for p in pages
+    }
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        policies = re.findall(
+            r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">', html
+        )
+        assert policies == [SITE_CSP], page
+        assert "<style" not in html and not re.search(r"\sstyle=", html), page
+        assert not re.search(r"<script(?![^>]*\ssrc=)", html), page
+        assert not re.search(r"\son[a-z]+=", html), page
+        assert "unsafe-inline" not in html and "unsafe-eval" not in html
+    report = (out / "reports" / "2018.html").read_text(encoding="utf-8")
+    assert '<link rel="stylesheet" href="../static/report.css">' in report
+    assert (out / "static" / "report.css").read_bytes() == (
+        Path(__file__).parents[2] / "templates" / "report.css"
+    ).read_bytes()
+
+
+@pytest.mark.parametrize("lang", ["en", "sr", "sr-Cyrl"])
+def test_the_standalone_report_allows_its_one_style_by_its_hash(invoke, tmp_path, lang):
+    import base64
+    import hashlib
+
+    plan = hidden_plan(tmp_path / "plan", "<b>x</b>")
+    result = invoke(
+        "report", "--year", "2018", "--format", "html", "--lang", lang, "--plan", str(plan)
+    )
+    assert result.exit_code == 0, result.output
+    html = result.stdout
+    [style] = re.findall(r"<style>(.*?)</style>", html, flags=re.DOTALL)
+    digest = base64.b64encode(hashlib.sha256(style.encode("utf-8")).digest()).decode()
+    [policy] = re.findall(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">', html)
+    assert policy == (
+        f"default-src 'none'; style-src 'sha256-{digest}'; img-src data:; base-uri 'none'; "
+        "form-action 'none'"
+    )
+    assert not re.search(r"\sstyle=", html) and "<script" not in html
+    assert "body { font-family" in style and "@media print" in style  # the styles, all there
+    assert html.count('class="swatch"') >= 2

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from cas_plan.core.deadlines import DeadlineSpec
+from cas_plan.core.diagnostics import one_line
 from cas_plan.core.model import CONTINUED, Deadline, Funding, Indicators, Responsibility
 from cas_plan.core.money import Money
 
@@ -93,5 +94,5 @@ def cell_text(
     """The cell in a line: the source's own words where it has them (white space folded),
     else its values (`values_text`)."""
     if content.state == "stated" and content.as_written:
-        return " ".join(content.as_written.split())
+        return one_line(content.as_written)
     return values_text(content, words, names, money, deadline)

@@ -7,7 +7,9 @@ sandbox) can read the report's data and nothing else.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -26,6 +28,7 @@ from cas_plan.answers.queries import (
 )
 from cas_plan.answers.records import evidence_record
 from cas_plan.core import layout
+from cas_plan.core.diagnostics import one_line
 from cas_plan.core.history import AMENDABLE
 from cas_plan.core.loader import Plan
 from cas_plan.core.model import Loaded, MeasureFile, ProgressEntry, ReportNarrative
@@ -240,7 +243,7 @@ def _paragraphs(text: str | None) -> list[str]:
     """Paragraphs of the coordinator's text (blank lines between them), lines joined."""
     if not text:
         return []
-    return [" ".join(p.split()) for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+    return [one_line(p) for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
 
 
 def missing_narrative(plan: Plan, year: int) -> list[str]:
@@ -482,10 +485,35 @@ def _funds(plan: Plan, year: int, lang: str) -> dict[str, Any]:
     }
 
 
-def render(context: dict[str, Any], output_format: str, template: Path | None = None) -> str:
+REPORT_CSS = "report.css"
+
+
+def page_style(stylesheet: str | None = None, csp: str | None = None) -> dict[str, Any]:
+    """How the HTML report gets its styles without `style-src 'unsafe-inline'`: standalone, the
+    stylesheet in one style element that the page's Content-Security-Policy allows by its
+    SHA-256 (no other inline style, no style attribute); in a site, linked from `stylesheet`
+    under the site's own policy `csp`, the same on every page it writes."""
+    from markupsafe import Markup
+
+    if stylesheet is not None and csp is not None:
+        return {"href": stylesheet, "css": None, "csp": Markup(csp)}
+    css = (templating.templates_dir() / REPORT_CSS).read_text(encoding="utf-8")
+    digest = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
+    policy = f"default-src 'none'; style-src 'sha256-{digest}'; img-src data:; base-uri 'none'"
+    return {"href": None, "css": Markup(css), "csp": Markup(f"{policy}; form-action 'none'")}
+
+
+def render(
+    context: dict[str, Any],
+    output_format: str,
+    template: Path | None = None,
+    style: dict[str, Any] | None = None,
+) -> str:
     """The report in the bundled template for the format, or in a user's template (within
-    `templating.LIMITS`)."""
+    `templating.LIMITS`); an HTML report with its `page_style` (standalone by default)."""
     lang = str(context.get("lang", "en"))
+    if output_format == "html":
+        context = {**context, "page_style": style or page_style()}
     if template is None:
         environment = templating.environment(templating.templates_dir(), output_format, lang)
         return templating.render(environment, f"report.{output_format}.j2", context)

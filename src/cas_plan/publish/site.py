@@ -7,8 +7,9 @@ the folder whole, so a reader never sees half a site. Pages link to each other r
 folder works opened from disk) unless a base address is given (hosting under a sub-path, as
 GitHub Pages does). The data of each page is `publish.site_pages`'.
 
-Plan text is only ever autoescaped; the pages carry a strict Content-Security-Policy (no inline
-script or style), the search is a small script of our own that filters the plain-HTML list.
+Plan text is only ever autoescaped; every page, the yearly reports too, carries the one strict
+Content-Security-Policy `CSP` (no inline script or style), the search is a small script of our
+own that filters the plain-HTML list.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import posixpath
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
+
+from markupsafe import Markup
 
 from cas_plan.answers.queries import DueQuery, due_rows, event_dates, status_record, who
 from cas_plan.core.diagnostics import visible
@@ -54,6 +57,12 @@ from cas_plan.publish.site_pages import (
 )
 
 _SITE_PATH = re.compile(r"/(?!/)[^?#]*")  # a path on this host (not //another.host)
+CSP = (
+    "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; base-uri 'none'; form-action 'none'"
+)
+"""The one Content-Security-Policy of every page the site writes, the yearly reports too: no
+inline script or style, nothing from elsewhere."""
 MARKER = ".casplan-site"  # in every site casplan writes: the folder may be replaced
 MARKER_TEXT = "This folder is a static site written by casplan site; it is replaced whole.\n"
 
@@ -112,8 +121,15 @@ def report_years(plan: Plan, as_of: dt.date) -> list[int]:
 
 
 def static_files() -> dict[str, bytes]:
-    folder = templating.templates_dir() / "site"
-    return {f"static/{name}": (folder / name).read_bytes() for name in ("site.css", "site.js")}
+    """The site's own stylesheet and script, and the yearly reports' stylesheet."""
+    from cas_plan.publish.report import REPORT_CSS
+
+    folder = templating.templates_dir()
+    files = {
+        f"static/{name}": (folder / "site" / name).read_bytes() for name in ("site.css", "site.js")
+    }
+    files[f"static/{REPORT_CSS}"] = (folder / REPORT_CSS).read_bytes()
+    return files
 
 
 def build_site(
@@ -153,6 +169,7 @@ def rendered(site: Site, pages: list[Page], base_url: str | None) -> dict[str, b
     common = {
         "w": site.w,
         "lang": html_lang(site.lang),
+        "csp": Markup(CSP),
         "plan_title": site.plan.title or "casplan",
         "state": state,
         "state_sentence": sentence(state),
@@ -226,12 +243,14 @@ def unit_calendars(site: Site) -> dict[str, bytes]:
 def yearly_reports(plan: Plan, as_of: dt.date, lang: str, git: GitState) -> dict[str, bytes]:
     """The HTML report of each plan year up to the date, on the plan in force at the end of
     that year (plan_on rewinds the plan of `as_of` further)."""
-    from cas_plan.publish.report import build_context, render
+    from cas_plan.publish.report import REPORT_CSS, build_context, page_style, render
 
+    style = page_style(f"../static/{REPORT_CSS}", CSP)
     files = {}
     for year in report_years(plan, as_of):
         day = min(as_of, dt.date(year, 12, 31))
-        text = render(build_context(plan_on(plan, day), year, day, lang, git), "html")
+        context = build_context(plan_on(plan, day), year, day, lang, git)
+        text = render(context, "html", style=style)
         files[f"reports/{year}.html"] = (text if text.endswith("\n") else text + "\n").encode()
     return files
 
