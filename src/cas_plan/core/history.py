@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from cas_plan.core.loader import Plan
@@ -22,7 +23,7 @@ from cas_plan.core.model import (
     EventsFile,
     Loaded,
 )
-from cas_plan.core.views import CELLS, plan_views
+from cas_plan.core.views import CELLS, ActivityView, plan_views
 
 AMENDABLE = ("title", *CELLS)
 
@@ -112,6 +113,20 @@ def plan_on(plan: Plan, day: dt.date) -> Plan:
     ):
         return plan
     return dataclasses.replace(plan, measures=rebuilt, events=events, views=plan_views(rebuilt))
+
+
+def touched_by(views: Sequence[ActivityView]) -> dict[str, list[ActivityView]]:
+    """The activities each amendment added, cancelled or changed, in plan order, each once: in
+    one pass over the activities, so a plan with thousands of amendments costs what its
+    activities and their histories hold, not amendments times activities."""
+    touched: dict[str, list[ActivityView]] = {}
+    for view in views:
+        activity = view.activity
+        named = (activity.added_by, activity.cancelled_by, *(c.amendment for c in activity.history))
+        for amendment_id in dict.fromkeys(named):
+            if amendment_id is not None:
+                touched.setdefault(amendment_id, []).append(view)
+    return touched
 
 
 def in_force(activity: Activity) -> bool:

@@ -174,46 +174,62 @@ def _amendments(
     def said(value: object) -> str:
         return cell_text(cell_content(value), blank_words, units, amount, deadlines)
 
+    adopted = [
+        amendment
+        for amendment in plan.amendments.model.amendments
+        if amendment.date.year == year and amendment.date <= as_of
+    ]
+    wanted = {amendment.id for amendment in adopted}
+    changes: dict[str, list[dict[str, Any]]] = {}
+    for view in plan.views:  # one pass, whatever the number of amendments
+        for amendment_id, change in _changes(view, wanted, said, w):
+            changes.setdefault(amendment_id, []).append(change)
     return [
         {
             "id": amendment.id,
             "date": amendment.date.isoformat(),
             "decision": amendment.decision,
             "reason": amendment.reason,
-            "changes": [
-                change for view in plan.views for change in _changes(view, amendment.id, said, w)
-            ],
+            "changes": changes.get(amendment.id, []),
         }
-        for amendment in plan.amendments.model.amendments
-        if amendment.date.year == year and amendment.date <= as_of
+        for amendment in adopted
     ]
 
 
 def _changes(
-    view: ActivityView, amendment_id: str, said: Callable[[object], str], w: dict[str, str]
-) -> list[dict[str, Any]]:
-    """What one amendment did to one activity: added it, cancelled it, or replaced cells,
-    each with the value it replaced and the value it put in (the next amendment's replaced
-    value, or the value in force)."""
+    view: ActivityView, wanted: set[str], said: Callable[[object], str], w: dict[str, str]
+) -> list[tuple[str, dict[str, Any]]]:
+    """What the `wanted` amendments did to one activity, each with its amendment: added it,
+    cancelled it, or replaced cells, each with the value it replaced and the value it put in
+    (the value the next change of that cell replaced, or the value in force), in one pass
+    over the activity's history, newest first."""
     activity = view.activity
 
     def change(cell: str, old: str, new: str) -> dict[str, Any]:
         return {"activity": view.id, "title": view.title, "cell": cell, "old": old, "new": new}
 
     changes = []
-    if activity.added_by == amendment_id:
-        changes.append(change(w["cell_added"], "", view.title))
-    if activity.cancelled_by == amendment_id:
-        changes.append(change(w["cell_cancelled"], view.title, w["cancelled"]))
-    for position, replaced in enumerate(activity.history):
-        if replaced.amendment != amendment_id:
-            continue
-        for cell in AMENDABLE:
-            if cell not in replaced.model_fields_set:
-                continue
-            later = [c for c in activity.history[position + 1 :] if cell in c.model_fields_set]
-            new = getattr(later[0], cell) if later else getattr(activity, cell)
-            changes.append(change(w[CELL_WORDS[cell]], said(getattr(replaced, cell)), said(new)))
+    if activity.added_by in wanted:
+        changes.append((activity.added_by, change(w["cell_added"], "", view.title)))
+    if activity.cancelled_by in wanted:
+        changes.append(
+            (activity.cancelled_by, change(w["cell_cancelled"], view.title, w["cancelled"]))
+        )
+    put_in: list[dict[str, object]] = []
+    current: dict[str, object] = {}  # each cell's value after the change at hand
+    for replaced in reversed(activity.history):
+        cells = [cell for cell in AMENDABLE if cell in replaced.model_fields_set]
+        put_in.append({cell: current.get(cell, getattr(activity, cell)) for cell in cells})
+        current.update((cell, getattr(replaced, cell)) for cell in cells)
+    for replaced, new in zip(activity.history, reversed(put_in), strict=True):
+        if replaced.amendment in wanted:
+            changes += [
+                (
+                    replaced.amendment,
+                    change(w[CELL_WORDS[cell]], said(getattr(replaced, cell)), said(value)),
+                )
+                for cell, value in new.items()
+            ]
     return changes
 
 
