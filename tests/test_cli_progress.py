@@ -86,7 +86,7 @@ def test_entry_is_appended_and_nothing_else_changes(invoke, plan):
         "        status: completed",
         "        note: 'Adopted: decision 12/2018'",
         "        values:",
-        "          Rules adopted: yes",
+        "          Rules adopted: 'yes'",  # quoted: YAML 1.1 readers take a plain yes for true
         "          Rules published: on the intranet",
         "        evidence:",
         "          - https://www.carina.rs/decision-12-2018.pdf",
