@@ -61,12 +61,15 @@ def collect(
     return Outcome(lines_text(lines))
 
 
-def import_workbooks(options: PlanOptions, files: Sequence[Path], dry_run: bool) -> Outcome:
+def import_workbooks(
+    options: PlanOptions, files: Sequence[Path], dry_run: bool, skip_stale: bool = False
+) -> Outcome:
     """Append the rows of filled workbooks as progress entries, all or nothing: the workbooks
-    are judged against the plan read under its lock, so a `progress` run meanwhile is seen."""
+    are judged against the plan read under its lock, so a `progress` run meanwhile is seen. A
+    refusal by the plan's own checks names the workbook's cell, not a line of YAML."""
+    from cas_plan.collect.judge import cell_refusal
     from cas_plan.core.history import plan_on
-    from cas_plan.edit.transaction import PlanEdit
-    from cas_plan.output.text import lines_text
+    from cas_plan.edit.transaction import EditRefused, PlanEdit
 
     missing = [file for file in files if not file.is_file()]
     if missing:
@@ -75,28 +78,39 @@ def import_workbooks(options: PlanOptions, files: Sequence[Path], dry_run: bool)
     root, shown = options.directory()
     with nothing_written(), PlanEdit.begin(root, shown, today, "import") as edit:
         plan = plan_on(edit.plan, today)
-        judged = _judged(plan, files)
+        judged = _judged(plan, files, skip_stale)
         problems = [line for result in judged for line in result.problems]
         if problems:
-            return Outcome(
-                errors=lines_text(problems)
-                + f"casplan: error: {counted(len(problems), 'problem')}; nothing was written\n",
-                code=ExitCode.PROBLEMS,
-            )
-        return Outcome(_imported(edit, plan, judged, dry_run), warnings_text(edit.warnings))
+            return _refused(problems)
+        try:
+            text = _imported(edit, plan, judged, dry_run)
+        except EditRefused as refusal:
+            placed = [pair for result in judged for pair in result.requests]
+            return _refused(cell_refusal(refusal.problems, edit.plan, placed))
+        return Outcome(text, warnings_text(edit.warnings))
 
 
-def _judged(plan: Plan, files: Sequence[Path]) -> list[FileImport]:
+def _refused(problems: list[str]) -> Outcome:
+    from cas_plan.output.text import lines_text
+
+    return Outcome(
+        errors=lines_text(problems)
+        + f"casplan: error: {counted(len(problems), 'problem')}; nothing was written\n",
+        code=ExitCode.PROBLEMS,
+    )
+
+
+def _judged(plan: Plan, files: Sequence[Path], skip_stale: bool) -> list[FileImport]:
     from cas_plan.collect.judge import import_files
 
     try:
-        return import_files(plan, [(file, file.name) for file in files])
+        return import_files(plan, [(file, file.name) for file in files], skip_stale)
     except OSError as exc:
         raise system_problem(exc, "read") from None
 
 
 def _imported(edit: PlanEdit, plan: Plan, judged: list[FileImport], dry_run: bool) -> str:
-    """Write the rows (as one change) and say what each file added."""
+    """Write the rows (as one change) and say what each file added, and skipped."""
     from cas_plan.edit.progress import add_entries
     from cas_plan.output.text import lines_text
 
@@ -109,6 +123,7 @@ def _imported(edit: PlanEdit, plan: Plan, judged: list[FileImport], dry_run: boo
         else:
             after = f" ({already} already recorded)" if already else ""
             lines.append(f"{result.shown}: {counted(adding, 'row')} to add{after}")
+        lines += [f"{line}; skipped (--skip-stale)" for line in result.skipped]
     requests = [request for result in judged for request, _ in result.requests]
     if requests:
         add_entries(edit, requests)
