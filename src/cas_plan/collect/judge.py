@@ -19,7 +19,8 @@ from pathlib import Path
 
 from openpyxl.utils import column_index_from_string
 
-from cas_plan.collect.csv import read_collect_csv
+from cas_plan.collect.csv import line_and_column, read_collect_csv
+from cas_plan.collect.limits import file_problem
 from cas_plan.collect.read import read_collect_workbook
 from cas_plan.collect.sheet import CollectRead, CollectRow
 from cas_plan.collect.workbooks import plan_identity, plan_text_digest
@@ -49,13 +50,26 @@ class FileImport:
 
 
 def read_filled(path: Path, shown: str) -> CollectRead:
-    """A filled workbook, or a CSV file with its columns."""
+    """A filled workbook, or a CSV file with its columns (UTF-8, a BOM read past), each within
+    the limits (`collect.limits`) before it is read."""
+    too_big = file_problem(path, shown)
+    if too_big is not None:
+        return CollectRead(None, (), [], [too_big])
     data = path.read_bytes()
     if path.suffix.casefold() == ".csv":
         try:
             text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            return CollectRead(None, (), [], [f"{shown}: is not UTF-8 text; save it as CSV UTF-8"])
+        except UnicodeDecodeError as error:
+            line, column = line_and_column(data.decode("latin-1"), error.start)
+            return CollectRead(
+                None,
+                (),
+                [],
+                [
+                    f"{shown}:{line}:{column}: the byte 0x{data[error.start]:02x} is not UTF-8; "
+                    "save the file as CSV UTF-8"
+                ],
+            )
         return read_collect_csv(text, shown)
     return read_collect_workbook(data, shown)
 

@@ -66,7 +66,8 @@ MAX_AMOUNT = Decimal("999999999999999.99")
 @dataclass(frozen=True)
 class CollectActivity:
     """One activity as the unit sees it: the plan's text, its deadline in words and its last
-    reported state (the status's code, "" for none)."""
+    reported state (the status's code, "" for none). A `continuous` one is never completed, so
+    its row does not offer that status."""
 
     id: str
     title: str
@@ -75,6 +76,7 @@ class CollectActivity:
     status: str
     status_date: date | None
     latest_note: str
+    continuous: bool = False
 
 
 @dataclass(frozen=True)
