@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from pathlib import Path
@@ -50,7 +51,9 @@ def open_workbook(source: Path | bytes) -> Workbook:
     """Load a workbook as it is: a formula as its text, not the result a program cached (or did
     not), so that the reader can refuse it where it is."""
     data = source.read_bytes() if isinstance(source, Path) else source
-    return load_workbook(io.BytesIO(data), data_only=False, keep_links=False)
+    with warnings.catch_warnings():  # openpyxl warns of what it skips; the reader says its own
+        warnings.simplefilter("ignore")
+        return load_workbook(io.BytesIO(data), data_only=False, keep_links=False)
 
 
 def extent(ws: Worksheet) -> tuple[int, int, str]:
@@ -106,9 +109,10 @@ def format_places(number_format: str) -> int | None:
 
 def plain_decimal(value: Decimal) -> Decimal:
     """`value` without trailing zeros and never in exponent form (1E+3 -> 1000)."""
+    exact = Context(prec=max(28, len(value.as_tuple().digits) + 2))  # never rounded
     if value == value.to_integral_value():
-        return value.quantize(Decimal(1))
-    return value.normalize()
+        return value.quantize(Decimal(1), context=exact)
+    return value.normalize(context=exact)
 
 
 def cell_decimal(value: int | float | Decimal, number_format: str) -> Decimal:

@@ -58,9 +58,10 @@ def read_filled(path: Path, shown: str) -> CollectRead:
     data = path.read_bytes()
     if path.suffix.casefold() == ".csv":
         try:
-            text = data.decode("utf-8-sig")
+            text = data.decode("utf-8")  # a BOM, Excel's "CSV UTF-8", is read past by the reader
         except UnicodeDecodeError as error:
-            line, column = line_and_column(data.decode("latin-1"), error.start)
+            before = data[: error.start].decode("utf-8").removeprefix("\ufeff")
+            line, column = line_and_column(before + "?", len(before))
             return CollectRead(
                 None,
                 (),

@@ -155,8 +155,9 @@ def text_of(value: object | None) -> str | None:
     elif isinstance(value, int | float | Decimal):
         try:
             text = str(cell_decimal(value, "General"))
-        except InvalidOperation:  # too large to write plainly (1e300), or not finite
-            text = repr(value)
+        except InvalidOperation:  # more digits than a cell shows (1e30), or not finite
+            number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+            text = format(number, "f") if number.is_finite() else repr(value)
     else:
         text = str(value)
     text = text.strip()
