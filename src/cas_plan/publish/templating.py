@@ -92,7 +92,6 @@ def _bounded_sandbox(limits: TemplateLimits, settings: dict[str, Any]) -> Any:
     a value past the limits in one step before they run."""
     from jinja2.compiler import CodeGenerator
     from jinja2.sandbox import ImmutableSandboxedEnvironment
-    from jinja2.utils import generate_lorem_ipsum
 
     class BoundedCode(CodeGenerator):
         """`a ~ b` measured too: Jinja joins it in the template's own code, not by a call."""
@@ -147,6 +146,13 @@ def _bounded_sandbox(limits: TemplateLimits, settings: dict[str, Any]) -> Any:
 
     made: Any = BoundedSandbox(**settings)
     made.limits = limits
+    _bounded_globals(made, limits)
+    return made
+
+
+def _bounded_globals(made: Any, limits: TemplateLimits) -> None:
+    """`range()` and `lipsum()` within the limits."""
+    from jinja2.utils import generate_lorem_ipsum
 
     def bounded_range(*args: int) -> Any:
         made.check_time()
@@ -167,7 +173,6 @@ def _bounded_sandbox(limits: TemplateLimits, settings: dict[str, Any]) -> Any:
 
     made.globals["range"] = bounded_range
     made.globals["lipsum"] = bounded_lipsum
-    return made
 
 
 def _bounded_filters(made: Any, limits: TemplateLimits) -> None:
