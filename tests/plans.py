@@ -545,3 +545,23 @@ def translated_files() -> dict[str, str]:
     files = report_year_files()
     files["translations/sr.yaml"] = translations_yaml()
     return files
+
+
+CSP = (
+    "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; base-uri 'none'; form-action 'none'"
+)
+"""The site's one Content-Security-Policy, as its pages must carry it."""
+
+
+def as_in_site(standalone: str) -> str:
+    """A standalone HTML report as the site holds it: the same page but for its head, where the
+    site's one policy and its stylesheet linked replace the report's own style, allowed by its
+    hash."""
+    head = standalone[standalone.index("<meta http-equiv") : standalone.index("</style>\n") + 9]
+    title = head[head.index("<title>") : head.index("</title>\n") + 9]
+    in_site = (
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n{title}'
+        '<link rel="stylesheet" href="../static/report.css">\n'
+    )
+    return standalone.replace(head, in_site)

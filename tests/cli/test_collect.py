@@ -311,7 +311,8 @@ def test_a_row_whose_plan_text_changed_since(invoke, plan, out):
     assert result.exit_code == 1
     assert result.stderr == (
         "audit-department.xlsx:Activities!A12: the plan text of 3.5.1.6 changed since the "
-        "workbook was made (its title, indicators or deadline); make a new workbook\n"
+        "workbook was made (its title, indicators or deadline); make a new workbook, or import "
+        "the other rows with --skip-stale\n"
         "casplan: error: 1 problem; nothing was written\n"
     )
 

@@ -17,7 +17,7 @@ from cas_plan.collect.read import read_collect_workbook
 from plans import REAL_PLAN
 
 AUDIT_BEFORE = """\
-Audit Department (audit-department): 15 of 15 without a report in the period; last report: never
+Audit Department (audit-department): 16 of 16 without a report in the period; last report: never
   3.1.8    continuous | Training of internal audit officers for FMC and IA in the MoF for passing the exam and obtaining the title of authorized internal auditor in public sector
   3.4.1    continuous | Organizing training and seminars for the business community and other participants in customs procedures
   3.4.2    continuous | Holding presentations in the Serbian Chamber of Commerce
@@ -29,6 +29,7 @@ Audit Department (audit-department): 15 of 15 without a report in the period; la
   3.5.1.4  continuous | Audit of other business processes
   3.5.1.5  continuous | Monitoring and reporting on results in order to improve the current work and business methodology, to remove defects, errors and shortcomings
   3.5.1.6  each year by the end of November | Creating the Annual audit plan for the next year
+  3.5.1.7  each year by 31 March | Creating the Annual report on the work of internal audit and submitting it to the Central Harmonisation Unit
   3.5.1.8  continuous | Updating and improving current methodological instructions and developing other tools in line with the best international practice
   5.3.2    continuous | Further implementation and alignment with International Standards of Internal Audit in the Audit Department
   5.3.3    continuous | Training in order to improve employee expertise by monitoring international practice, for the purposes of professional development of Internal financial control in the public sector
@@ -73,7 +74,7 @@ def test_followup_before_and_after_an_import(invoke, plan, tmp_path):
     )
     assert block(before.stdout, "Audit Department") == AUDIT_BEFORE
     assert before.stdout.endswith(
-        "\nTotal: 167 of 167 activities without a report in the period, at 19 of 19 "
+        "\nTotal: 177 of 177 activities without a report in the period, at 20 of 20 "
         "organizational units\n"
     )
 
@@ -98,8 +99,8 @@ def test_followup_before_and_after_an_import(invoke, plan, tmp_path):
     after = followup(invoke, plan)
     expected = (
         AUDIT_BEFORE.replace(
-            "15 of 15 without a report in the period; last report: never",
-            "13 of 15 without a report in the period; last report: 20 December 2018",
+            "16 of 16 without a report in the period; last report: never",
+            "14 of 16 without a report in the period; last report: 20 December 2018",
         )
         .replace(
             "  3.5.1.1  continuous | Audit of regularity of customs regulations and procedures\n",
@@ -112,14 +113,14 @@ def test_followup_before_and_after_an_import(invoke, plan, tmp_path):
     )
     assert block(after.stdout, "Audit Department") == expected
     assert after.stdout.endswith(
-        "\nTotal: 165 of 167 activities without a report in the period, at 19 of 19 "
+        "\nTotal: 175 of 177 activities without a report in the period, at 20 of 20 "
         "organizational units\n"
     )
     # before the entries' dates, the period had no report yet
     earlier = invoke(
         "followup", "--plan", str(plan), "--period", "2018-Q4", "--as-of", "2018-11-01"
     )
-    assert "Audit Department (audit-department): 15 of 15" in earlier.stdout
+    assert "Audit Department (audit-department): 16 of 16" in earlier.stdout
 
     record = json.loads(followup(invoke, plan, "--format", "json").stdout)
     audit = next(unit for unit in record["units"] if unit["id"] == "audit-department")
@@ -127,12 +128,12 @@ def test_followup_before_and_after_an_import(invoke, plan, tmp_path):
         key: audit[key] for key in ("contact", "activities", "without_report", "last_report")
     } == {
         "contact": "audit@carina.rs",
-        "activities": 15,
-        "without_report": 13,
+        "activities": 16,
+        "without_report": 14,
         "last_report": "2018-12-20",
     }
     assert record["totals"] == {
-        "activities": 167, "without_report": 165, "units": 19, "units_without_report": 19,
+        "activities": 177, "without_report": 175, "units": 20, "units_without_report": 20,
     }  # fmt: skip
 
     csv_lines = followup(invoke, plan, "--format", "csv").stdout.splitlines()
@@ -159,7 +160,7 @@ def test_eml_drafts_parse_back(invoke, plan, tmp_path):
         "casplan: warning: customs-laboratory has no contact in organization.yaml; "
         "the draft has no To\n"
     ) in result.stderr
-    assert len(list(drafts.iterdir())) == 19
+    assert len(list(drafts.iterdir())) == 20  # Belgrade Customs Office too (issue 20)
 
     message = email.message_from_bytes(
         (drafts / "audit-department.eml").read_bytes(), policy=default
@@ -186,7 +187,7 @@ def test_eml_drafts_parse_back(invoke, plan, tmp_path):
     read = read_collect_workbook(attachment.get_content(), "audit-department.xlsx")
     assert read.problems == []
     assert read.meta is not None and read.meta.unit_id == "audit-department"
-    assert "3.5.1.7" in read.activity_ids  # the workbook also holds what was overdue before
+    assert "3.5.1.7" in read.activity_ids  # overdue before: in the list and the workbook alike
 
     no_contact = email.message_from_bytes(
         (drafts / "customs-laboratory.eml").read_bytes(), policy=default
@@ -202,14 +203,14 @@ def test_followup_in_cyrillic_drafts_and_workbooks_included(invoke, plan, tmp_pa
         "Праћење извештавања за 1. октобар – 31. децембар 2018., стање на дан 10. јануар 2019.\n\n"
     )
     assert block(result.stdout, "Audit Department").splitlines()[:2] == [
-        "Audit Department (audit-department): 15 од 15 без извештаја у периоду; "
+        "Audit Department (audit-department): 16 од 16 без извештаја у периоду; "
         "последњи извештај: никад",
         "  3.1.8    континуирано | Training of internal audit officers for FMC and IA in the MoF "
         "for passing the exam and obtaining the title of authorized internal auditor in public "
         "sector",
     ]
     assert result.stdout.endswith(
-        "\nУкупно: 167 од 167 активности без извештаја у периоду, у 19 од 19 организационих "
+        "\nУкупно: 177 од 177 активности без извештаја у периоду, у 20 од 20 организационих "
         "јединица\n"
     )
     message = email.message_from_bytes(
@@ -264,4 +265,7 @@ def test_a_bad_contact_is_a_plan_problem(invoke, plan):
     )
     result = invoke("validate", "--plan", str(plan))
     assert result.exit_code == 1
-    assert "'Audit <audit@carina.rs>' is not an e-mail address" in result.output
+    assert (
+        "'Audit <audit@carina.rs>' is not one plain e-mail address: it has a display name; "
+        "write the address alone, like name@carina.rs"
+    ) in result.output

@@ -86,7 +86,7 @@ def test_entry_is_appended_and_nothing_else_changes(invoke, plan):
         "        status: completed",
         "        note: 'Adopted: decision 12/2018'",
         "        values:",
-        "          Rules adopted: yes",
+        "          Rules adopted: 'yes'",  # quoted: YAML 1.1 readers take a plain yes for true
         "          Rules published: on the intranet",
         "        evidence:",
         "          - https://www.carina.rs/decision-12-2018.pdf",
@@ -168,10 +168,10 @@ def test_sub_activity_entry(invoke, plan):
             "casplan: error: the entry would leave the plan invalid; nothing was written\n",
         ),
         (
-            ["1.1.1", "--status", "completed", "--date", "2999-01-01"],
+            ["1.1.1", "--status", "completed", "--date", "2199-01-01"],
             1,
-            "{plan}/goal-1/measure-1.1.yaml:17:15: error: progress entry dated 2999-01-01, after {today}\n"
-            "  17 |       - date: 2999-01-01\n"
+            "{plan}/goal-1/measure-1.1.yaml:17:15: error: progress entry dated 2199-01-01, after {today}\n"
+            "  17 |       - date: 2199-01-01\n"
             "     |               ^\n"
             "  hint: progress is recorded once it has happened\n"
             "casplan: error: the entry would leave the plan invalid; nothing was written\n",

@@ -236,11 +236,12 @@ def test_serbian_workbook_shows_the_translation_and_imports(invoke, plan, tmp_pa
 def test_serbian_followup_and_its_drafts(invoke, plan, tmp_path):
     result = run(invoke, "followup", "--plan", str(plan), "--period", "2018-Q4", "--as-of",
                  "2019-01-10", "--lang", "sr", "--eml", str(tmp_path / "eml"))  # fmt: skip
-    assert result.stdout.splitlines()[2:5] == [
-        "Sektor za ljudske resurse (hr-division): 2 od 3 bez izveštaja u periodu; poslednji "
+    assert result.stdout.splitlines()[2:6] == [
+        "Sektor za ljudske resurse (hr-division): 3 od 4 bez izveštaja u periodu; poslednji "
         "izveštaj: 1. novembar 2018.",
         "  1.1.4  kontinuirano | Keep the staff trained",
         "  1.1.5  kontinuirano | Keep the manual current",
+        "  1.1.6  decembar 2017. | Nabaviti softver",  # overdue since 2017: asked again
     ]
     message = email.message_from_bytes(
         (tmp_path / "eml" / "hr-division.eml").read_bytes(), policy=email.policy.default

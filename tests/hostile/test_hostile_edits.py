@@ -58,9 +58,14 @@ NEW = ("--decision", "05 br. 1/2018", "--date", "2018-06-28")
         ((*NEW, "--reason", ""), "--reason: the reason is empty"),
         ((*NEW, "--reason", "  "), "--reason: the reason is empty"),
         (
-            ("--decision", "R", "--date", "9999-12-31"),
-            f"--date: the decision adopted on 9999-12-31, after {TODAY}; a decision is recorded "
+            ("--decision", "R", "--date", "2199-12-31"),
+            f"--date: the decision adopted on 2199-12-31, after {TODAY}; a decision is recorded "
             "once it has happened",
+        ),
+        (
+            ("--decision", "R", "--date", "9999-12-31"),
+            "--date: '9999-12-31' is out of range; casplan takes dates from 1900-01-01 to "
+            "2200-12-31",
         ),
         (
             ("--decision", "R", "--date", (TODAY + dt.timedelta(days=1)).isoformat()),
@@ -68,9 +73,14 @@ NEW = ("--decision", "05 br. 1/2018", "--date", "2018-06-28")
             "decision is recorded once it has happened",
         ),
         (
-            ("--decision", "R", "--date", "0001-01-01"),
-            "--date: the decision adopted on 0001-01-01, before 2016-01-01; dates run from the "
+            ("--decision", "R", "--date", "1900-01-01"),
+            "--date: the decision adopted on 1900-01-01, before 2016-01-01; dates run from the "
             "year before the plan period starts, up to today",
+        ),
+        (
+            ("--decision", "R", "--date", "0001-01-01"),
+            "--date: '0001-01-01' is out of range; casplan takes dates from 1900-01-01 to "
+            "2200-12-31",
         ),
         (
             ("--decision", "R", "--date", "2015-12-31"),
@@ -126,7 +136,7 @@ def test_a_hand_written_decision_date_is_checked_by_validate(invoke, plan, day, 
 # --- progress dates --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("day", ["0001-01-01", "1900-01-01", "2015-12-31"])
+@pytest.mark.parametrize("day", ["1900-01-01", "1950-06-30", "2015-12-31"])
 def test_a_progress_entry_before_the_plans_time_is_refused(invoke, plan, day):
     result = invoke(
         "progress", "1.1.1", "--plan", str(plan), "--status", "in_progress", "--date", day

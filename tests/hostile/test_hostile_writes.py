@@ -367,7 +367,7 @@ def test_two_writers_at_once_take_turns_and_lose_nothing(tmp_path, first, second
     text = (plan / "goal-1" / "measure-1.1.yaml").read_text()
     text2 = (plan / "goal-1" / "measure-1.2.yaml").read_text()
     first_marks = {
-        "progress": ["note: n"],
+        "progress": ["note: 'n'"],  # quoted: 'n' is false to YAML 1.1
         "amend": ["title: Rules"],
         "import": ["date: 2018-06-01", "date: 2018-06-02"],
     }[first]

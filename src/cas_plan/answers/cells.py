@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from cas_plan.core.deadlines import DeadlineSpec
+from cas_plan.core.diagnostics import one_line
 from cas_plan.core.model import CONTINUED, Deadline, Funding, Indicators, Responsibility
 from cas_plan.core.money import Money
 
@@ -100,5 +101,5 @@ def cell_text(
         or content.no_extra_cost
     )
     if content.state == "stated" and content.as_written and not worded:
-        return " ".join(content.as_written.split())
+        return one_line(content.as_written)
     return values_text(content, words, names, money, deadline)

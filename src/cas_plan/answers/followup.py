@@ -1,9 +1,10 @@
 """Following up a period: per unit, the activities of the period with no report in it.
 
-An activity is in the period when it falls due in it or is continuous; it is reported when it
-has an entry (one that stands, after corrections) dated in the period, on or before the day
-asked. These are typed values; output/ makes the table, the Markdown, the CSV, the JSON and
-the e-mail drafts of them.
+The units and their activities of the period are `answers.queries.period_work`'s, the ones
+`collect` makes workbooks of (due in the period, overdue at its start, or continuous); an
+activity is reported when it has an entry (one that stands, after corrections) dated in the
+period, on or before the day asked. These are typed values; output/ makes the table, the
+Markdown, the CSV, the JSON and the e-mail drafts of them.
 """
 
 from __future__ import annotations
@@ -12,12 +13,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cas_plan.answers.queries import (
-    DueQuery,
-    due_rows,
-    responsible_units,
-    unit_views,
-)
+from cas_plan.answers.queries import period_work
 from cas_plan.core.loader import Plan
 from cas_plan.core.model import Deadline, Unit, reporter_unit
 from cas_plan.core.periods import Period
@@ -55,16 +51,6 @@ class Followup:
         return sum(1 for unit in self.units if unit.missing)
 
 
-def in_period_views(plan: Plan, period: Period, as_of: dt.date) -> list[ActivityView]:
-    """The activities due in the period or continuous, each once, in plan order."""
-    rows = due_rows(
-        plan,
-        DueQuery(before=period.end, after=period.start, as_of=as_of, include_continuous=True),
-    )
-    chosen = {row.view.id for row in rows if row.section != "unresolved"}
-    return [view for view in plan.views if view.id in chosen]
-
-
 def reported_in(view: ActivityView, period: Period, as_of: dt.date) -> bool:
     return any(entry.date in period and entry.date <= as_of for entry in view.entries)
 
@@ -83,11 +69,10 @@ def last_reports(plan: Plan, as_of: dt.date) -> dict[str, dt.date]:
 
 
 def followup(plan: Plan, period: Period, as_of: dt.date) -> Followup:
-    views = in_period_views(plan, period, as_of)
+    views, work = period_work(plan, period, as_of)
     latest = last_reports(plan, as_of)
     result = []
-    for unit in responsible_units(plan, views):
-        own = unit_views(plan, views, unit.id)
+    for unit, own in ((item.unit, item.views) for item in work):
         missing = []
         for view in own:
             if reported_in(view, period, as_of):

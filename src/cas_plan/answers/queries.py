@@ -235,12 +235,41 @@ def unit_views(plan: Plan, views: Sequence[ActivityView], unit_id: str) -> list[
     return [view for view in views if leads(view, scope)]
 
 
-def responsible_units(plan: Plan, views: Sequence[ActivityView]) -> list[Unit]:
-    """The registered units named as responsible on any of the views, in registry order.
-    Collectives ("all divisions") are left out: their activities are in the workbook of each
-    unit they cover, which is who reports."""
-    named = {unit for view in views for unit in responsible_unit_ids(view)}
-    return [u for u in plan.units.values() if u.id in named and u.kind != "collective"]
+@dataclass(frozen=True)
+class UnitWork:
+    """A unit and the activities it has work on in a period (those it leads, `unit_views`)."""
+
+    unit: Unit
+    views: list[ActivityView]
+
+
+def period_work(
+    plan: Plan, period: Period, as_of: dt.date, unit_ids: Sequence[str] = ()
+) -> tuple[list[ActivityView], list[UnitWork]]:
+    """The one answer to which units have work in a period, and on what, that `collect` (the
+    workbooks) and `followup` (the list and the drafts) share: the activities of the period
+    (`period_views`: due in it, overdue at its start, or continuous), and per unit those it
+    leads: for the units asked, or else for each unit named on one of them or covered by a
+    collective named on one ("all customs offices": the units it covers report, not it), in
+    registry order; a unit with none is left out."""
+    views = period_views(plan, period, as_of)
+    if unit_ids:
+        chosen = [plan.units[unit_id] for unit_id in unit_ids]
+    else:
+        named = {unit for view in views for unit in responsible_unit_ids(view)}
+        covered = {
+            member
+            for unit_id in named
+            if unit_id in plan.units and plan.units[unit_id].kind == "collective"
+            for member in plan.units[unit_id].covers
+        }
+        chosen = [
+            unit
+            for unit in plan.units.values()
+            if unit.kind != "collective" and (unit.id in named or unit.id in covered)
+        ]
+    work = [UnitWork(unit, unit_views(plan, views, unit.id)) for unit in chosen]
+    return views, [item for item in work if item.views]
 
 
 def deadline_text(due: Deadline | None) -> str:

@@ -60,12 +60,20 @@ def import_(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show the lines that would be added; write nothing.")
     ] = False,
+    skip_stale: Annotated[
+        bool,
+        typer.Option(
+            "--skip-stale",
+            help="Leave out (and list) the rows whose plan text changed since the workbook was "
+            "made, and import the others.",
+        ),
+    ] = False,
     plan: PlanDir = None,
 ) -> None:
     """Add filled workbooks' rows as progress entries or translations (all or nothing)."""
     from cas_plan.commands import collect as command
 
-    finish(lambda: command.import_workbooks(options(plan), files, dry_run))
+    finish(lambda: command.import_workbooks(options(plan), files, dry_run, skip_stale))
 
 
 @app.command()

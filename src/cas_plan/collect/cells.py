@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from pathlib import Path
@@ -25,12 +26,14 @@ _FIFTEEN_DIGITS = Context(prec=15, rounding=ROUND_HALF_UP)
 @dataclass(frozen=True)
 class CellRead:
     """A cell as read back: its reference (`F12`), its value as openpyxl gives it (str, int,
-    float, datetime, bool or None) and its number format, which says how many decimal places the
-    reader saw."""
+    float, datetime, bool or None; a formula's text), its number format, which says how many
+    decimal places the reader saw, and its type as the file states it: "f" for a formula, "e"
+    for an error value (`#N/A`), which are not values a unit typed."""
 
     ref: str
     value: object | None
     number_format: str
+    data_type: str = "n"
 
 
 @dataclass(frozen=True)
@@ -45,13 +48,24 @@ class RowCells:
 
 
 def open_workbook(source: Path | bytes) -> Workbook:
-    """Load a workbook for reading values (cached results of formulas, not the formulas)."""
+    """Load a workbook as it is: a formula as its text, not the result a program cached (or did
+    not), so that the reader can refuse it where it is."""
     data = source.read_bytes() if isinstance(source, Path) else source
-    return load_workbook(io.BytesIO(data), data_only=True)
+    with warnings.catch_warnings():  # openpyxl warns of what it skips; the reader says its own
+        warnings.simplefilter("ignore")
+        return load_workbook(io.BytesIO(data), data_only=False, keep_links=False)
+
+
+def extent(ws: Worksheet) -> tuple[int, int, str]:
+    """The sheet's last used row and column, and the cell there (`XFD1048576`): openpyxl keeps
+    only the cells a file holds, so this costs nothing, where walking the rows to it would."""
+    rows, columns = ws.max_row, ws.max_column
+    return rows, columns, f"{get_column_letter(columns)}{rows}"
 
 
 def sheet_rows(ws: Worksheet) -> list[RowCells]:
-    """Every row of a worksheet up to its last used one, each cell with its reference."""
+    """Every row of a worksheet up to its last used one, each cell with its reference (the
+    caller checks the sheet's `extent` first)."""
     rows: list[RowCells] = []
     width = ws.max_column
     for number, row in enumerate(
@@ -62,6 +76,7 @@ def sheet_rows(ws: Worksheet) -> list[RowCells]:
                 f"{get_column_letter(column)}{number}",
                 getattr(cell, "value", None),
                 getattr(cell, "number_format", "General"),
+                getattr(cell, "data_type", "n"),
             )
             for column, cell in enumerate(row, start=1)
         )
@@ -94,9 +109,10 @@ def format_places(number_format: str) -> int | None:
 
 def plain_decimal(value: Decimal) -> Decimal:
     """`value` without trailing zeros and never in exponent form (1E+3 -> 1000)."""
+    exact = Context(prec=max(28, len(value.as_tuple().digits) + 2))  # never rounded
     if value == value.to_integral_value():
-        return value.quantize(Decimal(1))
-    return value.normalize()
+        return value.quantize(Decimal(1), context=exact)
+    return value.normalize(context=exact)
 
 
 def cell_decimal(value: int | float | Decimal, number_format: str) -> Decimal:

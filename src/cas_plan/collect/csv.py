@@ -29,7 +29,14 @@ def read_collect_csv(text: str, shown_name: str) -> CollectRead:
     places `FILE:LINE:COLUMN`. A CSV file has no metadata: the caller knows the unit from
     elsewhere and checks the ids against the plan."""
     problems = Problems(shown_name)
-    text = text.removeprefix("\ufeff")
+    text = text.removeprefix("\ufeff")  # Excel's "CSV UTF-8" begins with a BOM: read past it
+    if "\x00" in text:
+        line, column = line_and_column(text, text.index("\x00"))
+        problems.add(
+            f"{line}:{column}",
+            "the file holds a NUL character; it is not a CSV file as a spreadsheet saves one",
+        )
+        return CollectRead(None, (), [], problems.lines)
     first_line = text.split("\n", 1)[0]
     # the separator is the one the header uses most: Excel writes ';' where the decimal
     # separator is ',', as in Serbian; quoting is always Excel's ("" inside "...")
@@ -40,13 +47,7 @@ def read_collect_csv(text: str, shown_name: str) -> CollectRead:
     except StopIteration:
         problems.add("1:1", "the file is empty; write a header row first")
         return CollectRead(None, (), [], problems.lines)
-    known = header_names()
-    keys: list[str | None] = []
-    for column, name in enumerate(header, start=1):
-        key = known.get(name.strip().casefold()) or value_key(name)
-        if key is None and name.strip():
-            problems.add(f"1:{column}", f"{quoted(name)} is not a column of the workbook")
-        keys.append(key)
+    keys = header_keys(header, problems)
     if "id" not in keys:
         id_header = surface_words("en", "workbook")[HEADER_WORDS["id"]]
         problems.add("1:1", f"there is no {quoted(id_header)} column")
@@ -70,6 +71,34 @@ def read_collect_csv(text: str, shown_name: str) -> CollectRead:
     except csv.Error as error:
         problems.add(f"{reader.line_num}:1", f"not well-formed CSV: {error}")
     return CollectRead(None, (), rows, problems.lines)
+
+
+def header_keys(header: list[str], problems: Problems) -> list[str | None]:
+    """Each header's column key (None for a column not read); a header that is no column of
+    the workbook, or names a column a second time, is a problem at its place."""
+    known = header_names()
+    keys: list[str | None] = []
+    first: dict[str, int] = {}
+    for column, name in enumerate(header, start=1):
+        key = known.get(name.strip().casefold()) or value_key(name)
+        if key is None and name.strip():
+            problems.add(f"1:{column}", f"{quoted(name)} is not a column of the workbook")
+        elif key is not None and key in first:
+            problems.add(
+                f"1:{column}",
+                f"{quoted(name)} is the column of 1:{first[key]} again; keep one of them",
+            )
+            key = None
+        elif key is not None:
+            first[key] = column
+        keys.append(key)
+    return keys
+
+
+def line_and_column(text: str, index: int) -> tuple[int, int]:
+    """The line and column (from 1) of a character of `text`."""
+    start = text.rfind("\n", 0, index) + 1
+    return text.count("\n", 0, index) + 1, index - start + 1
 
 
 def header_names() -> dict[str, str]:

@@ -19,10 +19,12 @@ from pathlib import Path
 
 from openpyxl.utils import column_index_from_string
 
-from cas_plan.collect.csv import read_collect_csv
+from cas_plan.collect.csv import line_and_column, read_collect_csv
+from cas_plan.collect.limits import file_problem
 from cas_plan.collect.read import read_collect_workbook
 from cas_plan.collect.sheet import CollectRead, CollectRow
 from cas_plan.collect.workbooks import plan_identity, plan_text_digest
+from cas_plan.core.diagnostics import Diagnostic
 from cas_plan.core.indicators import value_message
 from cas_plan.core.loader import Plan, collecting_garbage
 from cas_plan.core.money import ISO_4217, Money
@@ -36,24 +38,40 @@ from cas_plan.l10n.languages import LANGUAGES
 
 @dataclass
 class FileImport:
-    """One filled file judged against the plan: the entries to add, the rows already
-    recorded, and the problems (each `FILE:SHEET!CELL: message`)."""
+    """One filled file judged against the plan: the entries to add (each with the row it comes
+    from), the rows already recorded, the stale rows skipped (`--skip-stale`), and the problems
+    (each `FILE:SHEET!CELL: message`)."""
 
     shown: str
     unit_id: str | None
-    requests: list[tuple[ProgressRequest, str]] = field(default_factory=list)  # (entry, row)
+    requests: list[tuple[ProgressRequest, CollectRow]] = field(default_factory=list)
     already: int = 0
     problems: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
 
 
 def read_filled(path: Path, shown: str) -> CollectRead:
-    """A filled workbook, or a CSV file with its columns."""
+    """A filled workbook, or a CSV file with its columns (UTF-8, a BOM read past), each within
+    the limits (`collect.limits`) before it is read."""
+    too_big = file_problem(path, shown)
+    if too_big is not None:
+        return CollectRead(None, (), [], [too_big])
     data = path.read_bytes()
     if path.suffix.casefold() == ".csv":
         try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            return CollectRead(None, (), [], [f"{shown}: is not UTF-8 text; save it as CSV UTF-8"])
+            text = data.decode("utf-8")  # a BOM, Excel's "CSV UTF-8", is read past by the reader
+        except UnicodeDecodeError as error:
+            before = data[: error.start].decode("utf-8").removeprefix("\ufeff")
+            line, column = line_and_column(before + "?", len(before))
+            return CollectRead(
+                None,
+                (),
+                [],
+                [
+                    f"{shown}:{line}:{column}: the byte 0x{data[error.start]:02x} is not UTF-8; "
+                    "save the file as CSV UTF-8"
+                ],
+            )
         return read_collect_csv(text, shown)
     return read_collect_workbook(data, shown)
 
@@ -98,17 +116,10 @@ def recorded_keys(view: ActivityView) -> set[tuple[object, ...]]:
 
 
 def judge_row(
-    row: CollectRow,
-    view: ActivityView | None,
-    unit_id: str,
-    scope: set[str],
-    digest: str | None,
-    statuses: Statuses,
+    row: CollectRow, view: ActivityView, unit_id: str, statuses: Statuses
 ) -> tuple[ProgressRequest | None, list[str]]:
-    """The entry a row asks for, or the problems that keep it out."""
-    refused = row_refused(row, view, unit_id, scope, digest)
-    if refused is not None or view is None:
-        return None, refused or []
+    """The entry a row asks for, or the problems that keep it out (whether the row is the
+    unit's, `row_refused`, and its plan text the plan's, `stale`, are asked first)."""
     if row.problems:  # the reader already named them
         return None, []
     status, problems = status_of(row, statuses)
@@ -133,14 +144,10 @@ def judge_row(
 
 
 def row_refused(
-    row: CollectRow,
-    view: ActivityView | None,
-    unit_id: str,
-    scope: set[str],
-    digest: str | None,
+    row: CollectRow, view: ActivityView | None, unit_id: str, scope: set[str]
 ) -> list[str] | None:
-    """Why a row is not the unit's to fill at all (no such activity, another unit's, plan text
-    changed since the workbook was made); None when it is."""
+    """Why a row is not the unit's to fill at all (no such activity, another unit's); None when
+    it is."""
     if view is None:
         return [f"{row.at('id')}: no activity of the plan has the id '{row.activity_id}'"]
     if not leads(view, scope):
@@ -149,11 +156,32 @@ def row_refused(
             f"{row.at('id')}: {unit_id} is not responsible for {view.id} ({named} is); "
             "leave the row empty"
         ]
-    if digest is not None and digest != plan_text_digest(view):
-        return [
+    return None
+
+
+def stale(
+    row: CollectRow, view: ActivityView, digests: Mapping[str, str] | None
+) -> tuple[str, bool] | None:
+    """Why the row answers plan text that is not the plan's now, at its id cell, and whether
+    `--skip-stale` may skip it: the digest the workbook holds differs (it may), or it holds none
+    (its metadata was edited: no one can tell, so it may not). None when the text is the same,
+    or for a CSV file (`digests` None), which holds none."""
+    if digests is None:
+        return None
+    digest = digests.get(row.activity_id)
+    if digest is None:
+        return (
+            f"{row.at('id')}: the workbook holds no digest of the plan text of {view.id} (its "
+            "'casplan' sheet or properties were edited), so it cannot be told whether the text "
+            "changed since; make a new workbook",
+            False,
+        )
+    if digest != plan_text_digest(view):
+        return (
             f"{row.at('id')}: the plan text of {view.id} changed since the workbook was made "
-            "(its title, indicators or deadline); make a new workbook"
-        ]
+            "(its title, indicators or deadline)",
+            True,
+        )
     return None
 
 
@@ -265,8 +293,11 @@ def request_key(request: ProgressRequest, view: ActivityView) -> tuple[object, .
     )
 
 
-def judge_file(read: CollectRead, shown: str, plan: Plan, csv_unit: str | None) -> FileImport:
-    """A read file against the plan: which unit, which rows are entries, which are problems."""
+def judge_file(
+    read: CollectRead, shown: str, plan: Plan, csv_unit: str | None, skip_stale: bool = False
+) -> FileImport:
+    """A read file against the plan: which unit, which rows are entries, which are problems
+    (or, with `skip_stale`, skipped because their plan text changed since)."""
     result = FileImport(shown, None, problems=list(read.problems))
     meta = read.meta
     unit_id = meta.unit_id if meta is not None else csv_unit
@@ -289,19 +320,34 @@ def judge_file(read: CollectRead, shown: str, plan: Plan, csv_unit: str | None) 
             return result
     scope = Organization.of(plan.units.values()).scope(unit_id)
     views = {view.id: view for view in plan.views}
-    digests = meta.plan_text_digests if meta is not None else {}
+    digests = meta.plan_text_digests if meta is not None else None
     statuses = Statuses.of(meta.status_labels if meta is not None else {})
     for row in read.rows:
         view = views.get(row.activity_id)
-        digest = digests.get(row.activity_id)
-        request, problems = judge_row(row, view, unit_id, scope, digest, statuses)
+        refused = row_refused(row, view, unit_id, scope)
+        if refused is not None or view is None:
+            result.problems.extend(refused or [])
+            continue
+        changed = stale(row, view, digests)
+        if changed is not None:
+            said, skippable = changed
+            if skippable and skip_stale:
+                result.skipped.append(said)
+            elif skippable:
+                result.problems.append(
+                    f"{said}; make a new workbook, or import the other rows with --skip-stale"
+                )
+            else:
+                result.problems.append(said)
+            continue
+        request, problems = judge_row(row, view, unit_id, statuses)
         result.problems.extend(problems)
-        if request is None or view is None:
+        if request is None:
             continue
         if request_key(request, view) in recorded_keys(view):
             result.already += 1
         else:
-            result.requests.append((request, row.at("row")))
+            result.requests.append((request, row))
     return result
 
 
@@ -324,13 +370,15 @@ def csv_unit_of(path: Path, plan: Plan) -> str | None:
     return path.stem if path.stem in plan.units else None
 
 
-def import_files(plan: Plan, files: Sequence[tuple[Path, str]]) -> list[FileImport]:
+def import_files(
+    plan: Plan, files: Sequence[tuple[Path, str]], skip_stale: bool = False
+) -> list[FileImport]:
     """Every file read and judged; the caller writes nothing if any has a problem. A row in
     two files (or twice in one) is added once."""
     seen: set[tuple[object, ...]] = set()
     views = {view.id: view for view in plan.views}
     with collecting_garbage():  # openpyxl's workbooks are cycles of cells and sheets
-        return _judged(plan, files, views, seen)
+        return _judged(plan, files, views, seen, skip_stale)
 
 
 def _judged(
@@ -338,21 +386,68 @@ def _judged(
     files: Sequence[tuple[Path, str]],
     views: dict[str, ActivityView],
     seen: set[tuple[object, ...]],
+    skip_stale: bool,
 ) -> list[FileImport]:
     judged = []
     for path, shown in files:
         read = read_filled(path, shown)
         csv_unit = csv_unit_of(path, plan) if path.suffix.casefold() == ".csv" else None
-        result = judge_file(read, shown, plan, csv_unit)
+        result = judge_file(read, shown, plan, csv_unit, skip_stale)
         kept = []
-        for request, place in result.requests:
+        for request, row in result.requests:
             key = (request.activity_id, *request_key(request, views[request.activity_id]))
             if key in seen:
                 result.already += 1
             else:
                 seen.add(key)
-                kept.append((request, place))
+                kept.append((request, row))
         result.requests = kept
         result.problems.sort(key=place_order)
         judged.append(result)
     return judged
+
+
+_FIELDS = {"date": "date", "status": "status", "note": "note", "evidence": "evidence"}
+_FIELDS |= {"spent": "spent", "corrects": "corrects"}
+
+
+def cell_refusal(
+    problems: Sequence[Diagnostic], plan: Plan, placed: Sequence[tuple[ProgressRequest, CollectRow]]
+) -> list[str]:
+    """The plan's refusal of imported entries (a completed continuous activity, an entry dated
+    before the last one, a correction of no report), each problem placed at the workbook cell
+    it comes from: the entry the problem's YAML path falls in is found by where the entries were
+    appended (after the activity's progress, in order), its field by the path's next step. A
+    problem outside the new entries keeps its place in the plan."""
+    views = {view.id: view for view in plan.views}
+    added: dict[str, int] = {}
+    targets: dict[tuple[str, tuple[str | int, ...]], tuple[CollectRow, ActivityView]] = {}
+    for request, row in placed:
+        view = views[request.activity_id]
+        index = len(view.activity.progress) + added.get(view.id, 0)
+        added[view.id] = added.get(view.id, 0) + 1
+        targets[(view.path, (*view.pointer, "progress", index))] = (row, view)
+    lines = []
+    for problem in problems:
+        found = _target_of(problem, targets)
+        if found is None:
+            lines.append(problem.headline())
+            continue
+        (row, view), rest = found
+        field = _FIELDS.get(str(rest[0]), "row") if rest else "row"
+        if rest and rest[0] == "values" and len(rest) > 1 and rest[1] in view.indicator_texts:
+            field = f"value{view.indicator_texts.index(str(rest[1])) + 1}"
+        hint = f"; {problem.hint}" if problem.hint else ""
+        lines.append(f"{row.at(field)}: {problem.message}{hint}")
+    return lines
+
+
+def _target_of(
+    problem: Diagnostic,
+    targets: Mapping[tuple[str, tuple[str | int, ...]], tuple[CollectRow, ActivityView]],
+) -> tuple[tuple[CollectRow, ActivityView], tuple[str | int, ...]] | None:
+    pointer = problem.pointer or ()
+    for (path, prefix), target in targets.items():
+        if problem.path == path and pointer[: len(prefix)] == prefix:
+            return target, pointer[len(prefix) :]
+    return None

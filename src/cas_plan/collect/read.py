@@ -12,7 +12,8 @@ from datetime import date
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from cas_plan.collect.cells import CellRead, RowCells, open_workbook, sheet_rows
+from cas_plan.collect.cells import CellRead, RowCells, extent, open_workbook, sheet_rows
+from cas_plan.collect.limits import extent_problem, zip_problems
 from cas_plan.collect.rows import Problems, parse_row, quoted
 from cas_plan.collect.sheet import (
     ACTIVITIES_SHEET,
@@ -31,6 +32,9 @@ def read_collect_workbook(data: bytes, shown_name: str) -> CollectRead:
     cell, and every problem at the spreadsheet level, each `{shown_name}:SHEET!CELL: message`.
     Never raises for a bad file: that is a problem too."""
     problems = Problems(shown_name)
+    refused = zip_problems(data, shown_name)
+    if refused:
+        return CollectRead(None, (), [], refused)
     try:
         wb = open_workbook(data)
     except zipfile.BadZipFile:
@@ -64,6 +68,8 @@ def read_collect_workbook(data: bytes, shown_name: str) -> CollectRead:
         problems.add(None, f"the sheet {quoted(sheet)} is missing; do not remove or rename it")
         return CollectRead(meta, ids, [], problems.lines)
     keys = entries.get("columns", "").split()
+    if not within_extent(wb, sheet, problems):
+        return CollectRead(meta, ids, [], problems.lines)
     rows = sheet_rows(wb[sheet])
     if not rows or not headers_match(rows[0], keys, entries, sheet, problems):
         return CollectRead(meta, ids, [], problems.lines)
@@ -78,6 +84,15 @@ def read_collect_workbook(data: bytes, shown_name: str) -> CollectRead:
         if parsed is not None:
             found.append(parsed)
     return CollectRead(meta, ids, found, problems.lines)
+
+
+def within_extent(wb: Workbook, sheet: str, problems: Problems) -> bool:
+    """Whether the sheet ends where a collection workbook's may (`limits.extent_problem`),
+    checked before its rows are walked."""
+    problem = extent_problem(sheet, *extent(wb[sheet]))
+    if problem is not None:
+        problems.add(*problem)
+    return problem is None
 
 
 def read_meta_entries(wb: Workbook, problems: Problems) -> dict[str, str] | None:
@@ -102,6 +117,8 @@ def read_meta_entries(wb: Workbook, problems: Problems) -> dict[str, str] | None
             "workbook's properties instead)",
         )
         return properties
+    if not within_extent(wb, META_SHEET, problems):
+        return None
     parts: dict[str, dict[int, str]] = {}  # a long value's rows `KEY`, `KEY#2`, ... joined
     for row in sheet_rows(wb[META_SHEET])[1:]:
         if len(row.cells) >= 2 and isinstance(row.cells[0].value, str):

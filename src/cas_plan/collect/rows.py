@@ -11,7 +11,15 @@ from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 
 from cas_plan.collect.cells import CellRead, cell_decimal, is_blank, plain_decimal
-from cas_plan.collect.sheet import AMOUNT_PLACES, LOCKED_KEYS, CollectRow
+from cas_plan.collect.limits import MAX_CELL_CHARS
+from cas_plan.collect.sheet import (
+    AMOUNT_PLACES,
+    FIRST_DATE,
+    LAST_DATE,
+    LOCKED_KEYS,
+    MAX_AMOUNT,
+    CollectRow,
+)
 from cas_plan.core.diagnostics import printable
 from cas_plan.core.money import AmbiguousNumber, number_from_text
 from cas_plan.output.xlsx import decimal_places
@@ -57,9 +65,12 @@ def parse_row(
     if all(is_blank(fields[key].value) for key in open_keys(list(fields))):
         return None
     full = {key: problems.place(where) for key, where in places.items()}
-    id_cell = fields["id"]
     full["row"] = full["id"]
-    activity_id = text_of(id_cell.value)
+    before = len(problems.lines)
+    fields = {key: readable(cell, places.get(key, ""), problems) for key, cell in fields.items()}
+    if len(problems.lines) > before and fields["id"].value is None:
+        return None
+    activity_id = text_of(fields["id"].value)
     if activity_id is None:
         problems.add(places["id"], "the id is empty; do not change the id column")
         return None
@@ -70,8 +81,6 @@ def parse_row(
             "do not change the id column",
         )
         return None
-
-    before = len(problems.lines)
 
     def value(key: str) -> object | None:
         cell = fields.get(key)
@@ -103,6 +112,35 @@ def parse_row(
     )
 
 
+def readable(cell: CellRead, place: str, problems: Problems) -> CellRead:
+    """The cell, or an empty one with a problem at its place when it holds what is not a value
+    a unit typed: a formula (with or without the result a program cached), an error value
+    (`#N/A`), or more text than a cell holds (`limits.MAX_CELL_CHARS`)."""
+    value = cell.value
+    if cell.data_type == "f":
+        formula = value if isinstance(value, str) else getattr(value, "text", "") or "="
+        problems.add(
+            place,
+            f"{quoted(_cut(str(formula)))} is a formula; type the value itself (casplan does not "
+            "import formulas, whose results it cannot check)",
+        )
+    elif cell.data_type == "e":
+        problems.add(place, f"holds the error value {quoted(str(value))}; type a value instead")
+    elif isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+        problems.add(
+            place,
+            f"the cell holds {len(value):,} characters, over the {MAX_CELL_CHARS:,} a cell may "
+            "hold; shorten it (a longer text belongs in a document named as evidence)",
+        )
+    else:
+        return cell
+    return CellRead(cell.ref, None, cell.number_format)
+
+
+def _cut(text: str, length: int = 60) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
 def text_of(value: object | None) -> str | None:
     """A cell as text, stripped; None when empty. A number in a text column (typed before the
     column was text, or pasted) is written plainly: 45 -> '45', 0.1 + 0.2 -> '0.3'."""
@@ -115,7 +153,11 @@ def text_of(value: object | None) -> str | None:
     elif isinstance(value, bool):
         text = "TRUE" if value else "FALSE"
     elif isinstance(value, int | float | Decimal):
-        text = str(cell_decimal(value, "General"))
+        try:
+            text = str(cell_decimal(value, "General"))
+        except InvalidOperation:  # more digits than a cell shows (1e30), or not finite
+            number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+            text = format(number, "f") if number.is_finite() else repr(value)
     else:
         text = str(value)
     text = text.strip()
@@ -146,20 +188,33 @@ def read_date(
     if cell is None or is_blank(cell.value):
         return None, None
     value = cell.value
-    if isinstance(value, datetime):
-        return value.date(), None
-    if isinstance(value, date):
-        return value, None
+    if isinstance(value, datetime | date):
+        day = value.date() if isinstance(value, datetime) else value
+        return bounded_day(day, place, problems), None
     if isinstance(value, str):
         parsed = date_from_text(value)
         if parsed is None:
             problems.add(place, f"{quoted(value)} is not a date; write a date like 2018-06-30")
-        return parsed, value
+            return None, value
+        return bounded_day(parsed, place, problems), value
     problems.add(
         place,
         f"{text_of(value)} is a number, not a date; write a date like 2018-06-30",
     )
     return None, text_of(value)
+
+
+def bounded_day(day: date, place: str, problems: Problems) -> date | None:
+    """The day, when it is one a workbook takes (FIRST_DATE to LAST_DATE, the dates its cells
+    offer); else None, with a problem at its place."""
+    if FIRST_DATE <= day <= LAST_DATE:
+        return day
+    problems.add(
+        place,
+        f"{day.isoformat()} is outside the dates a workbook takes ({FIRST_DATE.isoformat()} to "
+        f"{LAST_DATE.isoformat()}); write the date of the report",
+    )
+    return None
 
 
 def amount_from_text(text: str) -> Decimal | str:
@@ -189,6 +244,13 @@ def read_amount(cell: CellRead | None, place: str, problems: Problems) -> Decima
     if isinstance(value, bool | datetime | date):
         problems.add(place, f"{text_of(value)} is not an amount; write a number like 1234.50")
         return None
+    if isinstance(value, int | float | Decimal) and _over(value, MAX_AMOUNT):
+        problems.add(
+            place,
+            f"{_cut(text_of(value) or '')} is over the largest amount a workbook takes "
+            f"({MAX_AMOUNT:,}); write the amount spent",
+        )
+        return None
     if isinstance(value, int | float | Decimal):
         try:
             number = cell_decimal(value, cell.number_format)
@@ -209,7 +271,22 @@ def read_amount(cell: CellRead | None, place: str, problems: Problems) -> Decima
     if number < 0:
         problems.add(place, f"{number} is negative; write the amount spent, 0 or more")
         return None
+    if number > MAX_AMOUNT:
+        problems.add(
+            place,
+            f"{_cut(str(plain_decimal(number)))} is over the largest amount a workbook takes "
+            f"({MAX_AMOUNT:,}); write the amount spent",
+        )
+        return None
     return number.quantize(Decimal(1).scaleb(-AMOUNT_PLACES))
+
+
+def _over(value: int | float | Decimal, bound: Decimal) -> bool:
+    """Whether a number is larger than `bound` (NaN is not: it is no amount at all)."""
+    try:
+        return abs(Decimal(value)) > bound
+    except InvalidOperation:
+        return False
 
 
 def read_corrects(cell: CellRead | None, place: str, problems: Problems) -> str | None:
@@ -217,17 +294,17 @@ def read_corrects(cell: CellRead | None, place: str, problems: Problems) -> str 
     if cell is None or is_blank(cell.value):
         return None
     value = cell.value
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
+    if isinstance(value, datetime | date):
+        day = bounded_day(value.date() if isinstance(value, datetime) else value, place, problems)
+        return day.isoformat() if day else None
     text = text_of(value) or ""
     match = _CORRECTS.fullmatch(text)
-    if match is None or date_from_text(match.group(1)) is None:
+    day = date_from_text(match.group(1)) if match else None
+    if day is None:
         problems.add(
             place,
             f"{quoted(text)} does not name a report; write its date like 2018-06-30, "
             "or 2018-06-30#2 for the second report of that day",
         )
         return None
-    return text
+    return text if bounded_day(day, place, problems) else None

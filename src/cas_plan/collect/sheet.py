@@ -58,12 +58,16 @@ ACTIVITIES_SHEET = "activities"
 INSTRUCTIONS_SHEET = "sheet.instructions"
 FIRST_DATE = date(2000, 1, 1)
 LAST_DATE = date(2100, 12, 31)
+"""The dates a workbook's date cells offer, and the dates `import` takes."""
+MAX_AMOUNT = Decimal("999999999999999.99")
+"""The largest amount `import` takes: fifteen digits before the point, as a cell shows them."""
 
 
 @dataclass(frozen=True)
 class CollectActivity:
     """One activity as the unit sees it: the plan's text, its deadline in words and its last
-    reported state (the status's code, "" for none)."""
+    reported state (the status's code, "" for none). A `continuous` one is never completed, so
+    its row does not offer that status."""
 
     id: str
     title: str
@@ -73,6 +77,7 @@ class CollectActivity:
     status_date: date | None
     latest_note: str
     indicator_units: Sequence[str | None] = ()  # each indicator's unit, for its value's check
+    continuous: bool = False
 
 
 @dataclass(frozen=True)

@@ -115,7 +115,7 @@ def build_translations_workbook(
         when=datetime.combine(today, time()),
     )
     ws: Worksheet = wb.create_sheet(sheet)
-    add_meta_sheet(wb, entries, [], [])
+    add_meta_sheet(wb, entries, {}, [])
     _fill_texts(ws, rows, headers, said)
     _instructions(wb, said, title, sheet, commit, today)
     wb.active = 1

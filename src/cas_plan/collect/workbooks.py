@@ -12,9 +12,10 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cas_plan.answers.queries import deadline_text, period_views, responsible_units, unit_views
+from cas_plan.answers.queries import deadline_text, period_work
 from cas_plan.collect.sheet import CollectActivity, CollectMeta, collect_file_name
 from cas_plan.collect.write import build_collect_workbook
+from cas_plan.core.deadlines import Continuous
 from cas_plan.core.loader import Plan, collecting_garbage
 from cas_plan.core.model import Unit
 from cas_plan.core.periods import Period
@@ -73,6 +74,7 @@ def collect_activity(
         indicator_units=[item.unit for item in view.indicators.value.items]
         if view.indicators.value
         else [],
+        continuous=due is not None and isinstance(due.when, Continuous),
     )
 
 
@@ -132,21 +134,13 @@ def collect_workbooks(
     today: dt.date,
 ) -> list[UnitWorkbook]:
     """A workbook in `lang` (the plan's text too, where translated) for each unit asked
-    (default: each unit named as responsible for an activity of the period) that leads at
-    least one activity of the period."""
-    views = period_views(plan, period, today)
-    if unit_ids:
-        chosen = [plan.units[unit_id] for unit_id in unit_ids]
-    else:
-        chosen = responsible_units(plan, views)
+    (default: each unit with work in the period, `answers.queries.period_work`, as `followup`
+    finds them) with an activity of the period."""
+    _, work = period_work(plan, period, today, unit_ids)
     shown = in_language(plan, lang).plan
     deadlines = DeadlineWords.of(shown, lang)
-    books = []
     with collecting_garbage():  # openpyxl's workbooks are cycles of cells and sheets
-        for unit in chosen:
-            own = unit_views(plan, views, unit.id)
-            if own:
-                books.append(
-                    unit_workbook(plan, unit, own, period, commit, shown, deadlines, today)
-                )
-    return books
+        return [
+            unit_workbook(plan, item.unit, item.views, period, commit, shown, deadlines, today)
+            for item in work
+        ]

@@ -5,7 +5,7 @@ metadata; the same input gives byte-identical bytes.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, time
 from typing import Literal
 
@@ -95,7 +95,8 @@ def build_collect_workbook(
         when=datetime.combine(meta.made_on, time()),
     )
     ws: Worksheet = wb.create_sheet(sheet_name)
-    add_meta_sheet(wb, entries, statuses, currencies)
+    running = [label for code, label in meta.status_labels.items() if code != "completed"]
+    add_meta_sheet(wb, entries, {"statuses": statuses, "running": running}, currencies)
     fill_activities(ws, meta, activities, headers, value_columns, currencies, said)
     instructions: Worksheet = wb.create_sheet(said[INSTRUCTIONS_SHEET][:31], 0)
     fill_instructions(instructions, meta, headers, said, sheet_name)
@@ -108,11 +109,12 @@ def build_collect_workbook(
 def add_meta_sheet(
     wb: Workbook,
     entries: Sequence[tuple[str, str]],
-    statuses: Sequence[str],
+    statuses: Mapping[str, Sequence[str]],
     currencies: Sequence[str],
 ) -> None:
-    """The hidden, protected sheet: metadata in A:B, the drop-down lists in D and E (named
-    ranges, since a list written into the validation itself is limited to 255 characters)."""
+    """The hidden, protected sheet: metadata in A:B, the drop-down lists in D, E and F (named
+    ranges, since a list written into the validation itself is limited to 255 characters): the
+    statuses, the currencies, and the statuses of a continuous activity (all but completed)."""
     ws: Worksheet = wb.create_sheet(META_SHEET)
     set_text(cell_at(ws, 1, 1), "key")
     set_text(cell_at(ws, 1, 2), "value")
@@ -125,9 +127,12 @@ def add_meta_sheet(
             set_text(cell_at(ws, row, 1), key if number == 1 else f"{key}#{number}")
             set_text(cell_at(ws, row, 2), part)
             row += 1
-    for column, (name, items) in enumerate(
-        (("statuses", statuses), ("currencies", currencies)), start=4
-    ):
+    lists = (
+        ("statuses", statuses.get("statuses", ())),
+        ("currencies", currencies),
+        ("running", statuses.get("running", ())),
+    )
+    for column, (name, items) in enumerate(lists, start=4):
         set_text(cell_at(ws, 1, column), name)
         for row, item in enumerate(items, start=2):
             set_text(cell_at(ws, row, column), item)
@@ -163,7 +168,8 @@ def fill_activities(
     last = len(activities) + 1
     statuses = list(labels.values())
     if activities:
-        add_validations(ws, position, last, statuses, currencies, said)
+        running = [row for row, activity in enumerate(activities, start=2) if activity.continuous]
+        add_validations(ws, position, (last, running), statuses, currencies, said)
         add_value_validations(ws, activities, position, said)
     shown = [labels.get(activity.status, activity.status) for activity in activities]
     widths = fitted_widths(activities, shown, headers, statuses, currencies)
@@ -237,19 +243,19 @@ def fill_activity_row(
 def add_validations(
     ws: Worksheet,
     position: Mapping[str, int],
-    last: int,
+    rows: tuple[int, Sequence[int]],
     statuses: Sequence[str],
     currencies: Sequence[str],
     said: Mapping[str, str],
 ) -> None:
-    """Drop-downs for status and currency, a date check and a non-negative amount check.
-    Pasting bypasses them in Excel, so `read_collect_workbook` checks again."""
+    """Drop-downs for status and currency, a date check and a non-negative amount check; the
+    rows of continuous activities (`rows`: the last row, and those) offer every status but
+    completed. Pasting bypasses them in Excel, so `read_collect_workbook` checks again."""
+    last, running = rows
 
-    def cells(key: str) -> str:
-        letter = get_column_letter(position[key])
-        return f"{letter}2:{letter}{last}"
-
-    def check(kind: ValidationKind, key: str, message: str, **rule: str) -> None:
+    def check(
+        kind: ValidationKind, key: str, message: str, only: Sequence[int] | None = None, **rule: str
+    ) -> None:
         validation = DataValidation(
             type=kind,
             allow_blank=True,
@@ -258,11 +264,15 @@ def add_validations(
             error=message,
             **rule,  # type: ignore[arg-type]
         )
-        validation.add(cells(key))
+        for cells in cell_ranges(get_column_letter(position[key]), only or range(2, last + 1)):
+            validation.add(cells)
         ws.add_data_validation(validation)
 
     if statuses:
-        check("list", "status", said["valid.status"], formula1="casplan_statuses")
+        others = [row for row in range(2, last + 1) if row not in set(running)]
+        for rows_of, named in ((others, "casplan_statuses"), (running, "casplan_running")):
+            if rows_of:
+                check("list", "status", said["valid.status"], rows_of, formula1=named)
     check(
         "date",
         "date",
@@ -323,6 +333,20 @@ def add_value_validations(
         )
         validation.add(" ".join(cells[unit]))
         ws.add_data_validation(validation)
+
+
+def cell_ranges(letter: str, rows: Iterable[int]) -> list[str]:
+    """The cells of a column in some rows, as ranges of consecutive rows: `H2:H5`, `H7`."""
+    ranges: list[list[int]] = []
+    for row in rows:
+        if ranges and ranges[-1][1] == row - 1:
+            ranges[-1][1] = row
+        else:
+            ranges.append([row, row])
+    return [
+        f"{letter}{first}" if first == end else f"{letter}{first}:{letter}{end}"
+        for first, end in ranges
+    ]
 
 
 def excel_serial(day: date) -> int:

@@ -62,12 +62,15 @@ def collect(
     return Outcome(lines_text(lines))
 
 
-def import_workbooks(options: PlanOptions, files: Sequence[Path], dry_run: bool) -> Outcome:
+def import_workbooks(
+    options: PlanOptions, files: Sequence[Path], dry_run: bool, skip_stale: bool = False
+) -> Outcome:
     """Append the rows of filled workbooks as progress entries, all or nothing: the workbooks
-    are judged against the plan read under its lock, so a `progress` run meanwhile is seen."""
+    are judged against the plan read under its lock, so a `progress` run meanwhile is seen. A
+    refusal by the plan's own checks names the workbook's cell, not a line of YAML."""
+    from cas_plan.collect.judge import cell_refusal
     from cas_plan.core.history import plan_on
-    from cas_plan.edit.transaction import PlanEdit
-    from cas_plan.output.text import lines_text
+    from cas_plan.edit.transaction import EditRefused, PlanEdit
 
     missing = [file for file in files if not file.is_file()]
     if missing:
@@ -77,37 +80,51 @@ def import_workbooks(options: PlanOptions, files: Sequence[Path], dry_run: bool)
     texts, progress = _translation_workbooks(files)
     with nothing_written(), PlanEdit.begin(root, shown, today, "import") as edit:
         plan = plan_on(edit.plan, today)
-        judged = _judged(plan, progress)
+        judged = _judged(plan, progress, skip_stale)
         translated = [_translations_judged(edit.plan, file, data) for file, data in texts]
         problems = [line for result in judged for line in result.problems]
         problems += [line for result in translated for line in result.problems]
         if problems:
-            return Outcome(
-                errors=lines_text(problems)
-                + f"casplan: error: {counted(len(problems), 'problem')}; nothing was written\n",
-                code=ExitCode.PROBLEMS,
-            )
+            return _refused(problems)
         if translated:
             from cas_plan.edit.translations import record_translations
 
             for result in translated:
                 if result.lang is not None and result.translations:
                     record_translations(edit, result.lang, result.translations)
-        said = _imported(edit, plan, judged, dry_run, translated)
+        try:
+            said = _imported(edit, plan, judged, dry_run, translated)
+        except EditRefused as refusal:
+            placed = [pair for result in judged for pair in result.requests]
+            return _refused(cell_refusal(refusal.problems, edit.plan, placed))
         return Outcome(said, warnings_text(edit.warnings))
 
 
+def _refused(problems: list[str]) -> Outcome:
+    from cas_plan.output.text import lines_text
+
+    return Outcome(
+        errors=lines_text(problems)
+        + f"casplan: error: {counted(len(problems), 'problem')}; nothing was written\n",
+        code=ExitCode.PROBLEMS,
+    )
+
+
 def _translation_workbooks(files: Sequence[Path]) -> tuple[list[tuple[Path, bytes]], list[Path]]:
-    """The translations workbooks among `files` (with their bytes), and the others."""
+    """The translations workbooks among `files` (with their bytes), and the others. A file past
+    the limits of a filled workbook (`collect.limits`) is never opened here: it goes with the
+    others, whose reader refuses it in one line."""
+    from cas_plan.collect.limits import file_problem, zip_problems
     from cas_plan.collect.translating import is_translations_workbook
 
     texts, others = [], []
     for file in files:
         try:
-            data = file.read_bytes() if file.suffix.casefold() == ".xlsx" else b""
+            fits = file.suffix.casefold() == ".xlsx" and file_problem(file, file.name) is None
+            data = file.read_bytes() if fits else b""
         except OSError as exc:
             raise system_problem(exc, "read") from None
-        if data and is_translations_workbook(data):
+        if data and not zip_problems(data, file.name) and is_translations_workbook(data):
             texts.append((file, data))
         else:
             others.append(file)
@@ -120,11 +137,11 @@ def _translations_judged(plan: Plan, file: Path, data: bytes) -> TranslationsImp
     return read_translations(data, file.name, plan)
 
 
-def _judged(plan: Plan, files: Sequence[Path]) -> list[FileImport]:
+def _judged(plan: Plan, files: Sequence[Path], skip_stale: bool) -> list[FileImport]:
     from cas_plan.collect.judge import import_files
 
     try:
-        return import_files(plan, [(file, file.name) for file in files])
+        return import_files(plan, [(file, file.name) for file in files], skip_stale)
     except OSError as exc:
         raise system_problem(exc, "read") from None
 
@@ -136,7 +153,8 @@ def _imported(
     dry_run: bool,
     translated: Sequence[TranslationsImport] = (),
 ) -> str:
-    """Write the rows and the translations (as one change) and say what each file added."""
+    """Write the rows and the translations (as one change) and say what each file added, and
+    skipped."""
     from cas_plan.core import layout
     from cas_plan.edit.progress import add_entries
     from cas_plan.output.text import lines_text
@@ -150,6 +168,7 @@ def _imported(
         else:
             after = f" ({already} already recorded)" if already else ""
             lines.append(f"{result.shown}: {counted(adding, 'row')} to add{after}")
+        lines += [f"{line}; skipped (--skip-stale)" for line in result.skipped]
     requests = [request for result in judged for request, _ in result.requests]
     if requests:
         add_entries(edit, requests)

@@ -80,14 +80,19 @@ def warnings_text(warnings: Iterable[Diagnostic]) -> str:
 
 
 def parse_date(value: str | None, option: str, default: dt.date | None = None) -> dt.date:
+    """The one parser of a date typed on the command line: ISO, within the days casplan takes
+    (`periods.typed_day`), each refusal one line."""
+    from cas_plan.core.periods import typed_day
+
     if value is None:
         return default or dt.date.today()
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise UsageError(
             f"{option}: '{value}' is not a date (expected YYYY-MM-DD, e.g. 2018-12-31)"
         ) from None
+    return typed_day(day, option, value)
 
 
 def counted(count: int, noun: str) -> str:

@@ -44,6 +44,16 @@ def printable(text: str) -> str:
     return "".join(char if char.isprintable() else escaped(char) for char in text)
 
 
+_SHOWN_SPACES = re.compile(r"[^\S\x0b\x0c\x1c-\x1f\x85]+")
+
+
+def one_line(text: str) -> str:
+    """Text folded onto one line: each run of spaces, tabs and line breaks one space, the ends
+    trimmed. The white space that is a control character (\\x0b, \\x1c, NEL: `HIDDEN`) is
+    kept, so `printable` or `visible` shows it as its escape, as every output does."""
+    return " ".join(part for part in _SHOWN_SPACES.split(text) if part)
+
+
 def visible(text: str) -> str:
     """Text as a document (a spreadsheet cell, a Word paragraph, an HTML page) holds it: line
     breaks and tabs kept (a CR as a line feed, as XML and HTML readers take it), every `HIDDEN`

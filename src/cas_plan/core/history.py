@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from cas_plan.core.loader import Plan
@@ -24,7 +24,7 @@ from cas_plan.core.model import (
     Loaded,
     MeasureFile,
 )
-from cas_plan.core.views import CELLS, plan_views
+from cas_plan.core.views import CELLS, ActivityView, plan_views
 
 AMENDABLE = ("title", *CELLS)
 
@@ -120,6 +120,20 @@ def plan_on(plan: Plan, day: dt.date) -> Plan:
     return dataclasses.replace(plan, measures=rebuilt, events=events, views=plan_views(rebuilt))
 
 
+def touched_by(views: Sequence[ActivityView]) -> dict[str, list[ActivityView]]:
+    """The activities each amendment added, cancelled or changed, in plan order, each once: in
+    one pass over the activities, so a plan with thousands of amendments costs what its
+    activities and their histories hold, not amendments times activities."""
+    touched: dict[str, list[ActivityView]] = {}
+    for view in views:
+        activity = view.activity
+        named = (activity.added_by, activity.cancelled_by, *(c.amendment for c in activity.history))
+        for amendment_id in dict.fromkeys(named):
+            if amendment_id is not None:
+                touched.setdefault(amendment_id, []).append(view)
+    return touched
+
+
 def in_force(activity: Activity) -> bool:
     """False for an activity an amendment cancelled (on the day the plan was taken)."""
     return activity.cancelled_by is None
@@ -138,11 +152,11 @@ def amendment_order(plan: Plan) -> list[Amendment]:
 
 
 def measure_around(
-    measure: Loaded[MeasureFile], order: list[Amendment], amendment_id: str
+    measure: Loaded[MeasureFile], rank: Mapping[str, int], amendment_id: str
 ) -> tuple[Loaded[MeasureFile], Loaded[MeasureFile]]:
     """A measure just before an amendment and just after it (both without the amendments
-    adopted after it), for what it changed; progress is left as it is."""
-    rank = {a.id: position for position, a in enumerate(order)}
+    adopted after it), for what it changed; progress is left as it is. `rank`: each
+    amendment's place in the order of adoption (`amendment_order`)."""
     own = rank[amendment_id]
 
     def rewound(undo_own: bool) -> Loaded[MeasureFile]:
@@ -158,11 +172,11 @@ def measure_around(
     return rewound(True), rewound(False)
 
 
-def touches(activity: Activity, amendment_id: str) -> bool:
-    """True when the amendment added, cancelled or changed the activity or one of its
+def amendments_touching(activity: Activity) -> set[str]:
+    """The amendments that added, cancelled or changed the activity or one of its
     sub-activities."""
-    if amendment_id in (activity.added_by, activity.cancelled_by):
-        return True
-    if any(change.amendment == amendment_id for change in activity.history):
-        return True
-    return any(touches(sub, amendment_id) for sub in activity.sub_activities)
+    found = {change.amendment for change in activity.history}
+    found.update(a for a in (activity.added_by, activity.cancelled_by) if a is not None)
+    for sub in activity.sub_activities:
+        found |= amendments_touching(sub)
+    return found

@@ -153,15 +153,19 @@ MoneyField = Annotated[
 ]
 
 
-_URL = re.compile(
-    r"^https?://[^/?#\s<>\"`{}|\\^\x00-\x1f\x7f]+([/?#][^\s<>\"`{}|\\^\x00-\x1f\x7f]*)?$"
-)
+_URL_CHAR = r"[^\s<>\"`{}|\\^\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]"
+_URL = re.compile(rf"https?://(?:(?![/?#]){_URL_CHAR})+(?:[/?#]{_URL_CHAR}*)?")
+
+
+def is_web_address(value: str) -> bool:
+    """An http(s) address with a host, whole: no whitespace (a trailing line break neither),
+    no control, bidi or invisible character and none of the characters RFC 3986 leaves out, so
+    it can be linked in Markdown and HTML as it is and reads as it goes."""
+    return _URL.fullmatch(value) is not None
 
 
 def _check_url(value: str) -> str:
-    """An http(s) address with a host and none of the characters RFC 3986 leaves out (so it
-    can be linked in Markdown and HTML as it is)."""
-    if not _URL.fullmatch(value):
+    if not is_web_address(value):
         raise ValueError(f"'{value}' is not a web address (expected https://...)")
     return value
 
@@ -528,7 +532,7 @@ def _check_evidence(value: str) -> str:
         if not _SHARE_PATH.fullmatch(value):
             raise ValueError(f"'{value}' is not a file-share path (\\\\server\\share\\...)")
         return value
-    if not _URL.match(value):
+    if not is_web_address(value):
         raise ValueError(f"'{value}' is not evidence; {EVIDENCE_HELP}")
     return value
 
@@ -829,16 +833,49 @@ UnitKind = Literal[
 ]
 
 
-_EMAIL = re.compile(
-    r"[^@\s<>(),;:\"\[\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+"
-)
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+_EMAIL = re.compile(rf"{_ATOM}(?:\.{_ATOM})*@{_LABEL}(?:\.{_LABEL})+")
+
+
+def email_address_problem(value: str) -> str | None:
+    """Why `value` is not exactly one plain address (name@carina.rs), or None.
+
+    A draft's To is made from it, and a mail client reads it with RFC 5322's full grammar: so
+    it is parsed as a To header is (`email.headerregistry`) and must come back as one address,
+    the same text, with no display name and no defect; and it must be plain (ASCII letters,
+    digits and the atom's marks, a dotted domain), with no encoded word (`=?utf-8?q?...?=`,
+    which a client decodes into another address or a list)."""
+    from email.policy import default
+
+    if not value.replace(" ", "").isprintable():
+        return "it holds a control character or a line break"
+    if not value.isascii():
+        return "it holds a character outside ASCII, which mail servers may refuse"
+    if "=?" in value:
+        return (
+            "it holds an encoded word (=?...?=), which a mail client would decode into other text"
+        )
+    header = default.header_factory("To", value)
+    addresses = header.addresses
+    if len(addresses) != 1:
+        return f"it holds {len(addresses)} addresses"
+    if addresses[0].display_name:
+        return "it has a display name"
+    if header.defects or addresses[0].addr_spec != value or not _EMAIL.fullmatch(value):
+        return "it is not in the plain form name@domain.tld"
+    return None
 
 
 def _check_email(value: str) -> str:
     """One plain address (name@carina.rs): a draft's To is made from it, so no display name,
-    no list and nothing a mail header could be split on."""
-    if not _EMAIL.fullmatch(value):
-        raise ValueError(f"'{value}' is not an e-mail address (write one, like name@carina.rs)")
+    no list and nothing a mail header could be split on or decoded into another address."""
+    problem = email_address_problem(value)
+    if problem is not None:
+        raise ValueError(
+            f"'{value}' is not one plain e-mail address: {problem}; write the address alone, "
+            "like name@carina.rs"
+        )
     return value
 
 

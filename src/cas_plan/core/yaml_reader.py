@@ -282,24 +282,23 @@ def read_yaml_text(text: str, path: str, *, parser: str = "libyaml") -> ReadResu
     return ReadResult(data, builder.diagnostics, builder.replaced, positions)
 
 
+def oversize(shown_as: str, size: int) -> Diagnostic:
+    """A plan file over MAX_FILE_BYTES, read from disk or about to be written."""
+    return Diagnostic(
+        shown_as,
+        1,
+        1,
+        f"the file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit for a plan file",
+        hint="split the measure or remove what does not belong in the plan",
+    )
+
+
 def read_file_bytes(file: Path, shown_as: str) -> bytes | ReadResult:
     """The bytes of a plan file, or the problem that stops us reading it (size, permissions)."""
     try:
         size = file.stat().st_size
         if size > MAX_FILE_BYTES:
-            return ReadResult(
-                None,
-                [
-                    Diagnostic(
-                        shown_as,
-                        1,
-                        1,
-                        f"the file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit "
-                        "for a plan file",
-                        hint="split the measure or remove what does not belong in the plan",
-                    )
-                ],
-            )
+            return ReadResult(None, [oversize(shown_as, size)])
         return file.read_bytes()
     except OSError as exc:
         return ReadResult(

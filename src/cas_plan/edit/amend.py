@@ -25,7 +25,7 @@ from cas_plan.core.model import CONTINUED, Amendment
 from cas_plan.core.schema import schema_line
 from cas_plan.core.suggest import did_you_mean
 from cas_plan.core.views import ActivityView, id_sort_key
-from cas_plan.edit.lines import plain_long_keys
+from cas_plan.edit.lines import plain_long_keys, yaml_scalars
 from cas_plan.edit.transaction import PlanEdit, Written
 
 
@@ -197,7 +197,7 @@ def amend(edit: PlanEdit, request: AmendRequest, *, dry_run: bool = False) -> Am
         cell = request.cell or ""
         if cell == "title":
             change["title"] = activity["title"]
-            activity["title"] = request.value
+            activity["title"] = yaml_scalars(request.value)
         else:
             stated = cell in activity
             change[cell] = copy.deepcopy(activity[cell]) if stated else CONTINUED
@@ -208,7 +208,7 @@ def amend(edit: PlanEdit, request: AmendRequest, *, dry_run: bool = False) -> Am
                     _node(document.data, by_id[getattr(view, cell).written_on].pointer)[cell]
                 )
             )
-            _place_key(activity, cell, request.value, _AFTER_CELLS)
+            _place_key(activity, cell, yaml_scalars(request.value), _AFTER_CELLS)
             for pinned_id in pinned:
                 row = _node(document.data, by_id[pinned_id].pointer)
                 _place_key(row, cell, copy.deepcopy(old_value), _AFTER_CELLS)
@@ -257,8 +257,12 @@ def _with_amendment(edit: PlanEdit, amendment: Amendment) -> str:
     from ruamel.yaml.comments import CommentedSeq
 
     record = mapping(
-        [("id", amendment.id), ("date", amendment.date), ("decision", amendment.decision)]
-        + ([("reason", amendment.reason)] if amendment.reason else [])
+        [
+            ("id", amendment.id),
+            ("date", amendment.date),
+            ("decision", yaml_scalars(amendment.decision)),
+        ]
+        + ([("reason", yaml_scalars(amendment.reason))] if amendment.reason else [])
     )
     yaml = _round_trip_yaml()
     present = edit.exists("amendments.yaml")
@@ -307,11 +311,11 @@ def add_activity(edit: PlanEdit, request: AddRequest, *, dry_run: bool = False) 
     row = CommentedMap(
         [
             ("id", DoubleQuotedScalarString(request.activity_id)),
-            ("title", request.title),
-            ("indicators", CommentedSeq(request.indicators)),
-            ("responsible", request.responsible),
-            ("funds", request.funds),
-            ("due", request.due),
+            ("title", yaml_scalars(request.title)),
+            ("indicators", CommentedSeq(yaml_scalars(list(request.indicators)))),
+            ("responsible", yaml_scalars(request.responsible)),
+            ("funds", yaml_scalars(request.funds)),
+            ("due", yaml_scalars(request.due)),
             ("added_by", amendment.id),
         ]
     )

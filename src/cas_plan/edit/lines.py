@@ -67,3 +67,50 @@ def round_trip_yaml() -> Any:
     yaml.width = 1_000_000
     yaml.indent(mapping=2, sequence=4, offset=2)
     return plain_long_keys(yaml)
+
+
+# Characters a dumper might write raw inside a scalar but that some reader would take as a line
+# break or refuse: such a text is written double-quoted, with escapes.
+_NEEDS_ESCAPES = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+_YAML11_BOOLS = frozenset("y Y n N".split())  # YAML 1.1's booleans PyYAML leaves out
+
+
+def yaml_scalars(value: Any) -> Any:
+    """`value` (a string, or lists and mappings of them) with each string styled so that every
+    YAML reader reads the same text back: double-quoted with escapes when it holds a character
+    some reader takes as a line break or refuses; single-quoted when a YAML 1.1 reader (PyYAML,
+    yamllint, older editors) would read it written plain as something else (`yes`, `on`,
+    `1:20`, `12:30:00`, `2018-01-01`, `~`, `=`, `y`); else as ruamel writes it (plain, or
+    quoted where YAML 1.2 needs it)."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+    from ruamel.yaml.scalarstring import (
+        DoubleQuotedScalarString,
+        ScalarString,
+        SingleQuotedScalarString,
+    )
+
+    if isinstance(value, ScalarString):
+        return value
+    if isinstance(value, str):
+        if _NEEDS_ESCAPES.search(value):
+            return DoubleQuotedScalarString(value)
+        if value in _YAML11_BOOLS or _yaml11_plain_tag(value) != "tag:yaml.org,2002:str":
+            return SingleQuotedScalarString(value)
+        return value
+    if isinstance(value, dict):
+        styled = CommentedMap() if isinstance(value, CommentedMap) else {}
+        for key, item in value.items():
+            styled[yaml_scalars(key)] = yaml_scalars(item)
+        return styled
+    if isinstance(value, list):
+        items = [yaml_scalars(item) for item in value]
+        return CommentedSeq(items) if isinstance(value, CommentedSeq) else items
+    return value
+
+
+def _yaml11_plain_tag(text: str) -> str:
+    """The type a YAML 1.1 reader gives `text` written plain (PyYAML's resolver)."""
+    import yaml
+
+    resolver = yaml.resolver.Resolver()
+    return str(resolver.resolve(yaml.ScalarNode, text, (True, False)))  # type: ignore[no-untyped-call]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +20,7 @@ from cas_plan.core.errors import PlanProblems, UsageError
 from cas_plan.core.money import Money
 from cas_plan.core.suggest import did_you_mean
 from cas_plan.core.yaml_reader import read_yaml_text
-from cas_plan.edit.lines import Lines, plain_long_keys
+from cas_plan.edit.lines import Lines, plain_long_keys, yaml_scalars
 from cas_plan.edit.transaction import PlanEdit, Written
 
 
@@ -103,11 +102,6 @@ def _round_trip_yaml() -> Any:
     return plain_long_keys(yaml)
 
 
-# Characters a dumper might write raw inside a scalar but that some reader would take as a line
-# break or refuse: such a text is written double-quoted, with escapes.
-_NEEDS_ESCAPES = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
-
-
 def _child(node: Any, step: str | int) -> Any:
     if isinstance(step, int):
         return node.value[step]
@@ -150,21 +144,10 @@ def _sequence_offset(root: Any, lines: Lines) -> int:
 def _entry_lines(entry: dict[str, Any], dash: int, key: int, offset: int) -> list[str]:
     """The entry as block YAML: its dash at column `dash`, its keys at column `key`, nested
     lists indented by `offset`."""
-    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
-
-    def styled(value: Any) -> Any:
-        if isinstance(value, str) and _NEEDS_ESCAPES.search(value):
-            return DoubleQuotedScalarString(value)
-        if isinstance(value, dict):
-            return {styled(k): styled(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [styled(v) for v in value]
-        return value
-
     yaml = _round_trip_yaml()
     yaml.indent(mapping=2, sequence=offset + 2, offset=offset)
     buffer = io.StringIO()
-    yaml.dump(styled(entry), buffer)
+    yaml.dump(yaml_scalars(entry), buffer)
     body = buffer.getvalue().splitlines()  # ruamel writes only \n; escapes the rest
     first = " " * dash + "-" + " " * (key - dash - 1) + body[0]
     return [first] + [" " * key + line for line in body[1:]]

@@ -119,6 +119,7 @@ class PlanEdit:
         from cas_plan.core.loader import check_plan
 
         try:
+            self._check_sizes(refused)
             proposed = check_plan(self.listing, self.shown_root, self.today, overlay=self.texts)
             if proposed.errors:
                 raise EditRefused(
@@ -134,6 +135,20 @@ class PlanEdit:
             return [self._written(relative) for relative in self.texts]
         finally:
             self._lock.close()
+
+    def _check_sizes(self, refused: str) -> None:
+        """No change makes a plan file larger than a plan file may be (the limit `validate`
+        would refuse it by, after it was written)."""
+        from cas_plan.core.yaml_reader import MAX_FILE_BYTES, oversize
+
+        sizes = {relative: len(text.encode("utf-8")) for relative, text in self.texts.items()}
+        over = [
+            oversize(self.plan.show(relative), size)
+            for relative, size in sizes.items()
+            if size > MAX_FILE_BYTES
+        ]
+        if over:
+            raise EditRefused(f"{refused} would leave the plan invalid", problems=over)
 
     def _write(self) -> None:
         real_root = Path(os.path.realpath(self.root))

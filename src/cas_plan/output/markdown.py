@@ -15,7 +15,7 @@ from cas_plan.answers.followup import Followup
 from cas_plan.answers.queries import SECTIONS, DueRow, WhoRow
 from cas_plan.answers.records import ReportDeadlineRecord
 from cas_plan.core.deadlines import DeadlineSpec
-from cas_plan.core.diagnostics import printable
+from cas_plan.core.diagnostics import one_line, printable
 from cas_plan.core.organization import responsible_names
 from cas_plan.l10n.deadlines import DeadlineWords
 from cas_plan.l10n.formats import format_date, phrase, sentence
@@ -39,7 +39,7 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~$&])")
 def md_escape(text: str) -> str:
     """Text safe inside a Markdown table cell or after a list marker: one line, no markup, no
     mentions, no issue references, no HTML."""
-    text = printable(" ".join(str(text).split()))  # control characters as `\\x1b`
+    text = printable(one_line(str(text)))  # control characters as `\\x1b`
     text = _MD_SPECIAL.sub(r"\\\1", text)
     # break @mentions and #references so GitHub does not notify teams or link issues
     return text.replace("@", "@\u200b")

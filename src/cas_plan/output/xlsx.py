@@ -304,6 +304,16 @@ def new_workbook(
     return wb
 
 
+def zip_time(moment: datetime) -> tuple[int, int, int, int, int, int]:
+    """A zip member's time for `moment`: zip keeps the years 1980 to 2107 only, so a moment
+    outside them is stamped as the nearest of those years' ends."""
+    if moment.year < 1980:
+        return (1980, 1, 1, 0, 0, 0)
+    if moment.year > 2107:
+        return (2107, 12, 31, 23, 59, 58)
+    return (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second)
+
+
 def workbook_bytes(wb: Workbook) -> bytes:
     """The .xlsx bytes of `wb`, the same for the same workbook.
 
@@ -313,15 +323,7 @@ def workbook_bytes(wb: Workbook) -> bytes:
     raw = io.BytesIO()
     with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
         ExcelWriter(wb, archive).save()
-    modified = wb.properties.modified or FIXED_TIME
-    stamp = (
-        max(modified.year, 1980),
-        modified.month,
-        modified.day,
-        modified.hour,
-        modified.minute,
-        modified.second,
-    )
+    stamp = zip_time(wb.properties.modified or FIXED_TIME)
     out = io.BytesIO()
     with (
         zipfile.ZipFile(io.BytesIO(raw.getvalue())) as source,

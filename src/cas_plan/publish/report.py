@@ -10,7 +10,9 @@ sandbox) can read the report's data and nothing else. Its figures and rows are
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -318,10 +320,35 @@ def _funds(plan: Plan, period: Period, final: bool, lang: str) -> dict[str, Any]
     }
 
 
-def render(context: dict[str, Any], output_format: str, template: Path | None = None) -> str:
+REPORT_CSS = "report.css"
+
+
+def page_style(stylesheet: str | None = None, csp: str | None = None) -> dict[str, Any]:
+    """How the HTML report gets its styles without `style-src 'unsafe-inline'`: standalone, the
+    stylesheet in one style element that the page's Content-Security-Policy allows by its
+    SHA-256 (no other inline style, no style attribute); in a site, linked from `stylesheet`
+    under the site's own policy `csp`, the same on every page it writes."""
+    from markupsafe import Markup
+
+    if stylesheet is not None and csp is not None:
+        return {"href": stylesheet, "css": None, "csp": Markup(csp)}
+    css = (templating.templates_dir() / REPORT_CSS).read_text(encoding="utf-8")
+    digest = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
+    policy = f"default-src 'none'; style-src 'sha256-{digest}'; img-src data:; base-uri 'none'"
+    return {"href": None, "css": Markup(css), "csp": Markup(f"{policy}; form-action 'none'")}
+
+
+def render(
+    context: dict[str, Any],
+    output_format: str,
+    template: Path | None = None,
+    style: dict[str, Any] | None = None,
+) -> str:
     """The report in the bundled template for the format, or in a user's template (within
-    `templating.LIMITS`)."""
+    `templating.LIMITS`); an HTML report with its `page_style` (standalone by default)."""
     lang = str(context.get("lang", "en"))
+    if output_format == "html":
+        context = {**context, "page_style": style or page_style()}
     if template is None:
         environment = templating.environment(templating.templates_dir(), output_format, lang)
         return templating.render(environment, f"report.{output_format}.j2", context)

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from cas_plan.core import layout
+from cas_plan.core.diagnostics import one_line
 from cas_plan.core.loader import Plan
 from cas_plan.core.model import CRITERIA, NarrativeText, ReportNarrative
 from cas_plan.core.periods import Period
@@ -40,7 +41,7 @@ class Texts:
         """Paragraphs (blank lines between them), lines joined; in Cyrillic for sr-Cyrl."""
         if not text:
             return []
-        found = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+        found = [one_line(p) for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
         return [to_cyrillic(p) for p in found] if self.lang == "sr-Cyrl" else found
 
     def summary(self) -> list[str]:

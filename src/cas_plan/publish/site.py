@@ -8,8 +8,9 @@ the folder whole, so a reader never sees half a site. Pages link to each other r
 folder works opened from disk) unless a base address is given (hosting under a sub-path, as
 GitHub Pages does). The data of each page is `publish.site_pages`'.
 
-Plan text is only ever autoescaped; the pages carry a strict Content-Security-Policy (no inline
-script or style), the search is a small script of our own that filters the plain-HTML list.
+Plan text is only ever autoescaped; every page, the yearly reports too, carries the one strict
+Content-Security-Policy `CSP` (no inline script or style), the search is a small script of our
+own that filters the plain-HTML list.
 """
 
 from __future__ import annotations
@@ -21,12 +22,15 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
+
 from cas_plan.answers.queries import DueQuery, due_rows, event_dates, status_record, who
 from cas_plan.answers.reporting import ReportDeadline, reporting_calendar
 from cas_plan.core.diagnostics import visible
 from cas_plan.core.errors import UsageError
 from cas_plan.core.history import plan_on
 from cas_plan.core.loader import Plan
+from cas_plan.core.model import is_web_address
 from cas_plan.core.organization import (
     Organization,
     responsible_names,
@@ -56,15 +60,28 @@ from cas_plan.publish.site_pages import (
     units_page,
 )
 
+_SITE_PATH = re.compile(r"/(?!/)[^?#]*")  # a path on this host (not //another.host)
+CSP = (
+    "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; base-uri 'none'; form-action 'none'"
+)
+"""The one Content-Security-Policy of every page the site writes, the yearly reports too: no
+inline script or style, nothing from elsewhere."""
 MARKER = ".casplan-site"  # in every site casplan writes: the folder may be replaced
 MARKER_TEXT = "This folder is a static site written by casplan site; it is replaced whole.\n"
 
 
 def check_base_url(value: str | None) -> str | None:
-    """The base address with one trailing slash, or None (relative links)."""
+    """The base address with one trailing slash, or None (relative links): an http(s) address
+    or a path on the site's host, whole (`model.is_web_address`: no whitespace, no control or
+    bidi character, no trailing line break), with no query or fragment."""
     if value is None or value == "":
         return None
-    if not re.match(r"^(https?://[^\s/?#]+(/[^\s?#]*)?|/[^\s?#]*)$", value):
+    address = value if value.startswith("/") else value.partition("://")[2]
+    ok = is_web_address(value) or (
+        _SITE_PATH.fullmatch(value) is not None and is_web_address(f"https://host{value}")
+    )
+    if not ok or "?" in address or "#" in address:
         raise UsageError(
             f"--base-url: '{value}' is not an address (https://owner.github.io/repository/ "
             "or /repository/)"
@@ -120,8 +137,15 @@ def report_page(deadline: ReportDeadline) -> str:
 
 
 def static_files() -> dict[str, bytes]:
-    folder = templating.templates_dir() / "site"
-    return {f"static/{name}": (folder / name).read_bytes() for name in ("site.css", "site.js")}
+    """The site's own stylesheet and script, and the yearly reports' stylesheet."""
+    from cas_plan.publish.report import REPORT_CSS
+
+    folder = templating.templates_dir()
+    files = {
+        f"static/{name}": (folder / "site" / name).read_bytes() for name in ("site.css", "site.js")
+    }
+    files[f"static/{REPORT_CSS}"] = (folder / REPORT_CSS).read_bytes()
+    return files
 
 
 def build_site(
@@ -166,6 +190,7 @@ def rendered(
     common = {
         "w": site.w,
         "lang": html_lang(site.lang),
+        "csp": Markup(CSP),
         "plan_title": site.plan.title or "casplan",
         "state": state,
         "state_sentence": sentence(state),
@@ -256,15 +281,16 @@ def _report_rows(site: Site) -> list[dict[str, str | None]]:
 def reports(plan: Plan, as_of: dt.date, lang: str, git: GitState) -> dict[str, bytes]:
     """The HTML report of each published report (`published_reports`), each on the plan in
     force on its date of the state (plan_on rewinds the plan of `as_of` further)."""
-    from cas_plan.publish.report import ReportOn, build_context, render
+    from cas_plan.publish.report import REPORT_CSS, ReportOn, build_context, page_style, render
 
+    style = page_style(f"../static/{REPORT_CSS}", CSP)
     files = {}
     for deadline, page in published_reports(plan, as_of):
         if page is None:
             continue
         day = min(as_of, deadline.period.end)
         on = ReportOn(plan_on(plan, day), deadline.period, day, lang, git, deadline)
-        text = render(build_context(on), "html")
+        text = render(build_context(on), "html", style=style)
         files[page] = (text if text.endswith("\n") else text + "\n").encode()
     return files
 

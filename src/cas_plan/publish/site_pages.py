@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 from urllib.parse import quote
 
@@ -27,10 +28,11 @@ from cas_plan.answers.queries import (
 from cas_plan.answers.records import evidence_record
 from cas_plan.answers.statuses import days_late, last_day, standing
 from cas_plan.core.deadlines import Day, Range, span
-from cas_plan.core.history import amendments_by_id
+from cas_plan.core.history import amendments_by_id, touched_by
 from cas_plan.core.loader import Plan
 from cas_plan.core.model import (
     Activity,
+    Amendment,
     Deadline,
     Funding,
     ProgressEntry,
@@ -85,6 +87,11 @@ class Site:
     w: Mapping[str, str]
     deadlines: DeadlineWords
     dates: dict[tuple[dt.date, str], str] = field(default_factory=dict)  # Babel is slow to format
+
+    @cached_property
+    def amendments(self) -> Mapping[str, Amendment]:
+        """The plan's amendments by id, found once for every page."""
+        return amendments_by_id(self.plan)
 
     def status(self, view: ActivityView) -> dict[str, Any]:
         """The activity's status on the date, since when, how late it was completed (a
@@ -427,7 +434,7 @@ def _entry(site: Site, entry: ProgressEntry, gone: bool) -> dict[str, Any]:
 
 
 def _amendments_of(site: Site, activity: Activity) -> list[dict[str, Any]]:
-    known = amendments_by_id(site.plan)
+    known = site.amendments
     out = []
 
     def about(amendment_id: str) -> dict[str, Any]:
@@ -539,25 +546,22 @@ def ancestors(plan: Plan, unit_id: str) -> list[str]:
 
 
 def _amendment_rows(site: Site) -> list[dict[str, Any]]:
-    out = []
-    for amendment in sorted(amendments_by_id(site.plan).values(), key=lambda a: (a.date, a.id)):
-        affected = [
-            site.row(view)
-            for view in site.plan.views
-            if amendment.id
-            in (
-                view.activity.added_by,
-                view.activity.cancelled_by,
-                *(c.amendment for c in view.activity.history),
-            )
-        ]
-        out.append(
-            {
-                "id": amendment.id,
-                "date": site.date(amendment.date),
-                "decision": amendment.decision,
-                "reason": amendment.reason,
-                "activities": affected,
-            }
-        )
-    return out
+    """Each amendment with the activities it touched (`history.touched_by`: one pass)."""
+    touched = touched_by(site.plan.views)
+    rows: dict[str, dict[str, Any]] = {}
+
+    def row(view: ActivityView) -> dict[str, Any]:
+        if view.id not in rows:
+            rows[view.id] = site.row(view)
+        return rows[view.id]
+
+    return [
+        {
+            "id": amendment.id,
+            "date": site.date(amendment.date),
+            "decision": amendment.decision,
+            "reason": amendment.reason,
+            "activities": [row(view) for view in touched.get(amendment.id, [])],
+        }
+        for amendment in sorted(site.amendments.values(), key=lambda a: (a.date, a.id))
+    ]

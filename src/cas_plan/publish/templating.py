@@ -12,6 +12,8 @@ machine (a CI runner renders other people's templates).
 
 from __future__ import annotations
 
+import functools
+import inspect
 import math
 import time
 from collections.abc import Mapping
@@ -23,7 +25,9 @@ from cas_plan.core.errors import PlanProblems
 from cas_plan.l10n.formats import jinja_filters
 from cas_plan.output.html import finalize
 from cas_plan.output.markdown import md_escape
+from cas_plan.publish import growth
 from cas_plan.publish.charts import mermaid_text
+from cas_plan.publish.growth import TemplateLimitError
 
 
 @dataclass(frozen=True)
@@ -32,16 +36,13 @@ class TemplateLimits:
 
     range_items: int = 10_000  # one range()
     power_bits: int = 4_096  # the size of an integer `a ** b` may make
-    repeat_items: int = 1_000_000  # `'x' * n`, `[0] * n`
+    repeat_items: int = 1_000_000  # `'x' * n`, `[0] * n`, and any one list a template builds
+    string_chars: int = 20_000_000  # any one string it builds (ljust, format, join, ~, a macro)
     output_chars: int = 20_000_000
     seconds: float = 30.0
 
 
 LIMITS = TemplateLimits()
-
-
-class TemplateLimitError(Exception):
-    """A user's template went past one of the `TemplateLimits`."""
 
 
 class TemplateProblem(PlanProblems):
@@ -80,22 +81,36 @@ def environment(
     else:
         made = _bounded_sandbox(limits, settings)
     made.filters.update({**jinja_filters(lang), "md": md_escape, "mermaid": mermaid_text})
+    if limits is not None:
+        _bounded_filters(made, limits)
     return made
 
 
 def _bounded_sandbox(limits: TemplateLimits, settings: dict[str, Any]) -> Any:
-    """Jinja2's immutable sandbox with bounded ranges, powers, repetition and time."""
+    """Jinja2's immutable sandbox with bounded ranges, powers, repetition, time and sizes: every
+    call, operator, filter, `~` and macro measured (`publish.growth`), the ones that could build
+    a value past the limits in one step before they run."""
+    from jinja2.compiler import CodeGenerator
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+    class BoundedCode(CodeGenerator):
+        """`a ~ b` measured too: Jinja joins it in the template's own code, not by a call."""
+
+        def visit_Concat(self, node: Any, frame: Any) -> None:
+            self.write("environment.built(")
+            super().visit_Concat(node, frame)
+            self.write(")")
+
     class BoundedSandbox(ImmutableSandboxedEnvironment):
-        intercepted_binops = frozenset(["**", "*"])
+        intercepted_binops = frozenset(["**", "*", "%", "+"])
         intercepted_unops = frozenset(["-", "+"])
+        code_generator_class = BoundedCode
         deadline = math.inf
 
         def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
             self.check_time()
             _check_binop(limits, operator, left, right)
-            return super().call_binop(context, operator, left, right)
+            return self.built(super().call_binop(context, operator, left, right))
 
         def call_unop(self, context: Any, operator: str, arg: Any) -> Any:
             self.check_time()
@@ -103,11 +118,24 @@ def _bounded_sandbox(limits: TemplateLimits, settings: dict[str, Any]) -> Any:
 
         def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
             __self.check_time()
-            return super().call(__context, __obj, *args, **kwargs)
+            args = _checked_call(limits, __obj, args, kwargs)
+            return __self.built(super().call(__context, __obj, *args, **kwargs))
 
         def getattr(self, obj: Any, attribute: str) -> Any:
             self.check_time()
             return super().getattr(obj, attribute)
+
+        def concat(self, pieces: Any) -> str:  # a macro's, a block's or a {% set %}'s text
+            parts = list(pieces)
+            _check_size(limits, sum(len(part) for part in parts), "the text of a block")
+            return "".join(parts)
+
+        def built(self, value: Any) -> Any:
+            size = growth.size_of(value)
+            if size is not None:
+                text = isinstance(value, str | bytes | bytearray)
+                _check_size(limits, size, "a string" if text else "a list", items=not text)
+            return value
 
         def start_clock(self) -> None:
             self.deadline = time.monotonic() + limits.seconds
@@ -118,6 +146,13 @@ def _bounded_sandbox(limits: TemplateLimits, settings: dict[str, Any]) -> Any:
 
     made: Any = BoundedSandbox(**settings)
     made.limits = limits
+    _bounded_globals(made, limits)
+    return made
+
+
+def _bounded_globals(made: Any, limits: TemplateLimits) -> None:
+    """`range()` and `lipsum()` within the limits."""
+    from jinja2.utils import generate_lorem_ipsum
 
     def bounded_range(*args: int) -> Any:
         made.check_time()
@@ -131,12 +166,90 @@ def _bounded_sandbox(limits: TemplateLimits, settings: dict[str, Any]) -> Any:
                 made.check_time()
             yield item
 
+    def bounded_lipsum(*args: Any, **kwargs: Any) -> Any:
+        arguments = inspect.signature(generate_lorem_ipsum).bind(*args, **kwargs).arguments
+        _check_size(limits, growth.lipsum_size(arguments), "lipsum()")
+        return generate_lorem_ipsum(*args, **kwargs)
+
     made.globals["range"] = bounded_range
-    return made
+    made.globals["lipsum"] = bounded_lipsum
+
+
+def _bounded_filters(made: Any, limits: TemplateLimits) -> None:
+    """Every filter measured, and those that could build past the limits in one step
+    (`growth.filter_size`) reckoned before they run; a generator they take is made a list
+    first (`growth.materialized`), so its size is known."""
+
+    def bounded(name: str, function: Any) -> Any:
+        inner = inspect.unwrap(function)
+        # Jinja's async-ready filters take an eval context the function they wrap does not
+        passed = 1 if _passes(function) and not _passes(inner) else 0
+        signature = inspect.signature(inner)
+
+        @functools.wraps(function)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            made.check_time()
+            if name not in growth.GROWING_FILTERS:
+                return made.built(function(*args, **kwargs))
+            bound = signature.bind(*args[passed:], **kwargs)
+            bound.apply_defaults()
+            for key, measure in (("value", growth.text_size), ("iterable", _items)):
+                if key in bound.arguments:
+                    given = bound.arguments[key]
+                    budget, unit = (
+                        (limits.string_chars, "characters")
+                        if key == "value"
+                        else (limits.repeat_items, "items")
+                    )
+                    bound.arguments[key] = growth.materialized(given, budget, measure, unit)
+            size = growth.filter_size(name, bound.arguments, made.newline_sequence)
+            _check_size(limits, size or 0, f"the filter {name}", items=name in _ITEM_FILTERS)
+            return made.built(function(*args[:passed], *bound.args, **bound.kwargs))
+
+        return run
+
+    made.filters = {name: bounded(name, function) for name, function in made.filters.items()}
+
+
+_ITEM_FILTERS = frozenset(["batch", "slice", "sum"])
+
+
+def _passes(function: Any) -> bool:
+    return getattr(function, "jinja_pass_arg", None) is not None
+
+
+def _items(value: object) -> int:
+    return growth.size_of(value) or 1
+
+
+def _checked_call(
+    limits: TemplateLimits, function: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> tuple[Any, ...]:
+    """A call's arguments, after the size of what a string's method would build is reckoned
+    (`str.format` as the sandbox wraps it too); a generator given to `join` made a list."""
+    target = function
+    owner = getattr(function, "__self__", None)
+    if owner is None:  # the sandbox's own `format` wraps the bound method
+        target = getattr(function, "__wrapped__", function)
+        owner = getattr(target, "__self__", None)
+    name = getattr(target, "__name__", "")
+    if isinstance(owner, str | bytes):
+        if name == "join" and args:
+            given = growth.materialized(args[0], limits.string_chars, growth.text_size)
+            args = (given, *args[1:])
+        size = growth.method_size(owner, name, args, kwargs)
+        _check_size(limits, size or 0, f"{name}()")
+    return args
+
+
+def _check_size(limits: TemplateLimits, size: int, what: str, *, items: bool = False) -> None:
+    bound, unit = (limits.repeat_items, "items") if items else (limits.string_chars, "characters")
+    if size > bound:
+        raise TemplateLimitError(f"{what} would make {size} {unit}, over the limit of {bound}")
 
 
 def _check_binop(limits: TemplateLimits, operator: str, left: Any, right: Any) -> None:
-    """`a ** b` and `x * n` within the limits, before Python computes them."""
+    """`a ** b`, `x * n`, `s % v` and `a + b` within the limits, before Python computes them."""
     power = operator == "**" and _is_int(left) and _is_int(right) and right > 0
     if power and _bits(left) * right > limits.power_bits:
         raise TemplateLimitError(f"{left} ** {right} is over the limit of {limits.power_bits} bits")
@@ -148,6 +261,13 @@ def _check_binop(limits: TemplateLimits, operator: str, left: Any, right: Any) -
                     f"repeating {len(sized)} items {times} times is over the "
                     f"limit of {limits.repeat_items}"
                 )
+    if operator == "%" and isinstance(left, str):
+        _check_size(limits, growth.percent_size(left, right), "the % format")
+    if operator == "+":
+        sizes = (growth.size_of(left), growth.size_of(right))
+        if sizes[0] is not None and sizes[1] is not None:
+            text = isinstance(left, str | bytes)
+            _check_size(limits, sizes[0] + sizes[1], "+", items=not text)
 
 
 def _is_int(value: Any) -> bool:
