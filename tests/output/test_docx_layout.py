@@ -126,8 +126,16 @@ def test_sections_contents_cover_and_alignment(invoke, plan, tmp_path):
 
 
 def test_the_institution_and_the_commit_on_the_cover(invoke, tmp_path):
-    """The bundled plan names its institution: the cover says it, as md and html do."""
-    out = write_report(invoke, REAL_PLAN, tmp_path / "real.docx")
+    """The bundled plan names its institution: the cover says it, as md and html do; a plan
+    in git names the commit it was made from (the copy is committed here: a CI checkout may be
+    a plain folder)."""
+    plan = tmp_path / "plan"
+    shutil.copytree(REAL_PLAN, plan)
+    git = ["git", "-C", str(plan), "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run(["git", "init", "-q", str(plan)], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "plan"], check=True)
+    out = write_report(invoke, plan, tmp_path / "real.docx")
     document = docx.Document(str(out))
     cover = [[cell.text for cell in row.cells] for row in document.tables[0].rows]
     assert cover[1] == ["Institution", "Customs Administration of Serbia (CAS)"]
