@@ -729,6 +729,58 @@ def machine() -> dict:
 # --- targets -----------------------------------------------------------------------------------
 
 
+def growth_of(name: str, low: dict | None, high: dict | None) -> tuple[float | None, str]:
+    """A command's cold growth between two scales without the machine's drift: the compose
+    floor does the same work per byte at every scale, so the change of the paired ratio, times
+    the change of size, is the command's own growth; and the raw growths, said beside it."""
+
+    def measured(row: dict | None, key: str) -> float | None:
+        return ((row or {}).get("measured") or {}).get(key, {}).get("seconds")
+
+    def change(first: float | None, second: float | None) -> float | None:
+        return None if first is None or second is None else second / first
+
+    ratios = [((r or {}).get("pairs") or {}).get(f"cold / {COMPOSE}", {}) for r in (low, high)]
+    scales = [(row or {}).get("scale") or 1 for row in (low, high)]
+    growth = change(ratios[0].get("median"), ratios[1].get("median"))
+    raw = change(measured(low, f"{name} cold"), measured(high, f"{name} cold"))
+    floor = change(measured(low, COMPOSE), measured(high, COMPOSE))
+    said = f"raw time grew {fmt(raw)}x, the floor {fmt(floor)}x"
+    return (None if growth is None else growth * scales[1] / scales[0]), said
+
+
+def target_row(what: str, value: float | None, op: str, limit: float, unit: str, **extra) -> dict:
+    """One target with the measured value and met/missed (None: not measured)."""
+    met = None if value is None else {"<": value < limit, "<=": value <= limit}.get(op)
+    if value is not None and op == ">=":
+        met = value >= limit
+    return {
+        "target": what,
+        "measured": value,
+        "op": op,
+        "limit": limit,
+        "unit": unit,
+        "met": met,
+    } | extra
+
+
+def ratio_row(what: str, found: dict, limit: float) -> dict:
+    """A target on a paired ratio (its median, with its spread and pairing)."""
+    return target_row(
+        what,
+        found.get("median"),
+        "<=",
+        limit,
+        "x",
+        pairing=found and f"{found['baseline']}, {found['pairs']} pairs",
+        spread=found and (found["min"], found["max"]),
+    )
+
+
+def pair(row: dict | None, key: str) -> dict:
+    return ((row or {}).get("pairs") or {}).get(key) or {}
+
+
 def targets(results: dict) -> list[dict]:
     """The issue's targets, each with the measured value, its pairing and met/missed/None."""
     # a command that failed at a scale (its status says why) measures nothing there
@@ -736,120 +788,107 @@ def targets(results: dict) -> list[dict]:
         (r["name"], r["scale"]): r for r in results.get("scale_runs", []) if r.get("status") == "ok"
     }
     startup = {r["name"]: r for r in results.get("startup", [])}
-    out: list[dict] = []
-
-    def target(what: str, value: float | None, op: str, limit: float, unit: str, **extra) -> None:
-        met = None if value is None else {"<": value < limit, "<=": value <= limit}.get(op)
-        if value is not None and op == ">=":
-            met = value >= limit
-        out.append(
-            {"target": what, "measured": value, "op": op, "limit": limit, "unit": unit, "met": met}
-            | extra
-        )
-
-    def pair(row: dict | None, key: str) -> dict:
-        return ((row or {}).get("pairs") or {}).get(key) or {}
-
-    def ratio_target(what: str, found: dict, limit: float) -> None:
-        target(
-            what,
-            found.get("median"),
-            "<=",
-            limit,
-            "x",
-            pairing=found and f"{found['baseline']}, {found['pairs']} pairs",
-            spread=found and (found["min"], found["max"]),
-        )
-
-    ratio_target(
-        "validate at 100x, cold / compose floor",
-        pair(rows.get(("validate", 100)), f"cold / {COMPOSE}"),
-        1.5,
-    )
-    ratio_target(
-        "due at 100x, parse cache warm / parse floor (CSafeLoader)",
-        pair(rows.get(("due", 100)), f"warm / {PARSE}"),
-        0.4,
-    )
-    for name in ("report", "site", "collect"):
-        ratio_target(
+    out = [
+        ratio_row(
+            "validate at 100x, cold / compose floor",
+            pair(rows.get(("validate", 100)), f"cold / {COMPOSE}"),
+            1.5,
+        ),
+        ratio_row(
+            "due at 100x, parse cache warm / parse floor (CSafeLoader)",
+            pair(rows.get(("due", 100)), f"warm / {PARSE}"),
+            0.4,
+        ),
+    ]
+    out += [
+        ratio_row(
             f"{name} at 100x, cold / compose floor",
             pair(rows.get((name, 100)), f"cold / {COMPOSE}"),
             3,
         )
-    for what, name, kind, limit in (
-        ("bundled plan: validate, cold / import typer", "validate", "cold", 2.5),
-        ("bundled plan: validate, warm / import typer", "validate", "warm", 1.5),
-        (
-            "bundled plan: report --year 2018, cold / import typer",
-            "report --year 2018",
-            "cold",
-            2.5,
-        ),
-        ("--version / import typer", "--version", "cold", 1.2),
-    ):
-        ratio_target(what, pair(startup.get(name), kind), limit)
+        for name in ("report", "site", "collect")
+    ]
+    out += [
+        ratio_row(what, pair(startup.get(name), kind), limit)
+        for what, name, kind, limit in (
+            ("bundled plan: validate, cold / import typer", "validate", "cold", 2.5),
+            ("bundled plan: validate, warm / import typer", "validate", "warm", 1.5),
+            (
+                "bundled plan: report --year 2018, cold / import typer",
+                "report --year 2018",
+                "cold",
+                2.5,
+            ),
+            ("--version / import typer", "--version", "cold", 1.2),
+        )
+    ]
+    out += memory_targets(rows) + growth_targets(rows)
+    problems = results.get("problems") or {}
+    out.append(
+        ratio_row("validate, 2,000 / 200 problems in one file", problems.get("pair") or {}, 12)
+    )
+    return out + peer_targets(results)
+
+
+def memory_targets(rows: dict) -> list[dict]:
+    """Peak memory of each command's cold and warm runs at 100x and 300x."""
+    out = []
     for scale, limit in ((100, 400), (300, 1000)):
         for name in QUERIES:
-            row = rows.get((name, scale))
-            measured = (row or {}).get("measured") or {}
+            measured = (rows.get((name, scale)) or {}).get("measured") or {}
             peaks = [
                 measured[k]["rss_mb"] for k in (f"{name} cold", f"{name} warm") if k in measured
             ]
-            target(
-                f"{name} at {scale}x, peak memory",
-                max(peaks) if peaks else None,
-                "<",
-                limit,
-                "MB",
-                pairing="cold and warm runs",
+            out.append(
+                target_row(
+                    f"{name} at {scale}x, peak memory",
+                    max(peaks) if peaks else None,
+                    "<",
+                    limit,
+                    "MB",
+                    pairing="cold and warm runs",
+                )
             )
+    return out
+
+
+def growth_targets(rows: dict) -> list[dict]:
+    """Each command's cold growth from 10x to 100x and from 100x to 300x (`growth_of`)."""
+    out = []
     for low, high in ((10, 100), (100, 300)):
         for name in QUERIES:
-            a, b = rows.get((name, low)), rows.get((name, high))
-            seconds = [
-                ((r or {}).get("measured") or {}).get(f"{name} cold", {}).get("seconds")
-                for r in (a, b)
-            ]
-            floors = [
-                ((r or {}).get("measured") or {}).get(COMPOSE, {}).get("seconds") for r in (a, b)
-            ]
-            ratios = [pair(r, f"cold / {COMPOSE}").get("median") for r in (a, b)]
-            # the compose floor does the same work per byte at every scale: the change of the
-            # paired ratio, times the change of size, is the command's growth without the
-            # machine's drift between the two measurements
-            growth = ratios[1] / ratios[0] * high / low if None not in ratios else None
-            raw = seconds[1] / seconds[0] if None not in seconds else None
-            floor = floors[1] / floors[0] if None not in floors else None
-            target(
-                f"{name} growth {low}x -> {high}x, cold",
-                growth,
-                "<=",
-                GROWTH_SLACK * high / low,
-                "x",
-                pairing=(
-                    f"(ratio to compose floor at {high}x / at {low}x) x {high // low}; "
-                    f"raw time grew {fmt(raw)}x, the floor {fmt(floor)}x"
-                ),
+            growth, said = growth_of(name, rows.get((name, low)), rows.get((name, high)))
+            out.append(
+                target_row(
+                    f"{name} growth {low}x -> {high}x, cold",
+                    growth,
+                    "<=",
+                    GROWTH_SLACK * high / low,
+                    "x",
+                    pairing=f"(ratio to compose floor at {high}x / at {low}x) x {high // low}; "
+                    + said,
+                )
             )
-    problems = results.get("problems") or {}
-    ratio_target(
-        "validate, 2,000 / 200 problems in one file",
-        problems.get("pair") or {},
-        12,
-    )
+    return out
+
+
+def peer_targets(results: dict) -> list[dict]:
+    """How far ahead of each peer casplan is, on each matched task and scale."""
+    out = []
     for run in (results.get("peers") or {}).get("runs", []):
         for peer, found in run["pairs"].items():
             if found:
-                target(
-                    f"{peer} at {run['scale']}x / casplan {found['baseline']}",
-                    found["median"],
-                    ">=",
-                    PEER_LEAD,
-                    "x",
-                    pairing=f"casplan {found['baseline']}, {found['pairs']} pairs"
-                    + (" (the peer timed out: a lower bound)" if found["timed_out"] else ""),
-                    spread=(found["min"], found["max"]),
+                out.append(
+                    target_row(
+                        f"{peer} at {run['scale']}x / casplan {found['baseline']}",
+                        found["median"],
+                        ">=",
+                        PEER_LEAD,
+                        "x",
+                        pairing=f"casplan {found['baseline']}, {found['pairs']} pairs"
+                        + (" (the peer timed out: a lower bound)" if found["timed_out"] else ""),
+                        spread=(found["min"], found["max"]),
+                    )
                 )
     return out
 

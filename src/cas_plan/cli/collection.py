@@ -32,7 +32,7 @@ def collect(
         typer.Option(
             "--unit",
             help="Only this unit (id or part of its name); repeatable. Default: every unit "
-            "responsible for an activity of the period.",
+            "with work in the period (the units 'casplan followup' lists).",
             show_default=False,
         ),
     ] = None,
@@ -102,7 +102,8 @@ def followup(
     lang: Lang = Language.EN,
     plan: PlanDir = None,
 ) -> None:
-    """Per unit, the activities due or continuous in a period with no report in it.
+    """Per unit, the activities of a period (due in it, overdue at its start, or continuous)
+    with no report in it.
 
     The list, the e-mail drafts and the workbooks attached to them are written in --lang.
     """

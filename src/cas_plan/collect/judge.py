@@ -299,25 +299,40 @@ def judge_file(
     """A read file against the plan: which unit, which rows are entries, which are problems
     (or, with `skip_stale`, skipped because their plan text changed since)."""
     result = FileImport(shown, None, problems=list(read.problems))
+    result.unit_id = _file_unit(read, shown, plan, csv_unit, result.problems)
+    if result.unit_id is not None:
+        _judge_rows(read, plan, result, skip_stale)
+    return result
+
+
+def _file_unit(
+    read: CollectRead, shown: str, plan: Plan, csv_unit: str | None, problems: list[str]
+) -> str | None:
+    """The unit a file reports for (its metadata's, or a CSV file's name), once the file is
+    known to be of this plan; None, with the problem, otherwise."""
     meta = read.meta
     unit_id = meta.unit_id if meta is not None else csv_unit
-    if read.meta is None and not read.problems and csv_unit is None:
-        result.problems.append(
+    if meta is None and not read.problems and csv_unit is None:
+        problems.append(
             f"{shown}: the unit is not known: name a CSV file after its unit (audit-department.csv)"
         )
     if unit_id is None:
-        return result
+        return None
     if unit_id not in plan.units:
-        result.problems.append(f"{shown}: '{unit_id}' is not a unit of organization.yaml")
-        return result
-    result.unit_id = unit_id
+        problems.append(f"{shown}: '{unit_id}' is not a unit of organization.yaml")
+        return None
     if meta is not None:
         title, plan_id = plan_identity(plan)
         if meta.plan_id != plan_id:
-            result.problems.append(
-                f"{shown}: made from another plan ('{meta.plan_title}'), not '{title}'"
-            )
-            return result
+            problems.append(f"{shown}: made from another plan ('{meta.plan_title}'), not '{title}'")
+            return None
+    return unit_id
+
+
+def _judge_rows(read: CollectRead, plan: Plan, result: FileImport, skip_stale: bool) -> None:
+    """Each row of a file of `result.unit_id`: refused, stale, already recorded or to add."""
+    assert result.unit_id is not None
+    unit_id, meta = result.unit_id, read.meta
     scope = Organization.of(plan.units.values()).scope(unit_id)
     views = {view.id: view for view in plan.views}
     digests = meta.plan_text_digests if meta is not None else None
@@ -333,12 +348,9 @@ def judge_file(
             said, skippable = changed
             if skippable and skip_stale:
                 result.skipped.append(said)
-            elif skippable:
-                result.problems.append(
-                    f"{said}; make a new workbook, or import the other rows with --skip-stale"
-                )
             else:
-                result.problems.append(said)
+                hint = "; make a new workbook, or import the other rows with --skip-stale"
+                result.problems.append(said + hint if skippable else said)
             continue
         request, problems = judge_row(row, view, unit_id, statuses)
         result.problems.extend(problems)
@@ -348,7 +360,6 @@ def judge_file(
             result.already += 1
         else:
             result.requests.append((request, row))
-    return result
 
 
 _CELL = re.compile(r"!([A-Z]+)(\d+):")
