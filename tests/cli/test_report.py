@@ -374,7 +374,7 @@ def test_a_year_outside_the_plan_period_is_a_usage_error(invoke, plan, year):
     result = invoke("report", "--plan", str(plan), "--year", year)
     assert result.exit_code == 2
     assert result.output == (
-        f"casplan: error: --year {year} is outside the plan period 2017-01-01..2020-12-31\n"
+        f"casplan: error: --year {year} is outside the plan period (1 January 2017 – 31 December 2020)\n"  # noqa: RUF001 (CLDR's en dash)
     )
 
 

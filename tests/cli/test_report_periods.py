@@ -42,7 +42,7 @@ def test_without_a_period_the_final_report_once_the_plan_has_ended(invoke, plan)
     assert early.exit_code == 2
     assert early.stderr == (
         "casplan: error: give the report's period (--period 2018-H1, 2018 or 2017..2020): the "
-        "plan runs until 2020-12-31, so there is no final report yet\n"
+        "plan runs until 31 December 2020, so there is no final report yet\n"
     )
 
 
@@ -59,12 +59,15 @@ def test_without_a_period_the_final_report_once_the_plan_has_ended(invoke, plan)
         ),
         (
             ["--period", "2021-H1"],
-            "--period 2021-H1 is outside the plan period 2017-01-01..2020-12-31",
+            "--period 2021-H1 is outside the plan period (1 January 2017 – 31 December 2020)",
         ),
-        (["--year", "2016"], "--year 2016 is outside the plan period 2017-01-01..2020-12-31"),
+        (
+            ["--year", "2016"],
+            "--year 2016 is outside the plan period (1 January 2017 – 31 December 2020)",
+        ),
         (
             ["--period", "2018-H1", "--as-of", "2018-07-01"],
-            "--as-of 2018-07-01 is not in the period 2018-H1 (2018-01-01..2018-06-30); a report "
+            "--as-of 2018-07-01 is not in the period 2018-H1 (1 January – 30 June 2018); a report "
             "takes the state on a day of its period",
         ),
     ],
@@ -96,8 +99,9 @@ def test_a_report_made_after_its_deadline_warns(invoke, plan):
     result = run(invoke, "report", "--plan", str(plan), "--period", "2018")
     today = dt.date.today()
     assert result.stderr == (
-        f"casplan: warning: the report on 2018 was due on 2019-04-30 (see casplan due "
-        f"--reports); it is made on {today}, {(today - dt.date(2019, 4, 30)).days} days late\n"
+        "casplan: warning: the report on 2018 was due on 30 April 2019 (see casplan due "
+        f"--reports); it is made on {today.day} {today:%B} {today.year}, "
+        f"{(today - dt.date(2019, 4, 30)).days:,} days late\n"
     )
 
 

@@ -358,7 +358,7 @@ def test_docx_needs_out_and_year_in_the_period(invoke, plan):
     assert result.exit_code == 2
     assert (
         result.stderr
-        == "casplan: error: --year 2021 is outside the plan period 2017-01-01..2020-12-31\n"
+        == "casplan: error: --year 2021 is outside the plan period (1 January 2017 – 31 December 2020)\n"
     )
 
 

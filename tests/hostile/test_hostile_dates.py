@@ -81,7 +81,7 @@ def test_the_ends_of_the_range_are_taken(invoke, plan, tmp_path, name, day):
     if name.startswith("report"):  # the report's own rule: the state on a day of its period
         assert result.exit_code == 2
         assert result.output == (
-            f"casplan: error: --as-of {day} is not in the period 2018 (2018-01-01..2018-12-31); "
+            f"casplan: error: --as-of {day} is not in the period 2018 (1 January – 31 December 2018); "  # noqa: RUF001 (CLDR's en dash)
             "a report takes the state on a day of its period\n"
         )
         return

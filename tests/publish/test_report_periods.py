@@ -70,12 +70,18 @@ def headings(text: str, depth: int = 2) -> list[str]:
     ]
 
 
+def in_words(day: dt.date) -> str:
+    """An English date as a person reads it: 30 April 2019."""
+    return f"{day.day} {day:%B} {day.year}"
+
+
 def late_warning(period: str, due: str) -> str:
     today = dt.date.today()
     days = (today - dt.date.fromisoformat(due)).days
     return (
-        f"casplan: warning: the report on {period} was due on {due} (see casplan due "
-        f"--reports); it is made on {today}, {days} days late\n"
+        f"casplan: warning: the report on {period} was due on "
+        f"{in_words(dt.date.fromisoformat(due))} (see casplan due --reports); it is made on "
+        f"{in_words(today)}, {days:,} days late\n"
     )
 
 

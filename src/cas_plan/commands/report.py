@@ -104,27 +104,25 @@ def _period(plan: Plan, ask: ReportAsk, day: dt.date | None) -> Period:
     plan has ended (on the date of the state, or today)."""
     from cas_plan.answers.reporting import final_period, within_plan
     from cas_plan.core.periods import parse_report_period
+    from cas_plan.l10n.formats import format_date, format_date_range
 
     whole = final_period(plan)
+    spans = format_date_range(whole.start, whole.end, "en") if whole is not None else ""
     if ask.period is not None or ask.year is not None:
         option = "--period" if ask.period is not None else "--year"
         outside = whole is not None and not whole.start.year <= (ask.year or 0) <= whole.end.year
         if ask.year is not None and whole is not None and outside:
-            raise UsageError(
-                f"--year {ask.year} is outside the plan period {whole.start}..{whole.end}"
-            )
+            raise UsageError(f"--year {ask.year} is outside the plan period ({spans})")
         period = parse_report_period(ask.period or str(ask.year), option)
         if whole is not None and (period.end < whole.start or period.start > whole.end):
-            raise UsageError(
-                f"{option} {period.text} is outside the plan period {whole.start}..{whole.end}"
-            )
+            raise UsageError(f"{option} {period.text} is outside the plan period ({spans})")
         return within_plan(plan, period)
     if whole is None:
         raise UsageError("give the report's period: --period 2018-H1, 2018 or 2017..2020")
     if (day or dt.date.today()) < whole.end:
         raise UsageError(
             f"give the report's period (--period 2018-H1, 2018 or {whole.text}): the plan runs "
-            f"until {whole.end}, so there is no final report yet"
+            f"until {format_date(whole.end, 'en')}, so there is no final report yet"
         )
     return whole
 
@@ -134,9 +132,12 @@ def _state_day(period: Period, day: dt.date | None) -> dt.date:
     if day is None:
         return period.end
     if day not in period:
+        from cas_plan.l10n.formats import format_date_range
+
+        days = format_date_range(period.start, period.end, "en")
         raise UsageError(
-            f"--as-of {day} is not in the period {period.text} ({period.start}..{period.end}); "
-            "a report takes the state on a day of its period"
+            f"--as-of {day} is not in the period {period.text} ({days}); a report takes the "
+            "state on a day of its period"
         )
     return day
 
@@ -145,10 +146,12 @@ def _late(deadline: ReportDeadline | None, made: dt.date) -> list[str]:
     """A warning when the report is made after the day it was due to the Government."""
     if deadline is None or made <= deadline.due:
         return []
-    days = (made - deadline.due).days
+    from cas_plan.l10n.formats import format_date, plural
+
+    late = plural((made - deadline.due).days, "days_late", "en")
     return [
-        f"the report on {deadline.period.text} was due on {deadline.due} (see casplan due "
-        f"--reports); it is made on {made}, {days} days late"
+        f"the report on {deadline.period.text} was due on {format_date(deadline.due, 'en')} (see "
+        f"casplan due --reports); it is made on {format_date(made, 'en')}, {late}"
     ]
 
 
