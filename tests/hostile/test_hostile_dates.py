@@ -121,3 +121,18 @@ def test_records_keep_their_own_tighter_rule(invoke, plan, day, accepted):
     assert (result.exit_code == 0) == accepted, result.output
     if not accepted:
         assert "is out of range" not in result.stderr
+
+
+@pytest.mark.parametrize("period", ["9999..9999", "2021..9999", "1899..1900", "2200..2201"])
+def test_a_successor_period_out_of_range_is_one_line_exit_2(invoke, plan, tmp_path, period):
+    """`successor --period` is a day typed on the command line too (it was taken: a plan for
+    9999 was written, and `site` and `report` then ended in an OverflowError, exit 3)."""
+    result = invoke(
+        "successor", "--period", period, "--out", str(tmp_path / "next"), "--plan", str(plan)
+    )
+    assert result.exit_code == 2, result.output
+    assert result.stderr == (
+        f"casplan: error: --period: '{period}' is out of range; {RANGE}; nothing was written\n"
+    )
+    assert not (tmp_path / "next").exists()
+    assert not (plan / "successor.yaml").exists()
