@@ -136,3 +136,32 @@ def test_a_successor_period_out_of_range_is_one_line_exit_2(invoke, plan, tmp_pa
     )
     assert not (tmp_path / "next").exists()
     assert not (plan / "successor.yaml").exists()
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "column"),
+    [
+        ("2017-01-01", "9999-12-31", "4:8"),
+        ("2017-01-01", "2201-01-01", "4:8"),
+        ("0001-01-01", "2020-12-31", "3:10"),
+        ("1899-12-31", "2020-12-31", "3:10"),
+    ],
+)
+def test_a_plan_period_out_of_range_is_refused_at_its_line(invoke, tmp_path, start, end, column):
+    """A plan period is a day like any other: one that runs to 9999 validated, and `site` and
+    `report` on it ended in an OverflowError (exit 3)."""
+    from plans import PLAN_YAML
+
+    files = minimal_files()
+    files["plan.yaml"] = PLAN_YAML.replace("2017-01-01", start).replace("2020-12-31", end)
+    plan = write_plan(tmp_path / "plan", files)
+    result = invoke("validate", "--plan", str(plan))
+    assert result.exit_code == 1, result.output
+    field, day = ("end", end) if end != "2020-12-31" else ("start", start)
+    [line] = [line for line in result.stdout.splitlines() if ": error: " in line]
+    assert line == (
+        f"{plan}/plan.yaml:{column}: error: the period's {field} {day} is out of range; {RANGE}"
+    )
+    for args in (["site", "--out", str(tmp_path / "site")], ["report", "--year", "2018"]):
+        refused = invoke(*args, "--plan", str(plan))
+        assert refused.exit_code == 1, refused.output

@@ -22,6 +22,7 @@ from pydantic import (
     PlainSerializer,
     PlainValidator,
     SerializerFunctionWrapHandler,
+    ValidationInfo,
     WithJsonSchema,
     model_serializer,
     model_validator,
@@ -752,9 +753,26 @@ class GoalFile(Strict):
     title_as_written: str | None = None
 
 
+def _check_plan_day(value: dt.date, info: ValidationInfo) -> dt.date:
+    """A plan's period within the days casplan takes (`periods.FIRST_DAY..LAST_DAY`), as every
+    typed day is: past them a day's arithmetic (a report's deadline, a site's calendar) fails."""
+    from cas_plan.core.periods import FIRST_DAY, LAST_DAY
+
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise ValueError(
+            f"the period's {info.field_name} {value.isoformat()} is out of range; casplan takes "
+            "dates from "
+            f"{FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}"
+        )
+    return value
+
+
+PlanDay = Annotated[dt.date, AfterValidator(_check_plan_day)]
+
+
 class Period(Strict):
-    start: dt.date
-    end: dt.date
+    start: PlanDay
+    end: PlanDay
 
     @model_validator(mode="after")
     def _ordered(self) -> Period:
