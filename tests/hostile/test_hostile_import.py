@@ -20,6 +20,8 @@ the plan untouched; never a traceback, exit 3 or a MemoryError. The classes:
 - text that a YAML 1.1 reader would read as something else, read back the same by PyYAML;
 - control characters in a unit id, a plan title or a file name, escaped on the terminal;
 - `collect` and `followup` name the same units and activities for any period.
+- the translations workbook held to the same rules: formulas, error values, cells too long and
+  a cell far away refused at their cell.
 """
 
 from __future__ import annotations
