@@ -403,3 +403,59 @@ def test_a_sub_activity_of_a_cancelled_activity_is_refused(invoke, plan):
     assert result.output == (
         "casplan: error: --add: 1.1.1 was cancelled by amendment-2018-06-28; nothing was written\n"
     )
+
+
+# --- amounts bounded ---------------------------------------------------------------------------
+
+OVER = "is over the largest amount casplan takes (999,999,999,999,999.99)"
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("99999999999999999999999999999999 RSD", "99999999999999999999999999999999 RSD"),
+        ("1000000000000000 EUR", "1000000000000000 EUR"),
+        ("1.000.000.000.000.000,00 RSD", "1000000000000000.00 RSD"),
+    ],
+)
+def test_an_amount_past_the_bound_is_one_line_by_progress_and_amend(invoke, plan, typed, shown):
+    """`progress --spent` took a 32-digit amount (the workbook's import refused it), the plan
+    validated, and `report` and `site` then ended in an InvalidOperation (exit 3)."""
+    before = (plan / "goal-1" / "measure-1.1.yaml").read_bytes()
+    spent = invoke(
+        "progress", "1.1.1", "--plan", str(plan), "--status", "in_progress", "--date",
+        "2018-05-01", "--spent", typed,
+    )  # fmt: skip
+    assert spent.exit_code == 2, spent.output
+    assert spent.output == f"casplan: error: --spent: '{shown}' {OVER}; nothing was written\n"
+    funds = (*CELLS[:7], typed, *CELLS[8:])
+    added = invoke("amend", "1.1.4", "--add", "--plan", str(plan), *NEW, *funds)
+    assert added.exit_code == 2, added.output
+    assert added.output == (
+        f"casplan: error: --funds: '{shown}' {OVER} (or say no-extra-cost or undetermined); "
+        "nothing was written\n"
+    )
+    assert (plan / "goal-1" / "measure-1.1.yaml").read_bytes() == before
+
+
+def test_the_largest_amount_is_taken_and_published(invoke, plan, tmp_path):
+    result = invoke(
+        "progress", "1.1.1", "--plan", str(plan), "--status", "in_progress", "--date",
+        "2018-05-01", "--spent", "999999999999999.99 RSD",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    for args in (["report", "--year", "2018"], ["site", "--out", str(tmp_path / "site")]):
+        assert invoke(*args, "--plan", str(plan)).exit_code == 0
+
+
+def test_a_hand_written_amount_past_the_bound_is_refused_by_validate(invoke, plan, tmp_path):
+    measure = plan / "goal-1" / "measure-1.1.yaml"
+    measure.write_text(
+        FUNDED.replace("250000 EUR", "99999999999999999999999999999999 EUR"), encoding="utf-8"
+    )
+    result = invoke("validate", "--plan", str(plan))
+    assert result.exit_code == 1
+    [line] = [line for line in result.output.splitlines() if ": error: " in line]
+    assert line == (f"{measure}:10:19: error: '99999999999999999999999999999999 EUR' {OVER}")
+    for args in (["report", "--year", "2018"], ["site", "--out", str(tmp_path / "site")]):
+        assert invoke(*args, "--plan", str(plan)).exit_code == 1
