@@ -157,11 +157,41 @@ def test_a_plan_period_out_of_range_is_refused_at_its_line(invoke, tmp_path, sta
     plan = write_plan(tmp_path / "plan", files)
     result = invoke("validate", "--plan", str(plan))
     assert result.exit_code == 1, result.output
-    field, day = ("end", end) if end != "2020-12-31" else ("start", start)
+    day = end if end != "2020-12-31" else start
     [line] = [line for line in result.stdout.splitlines() if ": error: " in line]
-    assert line == (
-        f"{plan}/plan.yaml:{column}: error: the period's {field} {day} is out of range; {RANGE}"
-    )
+    assert line == f"{plan}/plan.yaml:{column}: error: {day} is out of range; {RANGE}"
     for args in (["site", "--out", str(tmp_path / "site")], ["report", "--year", "2018"]):
         refused = invoke(*args, "--plan", str(plan))
         assert refused.exit_code == 1, refused.output
+
+
+@pytest.mark.parametrize(
+    ("date", "known_on", "column"),
+    [
+        ("9999-12-31", None, "4:11"),
+        ("2201-01-01", None, "4:11"),
+        ("2018-01-01", "0001-01-01", "5:15"),
+    ],
+)
+def test_an_event_dated_out_of_range_is_refused_at_its_line(
+    invoke, tmp_path, date, known_on, column
+):
+    """An event is a day of the plan's own: one dated 9999-12-31 validated, and with a
+    deadline two years after it every command that reads the plan ended in a ValueError
+    ("year 10001 is out of range", exit 3)."""
+    files = minimal_files()
+    files["events.yaml"] = (
+        "events:\n  - id: project-start\n    name: Start of the project\n"
+        f"    date: {date}\n" + (f"    known_on: {known_on}\n" if known_on else "")
+    )
+    files["goal-1/measure-1.1.yaml"] = files["goal-1/measure-1.1.yaml"].replace(
+        "due: 2018-12-31", "due: 2y after project-start", 1
+    )
+    plan = write_plan(tmp_path / "plan", files)
+    result = invoke("validate", "--plan", str(plan))
+    assert result.exit_code == 1, result.output
+    day = known_on or date
+    [line] = [line for line in result.stdout.splitlines() if ": error: " in line]
+    assert line == f"{plan}/events.yaml:{column}: error: {day} is out of range; {RANGE}"
+    for args in (["list"], ["due", "--before", "2200-12-31"], ["show", "1.1.1"]):
+        assert invoke(*args, "--plan", str(plan)).exit_code == 1
