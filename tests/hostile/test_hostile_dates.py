@@ -195,3 +195,40 @@ def test_an_event_dated_out_of_range_is_refused_at_its_line(
     assert line == f"{plan}/events.yaml:{column}: error: {day} is out of range; {RANGE}"
     for args in (["list"], ["due", "--before", "2200-12-31"], ["show", "1.1.1"]):
         assert invoke(*args, "--plan", str(plan)).exit_code == 1
+
+
+@pytest.mark.parametrize("span", ["9999y", "99999999y", "4000m", "20000w", "200000d"])
+def test_a_span_after_an_event_past_the_range_is_refused_at_its_line(invoke, tmp_path, span):
+    """`9999y after EVENT` validated, and every command that reads the plan then ended in a
+    ValueError ("year 12017 is out of range", exit 3)."""
+    files = minimal_files()
+    files["events.yaml"] = (
+        "events:\n  - id: project-start\n    name: Start of the project\n    date: 2017-01-01\n"
+    )
+    files["goal-1/measure-1.1.yaml"] = files["goal-1/measure-1.1.yaml"].replace(
+        "due: 2018-12-31", f"due: {span} after project-start", 1
+    )
+    plan = write_plan(tmp_path / "plan", files)
+    result = invoke("validate", "--plan", str(plan))
+    assert result.exit_code == 1, result.output
+    [line] = [line for line in result.stdout.splitlines() if ": error: " in line]
+    assert line == (
+        f"{plan}/goal-1/measure-1.1.yaml:10:10: error: '{span} after project-start' runs past "
+        f"the dates casplan takes ({RANGE.removeprefix('casplan takes dates ')}); a span after "
+        "an event is at most 300 years"
+    )
+    for args in (["list"], ["due", "--before", "2200-12-31"], ["show", "1.1.1"]):
+        assert invoke(*args, "--plan", str(plan)).exit_code == 1
+
+
+def test_a_span_of_300_years_after_an_event_is_taken(invoke, tmp_path):
+    files = minimal_files()
+    files["events.yaml"] = (
+        "events:\n  - id: project-start\n    name: Start of the project\n    date: 2200-12-31\n"
+    )
+    files["goal-1/measure-1.1.yaml"] = files["goal-1/measure-1.1.yaml"].replace(
+        "due: 2018-12-31", "due: 300y after project-start", 1
+    )
+    plan = write_plan(tmp_path / "plan", files)
+    for args in (["validate"], ["list"], ["due", "--before", "2200-12-31"], ["show", "1.1.1"]):
+        assert invoke(*args, "--plan", str(plan)).exit_code == 0
