@@ -121,3 +121,114 @@ def test_records_keep_their_own_tighter_rule(invoke, plan, day, accepted):
     assert (result.exit_code == 0) == accepted, result.output
     if not accepted:
         assert "is out of range" not in result.stderr
+
+
+@pytest.mark.parametrize("period", ["9999..9999", "2021..9999", "1899..1900", "2200..2201"])
+def test_a_successor_period_out_of_range_is_one_line_exit_2(invoke, plan, tmp_path, period):
+    """`successor --period` is a day typed on the command line too (it was taken: a plan for
+    9999 was written, and `site` and `report` then ended in an OverflowError, exit 3)."""
+    result = invoke(
+        "successor", "--period", period, "--out", str(tmp_path / "next"), "--plan", str(plan)
+    )
+    assert result.exit_code == 2, result.output
+    assert result.stderr == (
+        f"casplan: error: --period: '{period}' is out of range; {RANGE}; nothing was written\n"
+    )
+    assert not (tmp_path / "next").exists()
+    assert not (plan / "successor.yaml").exists()
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "column"),
+    [
+        ("2017-01-01", "9999-12-31", "4:8"),
+        ("2017-01-01", "2201-01-01", "4:8"),
+        ("0001-01-01", "2020-12-31", "3:10"),
+        ("1899-12-31", "2020-12-31", "3:10"),
+    ],
+)
+def test_a_plan_period_out_of_range_is_refused_at_its_line(invoke, tmp_path, start, end, column):
+    """A plan period is a day like any other: one that runs to 9999 validated, and `site` and
+    `report` on it ended in an OverflowError (exit 3)."""
+    from plans import PLAN_YAML
+
+    files = minimal_files()
+    files["plan.yaml"] = PLAN_YAML.replace("2017-01-01", start).replace("2020-12-31", end)
+    plan = write_plan(tmp_path / "plan", files)
+    result = invoke("validate", "--plan", str(plan))
+    assert result.exit_code == 1, result.output
+    day = end if end != "2020-12-31" else start
+    [line] = [line for line in result.stdout.splitlines() if ": error: " in line]
+    assert line == f"{plan}/plan.yaml:{column}: error: {day} is out of range; {RANGE}"
+    for args in (["site", "--out", str(tmp_path / "site")], ["report", "--year", "2018"]):
+        refused = invoke(*args, "--plan", str(plan))
+        assert refused.exit_code == 1, refused.output
+
+
+@pytest.mark.parametrize(
+    ("date", "known_on", "column"),
+    [
+        ("9999-12-31", None, "4:11"),
+        ("2201-01-01", None, "4:11"),
+        ("2018-01-01", "0001-01-01", "5:15"),
+    ],
+)
+def test_an_event_dated_out_of_range_is_refused_at_its_line(
+    invoke, tmp_path, date, known_on, column
+):
+    """An event is a day of the plan's own: one dated 9999-12-31 validated, and with a
+    deadline two years after it every command that reads the plan ended in a ValueError
+    ("year 10001 is out of range", exit 3)."""
+    files = minimal_files()
+    files["events.yaml"] = (
+        "events:\n  - id: project-start\n    name: Start of the project\n"
+        f"    date: {date}\n" + (f"    known_on: {known_on}\n" if known_on else "")
+    )
+    files["goal-1/measure-1.1.yaml"] = files["goal-1/measure-1.1.yaml"].replace(
+        "due: 2018-12-31", "due: 2y after project-start", 1
+    )
+    plan = write_plan(tmp_path / "plan", files)
+    result = invoke("validate", "--plan", str(plan))
+    assert result.exit_code == 1, result.output
+    day = known_on or date
+    [line] = [line for line in result.stdout.splitlines() if ": error: " in line]
+    assert line == f"{plan}/events.yaml:{column}: error: {day} is out of range; {RANGE}"
+    for args in (["list"], ["due", "--before", "2200-12-31"], ["show", "1.1.1"]):
+        assert invoke(*args, "--plan", str(plan)).exit_code == 1
+
+
+@pytest.mark.parametrize("span", ["9999y", "99999999y", "4000m", "20000w", "200000d"])
+def test_a_span_after_an_event_past_the_range_is_refused_at_its_line(invoke, tmp_path, span):
+    """`9999y after EVENT` validated, and every command that reads the plan then ended in a
+    ValueError ("year 12017 is out of range", exit 3)."""
+    files = minimal_files()
+    files["events.yaml"] = (
+        "events:\n  - id: project-start\n    name: Start of the project\n    date: 2017-01-01\n"
+    )
+    files["goal-1/measure-1.1.yaml"] = files["goal-1/measure-1.1.yaml"].replace(
+        "due: 2018-12-31", f"due: {span} after project-start", 1
+    )
+    plan = write_plan(tmp_path / "plan", files)
+    result = invoke("validate", "--plan", str(plan))
+    assert result.exit_code == 1, result.output
+    [line] = [line for line in result.stdout.splitlines() if ": error: " in line]
+    assert line == (
+        f"{plan}/goal-1/measure-1.1.yaml:10:10: error: '{span} after project-start' runs past "
+        f"the dates casplan takes ({RANGE.removeprefix('casplan takes dates ')}); a span after "
+        "an event is at most 300 years"
+    )
+    for args in (["list"], ["due", "--before", "2200-12-31"], ["show", "1.1.1"]):
+        assert invoke(*args, "--plan", str(plan)).exit_code == 1
+
+
+def test_a_span_of_300_years_after_an_event_is_taken(invoke, tmp_path):
+    files = minimal_files()
+    files["events.yaml"] = (
+        "events:\n  - id: project-start\n    name: Start of the project\n    date: 2200-12-31\n"
+    )
+    files["goal-1/measure-1.1.yaml"] = files["goal-1/measure-1.1.yaml"].replace(
+        "due: 2018-12-31", "due: 300y after project-start", 1
+    )
+    plan = write_plan(tmp_path / "plan", files)
+    for args in (["validate"], ["list"], ["due", "--before", "2200-12-31"], ["show", "1.1.1"]):
+        assert invoke(*args, "--plan", str(plan)).exit_code == 0

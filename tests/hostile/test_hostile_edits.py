@@ -403,3 +403,115 @@ def test_a_sub_activity_of_a_cancelled_activity_is_refused(invoke, plan):
     assert result.output == (
         "casplan: error: --add: 1.1.1 was cancelled by amendment-2018-06-28; nothing was written\n"
     )
+
+
+# --- amounts bounded ---------------------------------------------------------------------------
+
+OVER = "is over the largest amount casplan takes (999,999,999,999,999.99)"
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("99999999999999999999999999999999 RSD", "99999999999999999999999999999999 RSD"),
+        ("1000000000000000 EUR", "1000000000000000 EUR"),
+        ("1.000.000.000.000.000,00 RSD", "1000000000000000.00 RSD"),
+    ],
+)
+def test_an_amount_past_the_bound_is_one_line_by_progress_and_amend(invoke, plan, typed, shown):
+    """`progress --spent` took a 32-digit amount (the workbook's import refused it), the plan
+    validated, and `report` and `site` then ended in an InvalidOperation (exit 3)."""
+    before = (plan / "goal-1" / "measure-1.1.yaml").read_bytes()
+    spent = invoke(
+        "progress", "1.1.1", "--plan", str(plan), "--status", "in_progress", "--date",
+        "2018-05-01", "--spent", typed,
+    )  # fmt: skip
+    assert spent.exit_code == 2, spent.output
+    assert spent.output == f"casplan: error: --spent: '{shown}' {OVER}; nothing was written\n"
+    funds = (*CELLS[:7], typed, *CELLS[8:])
+    added = invoke("amend", "1.1.4", "--add", "--plan", str(plan), *NEW, *funds)
+    assert added.exit_code == 2, added.output
+    assert added.output == (
+        f"casplan: error: --funds: '{shown}' {OVER} (or say no-extra-cost or undetermined); "
+        "nothing was written\n"
+    )
+    assert (plan / "goal-1" / "measure-1.1.yaml").read_bytes() == before
+
+
+def test_the_largest_amount_is_taken_and_published(invoke, plan, tmp_path):
+    result = invoke(
+        "progress", "1.1.1", "--plan", str(plan), "--status", "in_progress", "--date",
+        "2018-05-01", "--spent", "999999999999999.99 RSD",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    for args in (["report", "--year", "2018"], ["site", "--out", str(tmp_path / "site")]):
+        assert invoke(*args, "--plan", str(plan)).exit_code == 0
+
+
+def test_a_hand_written_amount_past_the_bound_is_refused_by_validate(invoke, plan, tmp_path):
+    measure = plan / "goal-1" / "measure-1.1.yaml"
+    measure.write_text(
+        FUNDED.replace("250000 EUR", "99999999999999999999999999999999 EUR"), encoding="utf-8"
+    )
+    result = invoke("validate", "--plan", str(plan))
+    assert result.exit_code == 1
+    [line] = [line for line in result.output.splitlines() if ": error: " in line]
+    assert line == (f"{measure}:10:19: error: '99999999999999999999999999999999 EUR' {OVER}")
+    for args in (["report", "--year", "2018"], ["site", "--out", str(tmp_path / "site")]):
+        assert invoke(*args, "--plan", str(plan)).exit_code == 1
+
+
+# --- indicator numbers bounded -----------------------------------------------------------------
+
+BIG = "999999999999999999999999999999"
+OVER_NUMBER = "is over the largest number casplan takes (999,999,999,999,999.99)"
+
+
+@pytest.fixture
+def indicators(tmp_path):
+    """The README's indicators example: 1.1.2's 'Managers trained', a count from 0 to 120."""
+    import shutil
+
+    from plans import REPO
+
+    target = tmp_path / "indicators"
+    shutil.copytree(REPO / "tests" / "data" / "readme" / "indicators", target)
+    return target
+
+
+def test_an_indicator_value_past_the_bound_is_refused_by_progress(invoke, indicators):
+    """`progress --value` took a 30-digit count, and `show` of a 34-digit target then ended in
+    an InvalidOperation (exit 3)."""
+    measure = indicators / "goal-1" / "measure-1.1.yaml"
+    before = measure.read_bytes()
+    result = invoke(
+        "progress", "1.1.2", "--plan", str(indicators), "--status", "in_progress", "--date",
+        "2018-12-31", "--value", f"2={BIG}",
+    )  # fmt: skip
+    assert result.exit_code == 1, result.output
+    lines = result.output.splitlines()
+    assert lines[0].endswith(
+        f": error: value of 'Managers trained' (1.1.2, count): '{BIG}' {OVER_NUMBER}"
+    )
+    assert (
+        lines[-1] == "casplan: error: the entry would leave the plan invalid; nothing was written"
+    )
+    assert measure.read_bytes() == before
+
+
+@pytest.mark.parametrize("field", ["target", "baseline"])
+def test_an_indicator_target_past_the_bound_is_refused_by_validate(invoke, indicators, field):
+    measure = indicators / "goal-1" / "measure-1.1.yaml"
+    text = measure.read_text(encoding="utf-8")
+    old = "{value: 120}" if field == "target" else "{value: 0, year: 2016}"
+    new = f"{{value: {BIG}}}" if field == "target" else f"{{value: {BIG}, year: 2016}}"
+    measure.write_text(text.replace(old, new), encoding="utf-8")
+    result = invoke("validate", "--plan", str(indicators))
+    assert result.exit_code == 1, result.output
+    [line] = [line for line in result.output.splitlines() if ": error: " in line]
+    assert line == (
+        f"{measure}:42:9: error: indicator 'Managers trained': {field} of a count indicator: "
+        f"'{BIG}' {OVER_NUMBER}"
+    )
+    shown = invoke("show", "1.1.2", "--as-of", "2020-12-31", "--plan", str(indicators))
+    assert shown.exit_code == 1, shown.output

@@ -20,6 +20,8 @@ the plan untouched; never a traceback, exit 3 or a MemoryError. The classes:
 - text that a YAML 1.1 reader would read as something else, read back the same by PyYAML;
 - control characters in a unit id, a plan title or a file name, escaped on the terminal;
 - `collect` and `followup` name the same units and activities for any period.
+- the translations workbook held to the same rules: formulas, error values, cells too long and
+  a cell far away refused at their cell.
 """
 
 from __future__ import annotations
@@ -669,3 +671,69 @@ def test_collect_and_followup_name_the_same_units_and_activities(invoke, tmp_pat
     followed = {unit["id"]: [m["id"] for m in unit["missing"]] for unit in record["units"]}
     assert followed == books  # the bundled plan has no progress: every activity is missing
     assert books
+
+
+# --- the translations workbook, attacked as the progress workbook is ---------------------------
+
+
+@pytest.fixture
+def sr_book(invoke, tmp_path) -> tuple[Path, Path]:
+    """A plan translated into Serbian (the fixture of tests/cli/test_translations.py) and its
+    translations workbook."""
+    from plans import translated_files, write_plan
+
+    plan = write_plan(tmp_path / "sr-plan", translated_files())
+    book = tmp_path / "sr.xlsx"
+    made = invoke("translations", "--format", "xlsx", "--out", str(book), "--plan", str(plan))
+    assert made.exit_code == 0, made.output
+    return plan, book
+
+
+def sr_refused(invoke, plan: Path, book: Path, *lines: str) -> None:
+    before = (plan / "translations" / "sr.yaml").read_bytes()
+    result = invoke("import", str(book), "--plan", str(plan))
+    assert result.exit_code == 1, result.output
+    assert result.stdout == ""
+    assert result.stderr == "".join(line + "\n" for line in lines) + ended(len(lines))
+    assert (plan / "translations" / "sr.yaml").read_bytes() == before
+
+
+def test_error_values_and_long_cells_in_a_translations_workbook_are_refused(invoke, sr_book):
+    """An error value was taken as the translation ('#N/A' written into translations/sr.yaml),
+    and a cell of any length was taken."""
+    plan, book = sr_book
+    wb = load_workbook(book)
+    ws = wb["Tekstovi"]
+    ws["F2"], ws["F3"] = "#N/A", "#DIV/0!"
+    ws["F2"].data_type = ws["F3"].data_type = "e"
+    ws["F4"] = "Izveštaj"  # fine: nothing is written all the same
+    wb.save(book)
+    name = next(n for n in zipfile.ZipFile(book).namelist() if b"Izve" in part(book, n))
+    rewrite(book, {name: part(book, name).replace(b"Izve&#353;taj", b"p" * 40_000)})
+    sr_refused(
+        invoke, plan, book,
+        "sr.xlsx:Tekstovi!F2: holds the error value '#N/A'; write the translation as text",
+        "sr.xlsx:Tekstovi!F3: holds the error value '#DIV/0!'; write the translation as text",
+        "sr.xlsx:Tekstovi!F4: the cell holds 40,000 characters, over the 32,767 a cell may "
+        "hold; shorten it",
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("sheet", "cell"), [("Tekstovi", "XFD1048576"), ("Tekstovi", "BZ2"), ("casplan", "XFD1048576")]
+)
+def test_a_cell_far_away_in_a_translations_workbook_is_refused_before_the_rows_are_walked(
+    invoke, sr_book, sheet, cell
+):
+    """The progress workbook's extent check, which the translations workbook did not have: a
+    cell at XFD1048576 made `import` walk a billion cells (over two minutes, then killed)."""
+    plan, book = sr_book
+    wb = load_workbook(book)
+    wb[sheet][cell] = "far"
+    wb.save(book)
+    corner = cell if cell != "BZ2" else f"BZ{wb[sheet].max_row}"
+    sr_refused(
+        invoke, plan, book,
+        f"sr.xlsx:{sheet}!{corner}: the sheet reaches {corner}, past the 10,000 rows and 64 "
+        "columns a collection workbook may have; delete what was added there",
+    )  # fmt: skip

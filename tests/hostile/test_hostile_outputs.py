@@ -160,6 +160,28 @@ def test_an_output_into_the_plan_directory_is_refused(invoke, plan, name):
     assert invoke("validate", "--plan", str(plan)).exit_code == 0
 
 
+@pytest.mark.parametrize("inside", ["new", "goal-1/new", "schemas/new", "new/deeper"])
+def test_a_new_plan_inside_a_plan_directory_is_refused(invoke, plan, inside):
+    """`init` into a folder of a plan (it was made there, and the outer plan then failed
+    `validate`: its new files are not plan file names)."""
+    (plan / "schemas").mkdir()
+    target = plan / inside
+    result = invoke("init", str(target))
+    assert result.exit_code == 2, result.output
+    assert result.output == (
+        f"casplan: error: DIR: '{target}' is inside the plan directory '{plan}', which only "
+        "the plan's own commands write; choose a path outside it; nothing was written\n"
+    )
+    assert not target.exists() and not (plan / "new").exists()  # no folder made either
+    assert invoke("validate", "--plan", str(plan)).exit_code == 0
+
+
+def test_a_new_plan_beside_a_plan_directory_is_made(invoke, plan):
+    result = invoke("init", str(plan.parent / "next"))
+    assert result.exit_code == 0, result.output
+    assert invoke("validate", "--plan", str(plan.parent / "next")).exit_code == 0
+
+
 @pytest.mark.parametrize("name", ["collect", "followup", "site"])
 def test_an_output_folder_that_holds_the_plan_is_refused(invoke, plan, tmp_path, name):
     args = FOLDER_OUTPUTS[name][0] if name != "site" else ["site", "--out"]

@@ -17,11 +17,10 @@ from cas_plan.collect.sheet import (
     FIRST_DATE,
     LAST_DATE,
     LOCKED_KEYS,
-    MAX_AMOUNT,
     CollectRow,
 )
 from cas_plan.core.diagnostics import printable
-from cas_plan.core.money import AmbiguousNumber, number_from_text
+from cas_plan.core.money import MAX_AMOUNT, AmbiguousNumber, number_from_text
 from cas_plan.output.xlsx import decimal_places
 
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")

@@ -59,8 +59,6 @@ INSTRUCTIONS_SHEET = "sheet.instructions"
 FIRST_DATE = date(2000, 1, 1)
 LAST_DATE = date(2100, 12, 31)
 """The dates a workbook's date cells offer, and the dates `import` takes."""
-MAX_AMOUNT = Decimal("999999999999999.99")
-"""The largest amount `import` takes: fifteen digits before the point, as a cell shows them."""
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,9 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from cas_plan.collect.cells import CellRead, RowCells, is_blank, sheet_rows
-from cas_plan.collect.read import headers_match, read_meta_entries
+from cas_plan.collect.cells import CellRead, RowCells, extent, is_blank, sheet_rows
+from cas_plan.collect.limits import MAX_CELL_CHARS, extent_problem
+from cas_plan.collect.read import headers_match, read_meta_entries, within_extent
 from cas_plan.collect.rows import Problems, quoted
 from cas_plan.collect.sheet import FORMAT_VERSION, META_SHEET, as_properties
 from cas_plan.collect.workbooks import plan_identity
@@ -214,6 +215,8 @@ def is_translations_workbook(data: bytes) -> bool:
     wb = _workbook(data)
     if wb is None or META_SHEET not in wb.sheetnames:
         return False
+    if extent_problem(META_SHEET, *extent(wb[META_SHEET])) is not None:
+        return False  # the progress reader, which gets it then, names the cell
     rows = sheet_rows(wb[META_SHEET])[1:]
     return any(
         len(r.cells) > 1 and r.cells[0].value == "workbook" and r.cells[1].value == WORKBOOK
@@ -235,6 +238,9 @@ def read_translations(data: bytes, shown: str, plan: Plan) -> TranslationsImport
         result.problems = problems.lines
         return result
     result.lang = entries["lang"]
+    if not within_extent(wb, sheet, problems):
+        result.problems = problems.lines
+        return result
     rows = sheet_rows(wb[sheet])
     if headers_match(rows[0], list(COLUMNS), entries, sheet, problems):
         made = _made_rows(entries, surface_words(result.lang, "workbook"))
@@ -308,11 +314,7 @@ def _row(
     if written is None or is_blank(written.value):
         return None
     where = {key: f"{sheet}!{cell.ref}" for key, cell in cells.items()}
-    if ws[written.ref].data_type == "f":
-        problems.add(
-            where["translation"],
-            f"is a formula ({quoted(str(written.value))}); write the translation as text",
-        )
+    if not _typed(written, ws[written.ref].data_type, where["translation"], problems):
         return None
     text = _text(written, where["translation"], problems)
     identifier, which = (_plain(cells.get(k)) for k in ("id", "what"))
@@ -346,6 +348,28 @@ def _row(
 def _plain(cell: CellRead | None) -> str:
     value = None if cell is None else cell.value
     return "" if value is None else str(value).strip()
+
+
+def _typed(cell: CellRead, data_type: str, where: str, problems: Problems) -> bool:
+    """Whether the cell holds what a translator typed: not a formula nor an error value
+    (`#N/A`, which would be taken as the translation), and no more than a cell holds."""
+    if data_type == "f":
+        problems.add(
+            where, f"is a formula ({quoted(str(cell.value))}); write the translation as text"
+        )
+    elif data_type == "e":
+        problems.add(
+            where, f"holds the error value {quoted(str(cell.value))}; write the translation as text"
+        )
+    elif isinstance(cell.value, str) and len(cell.value) > MAX_CELL_CHARS:
+        problems.add(
+            where,
+            f"the cell holds {len(cell.value):,} characters, over the {MAX_CELL_CHARS:,} a cell "
+            "may hold; shorten it",
+        )
+    else:
+        return True
+    return False
 
 
 def _text(cell: CellRead, where: str, problems: Problems) -> str | None:

@@ -32,10 +32,14 @@ def schema(options: PlanOptions, out: Path | None) -> Outcome:
 
 
 def init(directory: Path, title: str) -> Outcome:
-    """Create a new, valid plan with the same layout."""
+    """Create a new, valid plan with the same layout (never inside another plan)."""
+    from cas_plan.commands.common import nothing_written
+    from cas_plan.core.outputs import new_plan_folder
     from cas_plan.edit.init import init_plan
     from cas_plan.output.text import lines_text
 
+    with nothing_written():
+        new_plan_folder(directory, "DIR")
     written = init_plan(directory, title)
     lines = [f"created {path}" for path in written]
     lines.append(f"next: casplan validate --plan {directory}")

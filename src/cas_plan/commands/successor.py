@@ -14,11 +14,17 @@ _YEARS = re.compile(r"([0-9]{4})\.\.([0-9]{4})")
 
 
 def parse_years(value: str) -> tuple[int, int]:
-    """`--period 2021..2025`: the first and last year of the new plan."""
+    """`--period 2021..2025`: the first and last year of the new plan, within the days casplan
+    takes (`periods.typed_day`)."""
+    from cas_plan.core.periods import typed_day
+
     match = _YEARS.fullmatch(value.strip())
-    if match is None or int(match[2]) < int(match[1]):
+    if match is None or int(match[2]) < int(match[1]) or int(match[1]) == 0:
         raise UsageError(f"--period: '{value}' is not YEAR..YEAR (e.g. 2021..2025)")
-    return int(match[1]), int(match[2])
+    first, last = int(match[1]), int(match[2])
+    typed_day(dt.date(first, 1, 1), "--period", value)
+    typed_day(dt.date(last, 12, 31), "--period", value)
+    return first, last
 
 
 def parse_mapping(items: Sequence[str], map_file: Path | None) -> dict[str, str]:

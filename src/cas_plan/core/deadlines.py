@@ -342,7 +342,26 @@ def _relative(m: re.Match[str]) -> Relative:
     if not EVENT_ID.fullmatch(event):
         raise DeadlineSyntaxError(f"'{event}' is not an event id (lowercase words joined by '-')")
     unit: Literal["y", "m", "w", "d"] = m[2]  # type: ignore[assignment]  # regex allows only these
-    return Relative(int(m[1]), unit, event)
+    count = int(m[1])
+    if count > _MAX_SPAN[unit]:
+        from cas_plan.core.periods import FIRST_DAY, LAST_DAY
+
+        raise DeadlineSyntaxError(
+            f"'{m[0]}' runs past the dates casplan takes (from {FIRST_DAY} to {LAST_DAY}); "
+            f"a span after an event is at most {MAX_SPAN_YEARS} years"
+        )
+    return Relative(count, unit, event)
+
+
+MAX_SPAN_YEARS = 300
+"""A span after an event, at most: the days casplan takes (1900..2200) and as far again, never
+near the end of Python's calendar (year 9999), where a day's arithmetic fails."""
+_MAX_SPAN = {
+    "y": MAX_SPAN_YEARS,
+    "m": 12 * MAX_SPAN_YEARS,
+    "w": 365 * MAX_SPAN_YEARS // 7 + 1,
+    "d": 366 * MAX_SPAN_YEARS,
+}
 
 
 def _by_event(text: str, m: re.Match[str]) -> EventBounded:

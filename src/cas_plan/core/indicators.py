@@ -13,7 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal, get_args
 
-from cas_plan.core.money import AmbiguousNumber, number_from_text
+from cas_plan.core.money import MAX_AMOUNT, AmbiguousNumber, number_from_text
 
 IndicatorUnit = Literal["number", "percent", "count", "yes_no", "text"]
 UNITS: tuple[str, ...] = get_args(IndicatorUnit)
@@ -39,6 +39,10 @@ def _number(text: str) -> Decimal:
     if value is None:
         raise IndicatorValueError(
             f"'{text}' is not a number (write it like 1234,5 or 1.234,5 or 1234.5)"
+        )
+    if abs(value) > MAX_AMOUNT:  # past it, a gap or an expected value cannot be computed
+        raise IndicatorValueError(
+            f"'{text}' is over the largest number casplan takes ({MAX_AMOUNT:,})"
         )
     return value
 

@@ -752,9 +752,26 @@ class GoalFile(Strict):
     title_as_written: str | None = None
 
 
+def _check_plan_day(value: dt.date) -> dt.date:
+    """A day of the plan's own (its period, an event's date) within the days casplan takes
+    (`periods.FIRST_DAY..LAST_DAY`), as every typed day is: past them a day's arithmetic (a
+    deadline two years after an event, a report's due day, a site's calendar) fails."""
+    from cas_plan.core.periods import FIRST_DAY, LAST_DAY
+
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise ValueError(
+            f"{value.isoformat()} is out of range; casplan takes dates from "
+            f"{FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}"
+        )
+    return value
+
+
+PlanDay = Annotated[dt.date, AfterValidator(_check_plan_day)]
+
+
 class Period(Strict):
-    start: dt.date
-    end: dt.date
+    start: PlanDay
+    end: PlanDay
 
     @model_validator(mode="after")
     def _ordered(self) -> Period:
@@ -919,8 +936,8 @@ class Event(Strict):
 
     id: Slug
     name: Text
-    date: dt.date | None = None
-    known_on: dt.date | None = Field(
+    date: PlanDay | None = None
+    known_on: PlanDay | None = Field(
         default=None, description="The day the date became known (default: the date itself)."
     )
     as_written: str | None = None

@@ -25,6 +25,11 @@ ISO_4217 = frozenset(
 )
 
 _MONEY = re.compile(r"^\s*(\d+(?:\.\d+)?)\s+([A-Za-z]{3})\s*$")
+MAX_AMOUNT = Decimal("999999999999999.99")
+"""The largest amount casplan takes, in a plan file, on the command line or in a workbook, and
+the largest indicator number (`core/indicators`): fifteen digits before the point, as a
+spreadsheet cell shows them (the plan's largest amount has ten). Past it, the report, the site
+and `show` could not format a sum or a gap (decimal.InvalidOperation)."""
 MONEY_HELP = (
     "write an amount as text: digits, an optional '.' and decimals, then an ISO currency, "
     "e.g. '2677411.58 EUR'"
@@ -80,6 +85,10 @@ def parse_money(value: object) -> Money:
         amount = Decimal(m[1])
     except InvalidOperation:  # pragma: no cover - the pattern admits only valid decimals
         raise MoneySyntaxError(f"'{value}' is not an amount; {MONEY_HELP}") from None
+    if amount > MAX_AMOUNT:
+        raise MoneySyntaxError(
+            f"'{value.strip()}' is over the largest amount casplan takes ({MAX_AMOUNT:,})"
+        )
     return Money(currency, amount)
 
 

@@ -92,6 +92,16 @@ def new_folder(path: Path, option: str, plan_root: Path | None = None) -> Path:
     return path
 
 
+def new_plan_folder(path: Path, option: str) -> Path:
+    """The folder a new plan is made in (`init`), checked: not inside a plan directory (the
+    nearest folder above it that holds a plan.yaml), whose files it would become."""
+    parent = Path(os.path.realpath(path.absolute().parent))
+    for folder in (parent, *parent.parents):
+        if (folder / "plan.yaml").is_file():
+            _refuse_plan(path, option, folder, None)
+    return path
+
+
 def write_file(path: Path, data: bytes) -> None:
     """One output file, atomically (its path checked by `output_file` first)."""
     from cas_plan.core.safewrite import write_atomically
