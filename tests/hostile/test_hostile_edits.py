@@ -415,7 +415,7 @@ OVER = "is over the largest amount casplan takes (999,999,999,999,999.99)"
     [
         ("99999999999999999999999999999999 RSD", "99999999999999999999999999999999 RSD"),
         ("1000000000000000 EUR", "1000000000000000 EUR"),
-        ("1.000.000.000.000.000,00 RSD", "1000000000000000.00 RSD"),
+        ("1.000.000.000.000.000,00 RSD", "1.000.000.000.000.000,00 RSD"),  # as typed
     ],
 )
 def test_an_amount_past_the_bound_is_one_line_by_progress_and_amend(invoke, plan, typed, shown):
@@ -435,6 +435,35 @@ def test_an_amount_past_the_bound_is_one_line_by_progress_and_amend(invoke, plan
         f"casplan: error: --funds: '{shown}' {OVER} (or say no-extra-cost or undetermined); "
         "nothing was written\n"
     )
+    assert (plan / "goal-1" / "measure-1.1.yaml").read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("0.0000001 RSD", "has 7 decimal places; an amount in RSD has at most 2"),  # was '1E-7'
+        ("1,5555 RSD", "has 4 decimal places; an amount in RSD has at most 2"),
+        ("12.345,678 EUR", "has 3 decimal places; an amount in EUR has at most 2"),
+        ("1,5 JPY", "has 1 decimal place; an amount in JPY has none"),
+    ],
+)
+def test_an_amount_finer_than_its_currency_is_one_line_in_the_words_typed(
+    invoke, plan, typed, said
+):
+    """A typed amount is refused in the words it was typed (`0.0000001 RSD` was echoed as
+    `'1E-7 RSD' is not an amount`), and with more decimal places than its currency has (ISO
+    4217's, through CLDR) it is refused, where it was written into the plan."""
+    before = (plan / "goal-1" / "measure-1.1.yaml").read_bytes()
+    spent = invoke(
+        "progress", "1.1.1", "--plan", str(plan), "--status", "in_progress", "--date",
+        "2018-05-01", "--spent", typed,
+    )  # fmt: skip
+    assert spent.exit_code == 2, spent.output
+    assert spent.output == f"casplan: error: --spent: '{typed}' {said}; nothing was written\n"
+    funds = (*CELLS[:7], typed, *CELLS[8:])
+    added = invoke("amend", "1.1.4", "--add", "--plan", str(plan), *NEW, *funds)
+    assert added.exit_code == 2, added.output
+    assert added.output.startswith(f"casplan: error: --funds: '{typed}' {said}")
     assert (plan / "goal-1" / "measure-1.1.yaml").read_bytes() == before
 
 

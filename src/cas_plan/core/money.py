@@ -183,4 +183,25 @@ def parse_amount_text(text: str) -> Money:
         )
     if value is None or value < 0:
         raise MoneySyntaxError(f"'{text}' is not an amount; {SPENT_HELP}")
-    return parse_money(f"{value} {currency}")
+    if value > MAX_AMOUNT:
+        raise MoneySyntaxError(
+            f"'{text.strip()}' is over the largest amount casplan takes ({MAX_AMOUNT:,})"
+        )
+    money = parse_money(f"{value:f} {currency}")  # plain digits: never '1E-7'
+    places = max(0, -int(value.as_tuple().exponent))
+    allowed = currency_places(money.currency)
+    if places > allowed:
+        raise MoneySyntaxError(
+            f"'{text.strip()}' has {places} decimal place{'s' if places != 1 else ''}; an amount "
+            f"in {money.currency} has "
+            f"{'none' if allowed == 0 else f'at most {allowed}'}"
+        )
+    return money
+
+
+def currency_places(currency: str) -> int:
+    """The decimal places of an amount in the currency, as ISO 4217 gives them (CLDR's data:
+    RSD and EUR 2, JPY 0, KWD 3)."""
+    from babel.numbers import get_currency_precision  # here: only typed amounts need it
+
+    return int(get_currency_precision(currency))
