@@ -112,15 +112,15 @@ def test_due_reports_lists_the_coordinators_deadlines(invoke, plan):
     table = run(invoke, "due", "--reports", "--plan", str(plan)).stdout
     assert [line.rstrip() for line in table.splitlines()] == [
         "deadline    report              reporting period",
-        "2017-08-29  half-yearly report  2017-H1",
-        "2018-04-30  annual report       2017",
-        "2018-08-29  half-yearly report  2018-H1",
-        "2019-04-30  annual report       2018",
-        "2019-08-29  half-yearly report  2019-H1",
-        "2020-04-29  annual report       2019",
-        "2020-08-29  half-yearly report  2020-H1",
-        "2021-04-30  annual report       2020",
-        "2021-04-30  final report        2017..2020",
+        "2017-08-29  half-yearly report  1 January – 30 June 2017",
+        "2018-04-30  annual report       1 January – 31 December 2017",
+        "2018-08-29  half-yearly report  1 January – 30 June 2018",
+        "2019-04-30  annual report       1 January – 31 December 2018",
+        "2019-08-29  half-yearly report  1 January – 30 June 2019",
+        "2020-04-29  annual report       1 January – 31 December 2019",
+        "2020-08-29  half-yearly report  1 January – 30 June 2020",
+        "2021-04-30  annual report       1 January – 31 December 2020",
+        "2021-04-30  final report        1 January 2017 – 31 December 2020",
     ]
     window = ["--after", "2020-01-01", "--before", "2020-12-31"]
     records = json.loads(
@@ -152,8 +152,8 @@ def test_due_reports_lists_the_coordinators_deadlines(invoke, plan):
     assert md.splitlines() == [
         "| deadline | report | reporting period |",
         "|---|---|---|",
-        "| 2020-04-29 | annual report | 2019 |",
-        "| 2020-08-29 | half-yearly report | 2020-H1 |",
+        "| 2020-04-29 | annual report | 1 January – 31 December 2019 |",
+        "| 2020-08-29 | half-yearly report | 1 January – 30 June 2020 |",
     ]
 
 
@@ -180,8 +180,8 @@ def test_due_reports_as_a_calendar(invoke, plan):
         "DTSTAMP:20210101T000000Z",
         "DTSTART;VALUE=DATE:20210430",
         "DTEND;VALUE=DATE:20210501",
-        "SUMMARY:Final report 2017..2020 due",
-        "DESCRIPTION:Reporting period 2017-01-01 to 2020-12-31",
+        "SUMMARY:Final report due: 1 January 2017 – 31 December 2020",
+        "DESCRIPTION:Reporting period: 1 January 2017 – 31 December 2020",
         "TRANSP:TRANSPARENT",
         "END:VEVENT",
         "END:VCALENDAR",

@@ -12,7 +12,7 @@ from cas_plan.answers.records import ReportDeadlineRecord
 from cas_plan.core.diagnostics import printable
 from cas_plan.core.organization import responsible_names
 from cas_plan.l10n.formats import phrase
-from cas_plan.output.text import TOOL_LANG, status_word
+from cas_plan.output.text import TOOL_LANG, report_period_words, status_word
 
 # Every line break a calendar program might honour, CR alone included (RFC 5545 ends lines with
 # CRLF, but Outlook-style parsers also split at a bare CR or LF).
@@ -84,8 +84,8 @@ def reports_ics(records: Sequence[ReportDeadlineRecord], plan_title: str, stamp:
     for r in records:
         day = dt.date.fromisoformat(r["due"])
         kind = phrase("report_kind_" + r["kind"], TOOL_LANG)
-        summary = f"{kind} {r['period']} due"
-        description = f"Reporting period {r['first_day']} to {r['last_day']}"
+        summary = f"{kind} due: {report_period_words(r)}"
+        description = f"Reporting period: {report_period_words(r)}"
         uid = f"report-{r['kind']}-{r['period']}-{_plan_key(plan_title)}@casplan"
         events += _event(uid, stamp, day, summary, description)
     return _calendar(plan_title, events)

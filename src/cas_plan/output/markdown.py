@@ -29,6 +29,7 @@ from cas_plan.output.text import (
     missing_line,
     period_words,
     report_kind_word,
+    report_period_words,
     status_word,
     tool_phrase,
 )
@@ -92,7 +93,7 @@ def reports_markdown(records: Sequence[ReportDeadlineRecord]) -> str:
     """`due --reports --format md`: the reports the coordinator owes, by due date."""
     if not records:
         return tool_phrase("nothing_due_md") + "\n"
-    rows = [[r["due"], report_kind_word(r["kind"]), r["period"]] for r in records]
+    rows = [[r["due"], report_kind_word(r["kind"]), report_period_words(r)] for r in records]
     return md_table([header("deadline"), header("report"), header("report_period")], rows) + "\n"
 
 

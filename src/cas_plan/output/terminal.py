@@ -30,6 +30,7 @@ from cas_plan.output.text import (
     deadline_cell,
     header,
     report_kind_word,
+    report_period_words,
     status_word,
     tool_phrase,
 )
@@ -242,7 +243,7 @@ def print_reports(console: Console, records: Sequence[ReportDeadlineRecord]) -> 
         (header("report_period"), NARROW),
     )
     for r in records:
-        _add_row(table, r["due"], report_kind_word(r["kind"]), r["period"])
+        _add_row(table, r["due"], report_kind_word(r["kind"]), report_period_words(r))
     _show(console, table)
 
 

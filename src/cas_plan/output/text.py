@@ -36,6 +36,7 @@ if TYPE_CHECKING:  # imported where used: `validate` prints its problems without
         AmountRecord,
         FundsRecord,
         MeasureShow,
+        ReportDeadlineRecord,
         ShowRecord,
     )
     from cas_plan.core.model import Deadline
@@ -89,6 +90,15 @@ def deadline_cell(due: Deadline | None, say: Callable[[DeadlineSpec], str]) -> s
 def report_kind_word(kind: str) -> str:
     """A kind of report in the tool's English, lower case: "annual report"."""
     return phrase(f"report_kind_{kind}", TOOL_LANG).lower()
+
+
+def report_period_words(record: ReportDeadlineRecord) -> str:
+    """The days a report covers, in words: "1 January - 31 December 2018" (never `2018-H1` or
+    `2017..2020`, the plan's codes)."""
+    import datetime as dt
+
+    first, last = (dt.date.fromisoformat(record[key]) for key in ("first_day", "last_day"))
+    return format_date_range(first, last, TOOL_LANG)
 
 
 def status_word(status: str) -> str:

@@ -27,6 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from cas_plan.core.diagnostics import visible
+from cas_plan.output.text import report_kind_word, report_period_words
 
 if TYPE_CHECKING:
     from cas_plan.answers.records import (
@@ -420,12 +421,18 @@ def reports_sheets(records: Iterable[ReportDeadlineRecord]) -> list[Sheet]:
     columns = (
         Column("Due on", "date"),
         Column("Report", "text"),
-        Column("Period", "id"),
+        Column("Period", "text"),
         Column("First day", "date"),
         Column("Last day", "date"),
     )
     rows = [
-        [_day(r["due"]), r["kind"], r["period"], _day(r["first_day"]), _day(r["last_day"])]
+        [
+            _day(r["due"]),
+            report_kind_word(r["kind"]),
+            report_period_words(r),
+            _day(r["first_day"]),
+            _day(r["last_day"]),
+        ]
         for r in records
     ]
     return [Sheet("Reports", columns, rows)]
