@@ -95,7 +95,7 @@ def finish(produce: Callable[[], Outcome]) -> NoReturn:
         raise typer.Exit(int(system_problem(exc).exit_code)) from None
     except CasplanError as exc:
         if exc.problems:
-            from cas_plan.output.text import problems_text
+            from cas_plan.output.messages import problems_text
 
             sys.stderr.write(problems_text(exc.problems, _lines_of(exc.texts)) + "\n")
         typer.echo(f"casplan: error: {_one_line(exc.message)}", err=True)

@@ -197,7 +197,7 @@ def amend(options: PlanOptions, activity: str, asked: AmendOptions) -> Outcome:
     from cas_plan.edit.amend import add_activity
     from cas_plan.edit.amend import amend as apply_amendment
     from cas_plan.edit.transaction import PlanEdit
-    from cas_plan.output.text import lines_text
+    from cas_plan.output.messages import lines_text
 
     with nothing_written():
         root, shown = options.directory()

@@ -38,7 +38,7 @@ def collect(
     from cas_plan.core.outputs import output_folder, write_files
     from cas_plan.core.periods import parse_period
     from cas_plan.core.provenance import git_state
-    from cas_plan.output.text import lines_text
+    from cas_plan.output.messages import lines_text
 
     period = parse_period(period_text)
     today = dt.date.today()
@@ -101,7 +101,7 @@ def import_workbooks(
 
 
 def _refused(problems: list[str]) -> Outcome:
-    from cas_plan.output.text import lines_text
+    from cas_plan.output.messages import lines_text
 
     return Outcome(
         errors=lines_text(problems)
@@ -157,7 +157,7 @@ def _imported(
     skipped."""
     from cas_plan.core import layout
     from cas_plan.edit.progress import add_entries
-    from cas_plan.output.text import lines_text
+    from cas_plan.output.messages import lines_text
 
     lines = [_translations_said(result) for result in translated]
     for result in judged:
@@ -220,7 +220,7 @@ def followup(
     from cas_plan.core.periods import parse_period
     from cas_plan.l10n.deadlines import DeadlineWords
     from cas_plan.l10n.plan_text import in_language
-    from cas_plan.output.text import lines_text
+    from cas_plan.output.messages import lines_text
 
     period = parse_period(period_text)
     day = parse_date(as_of, "--as-of")

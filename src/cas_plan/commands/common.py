@@ -126,7 +126,7 @@ def xlsx_target(output_format: str, out: Path | None, options: PlanOptions) -> P
 
 def write_xlsx(out: Path, sheets: Sequence[Any], title: str) -> Outcome:
     from cas_plan.core.outputs import write_file
-    from cas_plan.output.text import lines_text
+    from cas_plan.output.messages import lines_text
     from cas_plan.output.xlsx import write_workbook
 
     write_file(out, write_workbook(sheets, title=title))

@@ -64,7 +64,7 @@ def _made(plan_document: PlanDocument, output_format: DocumentFormat) -> str | b
 
 def _written(out: Path, data: bytes) -> Outcome:
     from cas_plan.core.outputs import write_file
-    from cas_plan.output.text import lines_text
+    from cas_plan.output.messages import lines_text
 
     try:
         write_file(out, data)

@@ -95,7 +95,7 @@ def progress(options: PlanOptions, activity: str, asked: ProgressOptions) -> Out
     """Record progress on an activity (only new lines in git diff)."""
     from cas_plan.edit.progress import add_entries
     from cas_plan.edit.transaction import PlanEdit
-    from cas_plan.output.text import lines_text
+    from cas_plan.output.messages import lines_text
 
     with nothing_written():
         today = dt.date.today()

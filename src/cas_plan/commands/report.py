@@ -48,7 +48,7 @@ def report(
     from cas_plan.answers.reporting import deadline_of
     from cas_plan.core.history import plan_on
     from cas_plan.core.provenance import git_state
-    from cas_plan.output.text import lines_text
+    from cas_plan.output.messages import lines_text
     from cas_plan.publish.report import ReportOn, build_context
     from cas_plan.publish.report_narrative import missing_narrative
 
@@ -157,7 +157,7 @@ def _late(deadline: ReportDeadline | None, made: dt.date) -> list[str]:
 
 def _write(out: Path, data: bytes) -> str:
     from cas_plan.core.outputs import write_file
-    from cas_plan.output.text import lines_text
+    from cas_plan.output.messages import lines_text
 
     try:
         write_file(out, data)

@@ -71,7 +71,7 @@ def codeowners(options: PlanOptions, out: Path | None) -> Outcome:
     from cas_plan.answers.codeowners import codeowners_location
     from cas_plan.core.outputs import output_file, write_file
     from cas_plan.output.codeowners import codeowners_text
-    from cas_plan.output.text import lines_text
+    from cas_plan.output.messages import lines_text
 
     plan = load_for_query(options)
     root, _ = options.directory()

@@ -20,7 +20,7 @@ def schema(options: PlanOptions, out: Path | None) -> Outcome:
     """Write JSON Schema files that editors validate plan files with (with the plan's units)."""
     from cas_plan.core.outputs import output_folder
     from cas_plan.core.schema import plan_unit_ids, write_schemas
-    from cas_plan.output.text import lines_text
+    from cas_plan.output.messages import lines_text
 
     root, _ = options.directory()
     if not root.is_dir():
@@ -36,7 +36,7 @@ def init(directory: Path, title: str) -> Outcome:
     from cas_plan.commands.common import nothing_written
     from cas_plan.core.outputs import new_plan_folder
     from cas_plan.edit.init import init_plan
-    from cas_plan.output.text import lines_text
+    from cas_plan.output.messages import lines_text
 
     with nothing_written():
         new_plan_folder(directory, "DIR")

@@ -25,7 +25,7 @@ def site(
     """Write the plan's static progress site into a directory (replaced whole)."""
     from cas_plan.core.outputs import whole_folder
     from cas_plan.core.provenance import git_state
-    from cas_plan.output.text import lines_text
+    from cas_plan.output.messages import lines_text
     from cas_plan.publish.site import MARKER, build_site, check_base_url, write_site
 
     day = parse_date(as_of, "--as-of")

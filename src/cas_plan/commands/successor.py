@@ -76,7 +76,7 @@ def successor(
     from cas_plan.commands.common import warnings_text
     from cas_plan.core.outputs import new_folder
     from cas_plan.edit.successor import SuccessorRequest, write_successor
-    from cas_plan.output.text import lines_text
+    from cas_plan.output.messages import lines_text
 
     with nothing_written():
         start, end = parse_years(period)

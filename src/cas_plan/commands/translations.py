@@ -20,7 +20,7 @@ def translations(
     they were (stale): listed, or written as a workbook to fill (`--format xlsx --out F`)."""
     from cas_plan.collect.translating import build_translations_workbook, to_translate
     from cas_plan.core.translations import plan_texts
-    from cas_plan.output.text import lines_text
+    from cas_plan.output.messages import lines_text
 
     if str(lang) not in layout.TRANSLATED:
         raise UsageError(

@@ -28,7 +28,7 @@ def validate(
     if output_format is None:
         in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
         output_format = ValidateFormat.GITHUB if in_actions else ValidateFormat.TEXT
-    from cas_plan.output.text import lines_text, problems_text
+    from cas_plan.output.messages import lines_text, problems_text
 
     day = parse_date(as_of, "--as-of")
     result, root, shown = load_checked(options, day, profile=profile and str(profile))

@@ -10,11 +10,11 @@ words, unescaped, and each format escapes them whole.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from cas_plan.core.deadlines import Day, DeadlineSpec
-from cas_plan.core.diagnostics import Diagnostic, printable
+from cas_plan.core.diagnostics import printable
 from cas_plan.core.money import amount_text, parse_money
 from cas_plan.core.periods import Period
 from cas_plan.l10n.deadlines import DeadlineWords
@@ -26,6 +26,7 @@ from cas_plan.l10n.formats import (
     plural,
     status_label,
 )
+from cas_plan.output.messages import lines_text
 
 if TYPE_CHECKING:  # imported where used: `validate` prints its problems without the models
     from cas_plan.answers.diff import Change, PlanDiff
@@ -40,28 +41,6 @@ if TYPE_CHECKING:  # imported where used: `validate` prints its problems without
         ShowRecord,
     )
     from cas_plan.core.model import Deadline
-
-
-def problems_text(
-    diagnostics: Iterable[Diagnostic], source_line: Callable[[str, int], str | None]
-) -> str:
-    """hledger-style: the headline, then the offending line with a caret, then what to do."""
-    blocks = []
-    for d in diagnostics:
-        lines = [d.headline()]
-        text = source_line(d.path, d.line)
-        if text is not None:
-            number = str(d.line)
-            gutter = " " * len(number)
-            # the line as the terminal may show it; the caret moves with the escapes before it
-            shown = text.rstrip("\r\n").expandtabs(1)
-            before = printable(text.expandtabs(1)[: max(d.col - 1, 0)])
-            lines.append(f"  {number} | {printable(shown)}")
-            lines.append(f"  {gutter} | {' ' * len(before)}^")
-        if d.hint:
-            lines.append(f"  hint: {printable(d.hint)}")
-        blocks.append("\n".join(lines))
-    return "\n".join(blocks)
 
 
 TOOL_LANG = "en"
@@ -105,12 +84,6 @@ def status_word(status: str) -> str:
     """A status as the tool's English text writes it, in lower case like the rest of a table
     row or a line: "in progress", "not reported"."""
     return status_label(status, TOOL_LANG).lower()
-
-
-def lines_text(lines: Iterable[str]) -> str:
-    """Lines for a terminal or a log, each made printable and ended by a line feed: the one way
-    a command's messages (which name titles, units and files) are written."""
-    return "".join(printable(line) + "\n" for line in lines)
 
 
 def _cell_source(record: ActivityShow, cell: str) -> str:
