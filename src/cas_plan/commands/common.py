@@ -167,10 +167,6 @@ def load_for_query(options: PlanOptions, as_of: dt.date | None = None) -> Plan:
     return plan_on(result.plan, as_of or today)
 
 
-def unit_names(plan: Plan) -> dict[str, str]:
-    return {unit_id: unit.name for unit_id, unit in plan.units.items()}
-
-
 def find_unit(plan: Plan, query: str) -> str:
     """A unit id from an id or an unambiguous part of a name; else a usage error with the
     closest matches."""

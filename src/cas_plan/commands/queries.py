@@ -23,11 +23,11 @@ from cas_plan.commands.common import (
     load_for_query,
     parse_date,
     said_in_english,
-    unit_names,
     write_xlsx,
     xlsx_target,
 )
 from cas_plan.core.errors import UsageError
+from cas_plan.core.organization import unit_names_by_id
 from cas_plan.core.status import StatusFilter
 
 if TYPE_CHECKING:
@@ -135,7 +135,7 @@ def due(
     plan = load_for_query(options, window.as_of)
     query = due_query(plan, asked)
     rows = due_rows(plan, query)
-    names = unit_names(plan)
+    names = unit_names_by_id(plan.units)
     say = said_in_english(plan)
     if target is not None:
         from cas_plan.answers.records import due_records
@@ -270,7 +270,7 @@ def who(
     plan = load_for_query(options, day)
     unit_id = find_unit(plan, unit)
     rows = who_rows(plan, unit_id, day)
-    names = unit_names(plan)
+    names = unit_names_by_id(plan.units)
     if target is not None:
         from cas_plan.answers.records import who_record
         from cas_plan.output.xlsx import who_sheets
