@@ -389,3 +389,25 @@ def test_out_must_be_beside_the_plan_by_visible_names(tmp_path, out):
     deeper = run(*SUCCESSOR[:-1], "notes/next", cwd=here)
     assert deeper.returncode == 0, deeper.stderr
     assert (here / "notes" / "next" / "plan.yaml").is_file()
+
+
+def test_a_new_plan_changed_after_the_kill_is_neither_completed_nor_undone(tmp_path, states):
+    """Killed after the renames, the new plan then edited before the old plan was opened: the
+    write cannot be completed (the directory is not what was written) nor undone (that would
+    leave the edited plan without the old plan's successor.yaml); both stay, and it is said."""
+    _, after, _ = states
+    here = fixture(tmp_path)
+    assert run(*SUCCESSOR, cwd=here, env={"CASPLAN_TEST_KILL_AT": "renamed"}).returncode == -9
+    plan_yaml = here / "next" / "plan.yaml"
+    plan_yaml.write_text(plan_yaml.read_text() + "# edited\n")
+    edited = snapshot(here / "next")
+    checked = run("validate", "--plan", "fx", cwd=here)
+    assert checked.returncode == 1
+    assert re.fullmatch(
+        f"casplan: error: fx/.casplan-journal: an interrupted write \\(successor, started "
+        f"{STARTED}\\) can be neither completed nor undone: next changed since; check those "
+        "files, then remove the journal\n",
+        checked.stderr,
+    ), checked.stderr
+    assert snapshot(here / "next") == edited
+    assert {k: v for k, v in snapshot(here / "fx").items() if not k.startswith(".")} == after

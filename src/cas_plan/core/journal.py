@@ -786,11 +786,12 @@ def _can_complete(root: Path, token: str, entry: _Entry) -> bool:
 
 
 def _can_undo(root: Path, token: str, entry: _Entry) -> bool:
-    if entry.kind == DIRECTORY:  # not in place, and its copy gone or what the journal says
+    if entry.kind == DIRECTORY:  # never renamed: its copy still whole, or its place still free
         place = _place(root, entry.target)
-        if _tree_state(place) == entry.new:
-            return False
-        return _tree_state(_staged(place, token)) in (None, entry.new)
+        staged = _tree_state(_staged(place, token))
+        if staged is None:  # a place that holds something may be the copy, changed since
+            return _tree_state(place) in (None, "empty")
+        return staged == entry.new
     now = _state(root / entry.target)
     if entry.old == "" or now == entry.old:
         return True
