@@ -12,7 +12,7 @@ in `.yaml`, so the loader never takes them for plan files.
 A plan's write may also make one new directory beside the plan (`successor`'s new plan): it is
 staged whole as a hidden sibling of its place (`.NAME.TOKEN.new.tmp`), listed in the journal with
 a digest of its files, and renamed into place last; the next command completes or undoes it with
-the files (see `NewDirectory` for what a journal may name).
+the files (`_check_directory` says what a journal may name, and why).
 
 `CASPLAN_TEST_KILL_AT=STEP` kills the process at that step (tests prove each step recoverable).
 """
@@ -420,16 +420,6 @@ def _signals_held() -> Iterator[None]:
 
 
 # --- a new directory beside the directory of the write -----------------------------------------
-#
-# A journal is data from wherever the plan came from (the plan is in git: a pull request can
-# bring a forged one), so what it may do with a directory is bounded: its directory entry names
-# a place below the folder that holds the plan (`../NAME`, `../FOLDER/NAME`), by visible names
-# (never `.git` nor a hidden folder), not inside the plan, not through a link; only a plan's
-# journal holds one, and at most one. Recovery renames into that place only the staged copy
-# beside it whose name carries the journal's token and whose files match the journal's digest,
-# and only when the place is free (no file, or an empty directory); undoing removes only such a
-# copy. A directory in place is never removed. So a forged journal can neither put a directory
-# elsewhere nor delete anything casplan did not stage.
 
 
 def directory_target(root: Path, path: Path) -> str:
@@ -449,7 +439,17 @@ def directory_target(root: Path, path: Path) -> str:
 
 
 def _check_directory(entry: _Entry) -> None:
-    """A directory entry's target: `..` once, then visible names; nothing it replaces."""
+    """A directory entry's target: `..` once, then visible names; nothing it replaces.
+
+    Why so bounded: a journal is data from wherever the plan came from (the plan is in git, and
+    a pull request can bring a forged one). So its directory entry names a place below the
+    folder that holds the plan (`../NAME`, `../FOLDER/NAME`), by visible names (never `.git`
+    nor a hidden folder), not inside the plan, not through a link (`_check_place`); only a
+    plan's journal holds one, and at most one. Recovery renames into that place only the staged
+    copy beside it whose name carries the journal's token and whose files match the journal's
+    digest, and only while the place is free (nothing, or an empty directory); undoing removes
+    only such a copy, and a directory in place is never removed. So a forged journal can
+    neither put a directory elsewhere nor delete anything casplan did not stage."""
     target = entry.target
     if not isinstance(target, str) or not target or "\\" in target or "\x00" in target:
         raise ValueError("bad target")

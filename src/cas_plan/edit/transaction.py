@@ -1,6 +1,7 @@
 """The one transaction every command that writes the plan goes through (progress, amend, import,
 and what comes later): the plan-wide lock from the first read to the last rename, the whole plan
-validated before and after the change, and every file written all or nothing (core/journal.py).
+validated before and after the change, and every file written all or nothing (core/journal.py),
+with one new directory beside the plan when the change makes one (`successor`'s new plan).
 
     with PlanEdit.begin(root, shown_root, today, "amend") as edit:
         text = edit.text("goal-2/measure-2.1.yaml")
