@@ -57,6 +57,10 @@ def command_reference() -> str:
 # gone) stops `cog`, so the table cannot leave a suite out.
 HOSTILE_SUITES = {
     "test_hostile_writes.py": ("writes all or nothing", "writes-all-or-nothing"),
+    "test_hostile_successor_writes.py": (
+        "a new plan and its record, one write",
+        "writes-all-or-nothing",
+    ),
     "test_hostile_import.py": ("workbook import", "workbook-import"),
     "test_hostile_yaml_text.py": ("text written into the plan", "workbook-import"),
     "test_hostile_email.py": ("e-mail drafts", "e-mail-drafts"),

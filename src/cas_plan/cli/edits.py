@@ -289,7 +289,8 @@ def successor(
         Path,
         typer.Option(
             "--out",
-            help="The new plan's directory (new, or empty).",
+            help="The new plan's directory (new, or empty), in the folder that holds this "
+            "plan or below it.",
             show_default=False,
             file_okay=False,
         ),

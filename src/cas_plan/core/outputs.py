@@ -81,14 +81,26 @@ def output_folder(
     return path
 
 
-def new_folder(path: Path, option: str, plan_root: Path | None = None) -> Path:
-    """A folder a command makes whole (a new plan), checked: no link, not in the plan nor
-    holding it, its parent exists (whether it is empty is the writer's to check, under its
-    lock)."""
+def new_folder(path: Path, option: str, plan_root: Path) -> Path:
+    """A folder a command makes whole beside the plan (the next plan), written with the plan's
+    own change in one journal, checked: no link, not in the plan nor holding it, its parent
+    exists, and it is below the folder that holds the plan, by visible names (where a plan's
+    journal may name a directory, `journal.directory_target`). Whether it is empty is the
+    writer's to check, under its lock."""
     _refuse_link(path, option)
     _refuse_plan(path, option, plan_root, None)
     if not path.absolute().parent.is_dir():
         raise UsageError(f"{option}: directory '{printable(str(path.parent))}' does not exist")
+    try:
+        journal.directory_target(plan_root, path)
+    except ValueError:
+        holder = Path(os.path.realpath(plan_root)).parent
+        raise UsageError(
+            f"{option}: '{printable(str(path))}' is not a folder beside the plan: the new plan "
+            f"goes in '{printable(str(holder))}', the folder that holds the plan directory, or "
+            "a folder below it, by names that do not start with a dot (one journal of the plan "
+            "then covers both)"
+        ) from None
     return path
 
 

@@ -109,12 +109,13 @@ def write_plan_directory(directory: Path, files: dict[str, str]) -> list[Path]:
         raise UsageError(f"directory '{directory.parent}' does not exist; nothing was written")
     with journal.locked(directory.parent, f"'{directory}'"):
         _remove_stale_staging(directory)
-        _check_empty(directory)
+        check_empty(directory)
         _stage_and_rename(directory, files)
     return [directory / relative for relative in files]
 
 
-def _check_empty(directory: Path) -> None:
+def check_empty(directory: Path) -> None:
+    """A new plan's directory is free: not there yet, or an empty directory (not a link)."""
     if directory.is_symlink():
         raise InitError(f"'{directory}' is a symbolic link; nothing was written")
     if directory.exists() and not directory.is_dir():

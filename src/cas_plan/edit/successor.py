@@ -459,15 +459,14 @@ class SuccessorWritten:
 def write_successor(
     root: Path, shown_root: str, out: Path, request: SuccessorRequest, today: dt.date
 ) -> SuccessorWritten:
-    """The new plan in `out` and successor.yaml in the old plan, both or neither: the new plan is
-    made and validated in memory, staged and renamed into place while the old plan's lock is
-    held, and the old plan's successor.yaml written through its transaction; if that is refused,
-    the new directory is removed again. (A kill between the two leaves the new plan without the
-    old plan's successor.yaml: remove the new directory and run it again.)"""
-    import shutil
-
+    """The new plan in `out` and successor.yaml in the old plan, both or neither, also when the
+    process is killed: the new plan is made and validated in memory, then written with
+    successor.yaml as one write of the old plan (its transaction and journal, core/journal.py):
+    staged whole beside `out`, renamed into place after successor.yaml. A run killed at any
+    step is completed or undone by the next command that opens the old plan. `out` must be
+    below the folder that holds the old plan (where that journal may name a directory)."""
     from cas_plan.core.loader import check_plan, memory_listing
-    from cas_plan.edit.init import write_plan_directory
+    from cas_plan.edit.init import check_empty
     from cas_plan.edit.transaction import PlanEdit
 
     with PlanEdit.begin(root, shown_root, today, "successor") as edit:
@@ -476,6 +475,7 @@ def write_successor(
                 f"the plan in '{shown_root}' already has a successor (successor.yaml); "
                 "remove it first to make another"
             )
+        check_empty(out)
         sources = {
             name: (root / name).read_text(encoding="utf-8-sig")
             for name in ("organization.yaml", "abbreviations.yaml")
@@ -489,13 +489,9 @@ def write_successor(
             raise AssertionError([d.headline() for d in result.errors])
         title = yaml_safe_title(files["plan.yaml"])
         edit.change("successor.yaml", successor_record(request, carried, title))
-        written = write_plan_directory(out, files)
-        try:
-            edit.finish(refused="the successor")
-        except BaseException:
-            shutil.rmtree(out, ignore_errors=True)
-            raise
-    return SuccessorWritten([str(path) for path in written], carried, result)
+        edit.make_directory(out, {path: text.encode("utf-8") for path, text in files.items()})
+        edit.finish(refused="the successor")
+    return SuccessorWritten([str(out / path) for path in files], carried, result)
 
 
 def yaml_safe_title(plan_text: str) -> str:

@@ -1,6 +1,7 @@
 """The one transaction every command that writes the plan goes through (progress, amend, import,
 and what comes later): the plan-wide lock from the first read to the last rename, the whole plan
-validated before and after the change, and every file written all or nothing (core/journal.py).
+validated before and after the change, and every file written all or nothing (core/journal.py),
+with one new directory beside the plan when the change makes one (`successor`'s new plan).
 
     with PlanEdit.begin(root, shown_root, today, "amend") as edit:
         text = edit.text("goal-2/measure-2.1.yaml")
@@ -57,6 +58,7 @@ class PlanEdit:
     originals: dict[str, bytes | None] = field(default_factory=dict)  # None: a new file
     texts: dict[str, str] = field(default_factory=dict)
     warnings: list[Diagnostic] = field(default_factory=list)  # those the change brings
+    directory: tuple[Path, dict[str, bytes]] | None = None  # a new one beside the plan
 
     @classmethod
     def begin(cls, root: Path, shown_root: str, today: dt.date, command: str) -> PlanEdit:
@@ -112,6 +114,12 @@ class PlanEdit:
         self.text(relative)
         self.texts[relative] = new_text
 
+    def make_directory(self, path: Path, files: dict[str, bytes]) -> None:
+        """A new directory beside the plan (the next plan), written with the change in the
+        same journal: both or neither, also when the process is killed. Its place must be free
+        (checked again under its folder's lock when it is written)."""
+        self.directory = (path, files)
+
     def finish(self, *, dry_run: bool = False, refused: str = "the change") -> list[Written]:
         """Validate the plan with the changes, then write them all or none (with `dry_run`,
         none); the lock is let go either way. The warnings the change brings (a unit reporting
@@ -162,7 +170,11 @@ class PlanEdit:
             real = Path(os.path.realpath(self.root / relative))
             target = real.relative_to(real_root).as_posix()
             writes.append(journal.Write(target, data, original))
-        journal.commit(real_root, writes, self.command, self.shown_root)
+        directory = None
+        if self.directory is not None:
+            path, files = self.directory
+            directory = journal.NewDirectory(journal.directory_target(real_root, path), files)
+        journal.commit(real_root, writes, self.command, self.shown_root, directory)
 
     def _written(self, relative: str) -> Written:
         original = self.originals[relative]
