@@ -7,7 +7,6 @@ directory casplan staged with that journal's token and digest.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import os
@@ -15,12 +14,12 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from plans import REPO
+from writers import snapshot, wait_until_locked
 
 FIXTURE = REPO / "tests" / "data" / "readme" / "indicators"
 SUCCESSOR = ["successor", "--plan", "fx", "--period", "2021..2025", "--out", "next"]
@@ -51,32 +50,6 @@ def run(*args: str, cwd: Path, env: dict[str, str] | None = None):
         cwd=cwd,
         timeout=120,
     )
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    """Every file under `root`, hidden ones too, by relative path."""
-    return {
-        path.relative_to(root).as_posix(): path.read_bytes()
-        for path in sorted(root.rglob("*"))
-        if path.is_file()
-    }
-
-
-def wait_until_locked(directory: Path) -> None:
-    """Until another process holds the directory's lock (it paused holding it)."""
-    deadline = time.monotonic() + 30
-    descriptor = os.open(directory, os.O_RDONLY)
-    try:
-        while time.monotonic() < deadline:
-            try:
-                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                fcntl.flock(descriptor, fcntl.LOCK_UN)
-            except BlockingIOError:
-                return
-            time.sleep(0.02)
-    finally:
-        os.close(descriptor)
-    pytest.fail("the first writer never took the lock")
 
 
 def fixture(folder: Path) -> Path:

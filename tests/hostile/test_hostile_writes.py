@@ -16,12 +16,12 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from plans import minimal_files, write_plan
+from writers import snapshot, wait_until_locked
 
 MEASURE_12 = """\
 id: "1.2"
@@ -81,15 +81,6 @@ def run(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None):
         cwd=cwd,
         timeout=120,
     )
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    """Every file under `root`, hidden ones too, by relative path."""
-    return {
-        path.relative_to(root).as_posix(): path.read_bytes()
-        for path in sorted(root.rglob("*"))
-        if path.is_file()
-    }
 
 
 def visible(files: dict[str, bytes]) -> dict[str, bytes]:
@@ -302,23 +293,6 @@ def hold_lock(directory: Path) -> int:
     descriptor = os.open(directory, os.O_RDONLY)
     fcntl.flock(descriptor, fcntl.LOCK_EX)
     return descriptor
-
-
-def wait_until_locked(directory: Path) -> None:
-    """Until another process holds the directory's lock (it paused holding it)."""
-    deadline = time.monotonic() + 30
-    descriptor = os.open(directory, os.O_RDONLY)
-    try:
-        while time.monotonic() < deadline:
-            try:
-                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                fcntl.flock(descriptor, fcntl.LOCK_UN)
-            except BlockingIOError:
-                return
-            time.sleep(0.02)
-    finally:
-        os.close(descriptor)
-    pytest.fail("the first writer never took the lock")
 
 
 SECOND = {
