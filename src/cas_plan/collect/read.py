@@ -74,13 +74,14 @@ def read_collect_workbook(data: bytes, shown_name: str) -> CollectRead:
     if not rows or not headers_match(rows[0], keys, entries, sheet, problems):
         return CollectRead(meta, ids, [], problems.lines)
     found: list[CollectRow] = []
+    known = frozenset(ids)  # asked once per row: a collective unit's workbook has thousands
     for row in rows[1:]:
         fields = {
             key: row.cells[index] if index < len(row.cells) else CellRead("", None, "General")
             for index, key in enumerate(keys)
         }
         places = {key: f"{sheet}!{cell.ref}" for key, cell in fields.items()}
-        parsed = parse_row(fields, places, ids, problems)
+        parsed = parse_row(fields, places, known, problems)
         if parsed is not None:
             found.append(parsed)
     return CollectRead(meta, ids, found, problems.lines)

@@ -6,7 +6,7 @@ each problem named at its place.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 
@@ -57,7 +57,7 @@ def open_keys(keys: Sequence[str]) -> list[str]:
 def parse_row(
     fields: Mapping[str, CellRead],
     places: Mapping[str, str],
-    ids: Sequence[str] | None,
+    ids: Set[str] | None,
     problems: Problems,
 ) -> CollectRow | None:
     """One row as a `CollectRow`, or None when its open cells are empty or its id is wrong.

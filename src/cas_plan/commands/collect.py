@@ -174,10 +174,10 @@ def _imported(
         add_entries(edit, requests)
     if requests or any(result.translations for result in translated):
         written = edit.finish(dry_run=dry_run, refused="the import")
+        paths = {view.id: view.path for view in plan.views}
         by_file: dict[str, list[str]] = {}
         for request in requests:
-            view = next(v for v in plan.views if v.id == request.activity_id)
-            by_file.setdefault(view.path, []).append(view.id)
+            by_file.setdefault(paths[request.activity_id], []).append(request.activity_id)
         texts = {plan.show(layout.translations_file(r.lang)): r for r in translated if r.lang}
         for item in written:
             if item.shown in texts:
