@@ -19,6 +19,7 @@ from cas_plan.collect.sheet import (
     LOCKED_KEYS,
     MAX_AMOUNT,
     CollectRow,
+    RowPlaces,
 )
 from cas_plan.core.diagnostics import printable
 from cas_plan.core.money import AmbiguousNumber, number_from_text
@@ -56,7 +57,7 @@ def open_keys(keys: Sequence[str]) -> list[str]:
 
 def parse_row(
     fields: Mapping[str, CellRead],
-    places: Mapping[str, str],
+    where: RowPlaces,
     ids: Set[str] | None,
     problems: Problems,
 ) -> CollectRow | None:
@@ -64,8 +65,7 @@ def parse_row(
     `ids` None (CSV) accepts any id; the caller checks it against the plan."""
     if all(is_blank(fields[key].value) for key in open_keys(list(fields))):
         return None
-    full = {key: problems.place(where) for key, where in places.items()}
-    full["row"] = full["id"]
+    places = {key: where.local(key) for key in where.columns}
     before = len(problems.lines)
     fields = {key: readable(cell, places.get(key, ""), problems) for key, cell in fields.items()}
     if len(problems.lines) > before and fields["id"].value is None:
@@ -107,7 +107,7 @@ def parse_row(
         spent=spent,
         currency=currency.upper() if currency else None,
         corrects=corrects,
-        places=full,
+        places=where,
         problems=tuple(problems.lines[before:]),
     )
 
