@@ -220,8 +220,14 @@ def rendered(
         "translation": translation,
     }
 
-    def render(path: str, template: str, heading: str, context: dict[str, Any]) -> bytes:
-        page = {**common, **context, "url": linker(path, base_url), "page": path}
+    def render(
+        path: str,
+        template: str,
+        heading: str,
+        context: dict[str, Any] | Callable[[], dict[str, Any]],
+    ) -> bytes:
+        data = context() if callable(context) else context
+        page = {**common, **data, "url": linker(path, base_url), "page": path}
         return templating.render(environment, template, {**page, "heading": heading}).encode()
 
     return {

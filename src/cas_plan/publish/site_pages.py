@@ -8,7 +8,8 @@ Plan text is only ever data here: the templates autoescape it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+import functools
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -57,7 +58,9 @@ from cas_plan.publish.indicators import indicator_words
 STATUS_ORDER = ("completed", "in_progress", "delayed", "not_started", "not_reported", "cancelled")
 UPCOMING_DAYS = 90
 LATEST_ENTRIES = 10
-Page = tuple[str, str, str, dict[str, Any]]
+# (path, template, heading, context); a context may be made when the page renders (an
+# activity's: 23,800 of them at 100x are not held at once)
+Page = tuple[str, str, str, dict[str, Any] | Callable[[], dict[str, Any]]]
 """A page to render: its path in the site, its template, its heading and its data."""
 
 
@@ -308,7 +311,7 @@ def goal_pages(site: Site, goals: list[dict[str, Any]]) -> list[Page]:
 
 def measure_pages(site: Site, goals: list[dict[str, Any]]) -> list[Page]:
     """A page per measure: its activities."""
-    pages = []
+    pages: list[Page] = []
     for measure in sorted(site.plan.measures, key=lambda m: id_sort_key(m.model.id)):
         measure_id, goal_id = measure.model.id, measure.model.id.split(".")[0]
         context = {
@@ -328,11 +331,18 @@ def activity_pages(site: Site) -> list[Page]:
     for view in site.plan.views:
         if view.parent_id:
             children.setdefault(view.parent_id, []).append(view)
-    pages = []
+    pages: list[Page] = []
     for view in site.plan.views:
-        record = activity_page(site, view, children.get(view.id, []))
-        pages.append((record["page"], "activity.html.j2", f"{view.id} {view.title}", {"a": record}))
+        context = functools.partial(_activity_context, site, view, children.get(view.id, []))
+        heading = f"{view.id} {view.title}"
+        pages.append((page_of("activities", view.id), "activity.html.j2", heading, context))
     return pages
+
+
+def _activity_context(
+    site: Site, view: ActivityView, children: list[ActivityView]
+) -> dict[str, Any]:
+    return {"a": activity_page(site, view, children)}
 
 
 def unit_pages(site: Site, led: Mapping[str, list[WhoRow]]) -> list[Page]:
