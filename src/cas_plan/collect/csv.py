@@ -18,6 +18,7 @@ from cas_plan.collect.sheet import (
     OPEN_BEFORE_VALUES,
     CollectRead,
     CollectRow,
+    RowPlaces,
 )
 from cas_plan.l10n.languages import LANGUAGES
 from cas_plan.l10n.phrases import surface_words
@@ -53,19 +54,18 @@ def read_collect_csv(text: str, shown_name: str) -> CollectRead:
         problems.add("1:1", f"there is no {quoted(id_header)} column")
         return CollectRead(None, (), [], problems.lines)
     rows: list[CollectRow] = []
+    columns = {key: ("", f":{column}") for column, key in enumerate(keys, start=1) if key}
     line = reader.line_num
     try:
         for record in reader:
             start, line = line + 1, reader.line_num
             fields: dict[str, CellRead] = {}
-            places: dict[str, str] = {}
             for column, key in enumerate(keys, start=1):
                 if key is None:
                     continue
                 cell = record[column - 1] if column <= len(record) else ""
                 fields[key] = CellRead(f"{start}:{column}", cell or None, "General")
-                places[key] = f"{start}:{column}"
-            parsed = parse_row(fields, places, None, problems)
+            parsed = parse_row(fields, RowPlaces(shown_name, start, columns), None, problems)
             if parsed is not None:
                 rows.append(parsed)
     except csv.Error as error:

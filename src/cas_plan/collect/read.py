@@ -22,6 +22,7 @@ from cas_plan.collect.sheet import (
     CollectMeta,
     CollectRead,
     CollectRow,
+    RowPlaces,
     from_properties,
 )
 from cas_plan.l10n.phrases import surface_words
@@ -74,13 +75,16 @@ def read_collect_workbook(data: bytes, shown_name: str) -> CollectRead:
     if not rows or not headers_match(rows[0], keys, entries, sheet, problems):
         return CollectRead(meta, ids, [], problems.lines)
     found: list[CollectRow] = []
+    known = frozenset(ids)  # asked once per row: a collective unit's workbook has thousands
+    columns = {
+        key: (f"{sheet}!{get_column_letter(index + 1)}", "") for index, key in enumerate(keys)
+    }
     for row in rows[1:]:
         fields = {
             key: row.cells[index] if index < len(row.cells) else CellRead("", None, "General")
             for index, key in enumerate(keys)
         }
-        places = {key: f"{sheet}!{cell.ref}" for key, cell in fields.items()}
-        parsed = parse_row(fields, places, ids, problems)
+        parsed = parse_row(fields, RowPlaces(shown_name, row.number, columns), known, problems)
         if parsed is not None:
             found.append(parsed)
     return CollectRead(meta, ids, found, problems.lines)

@@ -6,7 +6,7 @@ each problem named at its place.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 
@@ -18,6 +18,7 @@ from cas_plan.collect.sheet import (
     LAST_DATE,
     LOCKED_KEYS,
     CollectRow,
+    RowPlaces,
 )
 from cas_plan.core.diagnostics import printable
 from cas_plan.core.money import MAX_AMOUNT, AmbiguousNumber, number_from_text
@@ -55,16 +56,15 @@ def open_keys(keys: Sequence[str]) -> list[str]:
 
 def parse_row(
     fields: Mapping[str, CellRead],
-    places: Mapping[str, str],
-    ids: Sequence[str] | None,
+    where: RowPlaces,
+    ids: Set[str] | None,
     problems: Problems,
 ) -> CollectRow | None:
     """One row as a `CollectRow`, or None when its open cells are empty or its id is wrong.
     `ids` None (CSV) accepts any id; the caller checks it against the plan."""
     if all(is_blank(fields[key].value) for key in open_keys(list(fields))):
         return None
-    full = {key: problems.place(where) for key, where in places.items()}
-    full["row"] = full["id"]
+    places = {key: where.local(key) for key in where.columns}
     before = len(problems.lines)
     fields = {key: readable(cell, places.get(key, ""), problems) for key, cell in fields.items()}
     if len(problems.lines) > before and fields["id"].value is None:
@@ -106,7 +106,7 @@ def parse_row(
         spent=spent,
         currency=currency.upper() if currency else None,
         corrects=corrects,
-        places=full,
+        places=where,
         problems=tuple(problems.lines[before:]),
     )
 

@@ -14,7 +14,7 @@ with its place so the caller can say so.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -98,6 +98,32 @@ class CollectMeta:
     lang: str
     plan_text_digests: Mapping[str, str] = field(default_factory=dict)
     status_labels: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RowPlaces(Mapping[str, str]):
+    """Where each field of a row is (`FILE:SHEET!F12`, `FILE:12:6`; `row`: the id's place),
+    made when asked from the row's number and the columns every row of the file shares: a
+    row read back keeps three references, not a text per field (48,000 rows at 100x)."""
+
+    shown: str
+    number: int
+    columns: Mapping[str, tuple[str, str]]  # field -> the place's text before and after the row
+
+    def local(self, name: str) -> str:
+        """The place inside the file: `SHEET!F12`, `12:6`."""
+        before, after = self.columns["id" if name == "row" else name]
+        return f"{before}{self.number}{after}"
+
+    def __getitem__(self, name: str) -> str:
+        return f"{self.shown}:{self.local(name)}"
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self.columns
+        yield "row"
+
+    def __len__(self) -> int:
+        return len(self.columns) + 1
 
 
 @dataclass(frozen=True)

@@ -211,17 +211,25 @@ def _workbook(data: bytes) -> Workbook | None:
 
 
 def is_translations_workbook(data: bytes) -> bool:
-    """Whether an .xlsx file is a translations workbook (by its hidden metadata sheet)."""
-    wb = _workbook(data)
-    if wb is None or META_SHEET not in wb.sheetnames:
+    """Whether an .xlsx file is a translations workbook (by its hidden metadata sheet), read
+    in openpyxl's read-only mode: only that sheet's rows are parsed, and only until found (a
+    progress workbook of thousands of rows is not built twice)."""
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception:  # openpyxl raises many kinds for a broken file; the progress reader names it
         return False
-    if extent_problem(META_SHEET, *extent(wb[META_SHEET])) is not None:
-        return False  # the progress reader, which gets it then, names the cell
-    rows = sheet_rows(wb[META_SHEET])[1:]
-    return any(
-        len(r.cells) > 1 and r.cells[0].value == "workbook" and r.cells[1].value == WORKBOOK
-        for r in rows
-    )
+    try:
+        if META_SHEET not in wb.sheetnames:
+            return False
+        sheet = wb[META_SHEET]
+        if extent_problem(META_SHEET, *extent(sheet)) is not None:
+            return False  # the progress reader, which gets it then, names the cell
+        rows = sheet.iter_rows(min_row=2, max_col=2, values_only=True)
+        return any(len(row) > 1 and row[:2] == ("workbook", WORKBOOK) for row in rows)
+    except Exception:  # a broken sheet: the progress reader names it
+        return False
+    finally:
+        wb.close()
 
 
 def read_translations(data: bytes, shown: str, plan: Plan) -> TranslationsImport:

@@ -5,14 +5,18 @@ metadata; the same input gives byte-identical bytes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import copy
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime, time
 from typing import Literal
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -163,8 +167,9 @@ def fill_activities(
         set_text(cell_at(ws, 1, column), text)
     style_header(ws, len(headers))
     labels = meta.status_labels
+    styles: dict[tuple[object, ...], StyleArray] = {}  # one per kind of cell of the sheet
     for row, activity in enumerate(activities, start=2):
-        fill_activity_row(ws, row, activity, headers, position, labels)
+        fill_activity_row(ws, row, activity, headers, position, labels, styles)
     last = len(activities) + 1
     statuses = list(labels.values())
     if activities:
@@ -196,6 +201,7 @@ def fill_activity_row(
     headers: Sequence[tuple[str, str]],
     position: Mapping[str, int],
     status_labels: Mapping[str, str],
+    styles: dict[tuple[object, ...], StyleArray],
 ) -> None:
     locked_text = {
         "id": activity.id,
@@ -213,31 +219,62 @@ def fill_activity_row(
     else:
         status_date.number_format = DATE_FORMAT
     for key in LOCKED_KEYS:
-        cell = cell_at(ws, row, position[key])
-        cell.alignment = WRAP_TOP
-        cell.protection = LOCKED
+        _styled(cell_at(ws, row, position[key]), styles, (key == "current_date",), _locked)
     for key, _ in headers:
         if key in LOCKED_KEYS:
             continue
         cell = cell_at(ws, row, position[key])
-        cell.alignment = WRAP_TOP
         unused = key.startswith("value") and int(key.removeprefix("value")) > len(
             activity.indicators
         )
         if unused:
-            cell.fill = UNUSED_FILL
-            cell.protection = LOCKED
-            continue
+            _styled(cell, styles, ("unused",), _unused)
+        elif key == "date":
+            _styled(cell, styles, (DATE_FORMAT,), _open(DATE_FORMAT))
+        elif key == "spent":
+            _styled(cell, styles, ("spent",), _open(decimal_format(AMOUNT_PLACES)))
+        elif value_unit(activity, key) in NUMERIC_UNITS:
+            _styled(cell, styles, ("General",), _open("General"))  # a number, as checked
+        else:
+            _styled(cell, styles, (TEXT_FORMAT,), _open(TEXT_FORMAT))
+
+
+def _styled(
+    cell: Cell,
+    styles: dict[tuple[object, ...], StyleArray],
+    key: tuple[object, ...],
+    style: Callable[[Cell], None],
+) -> None:
+    """The cell styled by `style`, or given the style of the first cell of the sheet that
+    `style` styled under `key`: the same style, without openpyxl hashing each of its objects
+    once more (most of `collect`'s time, before)."""
+    known = styles.get(key)
+    if known is None:
+        style(cell)
+        styles[key] = copy.copy(cell._style)  # type: ignore[attr-defined]
+    else:
+        cell._style = copy.copy(known)  # type: ignore[attr-defined]
+
+
+def _locked(cell: Cell) -> None:
+    cell.alignment = WRAP_TOP
+    cell.protection = LOCKED
+
+
+def _unused(cell: Cell) -> None:
+    cell.alignment = WRAP_TOP
+    cell.fill = UNUSED_FILL
+    cell.protection = LOCKED
+
+
+def _open(number_format: str) -> Callable[[Cell], None]:
+    def style(cell: Cell) -> None:
+        cell.alignment = WRAP_TOP
         cell.fill = OPEN_FILL
         cell.protection = UNLOCKED
-        if key == "date":
-            cell.number_format = DATE_FORMAT
-        elif key == "spent":
-            cell.number_format = decimal_format(AMOUNT_PLACES)
-        elif value_unit(activity, key) in NUMERIC_UNITS:
-            cell.number_format = "General"  # a number, which the value's check admits
-        else:
-            cell.number_format = TEXT_FORMAT
+        cell.number_format = number_format
+
+    return style
 
 
 def add_validations(
@@ -264,12 +301,14 @@ def add_validations(
             error=message,
             **rule,  # type: ignore[arg-type]
         )
-        for cells in cell_ranges(get_column_letter(position[key]), only or range(2, last + 1)):
-            validation.add(cells)
+        # one MultiCellRange of all: adding ranges one by one compares each with those before
+        cells = cell_ranges(get_column_letter(position[key]), only or range(2, last + 1))
+        validation.sqref = MultiCellRange(" ".join(cells))
         ws.add_data_validation(validation)
 
     if statuses:
-        others = [row for row in range(2, last + 1) if row not in set(running)]
+        continuous = set(running)
+        others = [row for row in range(2, last + 1) if row not in continuous]
         for rows_of, named in ((others, "casplan_statuses"), (running, "casplan_running")):
             if rows_of:
                 check("list", "status", said["valid.status"], rows_of, formula1=named)

@@ -70,6 +70,7 @@ def import_workbooks(
     refusal by the plan's own checks names the workbook's cell, not a line of YAML."""
     from cas_plan.collect.judge import cell_refusal
     from cas_plan.core.history import plan_on
+    from cas_plan.core.loader import collecting_garbage
     from cas_plan.edit.transaction import EditRefused, PlanEdit
 
     missing = [file for file in files if not file.is_file()]
@@ -77,7 +78,8 @@ def import_workbooks(
         raise UsageError(f"'{missing[0]}' is not a file")
     today = dt.date.today()
     root, shown = options.directory()
-    texts, progress = _translation_workbooks(files)
+    with collecting_garbage():  # openpyxl's workbooks are cycles of cells and sheets
+        texts, progress = _translation_workbooks(files)
     with nothing_written(), PlanEdit.begin(root, shown, today, "import") as edit:
         plan = plan_on(edit.plan, today)
         judged = _judged(plan, progress, skip_stale)
@@ -156,6 +158,7 @@ def _imported(
     """Write the rows and the translations (as one change) and say what each file added, and
     skipped."""
     from cas_plan.core import layout
+    from cas_plan.core.loader import collecting_garbage
     from cas_plan.edit.progress import add_entries
     from cas_plan.output.messages import lines_text
 
@@ -171,13 +174,14 @@ def _imported(
         lines += [f"{line}; skipped (--skip-stale)" for line in result.skipped]
     requests = [request for result in judged for request, _ in result.requests]
     if requests:
-        add_entries(edit, requests)
+        with collecting_garbage():  # ruamel.yaml's dumper and its nodes are cycles
+            add_entries(edit, requests)
     if requests or any(result.translations for result in translated):
         written = edit.finish(dry_run=dry_run, refused="the import")
+        paths = {view.id: view.path for view in plan.views}
         by_file: dict[str, list[str]] = {}
         for request in requests:
-            view = next(v for v in plan.views if v.id == request.activity_id)
-            by_file.setdefault(view.path, []).append(view.id)
+            by_file.setdefault(paths[request.activity_id], []).append(request.activity_id)
         texts = {plan.show(layout.translations_file(r.lang)): r for r in translated if r.lang}
         for item in written:
             if item.shown in texts:

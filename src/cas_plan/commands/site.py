@@ -23,6 +23,7 @@ def site(
     options: PlanOptions, out: Path, as_of: str | None, lang: Language, base_url: str | None
 ) -> Outcome:
     """Write the plan's static progress site into a directory (replaced whole)."""
+    from cas_plan.core.loader import collecting_garbage
     from cas_plan.core.outputs import whole_folder
     from cas_plan.core.provenance import git_state
     from cas_plan.output.messages import lines_text
@@ -34,8 +35,11 @@ def site(
     root, _ = options.directory()
     whole_folder(out, "--out", root, MARKER, "site")  # before the work of building it
     files = build_site(plan, day, lang, base, git_state(root))
-    try:
-        write_site(out, files, root)
-    except OSError as exc:
-        raise system_problem(exc) from None
+    # rendered pages are cycles: the collector runs while they are made, what the pages show
+    # (the plan, their data) frozen
+    with collecting_garbage():
+        try:
+            write_site(out, files, root)  # each page rendered as it is written
+        except OSError as exc:
+            raise system_problem(exc) from None
     return Outcome(lines_text([f"wrote {counted(len(files), 'file')} to {out}"]))

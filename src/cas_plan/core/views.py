@@ -116,6 +116,23 @@ def measure_views(measure: Loaded[MeasureFile]) -> Iterator[ActivityView]:
     yield from walk(measure.model.activities, None, ("activities",))
 
 
+def by_measure(views: Iterable[ActivityView]) -> dict[str, list[ActivityView]]:
+    """Each measure's activities in the order given: found once, where a page or a section
+    per measure would scan every activity (a product of the plan's parts)."""
+    grouped: dict[str, list[ActivityView]] = {}
+    for view in views:
+        grouped.setdefault(view.measure_id, []).append(view)
+    return grouped
+
+
+def by_goal(measures: Iterable[Loaded[MeasureFile]]) -> dict[str, list[Loaded[MeasureFile]]]:
+    """Each goal's measures in the order given."""
+    grouped: dict[str, list[Loaded[MeasureFile]]] = {}
+    for measure in measures:
+        grouped.setdefault(goal_of(measure.model.id), []).append(measure)
+    return grouped
+
+
 def id_sort_key(identifier: str) -> tuple[int, ...]:
     """'3.10' sorts after '3.9'."""
     return tuple(int(part) for part in identifier.split(".") if part.isdigit())

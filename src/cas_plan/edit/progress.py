@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cas_plan.core.errors import PlanProblems, UsageError
 from cas_plan.core.money import Money
@@ -22,6 +22,10 @@ from cas_plan.core.suggest import did_you_mean
 from cas_plan.core.yaml_reader import read_yaml_text
 from cas_plan.edit.lines import Lines, plain_long_keys, yaml_scalars
 from cas_plan.edit.transaction import PlanEdit, Written
+
+if TYPE_CHECKING:
+    from cas_plan.core.model import Loaded, MeasureFile
+    from cas_plan.core.views import ActivityView
 
 
 class ProgressError(PlanProblems):
@@ -141,11 +145,9 @@ def _sequence_offset(root: Any, lines: Lines) -> int:
     return 2
 
 
-def _entry_lines(entry: dict[str, Any], dash: int, key: int, offset: int) -> list[str]:
-    """The entry as block YAML: its dash at column `dash`, its keys at column `key`, nested
-    lists indented by `offset`."""
-    yaml = _round_trip_yaml()
-    yaml.indent(mapping=2, sequence=offset + 2, offset=offset)
+def _entry_lines(yaml: Any, entry: dict[str, Any], dash: int, key: int) -> list[str]:
+    """The entry as block YAML (dumped by `yaml`, set up by `_entry_dumper`): its dash at
+    column `dash`, its keys at column `key`."""
     buffer = io.StringIO()
     yaml.dump(yaml_scalars(entry), buffer)
     body = buffer.getvalue().splitlines()  # ruamel writes only \n; escapes the rest
@@ -153,19 +155,66 @@ def _entry_lines(entry: dict[str, Any], dash: int, key: int, offset: int) -> lis
     return [first] + [" " * key + line for line in body[1:]]
 
 
+def _entry_dumper(offset: int) -> Any:
+    """ruamel.yaml set up to write entries whose nested lists are indented by `offset`."""
+    yaml = _round_trip_yaml()
+    yaml.indent(mapping=2, sequence=offset + 2, offset=offset)
+    return yaml
+
+
 def insert_entry(text: str, pointer: tuple[str | int, ...], entry: dict[str, Any]) -> str:
-    """The file text with `entry` appended to the progress of the activity at `pointer`.
+    """The file text with `entry` appended to the progress of the activity at `pointer`
+    (`insert_entries` with one entry)."""
+    return insert_entries(text, [(pointer, entry)])
+
+
+def insert_entries(
+    text: str, entries: Sequence[tuple[tuple[str | int, ...], dict[str, Any]]]
+) -> str:
+    """The file text with each entry appended, in order, to the progress of the activity at its
+    pointer: what inserting them one by one gives, from one reading of the file.
 
     The entry's lines are inserted where its list ends (or a `progress:` key with it, before
     `sub_activities`), indented like the file's other lists, each ended like the line before
     it; every existing line keeps its bytes, its line end included. Only `progress: []` (or
     `progress: null`) loses its empty value. The result is read back and must hold exactly the
-    old data plus the entry.
+    old data plus the entries.
     """
     from cas_plan.core.yaml_reader import compose_text
 
     lines = Lines(text)
     root = compose_text(text)
+    offset = _sequence_offset(root, lines)
+    yaml = _entry_dumper(offset)
+    out = list(lines.lines)
+    by_activity: dict[tuple[str | int, ...], list[dict[str, Any]]] = {}
+    for pointer, entry in entries:
+        by_activity.setdefault(pointer, []).append(entry)
+    inserts = []
+    for pointer, added in by_activity.items():
+        at, dash, key, new = _place(root, lines, out, pointer, offset)
+        for entry in added:
+            new += _entry_lines(yaml, entry, dash, key)
+        inserts.append((at, len(pointer), new))
+    # bottom-up, so the lines above keep their numbers; at one line, the deeper activity's
+    # entries first (its text ends there, inside the shallower one's)
+    for at, _, new in sorted(inserts, key=lambda item: (-item[0], item[1])):
+        ending = lines.end_of(at - 1) if at > 0 else "\n"
+        if at > 0 and not out[at - 1].endswith(("\n", "\r")):
+            out[at - 1] += ending  # the last line had no line end: it needs one now
+        out[at:at] = [line + ending for line in new]
+    result = "".join(out)
+    if not _holds_old_data_and_entries(text, result, entries):
+        raise ProgressError(_BY_HAND.format("the file's layout is unusual"))
+    return result
+
+
+def _place(
+    root: Any, lines: Lines, out: list[str], pointer: tuple[str | int, ...], offset: int
+) -> tuple[int, int, int, list[str]]:
+    """Where the activity's new entries go: the line to insert before, the columns of their
+    dash and keys, and the lines that come first (a `progress:` key); an empty `progress: []`
+    loses its value in `out`."""
     activity = root
     for step in pointer:
         activity = _child(activity, step)
@@ -173,8 +222,6 @@ def insert_entry(text: str, pointer: tuple[str | int, ...], entry: dict[str, Any
         raise ProgressError(_BY_HAND.format("the activity is written in flow style ({...})"))
     keys = {key.value: (key, value) for key, value in activity.value}
     key_column = lines.column(activity.value[0][0].start_mark.index)
-    offset = _sequence_offset(root, lines)
-    out = list(lines.lines)
     new: list[str] = []
     progress = keys.get("progress")
     if progress is not None and progress[1].id == "sequence" and progress[1].value:
@@ -182,10 +229,11 @@ def insert_entry(text: str, pointer: tuple[str | int, ...], entry: dict[str, Any
             raise ProgressError(_BY_HAND.format("its progress is a flow list ([...])"))
         dash = lines.column(progress[1].start_mark.index)
         key = lines.column(progress[1].value[0].start_mark.index)
-        at = _line_after(lines, progress[1])
-    elif progress is not None:
-        key, value = progress
-        at = lines.number(key.start_mark.index) + 1
+        return _line_after(lines, progress[1]), dash, key, new
+    dash = key_column + offset
+    if progress is not None:
+        name, value = progress
+        at = lines.number(name.start_mark.index) + 1
         start, end = value.start_mark.index, value.end_mark.index
         if end > start:  # `progress: []` or `progress: null`: the list starts on the next line
             line = lines.number(start)
@@ -193,25 +241,13 @@ def insert_entry(text: str, pointer: tuple[str | int, ...], entry: dict[str, Any
                 raise ProgressError(_BY_HAND.format("its empty progress spans several lines"))
             head, tail = lines.starts[line], out[line]
             out[line] = tail[: start - head].rstrip(" \t") + tail[end - head :]
-        dash = key_column + offset
-        key = dash + 2
+        return at, dash, dash + 2, new
+    new.append(" " * key_column + "progress:")
+    if "sub_activities" in keys:
+        at = lines.number(keys["sub_activities"][0].start_mark.index)
     else:
-        dash = key_column + offset
-        key = dash + 2
-        new.append(" " * key_column + "progress:")
-        if "sub_activities" in keys:
-            at = lines.number(keys["sub_activities"][0].start_mark.index)
-        else:
-            at = _line_after(lines, activity)
-    new += _entry_lines(entry, dash, key, offset)
-    ending = lines.end_of(at - 1) if at > 0 else "\n"
-    if at > 0 and not out[at - 1].endswith(("\n", "\r")):
-        out[at - 1] += ending  # the last line had no line end: it needs one now
-    out[at:at] = [line + ending for line in new]
-    result = "".join(out)
-    if not _holds_old_data_and_entry(text, result, pointer, entry):
-        raise ProgressError(_BY_HAND.format("the file's layout is unusual"))
-    return result
+        at = _line_after(lines, activity)
+    return at, dash, dash + 2, new
 
 
 _BY_HAND = (
@@ -219,18 +255,19 @@ _BY_HAND = (
 )
 
 
-def _holds_old_data_and_entry(
-    old: str, new: str, pointer: tuple[str | int, ...], entry: dict[str, Any]
+def _holds_old_data_and_entries(
+    old: str, new: str, entries: Sequence[tuple[tuple[str | int, ...], dict[str, Any]]]
 ) -> bool:
     before, after = read_yaml_text(old, "old"), read_yaml_text(new, "new")
     if not (before.ok and after.ok):
         return False
-    activity = before.data
-    for step in pointer:
-        activity = activity[step]
-    if not isinstance(activity.get("progress"), list):
-        activity["progress"] = []  # (mappings compare without their key order)
-    activity["progress"].append(entry)
+    for pointer, entry in entries:
+        activity = before.data
+        for step in pointer:
+            activity = activity[step]
+        if not isinstance(activity.get("progress"), list):
+            activity["progress"] = []  # (mappings compare without their key order)
+        activity["progress"].append(entry)
     return bool(before.data == after.data)
 
 
@@ -260,25 +297,39 @@ def record_entries(
 
 def add_entries(edit: PlanEdit, requests: Sequence[ProgressRequest]) -> None:
     """The entries as changes of the edit's measure files (validated when it finishes): an
-    activity's, or a measure's values of its own indicators."""
+    activity's, or a measure's values of its own indicators. Each file is changed once, with
+    all of its entries (`insert_entries`), in the order of the requests."""
     views = {view.id: view for view in edit.plan.views}
     measures = {measure.model.id: measure for measure in edit.plan.measures}
-    for request in requests:
-        if request.activity_id in measures:
-            measure = measures[request.activity_id]
-            cell = measure.model.indicators
-            relative = edit.plan.relative(measure.path)
-            data = entry_data(request, cell.texts if cell else [])
-            edit.change(relative, insert_entry(edit.text(relative), (), data))
-            continue
-        if request.activity_id not in views:
-            measure_like = request.activity_id.count(".") == 1
-            known, what = (measures, "measure") if measure_like else (views, "activity")
-            hint = did_you_mean(request.activity_id, known, quote="")
-            raise UsageError(
-                f"no {what} has the id '{request.activity_id}'" + (f"; {hint}" if hint else "")
-            )
-        view = views[request.activity_id]
-        relative = edit.plan.relative(view.path)
-        data = entry_data(request, view.indicator_texts)
-        edit.change(relative, insert_entry(edit.text(relative), view.pointer, data))
+    files: dict[str, list[tuple[tuple[str | int, ...], dict[str, Any]]]] = {}
+    try:
+        for request in requests:
+            relative, pointer, data = _entry_place(edit, request, views, measures)
+            files.setdefault(relative, []).append((pointer, data))
+    finally:  # the files before a request refused are refused first, as one by one
+        for relative, entries in files.items():
+            edit.change(relative, insert_entries(edit.text(relative), entries))
+
+
+def _entry_place(
+    edit: PlanEdit,
+    request: ProgressRequest,
+    views: Mapping[str, ActivityView],
+    measures: Mapping[str, Loaded[MeasureFile]],
+) -> tuple[str, tuple[str | int, ...], dict[str, Any]]:
+    """The file, the activity's (or measure's) pointer in it and the entry as YAML data."""
+    if request.activity_id in measures:
+        measure = measures[request.activity_id]
+        cell = measure.model.indicators
+        data = entry_data(request, cell.texts if cell else [])
+        return edit.plan.relative(measure.path), (), data
+    if request.activity_id not in views:
+        measure_like = request.activity_id.count(".") == 1
+        known, what = (measures, "measure") if measure_like else (views, "activity")
+        hint = did_you_mean(request.activity_id, known, quote="")
+        raise UsageError(
+            f"no {what} has the id '{request.activity_id}'" + (f"; {hint}" if hint else "")
+        )
+    view = views[request.activity_id]
+    data = entry_data(request, view.indicator_texts)
+    return edit.plan.relative(view.path), view.pointer, data

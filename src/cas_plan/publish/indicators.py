@@ -15,7 +15,7 @@ from cas_plan.answers.indicators import (
     measure_indicators,
 )
 from cas_plan.core.loader import Plan
-from cas_plan.core.views import id_sort_key
+from cas_plan.core.views import by_measure, id_sort_key
 from cas_plan.l10n.formats import phrase, plural
 from cas_plan.output.indicators import IndicatorWords
 
@@ -31,14 +31,14 @@ def indicator_section(plan: Plan, as_of: dt.date, lang: str) -> dict[str, Any]:
     last = end_year(plan)
     records: list[IndicatorRecord] = []
     titles: dict[str, str] = {}
+    of_measure = by_measure(plan.views)
     for measure in sorted(plan.measures, key=lambda m: id_sort_key(m.model.id)):
         owner = measure.model.id
         titles[f"measure {owner}"] = measure.model.title
         records += measure_indicators(measure.model, as_of, last)
-        for view in plan.views:
-            if view.measure_id == owner:
-                titles[view.id] = view.title
-                records += activity_indicators(plan, view, as_of)
+        for view in of_measure.get(owner, []):
+            titles[view.id] = view.title
+            records += activity_indicators(plan, view, as_of)
     targeted = [record for record in records if record["targets"]]
     without = len(records) - len(targeted)
     rows = [

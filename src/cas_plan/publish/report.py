@@ -31,7 +31,7 @@ from cas_plan.core.model import Loaded, MeasureFile
 from cas_plan.core.organization import unit_names_by_id
 from cas_plan.core.periods import Period, report_kind
 from cas_plan.core.provenance import GitState
-from cas_plan.core.views import id_sort_key
+from cas_plan.core.views import ActivityView, by_goal, by_measure, id_sort_key
 from cas_plan.l10n.deadlines import DeadlineWords
 from cas_plan.l10n.formats import (
     format_date_range,
@@ -224,13 +224,16 @@ def _goals(
     for occurrence in found:
         classes.setdefault(occurrence.view.measure_id, []).append(occurrence.klass)
     goals = []
+    of_goal, of_measure = by_goal(plan.measures), by_measure(plan.views)
     for goal_id in goal_ids:
         measures = [
-            _measure(plan, measure, classes.get(measure.model.id, []), rows, texts, lang)
-            for measure in sorted(
-                (m for m in plan.measures if m.model.id.split(".")[0] == goal_id),
-                key=lambda m: id_sort_key(m.model.id),
+            _measure(
+                measure,
+                of_measure.get(measure.model.id, []),
+                classes.get(measure.model.id, []),
+                (rows, texts, lang),
             )
+            for measure in sorted(of_goal.get(goal_id, []), key=lambda m: id_sort_key(m.model.id))
         ]
         goal = stats["goals"][goal_id]
         paragraphs = texts.goal(goal_id)
@@ -250,17 +253,16 @@ def _goals(
 
 
 def _measure(
-    plan: Plan,
     measure: Loaded[MeasureFile],
+    of_measure: list[ActivityView],
     classes: list[str],
-    rows: dict[str, dict[str, Any]],
-    texts: Texts,
-    lang: str,
+    said: tuple[dict[str, dict[str, Any]], Texts, str],
 ) -> dict[str, Any]:
-    """One measure: its line of figures and its activities listed; continuous ones with
-    nothing reported in the period are counted, not listed."""
+    """One measure (`of_measure`: its activities): its line of figures and its activities
+    listed (`said`: the rows by id, the texts, the language); continuous ones with nothing
+    reported in the period are counted, not listed."""
+    rows, texts, lang = said
     measure_id = measure.model.id
-    of_measure = [v for v in plan.views if v.measure_id == measure_id]
     listed = [rows[v.id] for v in of_measure if v.id in rows]
     silent = [
         v

@@ -16,9 +16,10 @@ own that filters the plain-HTML list.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import posixpath
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -148,11 +149,33 @@ def static_files() -> dict[str, bytes]:
     return files
 
 
+class SiteFiles(Mapping[str, bytes]):
+    """The site's files by path, sorted, each made when it is read: `write_site` writes each
+    page as it is rendered, so the site is never held whole (29,000 files, 250 MB at 100x)."""
+
+    def __init__(self, makers: Mapping[str, Callable[[], bytes]]) -> None:
+        self._makers = dict(sorted(makers.items()))
+
+    def __getitem__(self, path: str) -> bytes:
+        return self._makers[path]()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._makers)
+
+    def __len__(self) -> int:
+        return len(self._makers)
+
+
+def _made(data: bytes) -> Callable[[], bytes]:
+    return lambda: data
+
+
 def build_site(
     plan: Plan, as_of: dt.date, lang: str, base_url: str | None, git: GitState
-) -> dict[str, bytes]:
+) -> SiteFiles:
     """Every file of the site, by its path in the site (sorted, so the same inputs give the
-    same files); the plan's own text in `lang` where it is translated (`l10n.plan_text`)."""
+    same files), the pages and reports rendered when read; the plan's own text in `lang`
+    where it is translated (`l10n.plan_text`)."""
     english, shown = plan, in_language(plan, lang)
     plan = shown.plan
     names = unit_names_by_id(plan.units)
@@ -170,21 +193,20 @@ def build_site(
         units_page(site, led),
         amendments_page(site),
     ]
-    files: dict[str, bytes] = {MARKER: MARKER_TEXT.encode()}
-    files.update(static_files())
-    files.update(rendered(site, pages, base_url, shown.note()))
-    files.update(search_index(site))
-    files.update(unit_calendars(site))
-    files.update(reports(english, as_of, lang, git))
-    return dict(sorted(files.items()))
+    made = {MARKER: MARKER_TEXT.encode()} | static_files()
+    made |= search_index(site) | unit_calendars(site)
+    makers = {path: _made(data) for path, data in made.items()}
+    makers.update(rendered(site, pages, base_url, shown.note()))
+    makers.update(reports(english, as_of, lang, git))
+    return SiteFiles(makers)
 
 
 def rendered(
     site: Site, pages: list[Page], base_url: str | None, translation: dict[str, Any] | None
-) -> dict[str, bytes]:
-    """The pages in their templates, each with what every page shows (the plan, the date of
-    the state, the years with a report, how much of the plan is still untranslated) and its
-    own way to link (`linker`)."""
+) -> dict[str, Callable[[], bytes]]:
+    """How to render each page in its template, with what every page shows (the plan, the
+    date of the state, the years with a report, how much of the plan is still untranslated)
+    and its own way to link (`linker`)."""
     environment = templating.environment(templating.templates_dir() / "site", "html", site.lang)
     state = phrase("state_as_of", site.lang, date=site.date(site.as_of))
     common = {
@@ -197,12 +219,21 @@ def rendered(
         "reports": _report_rows(site),
         "translation": translation,
     }
-    files = {}
-    for path, template, heading, context in pages:
-        page = {**common, **context, "url": linker(path, base_url), "page": path}
-        text = templating.render(environment, template, {**page, "heading": heading})
-        files[path] = text.encode("utf-8")
-    return files
+
+    def render(
+        path: str,
+        template: str,
+        heading: str,
+        context: dict[str, Any] | Callable[[], dict[str, Any]],
+    ) -> bytes:
+        data = context() if callable(context) else context
+        page = {**common, **data, "url": linker(path, base_url), "page": path}
+        return templating.render(environment, template, {**page, "heading": heading}).encode()
+
+    return {
+        path: functools.partial(render, path, template, heading, context)
+        for path, template, heading, context in pages
+    }
 
 
 def search_index(site: Site) -> dict[str, bytes]:
@@ -278,21 +309,24 @@ def _report_rows(site: Site) -> list[dict[str, str | None]]:
     ]
 
 
-def reports(plan: Plan, as_of: dt.date, lang: str, git: GitState) -> dict[str, bytes]:
-    """The HTML report of each published report (`published_reports`), each on the plan in
-    force on its date of the state (plan_on rewinds the plan of `as_of` further)."""
+def reports(plan: Plan, as_of: dt.date, lang: str, git: GitState) -> dict[str, Callable[[], bytes]]:
+    """How to render the HTML report of each published report (`published_reports`), each on
+    the plan in force on its date of the state (plan_on rewinds the plan of `as_of` further)."""
     from cas_plan.publish.report import REPORT_CSS, ReportOn, build_context, page_style, render
 
     style = page_style(f"../static/{REPORT_CSS}", CSP)
-    files = {}
-    for deadline, page in published_reports(plan, as_of):
-        if page is None:
-            continue
+
+    def report(deadline: ReportDeadline) -> bytes:
         day = min(as_of, deadline.period.end)
         on = ReportOn(plan_on(plan, day), deadline.period, day, lang, git, deadline)
         text = render(build_context(on), "html", style=style)
-        files[page] = (text if text.endswith("\n") else text + "\n").encode()
-    return files
+        return (text if text.endswith("\n") else text + "\n").encode()
+
+    return {
+        page: functools.partial(report, deadline)
+        for deadline, page in published_reports(plan, as_of)
+        if page is not None
+    }
 
 
 # --- writing --------------------------------------------------------------------------------

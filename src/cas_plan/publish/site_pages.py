@@ -8,7 +8,8 @@ Plan text is only ever data here: the templates autoescape it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+import functools
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -39,7 +40,7 @@ from cas_plan.core.model import (
     reporter_unit,
 )
 from cas_plan.core.organization import Organization, responsible_unit_ids
-from cas_plan.core.views import ActivityView, id_sort_key, superseded
+from cas_plan.core.views import ActivityView, by_goal, by_measure, id_sort_key, superseded
 from cas_plan.l10n.deadlines import DeadlineWords
 from cas_plan.l10n.formats import (
     DateStyle,
@@ -57,7 +58,9 @@ from cas_plan.publish.indicators import indicator_words
 STATUS_ORDER = ("completed", "in_progress", "delayed", "not_started", "not_reported", "cancelled")
 UPCOMING_DAYS = 90
 LATEST_ENTRIES = 10
-Page = tuple[str, str, str, dict[str, Any]]
+# (path, template, heading, context); a context may be made when the page renders (an
+# activity's: 23,800 of them at 100x are not held at once)
+Page = tuple[str, str, str, dict[str, Any] | Callable[[], dict[str, Any]]]
 """A page to render: its path in the site, its template, its heading and its data."""
 
 
@@ -87,6 +90,16 @@ class Site:
     w: Mapping[str, str]
     deadlines: DeadlineWords
     dates: dict[tuple[dt.date, str], str] = field(default_factory=dict)  # Babel is slow to format
+
+    @cached_property
+    def of_measure(self) -> Mapping[str, list[ActivityView]]:
+        """Each measure's activities, found once for every page."""
+        return by_measure(self.plan.views)
+
+    @cached_property
+    def views(self) -> Mapping[str, ActivityView]:
+        """The activities by id."""
+        return {view.id: view for view in self.plan.views}
 
     @cached_property
     def amendments(self) -> Mapping[str, Amendment]:
@@ -271,8 +284,7 @@ def activities_page(site: Site, goals: list[dict[str, Any]]) -> Page:
 
 def goal_pages(site: Site, goals: list[dict[str, Any]]) -> list[Page]:
     """A page per goal: its measures with their completion."""
-    views = site.plan.views
-    measures = sorted(site.plan.measures, key=lambda m: id_sort_key(m.model.id))
+    of_goal = by_goal(sorted(site.plan.measures, key=lambda m: id_sort_key(m.model.id)))
     ordered = sorted(site.plan.goals, key=lambda g: id_sort_key(g.model.id))
     return [
         (
@@ -287,12 +299,9 @@ def goal_pages(site: Site, goals: list[dict[str, Any]]) -> list[Page]:
                         "id": m.model.id,
                         "title": m.model.title,
                         "page": page_of("measures", m.model.id),
-                        "completion": _counts(
-                            site, (v for v in views if v.measure_id == m.model.id)
-                        ),
+                        "completion": _counts(site, site.of_measure.get(m.model.id, [])),
                     }
-                    for m in measures
-                    if m.model.id.split(".")[0] == goal.model.id
+                    for m in of_goal.get(goal.model.id, [])
                 ],
             },
         )
@@ -302,14 +311,14 @@ def goal_pages(site: Site, goals: list[dict[str, Any]]) -> list[Page]:
 
 def measure_pages(site: Site, goals: list[dict[str, Any]]) -> list[Page]:
     """A page per measure: its activities."""
-    pages = []
+    pages: list[Page] = []
     for measure in sorted(site.plan.measures, key=lambda m: id_sort_key(m.model.id)):
         measure_id, goal_id = measure.model.id, measure.model.id.split(".")[0]
         context = {
             "measure": {"id": measure_id, "title": measure.model.title},
             "title_as_written": measure.model.title_as_written,
             "goal": next((g for g in goals if g["id"] == goal_id), None),
-            "rows": [site.row(v) for v in site.plan.views if v.measure_id == measure_id],
+            "rows": [site.row(v) for v in site.of_measure.get(measure_id, [])],
         }
         heading = f"{site.w['measure']} {measure_id}: {measure.model.title}"
         pages.append((page_of("measures", measure_id), "measure.html.j2", heading, context))
@@ -322,11 +331,18 @@ def activity_pages(site: Site) -> list[Page]:
     for view in site.plan.views:
         if view.parent_id:
             children.setdefault(view.parent_id, []).append(view)
-    pages = []
+    pages: list[Page] = []
     for view in site.plan.views:
-        record = activity_page(site, view, children.get(view.id, []))
-        pages.append((record["page"], "activity.html.j2", f"{view.id} {view.title}", {"a": record}))
+        context = functools.partial(_activity_context, site, view, children.get(view.id, []))
+        heading = f"{view.id} {view.title}"
+        pages.append((page_of("activities", view.id), "activity.html.j2", heading, context))
     return pages
+
+
+def _activity_context(
+    site: Site, view: ActivityView, children: list[ActivityView]
+) -> dict[str, Any]:
+    return {"a": activity_page(site, view, children)}
 
 
 def unit_pages(site: Site, led: Mapping[str, list[WhoRow]]) -> list[Page]:
@@ -530,7 +546,7 @@ def activity_page(site: Site, view: ActivityView, children: list[ActivityView]) 
 
 
 def _view_by_id(site: Site, identifier: str) -> ActivityView:
-    return next(v for v in site.plan.views if v.id == identifier)
+    return site.views[identifier]
 
 
 def ancestors(plan: Plan, unit_id: str) -> list[str]:
