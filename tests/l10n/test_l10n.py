@@ -40,6 +40,7 @@ from cas_plan.l10n.phrases import (
     REPORT_STATUSES,
     SURFACES,
     WORDS,
+    english_count,
     plural_forms,
     surface_words,
     words,
@@ -519,3 +520,11 @@ def test_month_names_for_the_charts():
     assert month_names("sr")[4:8] == ["maj", "jun", "jul", "avg"]
     assert month_names("sr-Cyrl")[-1] == "дец"
     assert len(month_names("sr", "wide")) == 12 and month_names("sr", "wide")[0] == "januar"
+
+
+def test_the_tools_english_counts_are_cldrs():
+    """`english_count` (no Babel, for the commands that speak English) says what
+    `plural(count, key, "en")` says, for every counted noun."""
+    for key in PLURALS:
+        for count in (*range(0, 103), 1_000, 1_001, 12_345, 1_000_000):
+            assert english_count(count, key) == plural(count, key, "en"), (key, count)

@@ -97,10 +97,10 @@ def parse_date(value: str | None, option: str, default: dt.date | None = None) -
 
 def counted(count: int, noun: str) -> str:
     """A count and its noun in the tool's English ("1 problem", "2 activities"): the
-    phrasebook's plural forms (`l10n.formats.plural`), the commands taking no --lang."""
-    from cas_plan.l10n.formats import plural
+    phrasebook's plural forms, the commands taking no --lang."""
+    from cas_plan.l10n.phrases import english_count
 
-    return plural(count, noun, "en")
+    return english_count(count, noun)
 
 
 def said_in_english(plan: Plan) -> DeadlineWords:
