@@ -10,6 +10,18 @@ from pathlib import Path
 
 import pytest
 
+STEPS = {
+    "prepared": "old",
+    "temporaries": "old",
+    "journal": "completed",
+    "rename-1": "completed",
+    "rename-2": "completed",
+    "renamed": "completed",
+    "journal-removed": "new",
+}
+"""The steps of a journaled write of two entries, in order, and what the next command that opens
+the directory finds after a kill there: the old files, the write completed, or the new ones."""
+
 
 def snapshot(root: Path) -> dict[str, bytes]:
     """Every file under `root`, hidden ones too, by relative path."""

@@ -19,21 +19,10 @@ from pathlib import Path
 import pytest
 
 from plans import REPO
-from writers import snapshot, wait_until_locked
+from writers import STEPS, snapshot, wait_until_locked
 
 FIXTURE = REPO / "tests" / "data" / "readme" / "indicators"
 SUCCESSOR = ["successor", "--plan", "fx", "--period", "2021..2025", "--out", "next"]
-# the steps of the write (successor.yaml renamed first, the directory last), and what the next
-# command that opens the old plan finds after a kill there
-STEPS = {
-    "prepared": "old",
-    "temporaries": "old",
-    "journal": "completed",
-    "rename-1": "completed",
-    "rename-2": "completed",
-    "renamed": "completed",
-    "journal-removed": "new",
-}
 STARTED = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d"
 COMPLETED = (
     f"casplan: completed an interrupted write of 1 file and 1 directory \\(successor, started "

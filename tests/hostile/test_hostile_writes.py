@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from plans import minimal_files, write_plan
-from writers import snapshot, wait_until_locked
+from writers import STEPS, snapshot, wait_until_locked
 
 MEASURE_12 = """\
 id: "1.2"
@@ -55,16 +55,6 @@ WRITERS = {
     ),
     "import": (["import", "{csv}"], 2),  # two measure files
     "amend --add": (ADD_ARGS, 2),
-}
-# the steps of a write of two files, in order, and what the next command finds after a kill
-STEPS = {
-    "prepared": "old",
-    "temporaries": "old",
-    "journal": "completed",
-    "rename-1": "completed",
-    "rename-2": "completed",
-    "renamed": "completed",
-    "journal-removed": "new",
 }
 
 
