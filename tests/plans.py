@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import subprocess
 import textwrap
 from pathlib import Path
 
@@ -565,3 +567,20 @@ def as_in_site(standalone: str) -> str:
         '<link rel="stylesheet" href="../static/report.css">\n'
     )
     return standalone.replace(head, in_site)
+
+
+def git(repo: Path, *args: str) -> str:
+    """git in `repo` as the tests run it: a test identity, no user or system configuration (a
+    developer's hooks or signing never apply); its output, stripped."""
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
+    return subprocess.run(
+        ["git", "-C", str(repo), *args], env=env, capture_output=True, text=True, check=True
+    ).stdout.strip()

@@ -7,28 +7,17 @@ plan's."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from plans import REAL_PLAN
+from plans import REAL_PLAN, git
 
 pytestmark = pytest.mark.slow  # plays two years in a git repository
 
 DECISION = "05 br. 021-1234/2018"
 MEASURE_2_1 = "plan/goal-2/measure-2.1.yaml"
-
-
-def git(root: Path, *args: str) -> str:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
-           "GIT_COMMITTER_EMAIL": "t@t"}  # fmt: skip
-    done = subprocess.run(
-        ["git", "-C", str(root), *args], capture_output=True, text=True, check=True, env=env
-    )
-    return done.stdout
 
 
 @pytest.fixture

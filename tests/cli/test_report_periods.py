@@ -8,11 +8,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import subprocess
 
 import pytest
 
-from plans import as_in_site, lived_plan_files, minimal_files, write_plan
+from plans import as_in_site, git, lived_plan_files, minimal_files, write_plan
 
 
 @pytest.fixture
@@ -268,24 +267,6 @@ def test_narratives_are_validated(invoke, tmp_path, name, text, problem):
     result = invoke("validate", "--plan", str(plan))
     assert result.exit_code == 1
     assert problem in result.stdout, result.stdout
-
-
-def git(repo, *args):
-    return subprocess.run(
-        [
-            "git",
-            "-C",
-            str(repo),
-            "-c",
-            "user.name=Test",
-            "-c",
-            "user.email=test@example.org",
-            *args,
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
 
 
 def test_diff_reports_narrative_changes(invoke, tmp_path):

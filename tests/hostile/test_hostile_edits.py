@@ -5,11 +5,10 @@ key limit, and amounts that must read the same in every text output."""
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 
 import pytest
 
-from plans import minimal_files, write_plan
+from plans import git, minimal_files, write_plan
 
 THREE_ROWS = """\
 id: "1.1"
@@ -273,15 +272,6 @@ FUNDED = THREE_ROWS.replace(
     "    funds:\n      amounts:\n        - amount: 250000 EUR\n        - amount: 12500 EUR\n"
     "          of_which: true\n",
 )
-
-
-def git(repo, *args):
-    return subprocess.run(
-        ["git", "-C", str(repo), "-c", "user.name=T", "-c", "user.email=t@example.org", *args],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
 
 
 def test_amounts_read_the_same_in_show_diff_and_budget(invoke, tmp_path, monkeypatch):

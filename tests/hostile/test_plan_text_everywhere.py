@@ -20,7 +20,6 @@ from __future__ import annotations
 import datetime as dt
 import email
 import re
-import subprocess
 from email.policy import default
 from pathlib import Path
 
@@ -50,7 +49,7 @@ from hostile_plan import (
 )
 from openpyxl import load_workbook
 
-from plans import write_plan
+from plans import git, write_plan
 
 
 @pytest.fixture
@@ -272,14 +271,6 @@ def test_followup_drafts(invoke, plan, tmp_path):
 
 
 # --- diff ----------------------------------------------------------------------------------
-
-
-def git(root: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-C", str(root), "-c", "user.name=T", "-c", "user.email=t@e", *args],
-        check=True,
-        capture_output=True,
-    )
 
 
 @pytest.fixture

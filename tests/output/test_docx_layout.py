@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from plans import REAL_PLAN, lived_plan_files, report_year_files, translated_files, write_plan
+from plans import REAL_PLAN, git, lived_plan_files, report_year_files, translated_files, write_plan
 
 docx = pytest.importorskip("docx")
 
@@ -131,10 +131,9 @@ def test_the_institution_and_the_commit_on_the_cover(invoke, tmp_path):
     a plain folder)."""
     plan = tmp_path / "plan"
     shutil.copytree(REAL_PLAN, plan)
-    git = ["git", "-C", str(plan), "-c", "user.name=t", "-c", "user.email=t@example.org"]
-    subprocess.run(["git", "init", "-q", str(plan)], check=True)
-    subprocess.run([*git, "add", "-A"], check=True)
-    subprocess.run([*git, "commit", "-q", "-m", "plan"], check=True)
+    git(plan, "init", "-q")
+    git(plan, "add", "-A")
+    git(plan, "commit", "-q", "-m", "plan")
     out = write_report(invoke, plan, tmp_path / "real.docx")
     document = docx.Document(str(out))
     cover = [[cell.text for cell in row.cells] for row in document.tables[0].rows]

@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 import yaml
 
-from plans import REPO
+from plans import REPO, git
 
 WORKFLOWS = REPO / ".github" / "workflows"
 MARKER = "<!-- casplan-plan-diff -->"
@@ -461,21 +461,6 @@ def test_install_without_spec_outside_casplan_is_a_clear_error(
     assert result.returncode == 1
     assert "::error title=CASPLAN_SPEC is not set::" in result.stdout
     assert not log.exists()
-
-
-def git(cwd: Path, *args: str) -> str:
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@example.org",
-        "GIT_COMMITTER_NAME": "t",
-        "GIT_COMMITTER_EMAIL": "t@example.org",
-        "GIT_CONFIG_GLOBAL": os.devnull,
-        "GIT_CONFIG_NOSYSTEM": "1",
-    }
-    return subprocess.run(
-        ["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=True
-    ).stdout.strip()
 
 
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
