@@ -72,12 +72,12 @@ def report_kind_word(kind: str) -> str:
 
 
 def report_period_words(record: ReportDeadlineRecord) -> str:
-    """The days a report covers, in words: "1 January - 31 December 2018" (never `2018-H1` or
-    `2017..2020`, the plan's codes)."""
+    """The days a report covers, in words (`period_words`): never `2018-H1` or `2017..2020`, the
+    plan's codes."""
     import datetime as dt
 
     first, last = (dt.date.fromisoformat(record[key]) for key in ("first_day", "last_day"))
-    return format_date_range(first, last, TOOL_LANG)
+    return period_words(Period(first, last, record["period"]), TOOL_LANG)
 
 
 def status_word(status: str) -> str:
